@@ -1,0 +1,97 @@
+// mdgpu command line: parses arguments, runs the requested command, and maps errors to one line
+// and an exit code (2: bad input, 1: runtime failure).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "engine/errors.hpp"
+#include "engine/runner.hpp"
+#include "io/config.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(mdgpu — GPU molecular dynamics for equivariant machine-learned potentials
+
+usage:
+  mdgpu run [options] INPUT.toml    run every stage of the input file
+  mdgpu --version                   print the version
+  mdgpu --help                      print this help
+
+run options:
+  --dry-run            validate the input and print the plan (stages, steps, outputs); run nothing
+  --backend NAME       override [run] backend: auto, cpu or cuda
+  --overwrite          allow replacing existing output files
+  -q, --quiet          no progress lines
+
+Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md.
+Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int run_command(const std::vector<std::string>& args) {
+  bool dry_run = false, quiet = false, overwrite = false;
+  std::string backend, input;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& a = args[k];
+    if (a == "--dry-run") dry_run = true;
+    else if (a == "--overwrite") overwrite = true;
+    else if (a == "-q" || a == "--quiet") quiet = true;
+    else if (a == "--backend") {
+      if (k + 1 >= args.size()) throw UsageError("--backend needs a value (auto, cpu or cuda)");
+      backend = args[++k];
+    } else if (!a.empty() && a[0] == '-') throw UsageError("unknown option '" + a + "' for 'mdgpu run'");
+    else if (input.empty()) input = a;
+    else throw UsageError("'mdgpu run' takes one input file, got '" + input + "' and '" + a + "'");
+  }
+  if (input.empty()) throw UsageError("'mdgpu run' needs an input file: mdgpu run INPUT.toml");
+
+  mdgpu::RunPlan plan = mdgpu::load_run_plan(input);
+  if (!backend.empty()) plan.backend = backend;
+  if (overwrite) plan.overwrite = true;
+  if (dry_run) {
+    fmt::print("{}", mdgpu::describe_plan(plan));
+    fmt::print("input is valid (dry run: nothing was run)\n");
+    return 0;
+  }
+  if (quiet) plan.progress_interval = 0.0;
+  mdgpu::execute(plan, [quiet](const std::string& line) {
+    if (!quiet) {
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    }
+  });
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      fmt::print("{}", kUsage);
+      return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+      fmt::print("mdgpu {}\n", MDGPU_VERSION);
+      return 0;
+    }
+    if (args[0] == "run") return run_command({args.begin() + 1, args.end()});
+    throw UsageError("unknown command '" + args[0] + "' (try 'mdgpu --help')");
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "mdgpu: {}\n", e.what());
+    return 2;
+  } catch (const mdgpu::InputError& e) {
+    fmt::print(stderr, "mdgpu: error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mdgpu: failed: {}\n", e.what());
+    return 1;
+  }
+}

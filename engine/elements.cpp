@@ -1,0 +1,18 @@
+#include "engine/elements.hpp"
+
+#include <iterator>
+
+namespace mdgpu {
+namespace {
+constexpr Element kElements[] = {
+#include "engine/element_table.inc"
+};
+}  // namespace
+
+std::optional<Element> find_element(const std::string& symbol) {
+  for (const Element& e : kElements)
+    if (symbol == e.symbol) return e;
+  return std::nullopt;
+}
+
+}  // namespace mdgpu

@@ -1,0 +1,43 @@
+// Time integrators. Each takes one step of the stage's time step, leaving current forces in the
+// atoms, and reports the extra energy its thermostat holds (for the conserved quantity).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/atoms.hpp"
+#include "engine/forces.hpp"
+#include "engine/run_plan.hpp"
+
+namespace mdgpu {
+
+struct StepContext {
+  Backend& backend;
+  Atoms& atoms;
+  ForceComputer& forces;
+  const Box& box;
+  int dof;                  // degrees of freedom for the kinetic temperature
+  double target;            // K, the thermostat's target for this step
+  std::uint64_t step;       // global step index being taken (0-based), for RNG counters
+};
+
+class Integrator {
+public:
+  virtual ~Integrator() = default;
+  virtual void step(StepContext& ctx) = 0;
+  // Energy stored in or exchanged with the thermostat (eV): conserved = KE + PE + this.
+  virtual double thermostat_energy() const { return 0.0; }
+};
+
+// Builds the integrator a stage asks for.
+std::unique_ptr<Integrator> make_integrator(const StageSpec& stage);
+
+// Degrees of freedom of the stage: 3N, less 3 when total momentum is conserved (every
+// ensemble but Langevin).
+int degrees_of_freedom(const StageSpec& stage, int natoms);
+
+// Kinetic energy (eV) from the backend's kinetic tensor.
+double kinetic_energy(Backend& backend, const AtomsView& atoms);
+
+}  // namespace mdgpu

@@ -1,0 +1,57 @@
+// Observers see the run every `every()` steps (step 0 included): thermo log, trajectory writers,
+// later the on-the-fly analyses. They copy from the device only what they ask for.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/system.hpp"
+
+namespace mdgpu {
+
+struct ThermoSample {
+  std::string stage;
+  std::int64_t step = 0;
+  double time = 0.0;         // ps since the start of the run
+  double temperature = 0.0;  // K
+  double potential = 0.0;    // eV
+  double kinetic = 0.0;      // eV
+  double total = 0.0;        // eV
+  double conserved = 0.0;    // eV: total + thermostat energy
+  double pressure = 0.0;     // bar (NaN without a cell volume)
+  double volume = 0.0;       // Å³ (NaN without a cell volume)
+  double target = 0.0;       // K, the thermostat's target (0 for NVE)
+};
+
+// What observers read at a step. Atom data is downloaded on first access, once per step.
+class Snapshot {
+public:
+  Snapshot(const ThermoSample& thermo, std::function<const System&()> system,
+           std::function<const Vec3Array&()> forces,
+           std::function<const std::vector<double>&()> per_atom_energy)
+      : thermo_(thermo), system_(std::move(system)), forces_(std::move(forces)),
+        per_atom_energy_(std::move(per_atom_energy)) {}
+  const ThermoSample& thermo() const { return thermo_; }
+  const System& system() const { return system_(); }  // positions, velocities, image counters
+  const Vec3Array& forces() const { return forces_(); }
+  const std::vector<double>& per_atom_energy() const { return per_atom_energy_(); }
+
+private:
+  const ThermoSample& thermo_;
+  std::function<const System&()> system_;
+  std::function<const Vec3Array&()> forces_;
+  std::function<const std::vector<double>&()> per_atom_energy_;
+};
+
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual std::int64_t every() const = 0;
+  virtual void observe(const Snapshot& snapshot) = 0;
+  virtual void finish() {}
+};
+
+}  // namespace mdgpu

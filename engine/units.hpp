@@ -1,0 +1,12 @@
+// LAMMPS "metal" units: Å, eV, ps, amu, K, bar. Constants from CODATA 2018.
+#pragma once
+
+namespace mdgpu::units {
+
+inline constexpr double kBoltzmann = 8.617333262e-5;         // eV/K
+inline constexpr double kMvv2e = 1.0364269656262175e-4;      // amu·Å²/ps² -> eV
+inline constexpr double kFtm2v = 1.0 / kMvv2e;               // (eV/Å)/amu -> Å/ps²
+inline constexpr double kEvPerA3ToBar = 1.602176634e6;       // eV/Å³ -> bar
+inline constexpr double kFsToPs = 1.0e-3;
+
+}  // namespace mdgpu::units

@@ -1,0 +1,76 @@
+// One kernel interface, two platforms (the OpenMM pattern): HostBackend loops over the MDGPU_HD
+// bodies, CudaBackend launches them. Arguments are plain views and small structs; buffers belong
+// to the caller and live in space().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "kernels/box_data.hpp"
+#include "kernels/memory.hpp"
+#include "kernels/pair_bodies.hpp"
+#include "kernels/views.hpp"
+
+namespace mdgpu {
+
+// Scratch of the neighbor build, kept between builds so they do not allocate.
+struct NeighborScratch {
+  Buffer<int> atom_bin;   // n
+  Buffer<int> bin_atoms;  // n, atom indices sorted by bin (stable)
+  Buffer<int> bin_start;  // bins + 1
+  Buffer<int> counts;     // n
+  Buffer<std::uint8_t> temp;  // backend-private temporary storage
+};
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual Space space() const = 0;
+  virtual std::string describe() const = 0;  // device or thread count, for the run header
+
+  // --- integrator ---
+  virtual void kick(const AtomsView& a, double dt) = 0;
+  virtual void drift(const AtomsView& a, double dt) = 0;
+  virtual void scale_velocities(const AtomsView& a, double factor) = 0;
+  virtual void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed,
+                        std::uint64_t step) = 0;
+  virtual void wrap(const AtomsView& a, const BoxData& box) = 0;
+  // Sum over atoms of m v⊗v (xx yy zz xy xz yz), eV.
+  virtual std::array<double, 6> kinetic_tensor(const AtomsView& a) = 0;
+  // Largest squared distance of any atom from (rx, ry, rz).
+  virtual double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry,
+                                     const double* rz) = 0;
+  // Fractional-coordinate extent of the atoms: lo[k], hi[k] over all atoms.
+  virtual void fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3],
+                                 double hi[3]) = 0;
+
+  // --- neighbor list: bin, sort, count, scan, fill ---
+  // Sorts atoms into bins and sizes `offsets` (n + 1) with the CSR row starts; returns the total
+  // number of neighbors. fill_neighbors then writes index/image (sized by the caller).
+  virtual std::int64_t count_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
+                                       NeighborScratch& s, Buffer<std::int64_t>& offsets) = 0;
+  virtual void fill_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
+                              NeighborScratch& s, const std::int64_t* offsets, int* index,
+                              std::int32_t* image) = 0;
+
+  // --- pair potentials ---
+  // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major).
+  virtual void pair_forces(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
+                           const BoxData& box, double* energy, double* virial6) = 0;
+
+  // --- reductions (deterministic for a given backend and size) ---
+  virtual double sum(const double* values, std::size_t n) = 0;
+};
+
+// "cpu", "cuda" or "auto" (CUDA when built and a device is visible, else CPU).
+// Throws InputError for an unknown name and RuntimeFailure when "cuda" cannot be had.
+// `threads` = host threads for the CPU backend (0 = all cores).
+std::unique_ptr<Backend> make_backend(const std::string& name, int threads = 0);
+
+// Whether a CUDA device can be used by this build, and if not, why (for test skips and logs).
+bool cuda_available(std::string* why_not = nullptr);
+
+}  // namespace mdgpu

@@ -1,0 +1,152 @@
+#include "kernels/host/host_backend.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kernels/integrate_bodies.hpp"
+#include "kernels/neighbor_bodies.hpp"
+#include "kernels/pair_bodies.hpp"
+
+namespace mdgpu {
+namespace {
+
+// Sums in fixed blocks, then the block sums in order: the result does not depend on the thread
+// count.
+constexpr std::size_t kSumBlock = 4096;
+
+template <class F>
+double blocked_sum(std::size_t n, F&& value) {
+  const std::size_t nblocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> partial(nblocks, 0.0);
+#pragma omp parallel for schedule(static)
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    double s = 0.0;
+    const std::size_t end = std::min(n, (b + 1) * kSumBlock);
+    for (std::size_t i = b * kSumBlock; i < end; ++i) s += value(i);
+    partial[b] = s;
+  }
+  double total = 0.0;
+  for (double s : partial) total += s;
+  return total;
+}
+
+class HostBackend final : public Backend {
+public:
+  explicit HostBackend(int threads) {
+    if (threads > 0) omp_set_num_threads(threads);
+  }
+  std::string name() const override { return "cpu"; }
+  Space space() const override { return Space::Host; }
+  std::string describe() const override {
+    return fmt::format("CPU, {} OpenMP threads", omp_get_max_threads());
+  }
+
+  void kick(const AtomsView& a, double dt) override {
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < a.n; ++i) kick_atom(a, i, dt);
+  }
+  void drift(const AtomsView& a, double dt) override {
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < a.n; ++i) drift_atom(a, i, dt);
+  }
+  void scale_velocities(const AtomsView& a, double factor) override {
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < a.n; ++i) scale_velocity_atom(a, i, factor);
+  }
+  void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed,
+                std::uint64_t step) override {
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < a.n; ++i) langevin_atom(a, i, c1, kT, seed, step);
+  }
+  void wrap(const AtomsView& a, const BoxData& box) override {
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < a.n; ++i) wrap_atom(a, i, box);
+  }
+  std::array<double, 6> kinetic_tensor(const AtomsView& a) override {
+    std::array<double, 6> out{};
+    for (int c = 0; c < 6; ++c)
+      out[c] = blocked_sum(a.n, [&](std::size_t i) {
+        double t[6];
+        kinetic_tensor_atom(a, static_cast<int>(i), t);
+        return t[c];
+      });
+    return out;
+  }
+  double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry,
+                             const double* rz) override {
+    double m = 0.0;
+#pragma omp parallel for schedule(static) reduction(max : m)
+    for (int i = 0; i < a.n; ++i) m = std::max(m, displacement_sq_atom(a, i, rx, ry, rz));
+    return m;
+  }
+  void fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3], double hi[3]) override {
+    for (int k = 0; k < 3; ++k) lo[k] = 1e300, hi[k] = -1e300;
+    for (int i = 0; i < a.n; ++i) {
+      const double r[3] = {a.x[i], a.y[i], a.z[i]};
+      double s[3];
+      box_to_frac(box, r, s);
+      for (int k = 0; k < 3; ++k) lo[k] = std::min(lo[k], s[k]), hi[k] = std::max(hi[k], s[k]);
+    }
+  }
+
+  std::int64_t count_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
+                               NeighborScratch& s, Buffer<std::int64_t>& offsets) override {
+    const int n = a.n, nb = g.total();
+    s.atom_bin.resize(n);
+    s.bin_atoms.resize(n);
+    s.bin_start.resize(nb + 1);
+    s.counts.resize(n);
+    int* bin = s.atom_bin.data();
+    int* start = s.bin_start.data();
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < n; ++i) bin[i] = bin_of_atom(g, box, a.x[i], a.y[i], a.z[i]);
+    // Stable counting sort by bin.
+    std::fill(start, start + nb + 1, 0);
+    for (int i = 0; i < n; ++i) ++start[bin[i] + 1];
+    for (int b = 0; b < nb; ++b) start[b + 1] += start[b];
+    std::vector<int> cursor(start, start + nb);
+    for (int i = 0; i < n; ++i) s.bin_atoms.data()[cursor[bin[i]]++] = i;
+
+    int* counts = s.counts.data();
+    const int* atoms = s.bin_atoms.data();
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int i = 0; i < n; ++i)
+      counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, start, atoms, i, nullptr, nullptr);
+    offsets.resize(n + 1);
+    std::int64_t* off = offsets.data();
+    off[0] = 0;
+    for (int i = 0; i < n; ++i) off[i + 1] = off[i] + counts[i];
+    return off[n];
+  }
+  void fill_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
+                      const std::int64_t* offsets, int* index, std::int32_t* image) override {
+    const int* start = s.bin_start.data();
+    const int* atoms = s.bin_atoms.data();
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int i = 0; i < a.n; ++i)
+      neighbors_of_atom(g, box, a.x, a.y, a.z, start, atoms, i, index + offsets[i],
+                        image + offsets[i]);
+  }
+
+  void pair_forces(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
+                   const BoxData& box, double* energy, double* virial6) override {
+#pragma omp parallel for schedule(dynamic, 64)
+    for (int i = 0; i < a.n; ++i) pair_forces_atom(t, a, nl, box, i, energy, virial6);
+  }
+
+  double sum(const double* values, std::size_t n) override {
+    return blocked_sum(n, [values](std::size_t i) { return values[i]; });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_host_backend(int threads) {
+  return std::make_unique<HostBackend>(threads);
+}
+
+}  // namespace mdgpu

@@ -1,0 +1,13 @@
+// The CPU backend: OpenMP loops over the MDGPU_HD bodies. It is the reference the CUDA backend
+// is tested against.
+#pragma once
+
+#include <memory>
+
+#include "kernels/backend.hpp"
+
+namespace mdgpu {
+
+std::unique_ptr<Backend> make_host_backend(int threads);
+
+}  // namespace mdgpu

@@ -1,0 +1,52 @@
+// Plain-pointer views that kernels take: atoms, neighbor list, bin grid. They own nothing;
+// the engine's buffers (engine/atoms.hpp, engine/neighbor_list.hpp) hand them out.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/hd.hpp"
+
+namespace mdgpu {
+
+struct AtomsView {
+  int n = 0;
+  double *x = nullptr, *y = nullptr, *z = nullptr;     // Å
+  double *vx = nullptr, *vy = nullptr, *vz = nullptr;  // Å/ps
+  double *fx = nullptr, *fy = nullptr, *fz = nullptr;  // eV/Å
+  const double* mass = nullptr;                        // amu, per atom
+  const int* type = nullptr;
+  std::int32_t *imx = nullptr, *imy = nullptr, *imz = nullptr;  // image counters
+};
+
+// Full neighbor list in receiver-sorted CSR form: the neighbors of atom i are
+// index[offsets[i] .. offsets[i+1]), each with the integer cell shift of its image, packed.
+struct NeighborView {
+  int n = 0;
+  const std::int64_t* offsets = nullptr;
+  const int* index = nullptr;
+  const std::int32_t* image = nullptr;
+};
+
+// Cell shifts are packed 10 bits per axis (range -512..511: far beyond any useful image).
+MDGPU_HD std::int32_t pack_image(int n0, int n1, int n2) {
+  return static_cast<std::int32_t>(((n0 + 512) << 20) | ((n1 + 512) << 10) | (n2 + 512));
+}
+MDGPU_HD void unpack_image(std::int32_t code, int& n0, int& n1, int& n2) {
+  n0 = ((code >> 20) & 1023) - 512;
+  n1 = ((code >> 10) & 1023) - 512;
+  n2 = (code & 1023) - 512;
+}
+
+// Binning of atoms in fractional coordinates. Periodic axes span [0, 1); open axes span
+// [lo, lo + span) of the atoms' extent. `reach` bins on each side cover the list radius.
+struct BinGrid {
+  int nbins[3];
+  int reach[3];
+  double lo[3];
+  double inv_width[3];  // bins per unit fractional coordinate
+  int periodic[3];
+  double rlist2;        // squared list radius (cut-off + skin), Å²
+  int total() const { return nbins[0] * nbins[1] * nbins[2]; }
+};
+
+}  // namespace mdgpu

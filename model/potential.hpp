@@ -1,0 +1,29 @@
+// What every interatomic potential provides to the engine. Implementations keep their weights
+// and scratch in the backend's memory space and launch their kernels on it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/box.hpp"
+#include "kernels/views.hpp"
+
+namespace mdgpu {
+
+struct ForceResult {
+  double energy = 0.0;  // eV
+  Mat3 virial{};        // eV, W = -dE/d(strain) (= sum r ⊗ F for pair forces)
+};
+
+class Potential {
+public:
+  virtual ~Potential() = default;
+  virtual std::string describe() const = 0;
+  virtual double cutoff() const = 0;  // Å; the neighbor list is built with cutoff + skin
+  // Overwrites atoms.f{x,y,z} with the forces (eV/Å) and returns energy and virial.
+  // When per_atom_energy is given (n doubles in the backend's space) it receives E_i.
+  virtual ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
+                              double* per_atom_energy = nullptr) = 0;
+};
+
+}  // namespace mdgpu

@@ -1,0 +1,16 @@
+// The potential an input file asks for.
+#pragma once
+
+#include <memory>
+
+#include "engine/run_plan.hpp"
+#include "engine/system.hpp"
+#include "kernels/backend.hpp"
+#include "model/potential.hpp"
+
+namespace mdgpu {
+
+std::unique_ptr<Potential> make_potential(const PotentialSpec& spec, const System& system,
+                                          Backend& backend);
+
+}  // namespace mdgpu

@@ -1,0 +1,164 @@
+// Neighbor list against brute force over periodic images: random triclinic cells (including
+// widths below twice the list radius, where an atom sees several images of one neighbour and
+// itself), slabs and clusters, on every backend.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "engine/atoms.hpp"
+#include "engine/neighbor_list.hpp"
+#include "tests/backends.hpp"
+
+namespace mdgpu {
+namespace {
+
+using Pair = std::tuple<int, int, int, int, int>;  // i, j, n0, n1, n2
+
+System random_system(const Mat3& cell, std::array<bool, 3> pbc, int n, unsigned seed,
+                     double open_extent = 6.0) {
+  System s;
+  s.box = Box(cell, pbc);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0), open(-open_extent, open_extent);
+  for (int i = 0; i < n; ++i) {
+    double f[3];
+    for (int k = 0; k < 3; ++k) f[k] = pbc[k] ? u(rng) * 3.0 - 1.0 : 0.0;  // unwrapped on purpose
+    double r[3];
+    box_to_cart(s.box.data(), f, r);
+    for (int k = 0; k < 3; ++k)
+      if (!pbc[k]) {  // open axis: offset along the (possibly stand-in) lattice direction
+        const double o = open(rng);
+        for (int j = 0; j < 3; ++j) r[j] += o * s.box.data().h[k][j] / 1.0;
+      }
+    s.add_atom(i % 2 ? "Li" : "O", r[0], r[1], r[2], "test");
+  }
+  return s;
+}
+
+// All (i, j, shift) with |x_j + n·H - x_i| < rc, j != i or n != 0, scanning shifts widely.
+std::vector<Pair> brute_force(const System& s, double rc) {
+  const BoxData& b = s.box.data();
+  int range[3];
+  for (int k = 0; k < 3; ++k)
+    range[k] = s.box.periodic()[k] ? int(std::ceil(rc / s.box.perpendicular_width(k))) + 2 : 0;
+  std::vector<Pair> out;
+  const int n = static_cast<int>(s.size());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      for (int n0 = -range[0]; n0 <= range[0]; ++n0)
+        for (int n1 = -range[1]; n1 <= range[1]; ++n1)
+          for (int n2 = -range[2]; n2 <= range[2]; ++n2) {
+            if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
+            double sh[3];
+            box_shift(b, n0, n1, n2, sh);
+            const double dx = s.positions.x[j] + sh[0] - s.positions.x[i];
+            const double dy = s.positions.y[j] + sh[1] - s.positions.y[i];
+            const double dz = s.positions.z[j] + sh[2] - s.positions.z[i];
+            if (dx * dx + dy * dy + dz * dz < rc * rc) out.emplace_back(i, j, n0, n1, n2);
+          }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The list as (i, j, shift) in the coordinates of the original (unwrapped) positions: the
+// build wraps atoms, so shifts are translated back through the image counters.
+std::vector<Pair> listed_pairs(Atoms& atoms, const NeighborList& list) {
+  System back;
+  back.positions.resize(atoms.size());
+  back.velocities.resize(atoms.size());
+  for (auto& im : back.image) im.resize(atoms.size());
+  atoms.download_state(back);
+  const NeighborView v = list.view();
+  std::vector<std::int64_t> off(v.n + 1);
+  space_copy(Space::Host, off.data(), atoms.space(), v.offsets, off.size() * sizeof(std::int64_t));
+  std::vector<int> idx(off.back());
+  std::vector<std::int32_t> img(off.back());
+  space_copy(Space::Host, idx.data(), atoms.space(), v.index, idx.size() * sizeof(int));
+  space_copy(Space::Host, img.data(), atoms.space(), v.image, img.size() * sizeof(std::int32_t));
+  std::vector<Pair> out;
+  for (int i = 0; i < v.n; ++i)
+    for (std::int64_t p = off[i]; p < off[i + 1]; ++p) {
+      int n[3];
+      unpack_image(img[p], n[0], n[1], n[2]);
+      const int j = idx[p];
+      // x_j,wrapped + n = x_j,orig - im_j + n; relative to x_i,orig - im_i.
+      for (int k = 0; k < 3; ++k) n[k] += back.image[k][i] - back.image[k][j];
+      out.emplace_back(i, j, n[0], n[1], n[2]);
+    }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Mat3 random_triclinic(std::mt19937& rng, double lmin, double lmax) {
+  std::uniform_real_distribution<double> len(lmin, lmax), tilt(-0.45, 0.45);
+  const double a = len(rng), b = len(rng), c = len(rng);
+  return Mat3{Vec3{a, 0, 0}, Vec3{tilt(rng) * b, b, 0}, Vec3{tilt(rng) * c, tilt(rng) * c, c}};
+}
+
+class NeighborListTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NeighborListTest, MatchesBruteForceInRandomTriclinicCells) {
+  MDGPU_BACKEND_OR_SKIP(backend, GetParam());
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 12; ++trial) {
+    // Lengths from 2.5 Å (several images of everything, atoms see themselves) to 14 Å.
+    const Mat3 cell = random_triclinic(rng, trial < 6 ? 2.5 : 7.0, trial < 6 ? 6.0 : 14.0);
+    System s = random_system(cell, {true, true, true}, 10 + 7 * trial, 100 + trial);
+    const double rc = 4.0, skin = 0.3;
+    const auto expected = brute_force(s, rc + skin);
+    Atoms atoms(backend->space(), s);
+    NeighborList list(*backend, rc, skin);
+    list.update(atoms.view(), s.box, true);
+    EXPECT_EQ(listed_pairs(atoms, list), expected) << "trial " << trial;
+    EXPECT_EQ(list.num_pairs(), static_cast<std::int64_t>(expected.size()));
+  }
+}
+
+TEST_P(NeighborListTest, SlabIsNotImagedAlongItsOpenAxis) {
+  MDGPU_BACKEND_OR_SKIP(backend, GetParam());
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 4; ++trial) {
+    Mat3 cell = random_triclinic(rng, 5.0, 9.0);
+    System s = random_system(cell, {true, true, false}, 40, 200 + trial, 0.8);
+    const auto expected = brute_force(s, 4.5);
+    Atoms atoms(backend->space(), s);
+    NeighborList list(*backend, 4.5, 0.0);
+    list.update(atoms.view(), s.box, true);
+    EXPECT_EQ(listed_pairs(atoms, list), expected) << "trial " << trial;
+  }
+}
+
+TEST_P(NeighborListTest, ClusterWithoutCell) {
+  MDGPU_BACKEND_OR_SKIP(backend, GetParam());
+  System s = random_system(Mat3{}, {false, false, false}, 60, 300, 1.0);
+  const auto expected = brute_force(s, 3.0);
+  ASSERT_FALSE(expected.empty());
+  Atoms atoms(backend->space(), s);
+  NeighborList list(*backend, 3.0, 0.5);
+  list.update(atoms.view(), s.box, true);
+  EXPECT_EQ(listed_pairs(atoms, list), brute_force(s, 3.5));
+}
+
+TEST_P(NeighborListTest, RebuildsOnlyAfterHalfSkinDisplacement) {
+  MDGPU_BACKEND_OR_SKIP(backend, GetParam());
+  std::mt19937 rng(3);
+  System s = random_system(random_triclinic(rng, 9.0, 10.0), {true, true, true}, 50, 5);
+  s.velocities.x.assign(s.size(), 0.0);
+  s.velocities.x[7] = 1.0;  // one atom moving along x at 1 Å/ps
+  Atoms atoms(backend->space(), s);
+  NeighborList list(*backend, 3.0, 1.0);
+  EXPECT_TRUE(list.update(atoms.view(), s.box));
+  backend->drift(atoms.view(), 0.49);  // 0.49 Å < skin/2
+  EXPECT_FALSE(list.update(atoms.view(), s.box));
+  backend->drift(atoms.view(), 0.02);  // 0.51 Å > skin/2
+  EXPECT_TRUE(list.update(atoms.view(), s.box));
+  EXPECT_EQ(list.builds(), 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, NeighborListTest, ::testing::ValuesIn(testing::all_backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace mdgpu
