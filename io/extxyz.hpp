@@ -1,0 +1,81 @@
+// Extended XYZ (ASE / QUIP convention) reading and writing.
+//
+// Comment line: key=value pairs; values may be quoted with "", '', {} or [], a bare key means
+// "T". Lattice="ax ay az bx by bz cx cy cz" gives the cell rows; pbc="T T F" the periodicity
+// (default T T T with a Lattice, F F F without); Properties=name:type:columns:... the atom
+// columns (default species:S:1:pos:R:3).
+//
+// Velocities: a `velocities:R:3` column is in Å/ps (mdgpu's unit, not ASE's). ASE stores
+// velocities as `momenta:R:3` in amu·Å/t_ASE with t_ASE = Å·sqrt(amu/eV) ≈ 10.18 fs; the reader
+// converts those with the `masses` column when present, else the standard atomic masses (as ASE
+// does). `velocities` wins when a file has both. The writer writes both, so mdgpu reads its own
+// velocities back bit for bit and ASE's Atoms.get_velocities() recovers them too.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/system.hpp"
+
+namespace mdgpu {
+
+// One per-atom column group: atom i, column c is values[i * columns + c]. Integer columns
+// become doubles, logical ones 1 / 0.
+struct PerAtomArray {
+  int columns = 1;
+  std::vector<double> values;
+};
+
+struct Frame {
+  System system;
+  std::string where;  // "file:line" of the comment line, for messages about this frame
+  // Comment-line pairs other than Lattice, Properties and pbc, values unquoted ("T" for flags).
+  std::map<std::string, std::string> info;
+  // Every numeric per-atom property other than species and pos, under its name in the file
+  // (forces, velocities, momenta, ...). String properties other than species are skipped.
+  std::map<std::string, PerAtomArray> arrays;
+};
+
+// All frames. Throws InputError with "file:line" for anything malformed.
+std::vector<Frame> read_extxyz(const std::filesystem::path& path);
+// Only the first frame; the rest of the file is not read.
+System read_extxyz_first(const std::filesystem::path& path);
+// The numbers of info value `key` (one for energy, nine for stress / virial), nullopt when the
+// frame lacks the key; InputError (frame.where) when the value is not all numbers.
+std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::string& key);
+
+struct FrameExtras {
+  std::int64_t step = 0;
+  double time = 0.0;                                   // ps, written as time=
+  std::optional<double> energy;                        // potential energy (eV), written as energy=
+  const Vec3Array* forces = nullptr;                   // eV/Å, written as forces:R:3
+  const std::vector<double>* atom_energies = nullptr;  // eV, written as energies:R:1 (ASE's name)
+  bool velocities = true;  // write velocities (and momenta) when the system has them
+};
+
+// Writes frames to one file, flushing each, so a killed run leaves whole frames behind.
+class ExtxyzWriter {
+public:
+  enum class Mode { Truncate, Append };
+  // Throws InputError when the file cannot be opened.
+  ExtxyzWriter(const std::filesystem::path& path, Mode mode);
+  ~ExtxyzWriter();
+  ExtxyzWriter(const ExtxyzWriter&) = delete;
+  ExtxyzWriter& operator=(const ExtxyzWriter&) = delete;
+
+  // Throws std::invalid_argument when forces / atom_energies do not match the atom count,
+  // RuntimeFailure when the write fails (disk full, ...).
+  void write_frame(const System& system, const FrameExtras& extras = {});
+  const std::filesystem::path& path() const { return path_; }
+
+private:
+  std::filesystem::path path_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace mdgpu
