@@ -1,0 +1,635 @@
+// TOML -> RunPlan. toml++ stays inside this file (it is a heavy header). Each table has a reader
+// that first rejects the keys it does not know, suggesting the nearest valid one (most input
+// mistakes are typos), then reads, type-checks and range-checks the rest into engine units.
+#include "io/config.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/elements.hpp"
+#include "engine/errors.hpp"
+#include "engine/units.hpp"
+
+namespace mdgpu {
+namespace {
+
+namespace fs = std::filesystem;
+using Words = std::initializer_list<std::string_view>;
+
+// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The valid word nearest to `word`, when it is near enough to be a plausible typo of it.
+std::optional<std::string_view> nearest(std::string_view word, Words valid) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (std::string_view candidate : valid) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance && d < word.size()) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+// "a string ("300")", "an integer", ...: what the user wrote, for "expected X, got Y".
+std::string got(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return fmt::format("a string (\"{}\")", node.as_string()->get());
+    case toml::node_type::array:
+      return fmt::format("an array of {} element(s)", node.as_array()->size());
+    case toml::node_type::table: return "a table";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+struct Source {
+  std::string file;  // as messages name it
+  fs::path dir;      // relative structure and model paths resolve against it
+};
+
+std::string where(const Source& src, std::uint32_t line, std::string_view key_path) {
+  std::string w = line > 0 ? fmt::format("{}:{}", src.file, line) : src.file;
+  if (!key_path.empty()) w += fmt::format(": {}", key_path);
+  return w;
+}
+
+// Range rules for numbers; the message states the rule and the value that broke it.
+enum class Rule { Any, Positive, NonNegative };
+
+// One TOML table and how messages name it: `path` prefixes key paths ("stage[2]"), `label` names
+// the table in prose ("[[stage]] #2"), `line` is where it starts (0 for the document root).
+class Section {
+public:
+  Section(const Source& src, const toml::table& table, std::string path, std::string label,
+          std::uint32_t line)
+      : src_(&src), table_(&table), path_(std::move(path)), label_(std::move(label)), line_(line) {}
+
+  const Source& source() const { return *src_; }
+  const toml::table& table() const { return *table_; }
+  std::uint32_t line() const { return line_; }
+  std::string key_path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
+  }
+  const toml::node* node(std::string_view key) const { return table_->get(key); }
+  bool has(std::string_view key) const { return node(key) != nullptr; }
+  std::uint32_t line_of(std::string_view key) const {
+    const toml::node* n = node(key);
+    return n ? n->source().begin.line : line_;
+  }
+  // Of two keys both present, the one written later: where a "not both" error points.
+  std::string_view later(std::string_view a, std::string_view b) const {
+    return line_of(b) >= line_of(a) ? b : a;
+  }
+
+  [[noreturn]] void fail(std::string_view key, const std::string& what) const {
+    throw InputError(where(*src_, line_of(key), key_path(key)), what);
+  }
+  [[noreturn]] void fail_here(const std::string& what) const {
+    throw InputError(where(*src_, line_, path_), what);
+  }
+  [[noreturn]] void fail_missing(std::string_view key, std::string_view why = {}) const {
+    fail(key, fmt::format("missing required key '{}' in {}{}", key, label_, why));
+  }
+
+  // Rejects the first (topmost) key not in `valid`, suggesting the nearest valid one.
+  void allow(Words valid) const {
+    std::optional<std::string_view> unknown;
+    for (auto&& [key, value] : *table_) {
+      if (std::find(valid.begin(), valid.end(), key.str()) != valid.end()) continue;
+      if (!unknown || value.source().begin.line < line_of(*unknown)) unknown = key.str();
+    }
+    if (!unknown) return;
+    const auto guess = nearest(*unknown, valid);
+    fail(*unknown, fmt::format("unknown key '{}' in {}; {}", *unknown, label_,
+                               guess ? fmt::format("did you mean '{}'?", *guess)
+                                     : fmt::format("valid keys: {}", fmt::join(valid, ", "))));
+  }
+
+  // Rejects the first of `keys` present: keys that only make sense under another setting.
+  void reject(Words keys, std::string_view why) const {
+    for (std::string_view key : keys)
+      if (has(key)) fail(key, fmt::format("'{}' {}", key, why));
+  }
+
+  // Typed reads: nullopt when absent, InputError when present with the wrong type or range.
+  // Integers are accepted where a number is expected; inf and nan never are.
+  std::optional<double> number(std::string_view key, Rule rule = Rule::Any) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    double v = 0.0;
+    if (const auto* i = n->as_integer()) {
+      v = static_cast<double>(i->get());
+    } else if (const auto* f = n->as_floating_point()) {
+      v = f->get();
+      if (!std::isfinite(v)) fail(key, fmt::format("expected a finite number, got {}", v));
+    } else {
+      fail(key, fmt::format("expected a number, got {}", got(*n)));
+    }
+    if (rule == Rule::Positive && !(v > 0)) fail(key, fmt::format("must be > 0, got {}", v));
+    if (rule == Rule::NonNegative && v < 0) fail(key, fmt::format("must be >= 0, got {}", v));
+    return v;
+  }
+  double required_number(std::string_view key, Rule rule) const {
+    if (!has(key)) fail_missing(key);
+    return *number(key, rule);
+  }
+
+  std::optional<std::int64_t> integer(
+      std::string_view key, std::int64_t min = std::numeric_limits<std::int64_t>::min(),
+      std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    const auto* i = n->as_integer();
+    if (!i && n->is_floating_point())
+      fail(key,
+           fmt::format("expected an integer, got a float ({}); write it without a decimal point",
+                       n->as_floating_point()->get()));
+    if (!i) fail(key, fmt::format("expected an integer, got {}", got(*n)));
+    if (i->get() < min) fail(key, fmt::format("must be >= {}, got {}", min, i->get()));
+    if (i->get() > max) fail(key, fmt::format("must be <= {}, got {}", max, i->get()));
+    return i->get();
+  }
+
+  std::optional<bool> boolean(std::string_view key) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) fail(key, fmt::format("expected true or false, got {}", got(*n)));
+    return n->as_boolean()->get();
+  }
+
+  std::optional<std::string> string(std::string_view key) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) fail(key, fmt::format("expected a string, got {}", got(*n)));
+    if (n->as_string()->get().empty()) fail(key, "must not be empty");
+    return n->as_string()->get();
+  }
+
+  // A string that must be one of `valid`; `fallback` when absent (required when no fallback).
+  std::string choice(std::string_view key, Words valid,
+                     std::optional<std::string_view> fallback) const {
+    const auto value = string(key);
+    if (!value && !fallback)
+      fail_missing(key, fmt::format(" (one of: {})", fmt::join(valid, ", ")));
+    if (!value) return std::string(*fallback);
+    if (std::find(valid.begin(), valid.end(), *value) == valid.end()) {
+      const auto guess = nearest(*value, valid);
+      fail(key, fmt::format("unknown {} '{}'; valid: {}{}", key, *value, fmt::join(valid, ", "),
+                            guess ? fmt::format("; did you mean '{}'?", *guess) : ""));
+    }
+    return *value;
+  }
+
+  // A file the run reads: resolved against the input file's directory and checked to exist here,
+  // where the message can still point at the line that names it.
+  fs::path existing_file(std::string_view key) const {
+    if (!has(key)) fail_missing(key);
+    const fs::path p = fs::absolute(src_->dir / *string(key)).lexically_normal();
+    std::error_code ec;
+    const fs::file_status status = fs::status(p, ec);
+    if (!fs::exists(status)) fail(key, fmt::format("file not found: {}", p.string()));
+    if (fs::is_directory(status))
+      fail(key, fmt::format("is a directory, not a file: {}", p.string()));
+    return p;
+  }
+
+  // The sub-table `key`, or an empty one (so that all its defaults apply) when absent.
+  Section section(std::string_view key, std::string label) const {
+    static const toml::table empty;
+    const toml::node* n = node(key);
+    if (n && !n->is_table()) fail(key, fmt::format("expected a table, got {}", got(*n)));
+    return Section(*src_, n ? *n->as_table() : empty, key_path(key), std::move(label),
+                   n ? n->source().begin.line : line_);
+  }
+
+  // The entries of an array of tables ([[stage]] or pairs = [{...}, ...]); `label(i)` names
+  // entry i (1-based, as in every message).
+  std::vector<Section> array_of_tables(std::string_view key,
+                                       const std::function<std::string(std::size_t)>& label) const {
+    const toml::node* n = node(key);
+    if (!n) return {};
+    const toml::array* entries = n->as_array();
+    if (!entries)
+      fail(key,
+           fmt::format("expected an array of tables (write [[{}]] with double brackets), got {}",
+                       key_path(key), got(*n)));
+    std::vector<Section> sections;
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const toml::node& entry = (*entries)[i];
+      const std::string path = fmt::format("{}[{}]", key_path(key), i + 1);
+      if (!entry.is_table())
+        throw InputError(where(*src_, entry.source().begin.line, path),
+                         fmt::format("expected a table, got {}", got(entry)));
+      sections.emplace_back(*src_, *entry.as_table(), path, label(i + 1),
+                            entry.source().begin.line);
+    }
+    return sections;
+  }
+
+private:
+  const Source* src_;
+  const toml::table* table_;
+  std::string path_;
+  std::string label_;
+  std::uint32_t line_;
+};
+
+constexpr int kIntMax = std::numeric_limits<int>::max();
+
+// Species names are chemical symbols (case-sensitive), as in the structure readers.
+void check_element(const Section& s, std::string_view key, const std::string& symbol) {
+  if (find_element(symbol)) return;
+  std::string fixed = symbol;
+  std::transform(fixed.begin(), fixed.end(), fixed.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (!fixed.empty())
+    fixed[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(fixed[0])));
+  s.fail(key,
+         fmt::format("'{}' is not a chemical element symbol (symbols are case-sensitive){}", symbol,
+                     find_element(fixed) ? fmt::format("; did you mean '{}'?", fixed) : ""));
+}
+
+// A time given as `<stem>_fs` or `<stem>_ps` (at most one), > 0, returned in ps.
+std::optional<double> time_ps(const Section& s, std::string_view stem) {
+  const std::string fs_key = fmt::format("{}_fs", stem), ps_key = fmt::format("{}_ps", stem);
+  if (s.has(fs_key) && s.has(ps_key))
+    s.fail(s.later(fs_key, ps_key), fmt::format("give either {} or {}, not both", fs_key, ps_key));
+  if (auto t = s.number(fs_key, Rule::Positive)) return *t * units::kFsToPs;
+  return s.number(ps_key, Rule::Positive);
+}
+
+// `steps`, or `duration_ps` when it is a whole number of time steps (to 1e-9 relative): a
+// duration silently rounded would change the physics (a ramp's rate, a production run's length).
+std::int64_t read_steps(const Section& s, double timestep) {
+  if (s.has("steps") && s.has("duration_ps"))
+    s.fail(s.later("steps", "duration_ps"), "give either duration_ps or steps, not both");
+  if (auto steps = s.integer("steps", 1)) return *steps;
+  const auto duration = s.number("duration_ps", Rule::Positive);
+  if (!duration) s.fail_here("missing stage length: give duration_ps or steps");
+  const double n = *duration / timestep;
+  if (n > 1e15)
+    s.fail("duration_ps",
+           fmt::format("{} ps is {:.3g} steps of {:g} ps: too many", *duration, n, timestep));
+  const std::int64_t whole = std::llround(n);
+  if (whole < 1)
+    s.fail("duration_ps",
+           fmt::format("{} ps is shorter than one time step ({:g} ps)", *duration, timestep));
+  if (std::abs(n - static_cast<double>(whole)) > 1e-9 * n)
+    s.fail("duration_ps",
+           fmt::format("{} ps is not a whole number of {:g} ps time steps ({:.9g} steps); nearest: "
+                       "{} steps (duration_ps = {:.12g}), or give steps directly",
+                       *duration, timestep, n, whole, static_cast<double>(whole) * timestep));
+  return whole;
+}
+
+// A constant target (a number) or a linear ramp over the stage ({ start, stop }), in K.
+TemperatureRamp read_temperature(const Section& s) {
+  const toml::node* n = s.node("temperature");
+  if (!n) s.fail_missing("temperature", " (ensemble = \"nvt\" needs a target temperature in K)");
+  if (n->is_table()) {
+    const Section ramp = s.section("temperature", s.key_path("temperature"));
+    ramp.allow({"start", "stop"});
+    const double start = ramp.required_number("start", Rule::NonNegative);
+    return {start, ramp.required_number("stop", Rule::NonNegative)};
+  }
+  if (!n->is_number())
+    s.fail("temperature",
+           fmt::format("expected a number (K) or a ramp {{ start = ..., stop = ... }}, got {}",
+                       got(*n)));
+  const double t = *s.number("temperature", Rule::NonNegative);
+  return {t, t};
+}
+
+void read_nose_hoover(const Section& s, StageSpec& stage) {
+  s.reject({"friction_fs", "friction_ps", "seed"}, "applies only to thermostat = \"langevin\"");
+  // The chain's thermostat masses are proportional to the target temperature (as in LAMMPS,
+  // which refuses 0 K for fix nvt too).
+  if (stage.temperature.start <= 0 || stage.temperature.stop <= 0)
+    s.fail("temperature",
+           "Nose-Hoover needs a target temperature above 0 K; use thermostat = "
+           "\"langevin\" to cool to 0 K");
+  stage.tdamp = time_ps(s, "tdamp").value_or(100 * stage.timestep);
+  stage.chain_length =
+      static_cast<int>(s.integer("chain_length", 1, kIntMax).value_or(stage.chain_length));
+  stage.chain_substeps =
+      static_cast<int>(s.integer("chain_substeps", 1, kIntMax).value_or(stage.chain_substeps));
+}
+
+void read_langevin(const Section& s, StageSpec& stage) {
+  s.reject({"tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps"},
+           "applies only to thermostat = \"nose-hoover\"");
+  stage.friction_time = time_ps(s, "friction").value_or(100 * stage.timestep);
+  if (auto seed = s.integer("seed", 0)) stage.seed = static_cast<std::uint64_t>(*seed);
+}
+
+StageSpec read_stage(const Section& s, std::size_t index) {
+  s.allow({"name", "ensemble", "thermostat", "temperature", "timestep_fs", "timestep_ps",
+           "duration_ps", "steps", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
+           "friction_fs", "friction_ps", "seed"});
+  StageSpec stage;
+  stage.name = s.string("name").value_or(fmt::format("stage{}", index));
+  const auto timestep = time_ps(s, "timestep");
+  if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
+  stage.timestep = *timestep;
+  stage.steps = read_steps(s, stage.timestep);
+
+  if (s.choice("ensemble", {"nve", "nvt"}, std::nullopt) == "nve") {
+    s.reject({"thermostat", "temperature", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
+              "friction_fs", "friction_ps", "seed"},
+             "applies only to ensemble = \"nvt\"");
+    return stage;
+  }
+  stage.ensemble = Ensemble::NVT;
+  const bool langevin =
+      s.choice("thermostat", {"nose-hoover", "langevin"}, "nose-hoover") == "langevin";
+  stage.temperature = read_temperature(s);
+  if (langevin) {
+    stage.thermostat = Thermostat::Langevin;
+    read_langevin(s, stage);
+  } else {
+    stage.thermostat = Thermostat::NoseHoover;
+    read_nose_hoover(s, stage);
+  }
+  return stage;
+}
+
+std::vector<StageSpec> read_stages(const Section& root) {
+  std::vector<StageSpec> stages;
+  std::map<std::string, std::size_t> first_use;  // stage name -> stage number
+  const auto sections =
+      root.array_of_tables("stage", [](std::size_t i) { return fmt::format("[[stage]] #{}", i); });
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    stages.push_back(read_stage(sections[i], i + 1));
+    const auto [it, fresh] = first_use.emplace(stages.back().name, i + 1);
+    if (!fresh)
+      sections[i].fail("name", fmt::format("stage name '{}' is already used by stage[{}]",
+                                           it->first, it->second));
+  }
+  if (stages.empty())
+    root.fail_here(
+        "no [[stage]] given: a run needs at least one [[stage]] table (ensemble, time step, "
+        "length)");
+  return stages;
+}
+
+VelocitySpec read_velocities(const Section& system) {
+  VelocitySpec v;
+  const toml::node* n = system.node("velocities");
+  if (!n) return v;
+  if (n->is_table()) {
+    const Section mb = system.section("velocities", "system.velocities");
+    mb.allow({"temperature", "seed"});
+    v.source = VelocitySpec::Source::MaxwellBoltzmann;
+    v.temperature = mb.required_number("temperature", Rule::NonNegative);
+    if (auto seed = mb.integer("seed", 0)) v.seed = static_cast<std::uint64_t>(*seed);
+    return v;
+  }
+  if (!n->is_string())
+    system.fail("velocities",
+                fmt::format("expected \"auto\", \"file\", \"zero\" or a table such as "
+                            "{{ temperature = 300.0, seed = 42 }}, got {}",
+                            got(*n)));
+  const std::string source = system.choice("velocities", {"auto", "file", "zero"}, "auto");
+  v.source = source == "file"   ? VelocitySpec::Source::File
+             : source == "zero" ? VelocitySpec::Source::Zero
+                                : VelocitySpec::Source::Auto;
+  return v;
+}
+
+void read_system(const Section& root, RunPlan& plan) {
+  const Section s = root.section("system", "[system]");
+  s.allow({"structure", "format", "min_distance", "masses", "velocities"});
+  plan.structure = s.existing_file("structure");
+  plan.structure_format = s.choice("format", {"auto", "extxyz", "poscar"}, "auto");
+  plan.min_distance = s.number("min_distance", Rule::Positive).value_or(plan.min_distance);
+  const Section masses = s.section("masses", "system.masses");
+  for (auto&& [key, value] : masses.table()) {
+    const std::string symbol(key.str());
+    check_element(masses, symbol, symbol);
+    plan.masses[symbol] = *masses.number(symbol, Rule::Positive);
+  }
+  plan.velocities = read_velocities(s);
+}
+
+std::pair<std::string, std::string> read_species_pair(const Section& pair) {
+  const toml::node* n = pair.node("species");
+  if (!n) pair.fail_missing("species", " (two chemical symbols, e.g. species = [\"Li\", \"O\"])");
+  const toml::array* a = n->as_array();
+  if (!a || a->size() != 2 || !(*a)[0].is_string() || !(*a)[1].is_string())
+    pair.fail(
+        "species",
+        fmt::format("expected two chemical symbols such as [\"Li\", \"O\"], got {}", got(*n)));
+  std::pair<std::string, std::string> species{(*a)[0].as_string()->get(),
+                                              (*a)[1].as_string()->get()};
+  check_element(pair, "species", species.first);
+  check_element(pair, "species", species.second);
+  return species;
+}
+
+void read_pairs(const Section& s, PotentialSpec& potential) {
+  if (!s.has("pairs")) s.fail_missing("pairs", " (coefficients for each pair of species)");
+  const bool lj = potential.kind == "lj";
+  std::map<std::pair<std::string, std::string>, std::uint32_t> seen;  // sorted species -> line
+  const auto pairs = s.array_of_tables(
+      "pairs", [](std::size_t i) { return fmt::format("potential.pairs[{}]", i); });
+  for (const Section& pair : pairs) {
+    if (lj)
+      pair.allow({"species", "epsilon", "sigma", "cutoff"});
+    else
+      pair.allow({"species", "d0", "alpha", "r0", "cutoff"});
+    PairCoefficients c;
+    std::tie(c.species_a, c.species_b) = read_species_pair(pair);
+    if (lj) {
+      c.epsilon = pair.required_number("epsilon", Rule::NonNegative);
+      c.sigma = pair.required_number("sigma", Rule::Positive);
+    } else {
+      c.d0 = pair.required_number("d0", Rule::NonNegative);
+      c.alpha = pair.required_number("alpha", Rule::Positive);
+      c.r0 = pair.required_number("r0", Rule::Positive);
+    }
+    // The neighbour list is built with the global cut-off, so a longer pair cut-off would be
+    // silently truncated.
+    c.cutoff = pair.number("cutoff", Rule::Positive).value_or(0.0);
+    if (c.cutoff > potential.cutoff)
+      pair.fail("cutoff",
+                fmt::format("{} exceeds the global potential.cutoff = {}; raise that instead",
+                            c.cutoff, potential.cutoff));
+    const auto [it, fresh] = seen.emplace(std::minmax(c.species_a, c.species_b), pair.line());
+    if (!fresh)
+      pair.fail("species", fmt::format("duplicate pair {}-{}: already given on line {}",
+                                       c.species_a, c.species_b, it->second));
+    potential.pairs.push_back(std::move(c));
+  }
+  if (potential.pairs.empty()) s.fail("pairs", "must list at least one pair");
+}
+
+PotentialSpec read_potential(const Section& root) {
+  const Section s = root.section("potential", "[potential]");
+  s.allow({"kind", "cutoff", "shift", "pairs", "model", "precision"});
+  PotentialSpec p;
+  p.kind = s.choice("kind", {"lj", "morse", "nequip"}, std::nullopt);
+  if (p.kind == "nequip") {
+    s.reject({"cutoff", "shift", "pairs"},
+             "applies only to kind = \"lj\" or \"morse\" (a NequIP model carries its own cut-off)");
+    p.model = s.existing_file("model");
+    p.precision = s.choice("precision", {"float32", "float64"}, "float32");
+    return p;
+  }
+  s.reject({"model", "precision"}, "applies only to kind = \"nequip\"");
+  p.cutoff = s.required_number("cutoff", Rule::Positive);
+  p.shift = s.boolean("shift").value_or(p.shift);
+  read_pairs(s, p);
+  return p;
+}
+
+// Formats the design names that are not written yet get their own message, so that a user who
+// read about them learns they are planned rather than misspelt.
+std::string read_trajectory_format(const Section& t) {
+  const auto format = t.string("format");
+  for (std::string_view planned : {"netcdf", "lammps-dump"})
+    if (format == planned)
+      t.fail("format", fmt::format("format '{}' is not supported yet; supported: extxyz", planned));
+  return t.choice("format", {"extxyz"}, "extxyz");
+}
+
+// Output paths are relative to [output] directory; each file may have only one writer.
+class OutputPaths {
+public:
+  explicit OutputPaths(fs::path directory) : directory_(std::move(directory)) {}
+  fs::path claim(const Section& s, std::string_view key, std::string_view fallback) {
+    const fs::path p =
+        (directory_ / s.string(key).value_or(std::string(fallback))).lexically_normal();
+    const auto [it, fresh] = owners_.emplace(p, s.key_path(key));
+    if (!fresh) s.fail(key, fmt::format("'{}' is already written by {}", p.string(), it->second));
+    return p;
+  }
+
+private:
+  fs::path directory_;
+  std::map<fs::path, std::string> owners_;  // path -> key path of its writer
+};
+
+TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
+  t.allow({"path", "format", "every", "velocities", "forces"});
+  TrajectorySpec spec;
+  spec.format = read_trajectory_format(t);
+  spec.path = paths.claim(t, "path", "traj.extxyz");
+  spec.every = t.integer("every", 1).value_or(spec.every);
+  spec.velocities = t.boolean("velocities").value_or(spec.velocities);
+  spec.forces = t.boolean("forces").value_or(spec.forces);
+  return spec;
+}
+
+void read_output(const Section& root, RunPlan& plan) {
+  const Section s = root.section("output", "[output]");
+  s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory"});
+  if (auto dir = s.string("directory")) plan.output_directory = fs::path(*dir).lexically_normal();
+  plan.overwrite = s.boolean("overwrite").value_or(plan.overwrite);
+  plan.progress_interval =
+      s.number("progress_every_s", Rule::NonNegative).value_or(plan.progress_interval);
+  OutputPaths paths(plan.output_directory);
+
+  const Section thermo = s.section("thermo", "output.thermo");
+  thermo.allow({"path", "every"});
+  plan.thermo.path = paths.claim(thermo, "path", plan.thermo.path.string());
+  plan.thermo.every = thermo.integer("every", 1).value_or(plan.thermo.every);
+
+  const toml::node* trajectory = s.node("trajectory");
+  if (trajectory && trajectory->is_table()) {
+    plan.trajectories.push_back(
+        read_trajectory(s.section("trajectory", "output.trajectory"), paths));
+    return;
+  }
+  if (trajectory && !trajectory->is_array())
+    s.fail("trajectory",
+           fmt::format("expected a table or an array of tables, got {}", got(*trajectory)));
+  const auto label = [](std::size_t i) { return fmt::format("[[output.trajectory]] #{}", i); };
+  for (const Section& t : s.array_of_tables("trajectory", label))
+    plan.trajectories.push_back(read_trajectory(t, paths));
+}
+
+}  // namespace
+
+RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages) {
+  const Source src{name_for_messages.string(), name_for_messages.parent_path()};
+  toml::table doc;
+  try {
+    doc = toml::parse(toml_text, src.file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(
+        fmt::format("{}:{}:{}", src.file, e.source().begin.line, e.source().begin.column),
+        fmt::format("TOML syntax error: {}", e.description()));
+  }
+  const Section root(src, doc, "", "the top-level table", 0);
+  root.allow({"system", "potential", "neighbor", "run", "stage", "output"});
+
+  RunPlan plan;
+  plan.input_file = name_for_messages;
+  read_system(root, plan);
+  plan.potential = read_potential(root);
+
+  const Section neighbor = root.section("neighbor", "[neighbor]");
+  neighbor.allow({"skin"});
+  plan.neighbor_skin = neighbor.number("skin", Rule::NonNegative).value_or(plan.neighbor_skin);
+
+  const Section run = root.section("run", "[run]");
+  run.allow({"backend", "threads"});
+  plan.backend = run.choice("backend", {"auto", "cpu", "cuda"}, "auto");
+  plan.threads = static_cast<int>(run.integer("threads", 0, kIntMax).value_or(plan.threads));
+
+  plan.stages = read_stages(root);
+  read_output(root, plan);
+  return plan;
+}
+
+RunPlan load_run_plan(const std::filesystem::path& toml_file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(toml_file, ec))
+    throw InputError(toml_file.string(), "input file not found");
+  if (std::filesystem::is_directory(toml_file, ec))
+    throw InputError(toml_file.string(), "is a directory, not an input file");
+  std::ifstream in(toml_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw InputError(toml_file.string(), "cannot read the input file");
+  return parse_run_plan(text.str(), toml_file);
+}
+
+}  // namespace mdgpu

@@ -1,0 +1,21 @@
+// The TOML input file -> RunPlan. The schema and every key's meaning: docs/input.md.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "engine/run_plan.hpp"
+
+namespace mdgpu {
+
+// Reads and validates an input file. Everything wrong with it (syntax, unknown or misspelt keys,
+// wrong types, out-of-range values, a missing structure or model file) throws InputError whose
+// `where` is "file:line: key.path". Structure and model paths resolve against the file's
+// directory; output paths against [output] directory.
+RunPlan load_run_plan(const std::filesystem::path& toml_file);
+
+// The same from text in memory (tests): `name_for_messages` names the file in messages and its
+// directory is the one relative structure and model paths resolve against.
+RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages);
+
+}  // namespace mdgpu
