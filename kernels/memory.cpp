@@ -11,7 +11,7 @@
 
 namespace mdgpu {
 namespace {
-[[noreturn]] void no_device() {
+[[maybe_unused]] [[noreturn]] void no_device() {
   throw RuntimeFailure("device memory requested but mdgpu was built without the CUDA backend");
 }
 }  // namespace

@@ -14,23 +14,33 @@
 namespace mdgpu {
 namespace {
 
-// Sums in fixed blocks, then the block sums in order: the result does not depend on the thread
-// count.
+// Loops over fewer items than these run on one thread: below them a parallel region costs more
+// than it saves (and much more when the cores are shared with other processes).
+constexpr int kLightLoopThreshold = 8192;  // a few flops per atom
+constexpr int kHeavyLoopThreshold = 256;   // a neighbor loop per atom
+
+// Sums K values per item in fixed blocks, then the block sums in order: the result does not
+// depend on the thread count.
 constexpr std::size_t kSumBlock = 4096;
 
-template <class F>
-double blocked_sum(std::size_t n, F&& value) {
+template <int K, class F>
+std::array<double, K> blocked_sum(std::size_t n, F&& values) {
   const std::size_t nblocks = (n + kSumBlock - 1) / kSumBlock;
-  std::vector<double> partial(nblocks, 0.0);
-#pragma omp parallel for schedule(static)
+  std::vector<std::array<double, K>> partial(nblocks);
+#pragma omp parallel for schedule(static) if (nblocks > 1)
   for (std::size_t b = 0; b < nblocks; ++b) {
-    double s = 0.0;
+    std::array<double, K> s{};
     const std::size_t end = std::min(n, (b + 1) * kSumBlock);
-    for (std::size_t i = b * kSumBlock; i < end; ++i) s += value(i);
+    for (std::size_t i = b * kSumBlock; i < end; ++i) {
+      double v[K];
+      values(i, v);
+      for (int k = 0; k < K; ++k) s[k] += v[k];
+    }
     partial[b] = s;
   }
-  double total = 0.0;
-  for (double s : partial) total += s;
+  std::array<double, K> total{};
+  for (const auto& s : partial)
+    for (int k = 0; k < K; ++k) total[k] += s[k];
   return total;
 }
 
@@ -46,40 +56,35 @@ public:
   }
 
   void kick(const AtomsView& a, double dt) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) kick_atom(a, i, dt);
   }
   void drift(const AtomsView& a, double dt) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) drift_atom(a, i, dt);
   }
   void scale_velocities(const AtomsView& a, double factor) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) scale_velocity_atom(a, i, factor);
   }
   void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed,
                 std::uint64_t step) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) langevin_atom(a, i, c1, kT, seed, step);
   }
   void wrap(const AtomsView& a, const BoxData& box) override {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) wrap_atom(a, i, box);
   }
   std::array<double, 6> kinetic_tensor(const AtomsView& a) override {
-    std::array<double, 6> out{};
-    for (int c = 0; c < 6; ++c)
-      out[c] = blocked_sum(a.n, [&](std::size_t i) {
-        double t[6];
-        kinetic_tensor_atom(a, static_cast<int>(i), t);
-        return t[c];
-      });
-    return out;
+    return blocked_sum<6>(a.n, [&a](std::size_t i, double* t) {
+      kinetic_tensor_atom(a, static_cast<int>(i), t);
+    });
   }
   double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry,
                              const double* rz) override {
     double m = 0.0;
-#pragma omp parallel for schedule(static) reduction(max : m)
+#pragma omp parallel for schedule(static) reduction(max : m) if (a.n >= kLightLoopThreshold)
     for (int i = 0; i < a.n; ++i) m = std::max(m, displacement_sq_atom(a, i, rx, ry, rz));
     return m;
   }
@@ -102,7 +107,7 @@ public:
     s.counts.resize(n);
     int* bin = s.atom_bin.data();
     int* start = s.bin_start.data();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kLightLoopThreshold)
     for (int i = 0; i < n; ++i) bin[i] = bin_of_atom(g, box, a.x[i], a.y[i], a.z[i]);
     // Stable counting sort by bin.
     std::fill(start, start + nb + 1, 0);
@@ -113,7 +118,7 @@ public:
 
     int* counts = s.counts.data();
     const int* atoms = s.bin_atoms.data();
-#pragma omp parallel for schedule(dynamic, 64)
+#pragma omp parallel for schedule(dynamic, 64) if (n >= kHeavyLoopThreshold)
     for (int i = 0; i < n; ++i)
       counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, start, atoms, i, nullptr, nullptr);
     offsets.resize(n + 1);
@@ -126,7 +131,7 @@ public:
                       const std::int64_t* offsets, int* index, std::int32_t* image) override {
     const int* start = s.bin_start.data();
     const int* atoms = s.bin_atoms.data();
-#pragma omp parallel for schedule(dynamic, 64)
+#pragma omp parallel for schedule(dynamic, 64) if (a.n >= kHeavyLoopThreshold)
     for (int i = 0; i < a.n; ++i)
       neighbors_of_atom(g, box, a.x, a.y, a.z, start, atoms, i, index + offsets[i],
                         image + offsets[i]);
@@ -134,12 +139,12 @@ public:
 
   void pair_forces(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
                    const BoxData& box, double* energy, double* virial6) override {
-#pragma omp parallel for schedule(dynamic, 64)
+#pragma omp parallel for schedule(dynamic, 64) if (a.n >= kHeavyLoopThreshold)
     for (int i = 0; i < a.n; ++i) pair_forces_atom(t, a, nl, box, i, energy, virial6);
   }
 
   double sum(const double* values, std::size_t n) override {
-    return blocked_sum(n, [values](std::size_t i) { return values[i]; });
+    return blocked_sum<1>(n, [values](std::size_t i, double* v) { v[0] = values[i]; })[0];
   }
 };
 

@@ -1,0 +1,37 @@
+#include "kernels/cuda/cuda_memory.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <string>
+
+#include "kernels/cuda/cuda_check.cuh"
+
+namespace mdgpu::cuda {
+
+void* device_allocate(std::size_t bytes) {
+  void* ptr = nullptr;
+  const cudaError_t err = cudaMalloc(&ptr, bytes);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();  // out-of-memory is not sticky: later calls may still succeed
+    throw RuntimeFailure("cannot allocate " + std::to_string(bytes) + " bytes of GPU memory: " +
+                         cudaGetErrorString(err));
+  }
+  return ptr;
+}
+
+void device_free(void* ptr) noexcept {
+  // Called from destructors, possibly after the runtime has shut down at exit: an error here
+  // cannot be acted upon and must not escape.
+  (void)cudaFree(ptr);
+}
+
+void copy(void* dst, bool dst_is_device, const void* src, bool src_is_device, std::size_t bytes) {
+  const cudaMemcpyKind kind =
+      dst_is_device ? (src_is_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
+                    : (src_is_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
+  MDGPU_CUDA_CHECK(cudaMemcpy(dst, src, bytes, kind));
+}
+
+void zero(void* ptr, std::size_t bytes) { MDGPU_CUDA_CHECK(cudaMemset(ptr, 0, bytes)); }
+
+}  // namespace mdgpu::cuda

@@ -1,0 +1,15 @@
+// Device memory behind Space::Device (kernels/memory.cpp). Plain C++: no CUDA headers here.
+#pragma once
+
+#include <cstddef>
+
+namespace mdgpu::cuda {
+
+// Throws RuntimeFailure (with the size and CUDA's reason) when the allocation fails.
+void* device_allocate(std::size_t bytes);
+void device_free(void* ptr) noexcept;
+// Blocking with respect to the host whenever the destination is host memory.
+void copy(void* dst, bool dst_is_device, const void* src, bool src_is_device, std::size_t bytes);
+void zero(void* ptr, std::size_t bytes);
+
+}  // namespace mdgpu::cuda
