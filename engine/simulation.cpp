@@ -95,6 +95,7 @@ void Simulation::run_stage(std::size_t index) {
   auto integrator = make_integrator(stage);
   const int dof = degrees_of_freedom(stage, atoms_.size());
   const double carried = thermostat_energy_;  // keeps the conserved quantity continuous
+  const double time0 = time_;                 // time = time0 + k dt: no accumulated round-off
   for (std::int64_t k = 0; k < stage.steps; ++k) {
     const double target =
         stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(double(k + 1) / stage.steps);
@@ -102,7 +103,7 @@ void Simulation::run_stage(std::size_t index) {
                     static_cast<std::uint64_t>(step_)};
     integrator->step(ctx);
     ++step_;
-    time_ += stage.timestep;
+    time_ = time0 + static_cast<double>(k + 1) * stage.timestep;
     thermostat_energy_ = carried + integrator->thermostat_energy();
     const bool last = step_ == total_steps_;
     bool due = last;

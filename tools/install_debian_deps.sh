@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything mdgpu needs to build and test on Debian 12 (bookworm), from Debian's own
+# packages. The CUDA toolkit is not a Debian package here: when nvcc is on PATH the CUDA backend
+# is built as well, otherwise the CPU build is complete on its own.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build        # toolchain
+  libfmt-dev libtomlplusplus-dev libhdf5-dev  # engine libraries
+  libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
+  python3 python3-numpy python3-ase python3-h5py python3-matplotlib  # tools/ and test oracles
+)
+optional=(lammps)  # only to regenerate tests/data/lammps (tools/lammps/make_reference.py)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+if [ "${MDGPU_WITH_LAMMPS:-0}" = 1 ]; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null
+fi
+echo "mdgpu: Debian packages installed"
