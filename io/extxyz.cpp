@@ -14,7 +14,7 @@
 #include "engine/elements.hpp"
 #include "engine/errors.hpp"
 #include "engine/units.hpp"
-#include "io/structure.hpp"
+#include "io/text_lines.hpp"
 
 namespace mdgpu {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/units.hpp"
-#include "io/structure.hpp"
+#include "io/text_lines.hpp"
 
 namespace mdgpu {
 namespace {

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -20,31 +22,21 @@ struct CliResult {
   std::string out, err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using mdgpu::testing::slurp;
 
 class CliTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mdgpu_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     fs::copy_file(fs::path(MDGPU_SOURCE_DIR) / "inputs/structures/argon_liquid_500.extxyz",
                   dir_ / "argon.extxyz");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   CliResult run(const std::string& args) {
     const std::string cmd = "cd '" + dir_.string() + "' && '" + MDGPU_BINARY + "' " + args + " > out.txt 2> err.txt";
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out.txt"), slurp(dir_ / "err.txt")};
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  void write(const std::string& name, const std::string& text) { tmp_.write(name, text); }
 
   // A valid input; `extra` is appended and `stage` replaces the stage block.
   std::string input(const std::string& system_extra = "", const std::string& stage = kStage,
@@ -70,7 +62,8 @@ protected:
     EXPECT_FALSE(fs::exists(dir_ / "thermo.csv"));
   }
 
-  fs::path dir_;
+  mdgpu::testing::TempDir tmp_;
+  const fs::path& dir_ = tmp_.path();
 };
 
 TEST_F(CliTest, HelpAndVersion) {

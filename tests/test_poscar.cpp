@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
+#include "tests/temp_dir.hpp"
 #include "io/poscar.hpp"
 
 namespace mdgpu {
@@ -19,31 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory for one test's files, removed afterwards.
-class TempDir {
-public:
-  TempDir() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = fmt::format("mdgpu-{}-{}-{}", test->test_suite_name(), test->name(), getpid());
-    for (char& c : name)
-      if (c == '/') c = '_';
-    path_ = fs::temp_directory_path() / name;
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& content) const {
-    std::ofstream(path_ / name, std::ios::binary) << content;
-    return path_ / name;
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-  fs::path path_;
-};
+using testing::slurp;
+using testing::TempDir;
 
 const std::string kData = MDGPU_TEST_DATA "/structures/";
 
