@@ -20,27 +20,27 @@ constexpr int kLightLoopThreshold = 8192;  // a few flops per atom
 constexpr int kHeavyLoopThreshold = 256;   // a neighbor loop per atom
 
 // Sums K values per item in fixed blocks, then the block sums in order: the result does not
-// depend on the thread count.
+// depend on the thread count. `partial` is caller-owned scratch, so the MD step does not allocate.
 constexpr std::size_t kSumBlock = 4096;
 
 template <int K, class F>
-std::array<double, K> blocked_sum(std::size_t n, F&& values) {
+std::array<double, K> blocked_sum(std::size_t n, std::vector<double>& partial, F&& values) {
   const std::size_t nblocks = (n + kSumBlock - 1) / kSumBlock;
-  std::vector<std::array<double, K>> partial(nblocks);
+  partial.resize(nblocks * K);
 #pragma omp parallel for schedule(static) if (nblocks > 1)
   for (std::size_t b = 0; b < nblocks; ++b) {
-    std::array<double, K> s{};
+    double s[K] = {};
     const std::size_t end = std::min(n, (b + 1) * kSumBlock);
     for (std::size_t i = b * kSumBlock; i < end; ++i) {
       double v[K];
       values(i, v);
       for (int k = 0; k < K; ++k) s[k] += v[k];
     }
-    partial[b] = s;
+    for (int k = 0; k < K; ++k) partial[b * K + k] = s[k];
   }
   std::array<double, K> total{};
-  for (const auto& s : partial)
-    for (int k = 0; k < K; ++k) total[k] += s[k];
+  for (std::size_t b = 0; b < nblocks; ++b)
+    for (int k = 0; k < K; ++k) total[k] += partial[b * K + k];
   return total;
 }
 
@@ -77,7 +77,7 @@ public:
     for (int i = 0; i < a.n; ++i) wrap_atom(a, i, box);
   }
   std::array<double, 6> kinetic_tensor(const AtomsView& a) override {
-    return blocked_sum<6>(a.n, [&a](std::size_t i, double* t) {
+    return blocked_sum<6>(a.n, partial_, [&a](std::size_t i, double* t) {
       kinetic_tensor_atom(a, static_cast<int>(i), t);
     });
   }
@@ -144,8 +144,11 @@ public:
   }
 
   double sum(const double* values, std::size_t n) override {
-    return blocked_sum<1>(n, [values](std::size_t i, double* v) { v[0] = values[i]; })[0];
+    return blocked_sum<1>(n, partial_, [values](std::size_t i, double* v) { v[0] = values[i]; })[0];
   }
+
+private:
+  std::vector<double> partial_;  // block sums of the reductions
 };
 
 }  // namespace
