@@ -11,6 +11,9 @@
 #include "engine/system.hpp"
 
 namespace mdgpu {
+namespace h5 {
+class File;
+}
 
 struct ThermoSample {
   std::string stage;
@@ -52,6 +55,12 @@ public:
   virtual std::int64_t every() const = 0;
   virtual void observe(const Snapshot& snapshot) = 0;
   virtual void finish() {}
+
+  // Restart support for observers that accumulate (on-the-fly analyses): a non-empty key names
+  // the checkpoint group their state is saved under and restored from; stateless ones keep "".
+  virtual std::string checkpoint_key() const { return {}; }
+  virtual void save_state(h5::File& /*file*/, const std::string& /*group*/) const {}
+  virtual void restore_state(const h5::File& /*file*/, const std::string& /*group*/) {}
 };
 
 }  // namespace mdgpu
