@@ -20,9 +20,19 @@ namespace mdgpu::test {
 // The mdgpu model file converted from a reference (or other nequip) file; "" if it cannot be
 // made. Conversions are cached per source for the whole test binary.
 inline std::string exported_model(const std::string& source) {
+  // The converted files live in one folder per test process, removed when the process ends.
+  struct Folder {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / fmt::format("mdgpu-models-{}", getpid());
+    ~Folder() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static Folder folder;
   static std::map<std::string, std::string> cache;
   if (auto it = cache.find(source); it != cache.end()) return it->second;
-  const auto dir = std::filesystem::temp_directory_path() / fmt::format("mdgpu-models-{}", getpid());
+  const auto& dir = folder.path;
   std::filesystem::create_directories(dir);
   const auto out = dir / (std::filesystem::path(source).stem().string() + ".mdgpu.h5");
   const std::string cmd = fmt::format("/usr/bin/python3 {}/tools/export_nequip.py {} -o {} --force > {}.log 2>&1",
