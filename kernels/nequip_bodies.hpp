@@ -68,34 +68,46 @@ MDGPU_HD void radial_embedding(T r, T r_max, T p, const T* bessel_w, int num_bas
   }
 }
 
-// e3nn Linear on one atom's features; `type` selects the weight slice when types > 1.
+// Widest multiplicity a linear may have (per-thread scratch on the stack).
+inline constexpr int kMaxLinearMul = 2048;
+
+// e3nn Linear on one atom's features; `type` selects the weight slice when types > 1. Weights
+// are float64 (W[u][type][w]); per component m the output row is accumulated as an axpy over w,
+// contiguous in W, in float64 — which also keeps float32 models within nequip's own error.
 template <class T>
-MDGPU_HD void linear_forward(const LinearPath* paths, int n_paths, const T* W, int types, int type,
+MDGPU_HD void linear_forward(const LinearPath* paths, int n_paths, const double* W, int types, int type,
                              const T* in, T* out) {
+  double acc[kMaxLinearMul];
   for (int k = 0; k < n_paths; ++k) {
     const LinearPath& p = paths[k];
-    for (int w = 0; w < p.mul_out; ++w)
-      for (int m = 0; m < p.dim; ++m) {
-        double acc = 0.0;  // float64 accumulation keeps float32 models within nequip's own error
-        for (int u = 0; u < p.mul_in; ++u)
-          acc += W[p.weight_offset + (u * types + type) * p.mul_out + w] * in[p.in_offset + u * p.dim + m];
-        out[p.out_offset + w * p.dim + m] += T(p.alpha * acc);
+    for (int m = 0; m < p.dim; ++m) {
+      for (int w = 0; w < p.mul_out; ++w) acc[w] = 0.0;
+      for (int u = 0; u < p.mul_in; ++u) {
+        const double x = in[p.in_offset + u * p.dim + m];
+        const double* row = W + p.weight_offset + static_cast<long>(u * types + type) * p.mul_out;
+        for (int w = 0; w < p.mul_out; ++w) acc[w] += x * row[w];
       }
+      for (int w = 0; w < p.mul_out; ++w) out[p.out_offset + w * p.dim + m] += T(p.alpha * acc[w]);
+    }
   }
 }
 
+// Its transpose, with the transposed weights WT[type][w][u] (see transpose_linear_weights).
 template <class T>
-MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const T* W, int types, int type,
+MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int types, int type,
                               const T* grad_out, T* grad_in) {
+  double acc[kMaxLinearMul];
   for (int k = 0; k < n_paths; ++k) {
     const LinearPath& p = paths[k];
-    for (int u = 0; u < p.mul_in; ++u)
-      for (int m = 0; m < p.dim; ++m) {
-        double acc = 0.0;
-        for (int w = 0; w < p.mul_out; ++w)
-          acc += W[p.weight_offset + (u * types + type) * p.mul_out + w] * grad_out[p.out_offset + w * p.dim + m];
-        grad_in[p.in_offset + u * p.dim + m] += T(p.alpha * acc);
+    for (int m = 0; m < p.dim; ++m) {
+      for (int u = 0; u < p.mul_in; ++u) acc[u] = 0.0;
+      for (int w = 0; w < p.mul_out; ++w) {
+        const double g = grad_out[p.out_offset + w * p.dim + m];
+        const double* row = WT + p.weight_offset + static_cast<long>(type * p.mul_out + w) * p.mul_in;
+        for (int u = 0; u < p.mul_in; ++u) acc[u] += g * row[u];
       }
+      for (int u = 0; u < p.mul_in; ++u) grad_in[p.in_offset + u * p.dim + m] += T(p.alpha * acc[u]);
+    }
   }
 }
 

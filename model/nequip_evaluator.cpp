@@ -18,15 +18,21 @@ std::vector<T> cast(const std::vector<double>& v) {
   return std::vector<T>(v.begin(), v.end());
 }
 
-// C[n][m] += scale * A[n][k] B[k][m], rows contiguous; the inner loop runs along C's rows.
+// C[n][m] += scale * A[n][k] B[k][m], row-major. Columns are tiled so that a tile of C for all
+// n rows stays in L1 while B is streamed once per tile (not once per row): a row of edges shares
+// the weights.
 template <class T>
 void gemm_acc(int n, int k, int m, const T* A, const T* B, T scale, T* C) {
-  for (int i = 0; i < n; ++i) {
-    T* c = C + static_cast<std::size_t>(i) * m;
+  constexpr int kTile = 128;
+  for (int j0 = 0; j0 < m; j0 += kTile) {
+    const int j1 = std::min(m, j0 + kTile);
     for (int kk = 0; kk < k; ++kk) {
-      const T a = scale * A[static_cast<std::size_t>(i) * k + kk];
       const T* b = B + static_cast<std::size_t>(kk) * m;
-      for (int j = 0; j < m; ++j) c[j] += a * b[j];
+      for (int i = 0; i < n; ++i) {
+        const T a = scale * A[static_cast<std::size_t>(i) * k + kk];
+        T* c = C + static_cast<std::size_t>(i) * m;
+        for (int j = j0; j < j1; ++j) c[j] += a * b[j];
+      }
     }
   }
 }
@@ -42,7 +48,7 @@ struct Dense {
 template <class T>
 struct Layer {
   const LayerPlan* plan = nullptr;
-  std::vector<T> w1, w2, wsc;
+  std::vector<double> w1, w2, wsc, w1t, w2t, wsct;  // linear weights and their transposes
   std::vector<Dense<T>> mlp;
   std::vector<T> x_in, x1, pre;  // per-atom activations kept for the backward pass
 };
@@ -61,16 +67,18 @@ class Evaluator final : public NequipEvaluator {
 public:
   explicit Evaluator(const NequipModel& m) : m_(m) {
     cg_ = cast<T>(m.cg);
-    w_embed_ = cast<T>(m.w_embedding);
-    w_head_hidden_ = cast<T>(m.w_head_hidden);
-    w_head_out_ = cast<T>(m.w_head_out);
+    w_head_hidden_t_ = transpose_linear_weights(m.head_hidden, m.w_head_hidden);
+    w_head_out_t_ = transpose_linear_weights(m.head_out, m.w_head_out);
     sh_dim_ = (m.sh_lmax + 1) * (m.sh_lmax + 1);
     for (const auto& P : m.layers) {
       Layer<T> L;
       L.plan = &P;
-      L.w1 = cast<T>(P.w_linear_1);
-      L.w2 = cast<T>(P.w_linear_2);
-      L.wsc = cast<T>(P.w_sc);
+      L.w1 = P.w_linear_1;
+      L.w2 = P.w_linear_2;
+      L.wsc = P.w_sc;
+      L.w1t = transpose_linear_weights(P.linear_1, P.w_linear_1);
+      L.w2t = transpose_linear_weights(P.linear_2, P.w_linear_2);
+      L.wsct = transpose_linear_weights(P.sc, P.w_sc);
       for (std::size_t j = 0; j + 1 < P.mlp_sizes.size(); ++j) {
         Dense<T> d;
         d.in = P.mlp_sizes[j];
@@ -230,7 +238,7 @@ private:
       std::fill(onehot.begin(), onehot.end(), T(0));
       onehot[type[a]] = T(1);
       nequip::linear_forward(m_.embedding.paths.data(), static_cast<int>(m_.embedding.paths.size()),
-                             w_embed_.data(), 1, 0, onehot.data(), &features[static_cast<std::size_t>(a) * d0]);
+                             m_.w_embedding.data(), 1, 0, onehot.data(), &features[static_cast<std::size_t>(a) * d0]);
     }
     const T inv_sqrt_ann = T(1.0 / std::sqrt(m_.avg_num_neighbors));
     for (auto& L : layers_) {
@@ -285,10 +293,10 @@ private:
     for (int a = 0; a < n_; ++a) {
       T* h = &hidden_[static_cast<std::size_t>(a) * dh];
       nequip::linear_forward(m_.head_hidden.paths.data(), static_cast<int>(m_.head_hidden.paths.size()),
-                             w_head_hidden_.data(), 1, 0, &final_[static_cast<std::size_t>(a) * dl], h);
+                             m_.w_head_hidden.data(), 1, 0, &final_[static_cast<std::size_t>(a) * dl], h);
       T e = T(0);
       nequip::linear_forward(m_.head_out.paths.data(), static_cast<int>(m_.head_out.paths.size()),
-                             w_head_out_.data(), 1, 0, h, &e);
+                             m_.w_head_out.data(), 1, 0, h, &e);
       raw_[a] = static_cast<double>(e);
     }
   }
@@ -303,9 +311,9 @@ private:
       const T ge = T(m_.global_scale * m_.scales[type[a]]);
       std::fill(gh.begin(), gh.end(), T(0));
       nequip::linear_backward(m_.head_out.paths.data(), static_cast<int>(m_.head_out.paths.size()),
-                              w_head_out_.data(), 1, 0, &ge, gh.data());
+                              w_head_out_t_.data(), 1, 0, &ge, gh.data());
       nequip::linear_backward(m_.head_hidden.paths.data(), static_cast<int>(m_.head_hidden.paths.size()),
-                              w_head_hidden_.data(), 1, 0, gh.data(), &grad[static_cast<std::size_t>(a) * dl]);
+                              w_head_hidden_t_.data(), 1, 0, gh.data(), &grad[static_cast<std::size_t>(a) * dl]);
     }
     const T inv_sqrt_ann = T(1.0 / std::sqrt(m_.avg_num_neighbors));
     for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
@@ -328,10 +336,10 @@ private:
           if (P.resnet)
             for (int k = 0; k < din; ++k) g[k] += go[k];
           if (P.use_sc)
-            nequip::linear_backward(P.sc.paths.data(), static_cast<int>(P.sc.paths.size()), L.wsc.data(), types,
+            nequip::linear_backward(P.sc.paths.data(), static_cast<int>(P.sc.paths.size()), L.wsct.data(), types,
                                     type[a], gpre.data(), g);
           T* gm = &gmsg[static_cast<std::size_t>(a) * dmid];
-          nequip::linear_backward(P.linear_2.paths.data(), static_cast<int>(P.linear_2.paths.size()), L.w2.data(), 1,
+          nequip::linear_backward(P.linear_2.paths.data(), static_cast<int>(P.linear_2.paths.size()), L.w2t.data(), 1,
                                   0, gpre.data(), gm);
           for (int k = 0; k < dmid; ++k) gm[k] *= inv_sqrt_ann;
         }
@@ -368,7 +376,7 @@ private:
       }
 #pragma omp parallel for schedule(static)
       for (int a = 0; a < n_; ++a)
-        nequip::linear_backward(P.linear_1.paths.data(), static_cast<int>(P.linear_1.paths.size()), L.w1.data(), 1, 0,
+        nequip::linear_backward(P.linear_1.paths.data(), static_cast<int>(P.linear_1.paths.size()), L.w1t.data(), 1, 0,
                                 &gx1[static_cast<std::size_t>(a) * din], &gx[static_cast<std::size_t>(a) * din]);
       grad = std::move(gx);
     }
@@ -417,7 +425,8 @@ private:
   }
 
   const NequipModel& m_;
-  std::vector<T> cg_, w_embed_, w_head_hidden_, w_head_out_;
+  std::vector<T> cg_;
+  std::vector<double> w_head_hidden_t_, w_head_out_t_;
   std::vector<Layer<T>> layers_;
   int sh_dim_ = 1, mlp_width_ = 1, n_ = 0;
   // graph

@@ -135,6 +135,17 @@ void build_plans(const NequipHyper& h, NequipModel& m) {
   m.head_out = make_linear(h.head_hidden_out, scalars_of(1, Irrep{0, 1}));
 }
 
+std::vector<double> transpose_linear_weights(const LinearPlan& plan, const std::vector<double>& W) {
+  std::vector<double> WT(W.size());
+  for (const auto& p : plan.paths)
+    for (int u = 0; u < p.mul_in; ++u)
+      for (int t = 0; t < plan.types; ++t)
+        for (int w = 0; w < p.mul_out; ++w)
+          WT[p.weight_offset + (t * p.mul_out + w) * p.mul_in + u] =
+              W[p.weight_offset + (u * plan.types + t) * p.mul_out + w];
+  return WT;
+}
+
 int NequipModel::max_features() const {
   int d = embedding.out.dim();
   for (const auto& L : layers)
@@ -212,6 +223,12 @@ NequipModel NequipModel::load(const std::string& path) {
   } catch (const std::invalid_argument& e) {
     throw InputError(path, e.what());
   }
+  for (const auto& L : m.layers)
+    for (const auto* plan : {&L.linear_1, &L.linear_2, &L.sc})
+      for (const auto& p : plan->paths)
+        if (std::max(p.mul_in, p.mul_out) > nequip::kMaxLinearMul)
+          throw InputError(path, fmt::format("a multiplicity of {} exceeds this build's limit of {}",
+                                             std::max(p.mul_in, p.mul_out), nequip::kMaxLinearMul));
   m.r_max = f.attr_double("/", "r_max");
   m.cutoff_p = f.attr_double("/", "polynomial_cutoff_p");
   m.avg_num_neighbors = f.attr_double("/", "avg_num_neighbors");

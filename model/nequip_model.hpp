@@ -44,6 +44,9 @@ struct GatePlan {
   std::vector<nequip::GateGated> gated;
 };
 
+// The weights of a linear rearranged for linear_backward: per path [type][w][u].
+std::vector<double> transpose_linear_weights(const LinearPlan& plan, const std::vector<double>& W);
+
 struct LayerPlan {
   Irreps in, mid, conv_out, out;
   LinearPlan linear_1, linear_2, sc;

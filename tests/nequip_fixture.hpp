@@ -3,13 +3,14 @@
 // a structure through the engine's own neighbor list.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
 
 #include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "engine/neighbor_list.hpp"
 #include "h5_reader.hpp"
