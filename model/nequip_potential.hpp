@@ -31,7 +31,7 @@ private:
   std::unique_ptr<NequipEvaluator> evaluator_;
   std::vector<int> model_type_;  // system type -> model type
   std::string description_;
-  // Host copies (used as staging when the backend lives on a device).
+  // Staging copies when the backend lives on a device; model type indices always.
   std::vector<double> x_, y_, z_, fx_, fy_, fz_, energy_;
   std::vector<int> type_, system_type_;
   std::vector<std::int64_t> offsets_;
