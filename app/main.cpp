@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "app/eval_command.hpp"
+#include "app/usage_error.hpp"
 #include "engine/errors.hpp"
 #include "engine/runner.hpp"
 #include "engine/stop_request.hpp"
@@ -20,6 +22,8 @@ constexpr const char* kUsage = R"(mdgpu — GPU molecular dynamics for equivaria
 
 usage:
   mdgpu run [options] INPUT.toml    run every stage of the input file
+  mdgpu eval --model M [options] FRAMES
+                                    energies, forces and stress of a model on structure frames
   mdgpu --version                   print the version
   mdgpu --help                      print this help
 
@@ -34,14 +38,13 @@ run options:
 SIGINT (Ctrl-C) or SIGTERM: the current step is finished, a checkpoint written, the outputs
 closed, and mdgpu exits with 128 + the signal number (130, 143); a second signal kills at once.
 
+{eval}
 Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md.
 Exit codes: 0 success, 1 runtime failure (including an unstable run), 2 bad input or usage,
 130 / 143 stopped by SIGINT / SIGTERM with a checkpoint written.
 )";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using mdgpu::app::UsageError;
 
 // SIGINT / SIGTERM ask the run to stop after its step (engine/stop_request.hpp); SA_RESETHAND
 // restores the default action, so a second signal ends mdgpu at once.
@@ -110,7 +113,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-      fmt::print("{}", kUsage);
+      fmt::print("{}", fmt::format(kUsage, fmt::arg("eval", mdgpu::app::kEvalUsage)));
       return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {
@@ -118,6 +121,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args[0] == "run") return run_command({args.begin() + 1, args.end()});
+    if (args[0] == "eval") return mdgpu::app::eval_command({args.begin() + 1, args.end()});
     throw UsageError("unknown command '" + args[0] + "' (try 'mdgpu --help')");
   } catch (const UsageError& e) {
     fmt::print(stderr, "mdgpu: {}\n", e.what());

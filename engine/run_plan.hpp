@@ -80,7 +80,7 @@ struct TrajectorySpec {
 // Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated
 // time (0 = not on that clock), when a stop is requested, and at the end.
 struct CheckpointSpec {
-  std::filesystem::path path = "checkpoint.h5";
+  std::filesystem::path path;    // default: <input file's stem>.ckpt.h5
   std::int64_t every = 10000;    // steps
   double every_ps = 0.0;         // ps
 };

@@ -558,11 +558,13 @@ TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
   return spec;
 }
 
-// Every `every` steps and/or `every_ps` ps; the default clock is the steps one.
+// Every `every` steps and/or `every_ps` ps; the default clock is the steps one. The default file
+// is named after the input ("melt.toml" -> "melt.ckpt.h5"), so runs sharing a folder do not clash.
 CheckpointSpec read_checkpoint(const Section& c, OutputPaths& paths) {
   c.allow({"path", "every", "every_ps"});
   CheckpointSpec spec;
-  spec.path = paths.claim(c, "path", spec.path.string());
+  const std::string stem = fs::path(c.source().file).stem().string();
+  spec.path = paths.claim(c, "path", (stem.empty() ? "run" : stem) + ".ckpt.h5");
   const auto every_ps = c.number("every_ps", Rule::Positive);
   spec.every = c.integer("every", 1).value_or(every_ps ? 0 : spec.every);
   spec.every_ps = every_ps.value_or(0.0);

@@ -312,6 +312,9 @@ std::string extxyz_frame(const System& system, const FrameExtras& extras) {
     throw std::invalid_argument("extxyz_frame: forces do not match the atom count");
   if (extras.atom_energies && extras.atom_energies->size() != n)
     throw std::invalid_argument("extxyz_frame: per-atom energies do not match the atom count");
+  for (const auto& c : extras.columns)
+    if (!c.values || c.values->size() != n * static_cast<std::size_t>(c.columns))
+      throw std::invalid_argument("extxyz_frame: column '" + c.name + "' does not match the atom count");
   const bool velocities = extras.velocities && system.has_velocities;
 
   // Momenta with the standard masses, which ASE divides by (System masses may be overridden).
@@ -335,8 +338,11 @@ std::string extxyz_frame(const System& system, const FrameExtras& extras) {
   fmt::format_to(it, "Properties=species:S:1:pos:R:3{}{}{}", velocities
                      ? ":velocities:R:3:momenta:R:3" : "",
                  extras.forces ? ":forces:R:3" : "", extras.atom_energies ? ":energies:R:1" : "");
+  for (const auto& c : extras.columns) fmt::format_to(it, ":{}:R:{}", c.name, c.columns);
   fmt::format_to(it, " step={} time={}", extras.step, extras.time);
   if (extras.energy) fmt::format_to(it, " energy={}", *extras.energy);
+  for (const auto& [key, value] : extras.info)
+    fmt::format_to(it, value.find(' ') == std::string::npos ? " {}={}" : " {}=\"{}\"", key, value);
   const auto& pbc = system.box.periodic();
   fmt::format_to(it, " pbc=\"{} {} {}\"\n", pbc[0] ? 'T' : 'F', pbc[1] ? 'T' : 'F',
                  pbc[2] ? 'T' : 'F');
@@ -355,6 +361,8 @@ std::string extxyz_frame(const System& system, const FrameExtras& extras) {
       fmt::format_to(it, " {} {} {}", f.x[i], f.y[i], f.z[i]);
     }
     if (extras.atom_energies) fmt::format_to(it, " {}", (*extras.atom_energies)[i]);
+    for (const auto& c : extras.columns)
+      for (int k = 0; k < c.columns; ++k) fmt::format_to(it, " {}", (*c.values)[i * c.columns + k]);
     out.push_back('\n');
   }
   return fmt::to_string(out);

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/system.hpp"
@@ -57,6 +58,15 @@ struct FrameExtras {
   const Vec3Array* forces = nullptr;                   // eV/Å, written as forces:R:3
   const std::vector<double>* atom_energies = nullptr;  // eV, written as energies:R:1 (ASE's name)
   bool velocities = true;  // write velocities (and momenta) when the system has them
+  // Further comment-line pairs, written key=value (quoted when the value has spaces).
+  std::vector<std::pair<std::string, std::string>> info;
+  // Further real per-atom columns: atom i, column c is (*values)[i * columns + c].
+  struct Column {
+    std::string name;
+    int columns = 1;
+    const std::vector<double>* values = nullptr;
+  };
+  std::vector<Column> columns;
 };
 
 // One frame as extxyz text. Throws std::invalid_argument when positions / forces / atom_energies

@@ -1,7 +1,7 @@
 #include "model/potential_factory.hpp"
 
 #include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "model/nequip_potential.hpp"
 #include "model/pair_potential.hpp"
 
 namespace mdgpu {
@@ -10,11 +10,9 @@ std::unique_ptr<Potential> make_potential(const PotentialSpec& spec, const Syste
                                           Backend& backend) {
   if (spec.kind == "lj" || spec.kind == "morse")
     return std::make_unique<PairPotential>(spec, system, backend);
-  // A model file that is not readable HDF5 (truncated, corrupted, another format) is the
-  // input's fault whatever this build can run.
-  if (spec.kind == "nequip") h5::File model(spec.model.string(), h5::Mode::Read);
-  throw InputError("potential.kind", "potential '" + spec.kind +
-                                         "' is not available in this build (available: lj, morse)");
+  if (spec.kind == "nequip")
+    return std::make_unique<NequipPotential>(spec.model.string(), spec.precision, system, backend);
+  throw InputError("potential.kind", "potential '" + spec.kind + "' is not available (lj, morse, nequip)");
 }
 
 }  // namespace mdgpu

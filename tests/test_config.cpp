@@ -246,7 +246,7 @@ steps = 10
   EXPECT_EQ(plan.thermo.path, fs::path("thermo.csv"));
   EXPECT_EQ(plan.thermo.every, 100);
   EXPECT_TRUE(plan.trajectories.empty());
-  EXPECT_EQ(plan.checkpoint.path, fs::path("checkpoint.h5"));
+  EXPECT_EQ(plan.checkpoint.path, fs::path("run.ckpt.h5"));  // named after run.toml
   EXPECT_EQ(plan.checkpoint.every, 10000);
   EXPECT_EQ(plan.checkpoint.every_ps, 0.0);
   EXPECT_DOUBLE_EQ(plan.guard.max_displacement, 1.0);

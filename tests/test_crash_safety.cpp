@@ -99,7 +99,7 @@ protected:
     }
   }
   static std::int64_t checkpoint_step(const fs::path& dir) {
-    return h5::File((dir / "checkpoint.h5").string(), h5::Mode::Read).attr_int("/state", "step");
+    return h5::File((dir / "in.ckpt.h5").string(), h5::Mode::Read).attr_int("/state", "step");
   }
   static void expect_readable(const fs::path& dir, int min_frames) {
     const fs::path log = dir / "readable.log";
@@ -132,8 +132,8 @@ TEST_F(CrashSafety, SigtermCheckpointsAndTheRestartMatchesAnUninterruptedRun) {
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(err, m, std::regex("stopped by SIGTERM at step (\\d+); checkpoint "
-                                                   "written to checkpoint.h5; continue with: mdgpu "
-                                                   "run in.toml --restart checkpoint.h5")))
+                                                   "written to in.ckpt.h5; continue with: mdgpu "
+                                                   "run in.toml --restart in.ckpt.h5")))
       << err;
   const std::int64_t step = std::stoll(m[1]);
   EXPECT_GE(step, 590);
@@ -141,7 +141,7 @@ TEST_F(CrashSafety, SigtermCheckpointsAndTheRestartMatchesAnUninterruptedRun) {
   EXPECT_EQ(checkpoint_step(stopped), step);
   if (python_readers()) expect_readable(stopped, static_cast<int>(step / 50 + 1));
 
-  ASSERT_EQ(finish(stopped, "checkpoint.h5"), 0) << slurp(stopped / "err.txt");
+  ASSERT_EQ(finish(stopped, "in.ckpt.h5"), 0) << slurp(stopped / "err.txt");
   expect_same_outputs(straight, stopped);
 }
 
@@ -161,7 +161,7 @@ TEST_F(CrashSafety, SigkillLeavesReadableFilesAndTheLastCheckpointRestarts) {
   if (python_readers()) expect_readable(killed, static_cast<int>(step / 50 + 1));
   for (const char* name : kOutputs) EXPECT_FALSE(fs::exists(killed / (std::string(name) + ".cut")));
 
-  ASSERT_EQ(finish(killed, "checkpoint.h5"), 0) << slurp(killed / "err.txt");
+  ASSERT_EQ(finish(killed, "in.ckpt.h5"), 0) << slurp(killed / "err.txt");
   expect_same_outputs(straight, killed);
 }
 
@@ -239,7 +239,7 @@ trajectory = { path = "traj.extxyz", every = 10 }
   // Nothing from the bad step reached a file; the last checkpoint and frame are the good ones.
   const std::int64_t last_checkpoint = (step - 1) / 20 * 20;
   if (last_checkpoint > 0) EXPECT_EQ(checkpoint_step(dir), last_checkpoint);
-  else EXPECT_FALSE(fs::exists(dir / "checkpoint.h5"));
+  else EXPECT_FALSE(fs::exists(dir / "in.ckpt.h5"));
   const std::string log = slurp(dir / "thermo.csv");
   const std::string last_row = log.substr(log.rfind('\n', log.size() - 2) + 1);
   EXPECT_EQ(std::stoll(last_row), (step - 1) / 10 * 10) << log;

@@ -1,0 +1,257 @@
+// Per-item bodies of the NequIP network (one atom or one edge), shared by the host loops and the
+// CUDA kernels. Features are e3nn blocks [mul][2l+1] concatenated; T is float or double.
+// Backward bodies accumulate (+=) into gradient buffers the caller zeroes.
+#pragma once
+
+#include <cmath>
+
+#include "kernels/hd.hpp"
+
+namespace mdgpu::nequip {
+
+// One path of an e3nn Linear: out[w, m] += alpha * sum_u W[u, (type,) w] in[u, m].
+struct LinearPath {
+  int in_offset, out_offset;
+  int mul_in, mul_out, dim;
+  int weight_offset;
+  double alpha;
+};
+
+enum class Act { Silu, Tanh, ShiftedSoftplus, Abs };
+
+template <class T>
+MDGPU_HD T act_value(Act a, T x) {
+  switch (a) {
+    case Act::Silu: return x / (T(1) + exp(-x));
+    case Act::Tanh: return tanh(x);
+    case Act::ShiftedSoftplus: return log1p(exp(-fabs(x))) + (x > T(0) ? x : T(0)) - T(0.6931471805599453);
+    case Act::Abs: return fabs(x);
+  }
+  return x;
+}
+
+template <class T>
+MDGPU_HD T act_derivative(Act a, T x) {
+  switch (a) {
+    case Act::Silu: {
+      const T s = T(1) / (T(1) + exp(-x));
+      return s * (T(1) + x * (T(1) - s));
+    }
+    case Act::Tanh: {
+      const T t = tanh(x);
+      return T(1) - t * t;
+    }
+    case Act::ShiftedSoftplus: return T(1) / (T(1) + exp(-x));
+    case Act::Abs: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
+  }
+  return T(1);
+}
+
+// Bessel basis × polynomial cut-off of one edge length (nequip's RadialBasisEdgeEncoding), and
+// d/dr of each value when `d` is given. Zero beyond r_max.
+template <class T>
+MDGPU_HD void radial_embedding(T r, T r_max, T p, const T* bessel_w, int num_basis, T* emb, T* d) {
+  const T x = r / r_max;
+  T f = T(0), df = T(0);
+  if (x < T(1)) {
+    const T c0 = (p + T(1)) * (p + T(2)) / T(2), c1 = p * (p + T(2)), c2 = p * (p + T(1)) / T(2);
+    const T xp = pow(x, p);
+    f = T(1) - c0 * xp + c1 * xp * x - c2 * xp * x * x;
+    df = (-c0 * p * pow(x, p - T(1)) + c1 * (p + T(1)) * xp - c2 * (p + T(2)) * xp * x) / r_max;
+  }
+  const T pref = T(2) / r_max;
+  for (int n = 0; n < num_basis; ++n) {
+    const T k = bessel_w[n] / r_max;
+    const T s = sin(k * r), b = pref * s / r;
+    emb[n] = b * f;
+    if (d) d[n] = pref * (k * cos(k * r) * r - s) / (r * r) * f + b * df;
+  }
+}
+
+// Widest multiplicity a linear may have (per-thread scratch on the stack).
+inline constexpr int kMaxLinearMul = 2048;
+
+// e3nn Linear on one atom's features; `type` selects the weight slice when types > 1. Weights
+// are float64 (W[u][type][w]); per component m the output row is accumulated as an axpy over w,
+// contiguous in W, in float64 — which also keeps float32 models within nequip's own error.
+template <class T>
+MDGPU_HD void linear_forward(const LinearPath* paths, int n_paths, const double* W, int types, int type,
+                             const T* in, T* out) {
+  double acc[kMaxLinearMul];
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    for (int m = 0; m < p.dim; ++m) {
+      for (int w = 0; w < p.mul_out; ++w) acc[w] = 0.0;
+      for (int u = 0; u < p.mul_in; ++u) {
+        const double x = in[p.in_offset + u * p.dim + m];
+        const double* row = W + p.weight_offset + static_cast<long>(u * types + type) * p.mul_out;
+        for (int w = 0; w < p.mul_out; ++w) acc[w] += x * row[w];
+      }
+      for (int w = 0; w < p.mul_out; ++w) out[p.out_offset + w * p.dim + m] += T(p.alpha * acc[w]);
+    }
+  }
+}
+
+// Its transpose, with the transposed weights WT[type][w][u] (see transpose_linear_weights).
+template <class T>
+MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int types, int type,
+                              const T* grad_out, T* grad_in) {
+  double acc[kMaxLinearMul];
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    for (int m = 0; m < p.dim; ++m) {
+      for (int u = 0; u < p.mul_in; ++u) acc[u] = 0.0;
+      for (int w = 0; w < p.mul_out; ++w) {
+        const double g = grad_out[p.out_offset + w * p.dim + m];
+        const double* row = WT + p.weight_offset + static_cast<long>(type * p.mul_out + w) * p.mul_in;
+        for (int u = 0; u < p.mul_in; ++u) acc[u] += g * row[u];
+      }
+      for (int u = 0; u < p.mul_in; ++u) grad_in[p.in_offset + u * p.dim + m] += T(p.alpha * acc[u]);
+    }
+  }
+}
+
+// Gate of one atom: [act(scalars) | gated * act(gates)].
+struct GateScalars {
+  int src, dst, mul;
+  Act act;
+  double cst;
+};
+struct GateGated {
+  int src, dst, mul, dim, gate_src;
+  Act act;
+  double cst;
+};
+
+template <class T>
+MDGPU_HD void gate_forward(const GateScalars* s, int ns, const GateGated* g, int ng, const T* in, T* out) {
+  for (int k = 0; k < ns; ++k)
+    for (int u = 0; u < s[k].mul; ++u)
+      out[s[k].dst + u] = T(s[k].cst) * act_value(s[k].act, in[s[k].src + u]);
+  for (int k = 0; k < ng; ++k)
+    for (int u = 0; u < g[k].mul; ++u) {
+      const T gate = T(g[k].cst) * act_value(g[k].act, in[g[k].gate_src + u]);
+      for (int m = 0; m < g[k].dim; ++m)
+        out[g[k].dst + u * g[k].dim + m] = in[g[k].src + u * g[k].dim + m] * gate;
+    }
+}
+
+template <class T>
+MDGPU_HD void gate_backward(const GateScalars* s, int ns, const GateGated* g, int ng, const T* in,
+                            const T* grad_out, T* grad_in) {
+  for (int k = 0; k < ns; ++k)
+    for (int u = 0; u < s[k].mul; ++u)
+      grad_in[s[k].src + u] += grad_out[s[k].dst + u] * T(s[k].cst) * act_derivative(s[k].act, in[s[k].src + u]);
+  for (int k = 0; k < ng; ++k)
+    for (int u = 0; u < g[k].mul; ++u) {
+      const T z = in[g[k].gate_src + u];
+      const T gate = T(g[k].cst) * act_value(g[k].act, z);
+      T dgate = T(0);
+      for (int m = 0; m < g[k].dim; ++m) {
+        const int o = g[k].dst + u * g[k].dim + m, i = g[k].src + u * g[k].dim + m;
+        grad_in[i] += grad_out[o] * gate;
+        dgate += grad_out[o] * in[i];
+      }
+      grad_in[g[k].gate_src + u] += dgate * T(g[k].cst) * act_derivative(g[k].act, z);
+    }
+}
+
+// One 'uvu' instruction of the interaction tensor product (see model/nequip_model.hpp TpPath).
+struct TpInstr {
+  int mul, l1, l2, l3;
+  int in_offset, out_offset, weight_offset, cg_offset;
+  double path_weight;
+};
+
+// M[k1][k3] = pw * sum_k2 C[k1][k2][k3] Y_l2[k2]: the edge's coupling matrix for one instruction.
+template <class T>
+MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
+  const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
+  const T* y = Y + t.l2 * t.l2;
+  for (int k1 = 0; k1 < d1; ++k1)
+    for (int k3 = 0; k3 < d3; ++k3) {
+      T acc = T(0);
+      for (int k2 = 0; k2 < d2; ++k2) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * y[k2];
+      M[k1 * d3 + k3] = T(t.path_weight) * acc;
+    }
+}
+
+// Message of one edge: msg[out, u, k3] += scale * w[u] * sum_k1 x[in, u, k1] M[k1][k3].
+template <class T>
+MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w, const T* x,
+                         T scale, T* msg) {
+  T M[7 * 7];
+  for (int i = 0; i < n; ++i) {
+    const TpInstr& t = tp[i];
+    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
+    tp_coupling(t, cg, Y, M);
+    for (int u = 0; u < t.mul; ++u) {
+      const T wu = scale * w[t.weight_offset + u];
+      const T* xu = x + t.in_offset + u * d1;
+      T* mu = msg + t.out_offset + u * d3;
+      for (int k3 = 0; k3 < d3; ++k3) {
+        T acc = T(0);
+        for (int k1 = 0; k1 < d1; ++k1) acc += xu[k1] * M[k1 * d3 + k3];
+        mu[k3] += wu * acc;
+      }
+    }
+  }
+}
+
+// Backward of one message with upstream gradient G (already including the message's scale):
+// gw[u] += dE/dw, gY[c] += dE/dY (either may be null).
+template <class T>
+MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
+                                 const T* x, const T* G, T* gw, T* gY) {
+  T M[7 * 7], A[7 * 7];
+  for (int i = 0; i < n; ++i) {
+    const TpInstr& t = tp[i];
+    const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
+    tp_coupling(t, cg, Y, M);
+    for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
+    for (int u = 0; u < t.mul; ++u) {
+      const T* xu = x + t.in_offset + u * d1;
+      const T* gu = G + t.out_offset + u * d3;
+      T dw = T(0);
+      for (int k1 = 0; k1 < d1; ++k1)
+        for (int k3 = 0; k3 < d3; ++k3) {
+          const T xg = xu[k1] * gu[k3];
+          dw += xg * M[k1 * d3 + k3];
+          A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
+        }
+      gw[t.weight_offset + u] += dw;
+    }
+    if (!gY) continue;
+    T* gy = gY + t.l2 * t.l2;
+    for (int k2 = 0; k2 < d2; ++k2) {
+      T acc = T(0);
+      for (int k1 = 0; k1 < d1; ++k1)
+        for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
+      gy[k2] += T(t.path_weight) * acc;
+    }
+  }
+}
+
+// Backward of one message to its input features: gx[in, u, k1] += w[u] sum_k3 G[u, k3] M[k1][k3].
+template <class T>
+MDGPU_HD void tp_message_grad_x(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
+                                const T* G, T* gx) {
+  T M[7 * 7];
+  for (int i = 0; i < n; ++i) {
+    const TpInstr& t = tp[i];
+    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
+    tp_coupling(t, cg, Y, M);
+    for (int u = 0; u < t.mul; ++u) {
+      const T wu = w[t.weight_offset + u];
+      const T* gu = G + t.out_offset + u * d3;
+      T* gxu = gx + t.in_offset + u * d1;
+      for (int k1 = 0; k1 < d1; ++k1) {
+        T acc = T(0);
+        for (int k3 = 0; k3 < d3; ++k3) acc += gu[k3] * M[k1 * d3 + k3];
+        gxu[k1] += wu * acc;
+      }
+    }
+  }
+}
+
+}  // namespace mdgpu::nequip

@@ -1,0 +1,108 @@
+// NequIP test helpers: models exported from the reference HDF5 files with tools/export_nequip.py
+// (once per test binary), the reference structures as systems, and one evaluation of a model on
+// a structure through the engine's own neighbor list.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "engine/neighbor_list.hpp"
+#include "h5_reader.hpp"
+#include "model/nequip_evaluator.hpp"
+
+namespace mdgpu::test {
+
+// The mdgpu model file converted from a reference (or other nequip) file; "" if it cannot be
+// made. Conversions are cached per source for the whole test binary.
+inline std::string exported_model(const std::string& source) {
+  // The converted files live in one folder per test process, removed when the process ends.
+  struct Folder {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / fmt::format("mdgpu-models-{}", getpid());
+    ~Folder() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static Folder folder;
+  static std::map<std::string, std::string> cache;
+  if (auto it = cache.find(source); it != cache.end()) return it->second;
+  const auto& dir = folder.path;
+  std::filesystem::create_directories(dir);
+  const auto out = dir / (std::filesystem::path(source).stem().string() + ".mdgpu.h5");
+  const std::string cmd = fmt::format("/usr/bin/python3 {}/tools/export_nequip.py {} -o {} --force > {}.log 2>&1",
+                                      MDGPU_SOURCE_DIR, source, out.string(), out.string());
+  const bool ok = std::filesystem::exists(source) && std::system(cmd.c_str()) == 0;
+  return cache[source] = ok ? out.string() : std::string();
+}
+
+struct Structure {
+  int n = 0;
+  std::vector<double> x, y, z;
+  std::vector<int> type;
+  Box box;
+};
+
+inline Structure reference_structure(const H5File& f, const std::string& name) {
+  const std::string g = "/structures/" + name + "/";
+  const auto pos = f.read(g + "positions"), cell = f.read(g + "cell"), pbc = f.read(g + "pbc");
+  const auto types = f.read(g + "atom_types");
+  Structure s;
+  s.n = static_cast<int>(pos.dims[0]);
+  for (int i = 0; i < s.n; ++i) {
+    s.x.push_back(pos.data[3 * i]);
+    s.y.push_back(pos.data[3 * i + 1]);
+    s.z.push_back(pos.data[3 * i + 2]);
+    s.type.push_back(static_cast<int>(types.data[i]));
+  }
+  Mat3 rows{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) rows[i][j] = cell.data[3 * i + j];
+  const std::array<bool, 3> periodic{pbc.data[0] != 0, pbc.data[1] != 0, pbc.data[2] != 0};
+  s.box = periodic[0] || periodic[1] || periodic[2] ? Box(rows, periodic) : Box();
+  return s;
+}
+
+struct Evaluation {
+  double energy = 0.0;
+  std::vector<double> per_atom, fx, fy, fz;
+  Mat3 virial{};
+};
+
+// Energy, forces and virial with the engine's neighbor list (cut-off + a skin, so the model's
+// own strict r < r_max selection is exercised).
+inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
+  const int n = s.n;
+  std::vector<double> v(n, 0.0), mass(n, 1.0);
+  std::vector<std::int32_t> ix(n, 0), iy(n, 0), iz(n, 0);
+  Evaluation out;
+  out.per_atom.resize(n);
+  out.fx.resize(n);
+  out.fy.resize(n);
+  out.fz.resize(n);
+  std::vector<double> vx = v, vy = v, vz = v;
+  AtomsView atoms{n,         s.x.data(), s.y.data(), s.z.data(), vx.data(),      vy.data(),
+                  vz.data(), out.fx.data(), out.fy.data(), out.fz.data(), mass.data(), s.type.data(),
+                  ix.data(), iy.data(), iz.data()};
+  static auto backend = make_backend("cpu", 0);
+  NeighborList list(*backend, r_max, 0.4);
+  list.update(atoms, s.box, true);
+  NequipInput in{n, s.x.data(), s.y.data(), s.z.data(), s.type.data(), list.view(), s.box.data()};
+  NequipOutput o;
+  o.fx = out.fx.data();
+  o.fy = out.fy.data();
+  o.fz = out.fz.data();
+  o.per_atom_energy = out.per_atom.data();
+  ev.evaluate(in, o);
+  out.energy = o.energy;
+  out.virial = o.virial;
+  return out;
+}
+
+}  // namespace mdgpu::test

@@ -1,0 +1,91 @@
+"""Tests of tools/plot_parity.py and tools/build_libc.py.
+
+  /usr/bin/python3 tests/python/test_tools.py
+"""
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+from ase.io import read
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+import report  # noqa: E402
+
+
+def run_tool(name, *args):
+    result = subprocess.run([sys.executable, str(REPO / "tools" / name)] + [str(a) for a in args],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def synthetic_eval_file(path, rng):
+    """Frames as `mdgpu eval` writes them: predictions plus the labels as ref_*."""
+    lines = []
+    for frame, config_type in enumerate(["bulk", "bulk", "defect"]):
+        symbols = ["Li", "B", "C", "C", "B"]
+        pos = rng.uniform(0, 5, (5, 3))
+        ref_forces = rng.normal(0, 1, (5, 3))
+        forces = ref_forces + rng.normal(0, 0.05, (5, 3))
+        energies = rng.normal(-6, 0.1, 5)
+        ref_stress = rng.normal(0, 0.01, (3, 3))
+        ref_stress = 0.5 * (ref_stress + ref_stress.T)
+        stress = ref_stress + 1e-4
+        lines.append("5")
+        lines.append(
+            'Lattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3:forces:R:3:energies:R:1:'
+            f'ref_forces:R:3 energy={energies.sum()} ref_energy={energies.sum() + 0.01 * frame} '
+            f'stress="{" ".join(map(str, stress.ravel()))}" '
+            f'ref_stress="{" ".join(map(str, ref_stress.ravel()))}" config_type={config_type} '
+            'pbc="T T T"')
+        for i in range(5):
+            values = [*pos[i], *forces[i], energies[i], *ref_forces[i]]
+            lines.append(symbols[i] + " " + " ".join(f"{v:.10f}" for v in values))
+    path.write_text("\n".join(lines) + "\n")
+
+
+class Tools(unittest.TestCase):
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="mdgpu-tools-test-"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_plot_parity(self):
+        source = self.tmp / "eval.extxyz"
+        synthetic_eval_file(source, np.random.default_rng(1))
+        run_tool("plot_parity.py", source, "-o", self.tmp / "run")
+        for kind in ("energy", "forces", "stress"):
+            png = self.tmp / f"run_{kind}.png"
+            self.assertTrue(png.exists(), png)
+            self.assertGreater(png.stat().st_size, 10_000)
+            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_build_libc(self):
+        out = self.tmp / "libc.extxyz"
+        run_tool("build_libc.py", "-o", out)
+        atoms = read(out)
+        self.assertEqual(len(atoms), 300)
+        self.assertEqual(atoms.get_chemical_formula(), "C100B100Li100")  # ASE: C first (Hill)
+        np.testing.assert_allclose(atoms.cell.cellpar(), [13.76, 13.76, 14.116, 90, 90, 120])
+        rattled = []
+        for name in ("a", "b"):
+            run_tool("build_libc.py", "-o", self.tmp / f"{name}.extxyz", "--repeat", "2", "2",
+                     "1", "--rattle", "0.05", "--seed", "3")
+            rattled.append(read(self.tmp / f"{name}.extxyz").positions)
+        run_tool("build_libc.py", "-o", self.tmp / "c.extxyz", "--repeat", "2", "2", "1")
+        ideal = read(self.tmp / "c.extxyz").positions
+        self.assertEqual(len(ideal), 24)
+        np.testing.assert_array_equal(rattled[0], rattled[1])  # seeded
+        self.assertTrue(0.03 < np.std(rattled[0] - ideal) < 0.07)
+
+
+if __name__ == "__main__":
+    sys.exit(report.run(__name__))

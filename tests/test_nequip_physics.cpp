@@ -1,0 +1,181 @@
+// NequIP physics checks that need no reference: forces are minus the finite-difference energy
+// gradient, the virial is minus the strain derivative, the energy is invariant and the forces
+// equivariant under rotations, translations and permutations; bad models and species are refused.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "engine/errors.hpp"
+#include "engine/system.hpp"
+#include "model/nequip_potential.hpp"
+#include "nequip_fixture.hpp"
+#include "temp_dir.hpp"
+
+namespace mdgpu {
+namespace {
+
+class NequipPhysics : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const std::string file = test::exported_model(test::nequip_small_reference());
+    ASSERT_FALSE(file.empty()) << "tools/export_nequip.py could not convert the small reference";
+    model_ = std::make_unique<NequipModel>(NequipModel::load(file));
+    ev_ = make_nequip_evaluator(*model_, true);
+    ref_ = std::make_unique<test::H5File>(test::nequip_small_reference());
+  }
+  test::Evaluation eval(const test::Structure& s) { return test::evaluate(*ev_, model_->r_max, s); }
+  double energy(const test::Structure& s) { return eval(s).energy; }
+
+  std::unique_ptr<NequipModel> model_;
+  std::unique_ptr<NequipEvaluator> ev_;
+  std::unique_ptr<test::H5File> ref_;
+};
+
+TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
+  for (const char* name : {"triclinic24", "cluster15", "li3n4"}) {
+    SCOPED_TRACE(name);
+    const auto s = test::reference_structure(*ref_, name);
+    const auto e = eval(s);
+    const double h = 1e-5;
+    for (int i : {0, s.n / 2, s.n - 1})
+      for (int k = 0; k < 3; ++k) {
+        auto plus = s, minus = s;
+        std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
+        std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
+        (*p[k])[i] += h;
+        (*m[k])[i] -= h;
+        const double fd = -(energy(plus) - energy(minus)) / (2 * h);
+        const double f = (k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i];
+        EXPECT_NEAR(f, fd, 2e-8) << "atom " << i << " axis " << k;
+      }
+  }
+}
+
+// r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
+test::Structure strained(const test::Structure& s, int a, int b, double h) {
+  double S[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  S[a][b] += a == b ? h : h / 2;
+  if (a != b) S[b][a] += h / 2;
+  auto apply = [&](double& x, double& y, double& z) {
+    const double r[3] = {x, y, z};
+    x = r[0] * S[0][0] + r[1] * S[1][0] + r[2] * S[2][0];
+    y = r[0] * S[0][1] + r[1] * S[1][1] + r[2] * S[2][1];
+    z = r[0] * S[0][2] + r[1] * S[1][2] + r[2] * S[2][2];
+  };
+  auto out = s;
+  for (int i = 0; i < s.n; ++i) apply(out.x[i], out.y[i], out.z[i]);
+  Mat3 rows = s.box.cell();
+  for (auto& row : rows) apply(row[0], row[1], row[2]);
+  out.box = Box(rows, s.box.periodic());
+  return out;
+}
+
+TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {
+  for (const char* name : {"triclinic24", "slab64"}) {
+    SCOPED_TRACE(name);
+    const auto s = test::reference_structure(*ref_, name);
+    const auto e = eval(s);
+    const double h = 1e-6;
+    for (int a = 0; a < 3; ++a)
+      for (int b = a; b < 3; ++b) {
+        const double fd = -(energy(strained(s, a, b, h)) - energy(strained(s, a, b, -h))) / (2 * h);
+        EXPECT_NEAR(e.virial[a][b], fd, 2e-6 * std::max(1.0, std::fabs(fd))) << a << b;
+        EXPECT_EQ(e.virial[a][b], e.virial[b][a]);
+      }
+  }
+}
+
+TEST_F(NequipPhysics, InvariantUnderRotationTranslationAndPermutation) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal;
+  for (const char* name : {"cluster15", "triclinic24"}) {
+    SCOPED_TRACE(name);
+    const auto s = test::reference_structure(*ref_, name);
+    const auto e = eval(s);
+    // A random rotation from a normalised random quaternion.
+    double q[4];
+    double norm = 0;
+    for (double& c : q) norm += (c = normal(rng)) * c;
+    for (double& c : q) c /= std::sqrt(norm);
+    const double R[3][3] = {
+        {1 - 2 * (q[2] * q[2] + q[3] * q[3]), 2 * (q[1] * q[2] - q[0] * q[3]), 2 * (q[1] * q[3] + q[0] * q[2])},
+        {2 * (q[1] * q[2] + q[0] * q[3]), 1 - 2 * (q[1] * q[1] + q[3] * q[3]), 2 * (q[2] * q[3] - q[0] * q[1])},
+        {2 * (q[1] * q[3] - q[0] * q[2]), 2 * (q[2] * q[3] + q[0] * q[1]), 1 - 2 * (q[1] * q[1] + q[2] * q[2])}};
+    auto rotate = [&](double x, double y, double z, double out[3]) {
+      for (int k = 0; k < 3; ++k) out[k] = R[k][0] * x + R[k][1] * y + R[k][2] * z;
+    };
+    const double shift[3] = {normal(rng), normal(rng), normal(rng)};
+    std::vector<int> perm(static_cast<std::size_t>(s.n));
+    std::iota(perm.begin(), perm.end(), 0);
+    std::shuffle(perm.begin(), perm.end(), rng);
+
+    auto t = s;
+    for (int i = 0; i < s.n; ++i) {
+      const int j = perm[i];
+      double r[3];
+      rotate(s.x[j], s.y[j], s.z[j], r);
+      t.x[i] = r[0] + shift[0];
+      t.y[i] = r[1] + shift[1];
+      t.z[i] = r[2] + shift[2];
+      t.type[i] = s.type[j];
+    }
+    if (s.box.has_volume()) {
+      Mat3 rows{};
+      for (int k = 0; k < 3; ++k) {
+        double r[3];
+        rotate(s.box.cell()[k][0], s.box.cell()[k][1], s.box.cell()[k][2], r);
+        rows[k] = {r[0], r[1], r[2]};
+      }
+      t.box = Box(rows, s.box.periodic());
+    }
+    const auto et = eval(t);
+    EXPECT_NEAR(et.energy, e.energy, 1e-11 * std::fabs(e.energy));
+    for (int i = 0; i < s.n; ++i) {
+      const int j = perm[i];
+      double f[3];
+      rotate(e.fx[j], e.fy[j], e.fz[j], f);
+      EXPECT_NEAR(et.fx[i], f[0], 1e-11);
+      EXPECT_NEAR(et.fy[i], f[1], 1e-11);
+      EXPECT_NEAR(et.fz[i], f[2], 1e-11);
+      EXPECT_NEAR(et.per_atom[i], e.per_atom[j], 1e-12);
+    }
+  }
+}
+
+TEST_F(NequipPhysics, SpeciesTheModelLacksIsAnInputError) {
+  System system;
+  system.species_index("Li", "test");
+  system.species_index("Fe", "test");
+  auto backend = make_backend("cpu", 0);
+  try {
+    NequipPotential potential(test::exported_model(test::nequip_small_reference()), "float64", system, *backend);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no species 'Fe'"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(NequipPhysics, DamagedModelFilesAreInputErrors) {
+  testing::TempDir dir;
+  const std::string good = test::exported_model(test::nequip_small_reference());
+  const auto truncated = dir.path() / "truncated.h5";
+  std::filesystem::copy_file(good, truncated);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(good) / 3);
+  EXPECT_THROW(NequipModel::load(truncated.string()), InputError);
+  const auto text = dir.path() / "text.h5";
+  std::ofstream(text) << "hello\n";
+  EXPECT_THROW(NequipModel::load(text.string()), InputError);
+  // A valid HDF5 file that is not a model (the reference file itself) names the fix.
+  try {
+    NequipModel::load(test::nequip_small_reference());
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("export_nequip.py"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace mdgpu
