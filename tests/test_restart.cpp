@@ -1,7 +1,8 @@
 // Checkpoints and restarts: a run stopped (as by SIGTERM) or killed after a checkpoint and then
 // continued with --restart leaves thermo log and trajectories (every format) bitwise identical to
 // an uninterrupted run, through Nosé–Hoover and a Langevin temperature ramp, with neighbor-list
-// rebuilds on both sides of the checkpoint. A restart that does not fit changes no file.
+// rebuilds on both sides of the checkpoint, for Lennard-Jones and NequIP. A restart that does not
+// fit changes no file.
 #include <csignal>
 #include <filesystem>
 #include <map>
@@ -13,6 +14,8 @@
 #include "engine/runner.hpp"
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
+#include "io/extxyz.hpp"
+#include "tests/nequip_fixture.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace mdgpu {
@@ -72,8 +75,6 @@ every = 10
 velocities = true
 )";
 
-const char* kOutputs[] = {"thermo.csv", "traj.extxyz", "traj.nc", "traj.lammpstrj"};
-
 // At `step`, does what a signal or a crash would: request a stop, or set aside the checkpoint
 // written at the step before (so that the run can go on and write more, as before a kill -9).
 class At final : public Observer {
@@ -103,8 +104,9 @@ protected:
   }
   void TearDown() override { clear_stop_request(); }
 
-  RunPlan plan(const std::string& directory, const std::string& extra = "") const {
-    RunPlan p = parse_run_plan(std::string(kInput) + extra, tmp_ / "in.toml");
+  RunPlan plan(const std::string& directory, const std::string& extra = "",
+               const std::string& input = kInput) const {
+    RunPlan p = parse_run_plan(input + extra, tmp_ / "in.toml");
     p.output_directory = tmp_ / directory;
     p.thermo.path = p.output_directory / p.thermo.path;
     p.checkpoint.path = p.output_directory / p.checkpoint.path;
@@ -122,13 +124,29 @@ protected:
       out[entry.path().filename().string()] = slurp(entry.path());
     return out;
   }
+  // Every output but the checkpoint (which records where the run was, not what it wrote).
   void expect_same_outputs(const std::string& a, const std::string& b) const {
-    for (const char* name : kOutputs) {
-      const std::string x = slurp(tmp_ / a / name), y = slurp(tmp_ / b / name);
-      EXPECT_FALSE(x.empty()) << name;
-      EXPECT_TRUE(x == y) << name << " differs between " << a << " (" << x.size() << " bytes) and "
-                          << b << " (" << y.size() << " bytes)";
+    const auto x = files(a), y = files(b);
+    EXPECT_EQ(x.size(), y.size());
+    for (const auto& [name, content] : x) {
+      if (fs::path(name).extension() == ".h5") continue;
+      EXPECT_FALSE(content.empty()) << name;
+      EXPECT_TRUE(y.count(name) && content == y.at(name))
+          << name << " differs between " << a << " and " << b;
     }
+  }
+  // Stopped at `stop` (as by SIGTERM), then continued: the same files as `straight`.
+  void expect_stop_and_continue(const std::string& straight, std::int64_t stop,
+                                const std::string& input = kInput) {
+    const std::string dir = "stopped" + std::to_string(stop);
+    const RunSummary s = run(plan(dir, "", input), std::make_unique<At>(stop, At::Action::Stop));
+    EXPECT_EQ(s.outcome, RunOutcome::Stopped);
+    EXPECT_EQ(s.step, stop);
+    clear_stop_request();
+    RunPlan second = plan(dir, "", input);
+    second.restart = second.checkpoint.path;
+    EXPECT_EQ(run(second).outcome, RunOutcome::Completed);
+    expect_same_outputs(straight, dir);
   }
 
   testing::TempDir tmp_;
@@ -139,19 +157,48 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
   ASSERT_EQ(run(straight).outcome, RunOutcome::Completed);
   for (std::int64_t stop : {37, 95}) {  // inside the Nosé–Hoover stage, inside the Langevin ramp
     SCOPED_TRACE("stopped at step " + std::to_string(stop));
-    const std::string dir = "stopped" + std::to_string(stop);
-    RunPlan first = plan(dir);
-    const RunSummary s = run(first, std::make_unique<At>(stop, At::Action::Stop));
-    EXPECT_EQ(s.outcome, RunOutcome::Stopped);
-    EXPECT_EQ(s.step, stop);
-    clear_stop_request();
-    RunPlan second = plan(dir);
-    second.restart = second.checkpoint.path;
-    const RunSummary r = run(second);
-    EXPECT_EQ(r.outcome, RunOutcome::Completed);
-    EXPECT_EQ(r.step, 120);
-    expect_same_outputs("straight", dir);
+    expect_stop_and_continue("straight", stop);
   }
+}
+
+// The same with a NequIP model, the potential the engine is for: the small reference model on
+// the 124-atom LiPON structure, float64.
+TEST_F(RestartTest, NequipRunContinuesBitwise) {
+  const std::string model = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(model.empty()) << "tools/export_nequip.py could not convert the reference model";
+  ExtxyzWriter(tmp_ / "lipon124.extxyz", ExtxyzWriter::Mode::Truncate)
+      .write_frame(test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124"));
+  const std::string input = fmt::format(R"([system]
+structure = "lipon124.extxyz"
+velocities = {{ temperature = 300.0, seed = 3 }}
+[potential]
+kind = "nequip"
+model = "{}"
+precision = "float64"
+[neighbor]
+skin = 0.2
+[[stage]]
+ensemble = "nvt"
+temperature = 300.0
+timestep_fs = 0.5
+steps = 30
+[output]
+progress_every_s = 0
+thermo = {{ path = "thermo.csv", every = 2 }}
+[[output.trajectory]]
+path = "traj.extxyz"
+every = 5
+forces = true
+energies = true
+[[output.trajectory]]
+path = "traj.nc"
+format = "netcdf"
+every = 5
+velocities = true
+)",
+                                        model);
+  ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
+  expect_stop_and_continue("straight", 13, input);
 }
 
 TEST_F(RestartTest, KilledRunRestartsFromItsLastCheckpointAndDropsLaterFrames) {
