@@ -43,7 +43,12 @@ void check_outputs(const RunPlan& plan) {
                        fmt::format("output file {} already exists; remove it, choose another path "
                                    "or set output.overwrite = true",
                                    p.string()));
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec)
+      throw InputError(plan.input_file.string(),
+                       fmt::format("cannot create the folder {} for the output file {}: {}",
+                                   p.parent_path().string(), p.string(), ec.message()));
   }
 }
 
