@@ -52,65 +52,76 @@ Vec3Array read_vectors(const h5::File& f, const std::string& name, std::size_t n
   return v;
 }
 
+void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
+                    const std::vector<std::unique_ptr<Observer>>& observers) {
+  f.set_attr("/", "format", std::string(kFormat));
+  f.set_attr("/", "version", kVersion);
+  f.set_attr("/", "mdgpu_version", std::string(MDGPU_VERSION));
+  f.set_attr("/", "input", plan.input_file.string());
+
+  const System& s = state.system;
+  const std::uint64_t n = s.size();
+  f.write("/atoms/positions", interleave(s.positions), {n, 3});
+  f.write("/atoms/velocities", interleave(s.velocities), {n, 3});
+  std::vector<std::int64_t> images(3 * n), types(s.type.begin(), s.type.end());
+  for (std::size_t i = 0; i < n; ++i)
+    for (int k = 0; k < 3; ++k) images[3 * i + k] = s.image[k][i];
+  f.write("/atoms/images", images, {n, 3});
+  f.write("/atoms/types", types, {n});
+  f.write("/atoms/species", s.species);
+  f.write("/atoms/species_masses", s.species_mass, {s.species_mass.size()});
+  std::vector<double> cell;
+  for (const Vec3& row : s.box.cell()) cell.insert(cell.end(), row.begin(), row.end());
+  f.write("/cell/rows", cell, {3, 3});
+  const auto& pbc = s.box.periodic();
+  f.write("/cell/periodic", std::vector<std::int64_t>{pbc[0], pbc[1], pbc[2]}, {3});
+
+  f.create_group("/state");
+  f.set_attr("/state", "step", state.step);
+  f.set_attr("/state", "time_ps", state.time);
+  f.set_attr("/state", "stage", static_cast<std::int64_t>(state.stage));
+  f.set_attr("/state", "stage_step", state.stage_step);
+  f.set_attr("/state", "stage_start_time_ps", state.stage_start_time);
+  f.set_attr("/state", "thermostat_carried_eV", state.thermostat_carried);
+  f.set_attr("/state", "thermostat_energy_eV", state.thermostat_energy);
+  f.write("/state/integrator", state.integrator, {state.integrator.size()});
+  std::vector<std::string> stages;
+  for (const StageSpec& stage : plan.stages) stages.push_back(stage_text(stage));
+  f.write("/state/stages", stages);
+
+  f.write("/neighbor/reference_positions", interleave(state.neighbor_reference), {n, 3});
+  f.set_attr("/neighbor", "cutoff", state.neighbor_cutoff);
+  f.set_attr("/neighbor", "skin", state.neighbor_skin);
+  f.set_attr("/neighbor", "builds", state.neighbor_builds);
+
+  f.create_group("/observers");
+  for (const auto& o : observers) {
+    const std::string key = o->checkpoint_key();
+    if (key.empty()) continue;
+    const std::string group = "/observers/" + key;
+    f.create_group(group);
+    o->save_state(f, group);
+  }
+}
+
 }  // namespace
 
 void write_checkpoint(const std::filesystem::path& path, const RunState& state, const RunPlan& plan,
                       const std::vector<std::unique_ptr<Observer>>& observers) {
   const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    h5::File f(temporary.string(), h5::Mode::Create);
-    f.set_attr("/", "format", std::string(kFormat));
-    f.set_attr("/", "version", kVersion);
-    f.set_attr("/", "mdgpu_version", std::string(MDGPU_VERSION));
-    f.set_attr("/", "input", plan.input_file.string());
-
-    const System& s = state.system;
-    const std::uint64_t n = s.size();
-    f.write("/atoms/positions", interleave(s.positions), {n, 3});
-    f.write("/atoms/velocities", interleave(s.velocities), {n, 3});
-    std::vector<std::int64_t> images(3 * n), types(s.type.begin(), s.type.end());
-    for (std::size_t i = 0; i < n; ++i)
-      for (int k = 0; k < 3; ++k) images[3 * i + k] = s.image[k][i];
-    f.write("/atoms/images", images, {n, 3});
-    f.write("/atoms/types", types, {n});
-    f.write("/atoms/species", s.species);
-    f.write("/atoms/species_masses", s.species_mass, {s.species_mass.size()});
-    std::vector<double> cell;
-    for (const Vec3& row : s.box.cell()) cell.insert(cell.end(), row.begin(), row.end());
-    f.write("/cell/rows", cell, {3, 3});
-    const auto& pbc = s.box.periodic();
-    f.write("/cell/periodic", std::vector<std::int64_t>{pbc[0], pbc[1], pbc[2]}, {3});
-
-    f.create_group("/state");
-    f.set_attr("/state", "step", state.step);
-    f.set_attr("/state", "time_ps", state.time);
-    f.set_attr("/state", "stage", static_cast<std::int64_t>(state.stage));
-    f.set_attr("/state", "stage_step", state.stage_step);
-    f.set_attr("/state", "stage_start_time_ps", state.stage_start_time);
-    f.set_attr("/state", "thermostat_carried_eV", state.thermostat_carried);
-    f.set_attr("/state", "thermostat_energy_eV", state.thermostat_energy);
-    f.write("/state/integrator", state.integrator, {state.integrator.size()});
-    std::vector<std::string> stages;
-    for (const StageSpec& stage : plan.stages) stages.push_back(stage_text(stage));
-    f.write("/state/stages", stages);
-
-    f.write("/neighbor/reference_positions", interleave(state.neighbor_reference), {n, 3});
-    f.set_attr("/neighbor", "cutoff", state.neighbor_cutoff);
-    f.set_attr("/neighbor", "skin", state.neighbor_skin);
-    f.set_attr("/neighbor", "builds", state.neighbor_builds);
-
-    f.create_group("/observers");
-    for (const auto& o : observers) {
-      const std::string key = o->checkpoint_key();
-      if (key.empty()) continue;
-      const std::string group = "/observers/" + key;
-      f.create_group(group);
-      o->save_state(f, group);
+  try {
+    {
+      h5::File f(temporary.string(), h5::Mode::Create);
+      write_contents(f, state, plan, observers);
+      f.flush();
     }
-    f.flush();
+    fsync_path(temporary);
+    rename_durably(temporary, path);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);  // the previous checkpoint stays, without debris
+    throw;
   }
-  fsync_path(temporary);
-  rename_durably(temporary, path);
 }
 
 RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan, const System& system) {
