@@ -33,6 +33,7 @@ kind = "lj"
 cutoff = 8.5
 pairs = [ { species = ["Ar", "Ar"], epsilon = 0.0104, sigma = 3.40 } ]
 [run]
+backend = "cpu"
 threads = 1
 )";
 
