@@ -1,7 +1,9 @@
 // mdgpu command line: parses arguments, runs the requested command, and maps errors to one line
 // and an exit code (2: bad input, 1: runtime failure).
+#include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "app/usage_error.hpp"
 #include "engine/errors.hpp"
 #include "engine/runner.hpp"
+#include "engine/stop_request.hpp"
 #include "io/config.hpp"
 
 namespace {
@@ -28,18 +31,34 @@ run options:
   --dry-run            validate the input and print the plan (stages, steps, outputs); run nothing
   --backend NAME       override [run] backend: auto, cpu or cuda
   --overwrite          allow replacing existing output files
+  --restart CHECKPOINT continue the run saved in CHECKPOINT (same input file), appending to its
+                       outputs; the continuation is bitwise the same as an uninterrupted run
   -q, --quiet          no progress lines
+
+SIGINT (Ctrl-C) or SIGTERM: the current step is finished, a checkpoint written, the outputs
+closed, and mdgpu exits with 128 + the signal number (130, 143); a second signal kills at once.
 
 {eval}
 Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md.
-Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
+Exit codes: 0 success, 1 runtime failure (including an unstable run), 2 bad input or usage,
+130 / 143 stopped by SIGINT / SIGTERM with a checkpoint written.
 )";
 
 using mdgpu::app::UsageError;
 
+// SIGINT / SIGTERM ask the run to stop after its step (engine/stop_request.hpp); SA_RESETHAND
+// restores the default action, so a second signal ends mdgpu at once.
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = [](int signal_number) { mdgpu::request_stop(signal_number); };
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  for (int signal_number : {SIGINT, SIGTERM}) sigaction(signal_number, &action, nullptr);
+}
+
 int run_command(const std::vector<std::string>& args) {
   bool dry_run = false, quiet = false, overwrite = false;
-  std::string backend, input;
+  std::string backend, input, restart;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
     if (a == "--dry-run") dry_run = true;
@@ -48,6 +67,9 @@ int run_command(const std::vector<std::string>& args) {
     else if (a == "--backend") {
       if (k + 1 >= args.size()) throw UsageError("--backend needs a value (auto, cpu or cuda)");
       backend = args[++k];
+    } else if (a == "--restart") {
+      if (k + 1 >= args.size()) throw UsageError("--restart needs a checkpoint file");
+      restart = args[++k];
     } else if (!a.empty() && a[0] == '-') throw UsageError("unknown option '" + a + "' for 'mdgpu run'");
     else if (input.empty()) input = a;
     else throw UsageError("'mdgpu run' takes one input file, got '" + input + "' and '" + a + "'");
@@ -57,19 +79,32 @@ int run_command(const std::vector<std::string>& args) {
   mdgpu::RunPlan plan = mdgpu::load_run_plan(input);
   if (!backend.empty()) plan.backend = backend;
   if (overwrite) plan.overwrite = true;
+  if (!restart.empty()) {
+    if (!std::filesystem::is_regular_file(restart))
+      throw mdgpu::InputError("--restart", "checkpoint file not found: " + restart);
+    plan.restart = restart;
+  }
   if (dry_run) {
     fmt::print("{}", mdgpu::describe_plan(plan));
     fmt::print("input is valid (dry run: nothing was run)\n");
     return 0;
   }
   if (quiet) plan.progress_interval = 0.0;
-  mdgpu::execute(plan, [quiet](const std::string& line) {
+  install_stop_handlers();
+  const mdgpu::RunSummary summary = mdgpu::execute(plan, [quiet](const std::string& line) {
     if (!quiet) {
       fmt::print("{}\n", line);
       std::fflush(stdout);
     }
   });
-  return 0;
+  if (summary.outcome == mdgpu::RunOutcome::Completed) return 0;
+  const int signal_number = mdgpu::stop_requested();
+  fmt::print(stderr,
+             "mdgpu: stopped by {} at step {}; checkpoint written to {}; continue with: mdgpu run "
+             "{} --restart {}\n",
+             signal_number == SIGINT ? "SIGINT" : "SIGTERM", summary.step,
+             plan.checkpoint.path.string(), input, plan.checkpoint.path.string());
+  return 128 + signal_number;
 }
 
 }  // namespace

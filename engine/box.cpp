@@ -12,13 +12,6 @@ namespace {
 
 constexpr const char* kAxisName[3] = {"a", "b", "c"};
 
-Vec3 cross(const Vec3& u, const Vec3& v) {
-  return {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
-}
-double dot(const Vec3& u, const Vec3& v) { return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]; }
-double norm(const Vec3& u) { return std::sqrt(dot(u, u)); }
-double det(const Mat3& m) { return dot(m[0], cross(m[1], m[2])); }
-
 // Fill zero rows (open axes without a lattice vector) with unit vectors orthogonal to the rest.
 Mat3 complete_frame(const Mat3& cell, const bool given[3]) {
   Mat3 f = cell;
@@ -56,6 +49,13 @@ Mat3 complete_frame(const Mat3& cell, const bool given[3]) {
 }
 
 }  // namespace
+
+Vec3 cross(const Vec3& u, const Vec3& v) {
+  return {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+}
+double dot(const Vec3& u, const Vec3& v) { return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]; }
+double norm(const Vec3& u) { return std::sqrt(dot(u, u)); }
+double det(const Mat3& m) { return dot(m[0], cross(m[1], m[2])); }
 
 Box::Box() : Box(Mat3{}, {false, false, false}) {}
 

@@ -11,6 +11,11 @@ namespace mdgpu {
 using Vec3 = std::array<double, 3>;
 using Mat3 = std::array<Vec3, 3>;
 
+Vec3 cross(const Vec3& u, const Vec3& v);
+double dot(const Vec3& u, const Vec3& v);
+double norm(const Vec3& u);
+double det(const Mat3& m);  // of the rows: a · (b × c)
+
 class Box {
 public:
   Box();  // a non-periodic box with no cell (a cluster)

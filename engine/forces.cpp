@@ -1,21 +1,13 @@
 #include "engine/forces.hpp"
 
-#include <cmath>
-
-#include <fmt/format.h>
-
-#include "engine/errors.hpp"
-
 namespace mdgpu {
 
+// A non-finite result is not caught here but by the instability guard (engine/step_guard.hpp),
+// which names the atom.
 const ForceResult& ForceComputer::compute(AtomsView atoms, const Box& box) {
   neighbors_.update(atoms, box);
   per_atom_energy_.resize(atoms.n);
   last_ = potential_.compute(atoms, neighbors_.view(), box, per_atom_energy_.data());
-  if (!std::isfinite(last_.energy))
-    throw RuntimeFailure(fmt::format("the potential energy is not finite ({}): the system blew up "
-                                     "(time step too large, or atoms overlapping)",
-                                     last_.energy));
   return last_;
 }
 

@@ -51,6 +51,18 @@ public:
     return e;
   }
 
+  std::vector<double> state() const override {
+    std::vector<double> s(xi_);
+    s.insert(s.end(), vxi_.begin(), vxi_.end());
+    return s;
+  }
+  bool set_state(const std::vector<double>& s) override {
+    if (s.size() != 2 * xi_.size()) return false;
+    xi_.assign(s.begin(), s.begin() + static_cast<long>(xi_.size()));
+    vxi_.assign(s.begin() + static_cast<long>(xi_.size()), s.end());
+    return true;
+  }
+
 private:
   // Force on chain element k (0-based) given twice the kinetic energy of the atoms.
   double chain_force(std::size_t k, double ke2) const {
@@ -120,6 +132,12 @@ public:
     c.backend.kick(a, 0.5 * dt_);
   }
   double thermostat_energy() const override { return heat_; }
+  std::vector<double> state() const override { return {heat_}; }
+  bool set_state(const std::vector<double>& s) override {
+    if (s.size() != 1) return false;
+    heat_ = s[0];
+    return true;
+  }
 
 private:
   double dt_, c1_;

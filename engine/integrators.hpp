@@ -28,6 +28,11 @@ public:
   virtual void step(StepContext& ctx) = 0;
   // Energy stored in or exchanged with the thermostat (eV): conserved = KE + PE + this.
   virtual double thermostat_energy() const { return 0.0; }
+  // The thermostat's own variables, for checkpoints: Nosé–Hoover chain positions and velocities,
+  // Langevin's exchanged heat; none for velocity Verlet. set_state returns false (and changes
+  // nothing) when `state` does not fit this integrator.
+  virtual std::vector<double> state() const { return {}; }
+  virtual bool set_state(const std::vector<double>& state) { return state.empty(); }
 };
 
 // Builds the integrator a stage asks for.

@@ -72,13 +72,7 @@ BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
 
 void NeighborList::build(AtomsView atoms, const Box& box) {
   backend_.wrap(atoms, box.data());
-  grid_ = make_grid(atoms, box);
-  total_ = backend_.count_neighbors(atoms, box.data(), grid_, scratch_, offsets_);
-  index_.resize(total_);
-  image_.resize(total_);
-  backend_.fill_neighbors(atoms, box.data(), grid_, scratch_, offsets_.data(), index_.data(),
-                          image_.data());
-  n_ = atoms.n;
+  index(atoms, box);
   ref_x_.resize(n_);
   ref_y_.resize(n_);
   ref_z_.resize(n_);
@@ -86,6 +80,37 @@ void NeighborList::build(AtomsView atoms, const Box& box) {
   space_copy(ref_y_.space(), ref_y_.data(), backend_.space(), atoms.y, n_ * sizeof(double));
   space_copy(ref_z_.space(), ref_z_.data(), backend_.space(), atoms.z, n_ * sizeof(double));
   ++builds_;
+}
+
+void NeighborList::restore(AtomsView atoms, const Box& box, const Vec3Array& reference,
+                           std::int64_t builds) {
+  ref_x_.upload(reference.x);
+  ref_y_.upload(reference.y);
+  ref_z_.upload(reference.z);
+  AtomsView at_reference = atoms;
+  at_reference.x = ref_x_.data();
+  at_reference.y = ref_y_.data();
+  at_reference.z = ref_z_.data();
+  index(at_reference, box);  // not build(): wrapping again could move atoms on the cell faces
+  builds_ = builds;
+}
+
+Vec3Array NeighborList::reference() const {
+  Vec3Array r;
+  ref_x_.download(r.x);
+  ref_y_.download(r.y);
+  ref_z_.download(r.z);
+  return r;
+}
+
+void NeighborList::index(AtomsView atoms, const Box& box) {
+  grid_ = make_grid(atoms, box);
+  total_ = backend_.count_neighbors(atoms, box.data(), grid_, scratch_, offsets_);
+  index_.resize(total_);
+  image_.resize(total_);
+  backend_.fill_neighbors(atoms, box.data(), grid_, scratch_, offsets_.data(), index_.data(),
+                          image_.data());
+  n_ = atoms.n;
 }
 
 NeighborView NeighborList::view() const {

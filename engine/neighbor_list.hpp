@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "engine/box.hpp"
+#include "engine/system.hpp"
 #include "kernels/backend.hpp"
 
 namespace mdgpu {
@@ -17,6 +18,12 @@ public:
   // into the cell (updating their image counters), so positions stay bounded.
   bool update(AtomsView atoms, const Box& box, bool force = false);
 
+  // The list as the build that `reference` (the wrapped positions it was built from, see
+  // reference()) produced: same pairs, same order, same later rebuild decisions, as a checkpoint
+  // restart needs for a bitwise continuation. The atoms keep their current positions.
+  void restore(AtomsView atoms, const Box& box, const Vec3Array& reference, std::int64_t builds);
+  Vec3Array reference() const;  // positions at the last build, copied to the host
+
   NeighborView view() const;
   double cutoff() const { return cutoff_; }
   double skin() const { return skin_; }
@@ -26,6 +33,7 @@ public:
 
 private:
   void build(AtomsView atoms, const Box& box);
+  void index(AtomsView atoms, const Box& box);  // the list from the atoms' positions as they are
   BinGrid make_grid(AtomsView atoms, const Box& box) const;
 
   Backend& backend_;

@@ -62,12 +62,33 @@ struct PotentialSpec {
   std::string precision = "float32";
 };
 
+// Wrapped: folded into the cell along periodic axes (LAMMPS dumps add the image flags).
+// Unwrapped: continuous paths, wrapped position + image counters · cell (for diffusion).
+enum class Coordinates { Wrapped, Unwrapped };
+
 struct TrajectorySpec {
   std::filesystem::path path;
-  std::string format = "extxyz";
+  std::string format = "extxyz";  // extxyz | netcdf | lammps-dump
   std::int64_t every = 100;      // steps
   bool velocities = false;
   bool forces = false;
+  bool energies = false;         // per-atom potential energy
+  Coordinates coordinates = Coordinates::Wrapped;
+  bool float64 = false;          // netcdf: double instead of the AMBER convention's float
+};
+
+// Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated
+// time (0 = not on that clock), when a stop is requested, and at the end.
+struct CheckpointSpec {
+  std::filesystem::path path;    // default: <input file's stem>.ckpt.h5
+  std::int64_t every = 10000;    // steps
+  double every_ps = 0.0;         // ps
+};
+
+// The instability guard: a step that produces these stops the run (NaN/Inf always does).
+struct GuardSpec {
+  double max_displacement = 1.0;  // Å an atom may move in one step
+  double max_force = 100.0;       // eV/Å on any atom
 };
 
 struct ThermoSpec {
@@ -91,7 +112,10 @@ struct RunPlan {
   bool overwrite = false;                // refuse to replace existing outputs unless set
   ThermoSpec thermo;
   std::vector<TrajectorySpec> trajectories;
+  CheckpointSpec checkpoint;
   double progress_interval = 2.0;        // s of wall time between progress lines (0 = off)
+  GuardSpec guard;
+  std::filesystem::path restart;         // checkpoint to continue from (mdgpu run --restart)
 };
 
 }  // namespace mdgpu

@@ -11,6 +11,7 @@
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
+#include "io/checkpoint.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
@@ -29,18 +30,25 @@ std::vector<std::filesystem::path> output_paths(const RunPlan& plan) {
   std::vector<std::filesystem::path> paths;
   if (!plan.thermo.path.empty()) paths.push_back(plan.thermo.path);
   for (const TrajectorySpec& t : plan.trajectories) paths.push_back(t.path);
+  paths.push_back(plan.checkpoint.path);
   return paths;
 }
 
-// Refuses to replace existing outputs unless the plan says so; runs before anything is opened.
+// Refuses to replace existing outputs unless the plan says so (a restart appends to its run's
+// outputs); runs before anything is opened.
 void check_outputs(const RunPlan& plan) {
   for (const auto& p : output_paths(plan)) {
-    if (std::filesystem::exists(p) && !plan.overwrite)
+    if (std::filesystem::exists(p) && !plan.overwrite && plan.restart.empty())
       throw InputError(plan.input_file.string(),
                        fmt::format("output file {} already exists; remove it, choose another path "
                                    "or set output.overwrite = true",
                                    p.string()));
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec)
+      throw InputError(plan.input_file.string(),
+                       fmt::format("cannot create the folder {} for the output file {}: {}",
+                                   p.parent_path().string(), p.string(), ec.message()));
   }
 }
 
@@ -78,8 +86,18 @@ std::string describe_plan(const RunPlan& plan) {
   if (!plan.thermo.path.empty())
     out += fmt::format("  thermo      {} every {} steps\n", plan.thermo.path.string(), plan.thermo.every);
   for (const TrajectorySpec& t : plan.trajectories)
-    out += fmt::format("  trajectory  {} ({}) every {} steps{}{}\n", t.path.string(), t.format, t.every,
-                       t.velocities ? ", velocities" : "", t.forces ? ", forces" : "");
+    out += fmt::format("  trajectory  {} ({}{}) every {} steps, {} coordinates{}{}{}\n", t.path.string(),
+                       t.format, t.format == "netcdf" ? (t.float64 ? ", float64" : ", float32") : "",
+                       t.every, t.coordinates == Coordinates::Wrapped ? "wrapped" : "unwrapped",
+                       t.velocities ? ", velocities" : "", t.forces ? ", forces" : "",
+                       t.energies ? ", per-atom energies" : "");
+  const CheckpointSpec& c = plan.checkpoint;
+  out += fmt::format("  checkpoint  {}{}{} and at the end\n", c.path.string(),
+                     c.every > 0 ? fmt::format(" every {} steps", c.every) : "",
+                     c.every_ps > 0 ? fmt::format(" every {} ps", c.every_ps) : "");
+  out += fmt::format("guard     stop when an atom moves more than {} Å in a step or feels more than {} eV/Å\n",
+                     plan.guard.max_displacement, plan.guard.max_force);
+  if (!plan.restart.empty()) out += fmt::format("restart   from {}\n", plan.restart.string());
   return out;
 }
 
@@ -138,28 +156,61 @@ void check_min_distance(const System& system, double min_distance, const std::st
                                       system.species[system.type[bj]], best, min_distance));
 }
 
-void execute(const RunPlan& plan, const std::function<void(const std::string&)>& log) {
+PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log)
+    : plan_(plan), log_(std::move(log)) {
   System system = prepare_system(plan);
   check_min_distance(system, plan.min_distance, plan.structure.string());
-  auto backend = make_backend(plan.backend, plan.threads);
-  auto potential = make_potential(plan.potential, system, *backend);
+  const bool restart = !plan.restart.empty();
+  RunState restart_state;
+  if (restart) restart_state = read_checkpoint(plan.restart, plan, system);
+  backend_ = make_backend(plan.backend, plan.threads);
+  potential_ = make_potential(plan.potential, system, *backend_);
   check_outputs(plan);
 
-  log(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
-                  system.species.size(), backend->describe(), potential->describe()));
-  Simulation sim(plan, std::move(system), *backend, *potential);
+  log_(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
+                   system.species.size(), backend_->describe(), potential_->describe()));
+  simulation_ = std::make_unique<Simulation>(plan, system, *backend_, *potential_);
+  Simulation& sim = *simulation_;
+  // A restart's outputs are reopened (cut back to the checkpoint) only once everything was
+  // checked, so that a bad restart changes no file.
+  std::vector<OutputFile*> outputs;
+  auto add = [&outputs, &sim](std::unique_ptr<OutputFile> output) {
+    outputs.push_back(output.get());
+    sim.add_observer(std::move(output));
+  };
   if (!plan.thermo.path.empty())
-    sim.add_observer(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every));
-  for (const TrajectorySpec& t : plan.trajectories) sim.add_observer(make_trajectory(t));
-  sim.set_progress_sink(log);
+    add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart));
+  for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
+    add(make_trajectory(plan.trajectories[k], k + 1, system, restart));
+  if (restart) {
+    sim.restore(restart_state);
+    restore_observers(plan.restart, sim.observers());
+    for (OutputFile* o : outputs) o->resume();
+    log_(fmt::format("continuing from {} at step {} (t = {} ps, stage '{}')", plan.restart.string(),
+                     restart_state.step, restart_state.time, plan.stages[restart_state.stage].name));
+  }
+  sim.set_progress_sink(log_);
+  sim.set_checkpoint_sink([this](const RunState& state) {
+    write_checkpoint(plan_.checkpoint.path, state, plan_, simulation_->observers());
+  });
+}
 
+RunSummary PreparedRun::run() {
+  Simulation& sim = *simulation_;
   const auto start = std::chrono::steady_clock::now();
-  sim.run();
+  const std::int64_t first_step = sim.step();
+  const RunOutcome outcome = sim.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto& nl = sim.force_computer().neighbors();
-  log(fmt::format("done: {} steps in {:.2f} s ({:.4g} atom-steps/s), {} neighbor-list builds",
-                  sim.step(), wall, wall > 0 ? sim.step() * double(sim.system().size()) / wall : 0.0,
-                  nl.builds()));
+  const std::int64_t steps = sim.step() - first_step;
+  log_(fmt::format("{}: {} steps in {:.2f} s ({:.4g} atom-steps/s), {} neighbor-list builds",
+                   outcome == RunOutcome::Completed ? "done" : "stopped", steps, wall,
+                   wall > 0 ? steps * double(sim.system().size()) / wall : 0.0,
+                   sim.force_computer().neighbors().builds()));
+  return {outcome, sim.step()};
+}
+
+RunSummary execute(const RunPlan& plan, const std::function<void(const std::string&)>& log) {
+  return PreparedRun(plan, log).run();
 }
 
 }  // namespace mdgpu

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "engine/run_plan.hpp"
+#include "engine/simulation.hpp"
 #include "engine/system.hpp"
+#include "model/potential.hpp"
 
 namespace mdgpu {
 
@@ -19,7 +22,30 @@ System prepare_system(const RunPlan& plan);
 // Throws InputError naming both atoms when two are closer than `min_distance` (Å).
 void check_min_distance(const System& system, double min_distance, const std::string& where);
 
-// Runs the plan; `log` receives the header, progress lines and the summary.
-void execute(const RunPlan& plan, const std::function<void(const std::string&)>& log);
+struct RunSummary {
+  RunOutcome outcome;
+  std::int64_t step;  // where the run ended
+};
+
+// A run set up from its plan: structure read, backend and potential made, outputs opened (or,
+// continuing from plan.restart, the checkpoint read and the outputs cut back to it). Nothing is
+// written before the input, structure, potential and any restart checkpoint have been checked.
+// `log` receives the header, progress lines and the summary.
+class PreparedRun {
+public:
+  PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log);
+  Simulation& simulation() { return *simulation_; }
+  RunSummary run();
+
+private:
+  const RunPlan& plan_;
+  std::function<void(const std::string&)> log_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<Potential> potential_;
+  std::unique_ptr<Simulation> simulation_;
+};
+
+// PreparedRun(plan, log).run()
+RunSummary execute(const RunPlan& plan, const std::function<void(const std::string&)>& log);
 
 }  // namespace mdgpu

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/errors.hpp"
+#include "engine/stop_request.hpp"
 #include "engine/units.hpp"
 
 namespace mdgpu {
@@ -20,12 +22,66 @@ std::string format_duration(double seconds) {
 
 Simulation::Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential)
     : plan_(plan), system_(std::move(system)), backend_(backend),
-      atoms_(backend.space(), system_), forces_(backend, potential, plan.neighbor_skin) {
+      atoms_(backend.space(), system_), forces_(backend, potential, plan.neighbor_skin),
+      guard_(backend, plan.guard) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
 }
 
 void Simulation::add_observer(std::unique_ptr<Observer> observer) {
   observers_.push_back(std::move(observer));
+}
+
+void Simulation::restore(const RunState& s) {
+  auto fail = [](const std::string& what) { throw InputError("checkpoint", what); };
+  if (s.system.size() != system_.size())
+    fail(fmt::format("it holds {} atoms, the structure {}", s.system.size(), system_.size()));
+  if (s.stage >= plan_.stages.size() || s.stage_step > plan_.stages[s.stage].steps)
+    fail(fmt::format("it is at step {} of stage {}, which the input does not have", s.stage_step,
+                     s.stage + 1));
+  NeighborList& list = forces_.neighbors();
+  if (s.neighbor_cutoff != list.cutoff() || s.neighbor_skin != list.skin())
+    fail(fmt::format("its neighbor list used cut-off {} Å and skin {} Å, the input {} Å and {} Å: "
+                     "the potential or neighbor.skin changed",
+                     s.neighbor_cutoff, s.neighbor_skin, list.cutoff(), list.skin()));
+  auto integrator = make_integrator(plan_.stages[s.stage]);
+  if (!integrator->set_state(s.integrator))
+    fail(fmt::format("its thermostat state does not fit stage '{}'", plan_.stages[s.stage].name));
+
+  system_.positions = s.system.positions;
+  system_.velocities = s.system.velocities;
+  for (int k = 0; k < 3; ++k) system_.image[k] = s.system.image[k];
+  atoms_ = Atoms(backend_.space(), system_);
+  list.restore(atoms_.view(), system_.box, s.neighbor_reference, s.neighbor_builds);
+  integrator_ = std::move(integrator);
+  step_ = s.step;
+  time_ = s.time;
+  stage_ = s.stage;
+  stage_step_ = s.stage_step;
+  stage_start_time_ = s.stage_start_time;
+  thermostat_carried_ = s.thermostat_carried;
+  thermostat_energy_ = s.thermostat_energy;
+  checkpoint_step_ = s.step;  // that checkpoint exists
+  system_current_ = false;
+  restored_ = true;
+}
+
+RunState Simulation::state() {
+  RunState s;
+  s.system = system();
+  s.step = step_;
+  s.time = time_;
+  s.stage = stage_;
+  s.stage_step = stage_step_;
+  s.stage_start_time = stage_start_time_;
+  s.thermostat_carried = thermostat_carried_;
+  s.thermostat_energy = thermostat_energy_;
+  if (integrator_) s.integrator = integrator_->state();
+  const NeighborList& list = forces_.neighbors();
+  s.neighbor_reference = list.reference();
+  s.neighbor_builds = list.builds();
+  s.neighbor_cutoff = list.cutoff();
+  s.neighbor_skin = list.skin();
+  return s;
 }
 
 const System& Simulation::system() {
@@ -80,31 +136,57 @@ void Simulation::observe(const ThermoSample& s, bool force_all) {
     if (force_all || s.step % o->every() == 0) o->observe(snap);
 }
 
-void Simulation::run() {
+RunOutcome Simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
+  progress_step0_ = step_;
+  // After a restore: the forces the saved run had at this step (same positions, same list).
   forces_.compute(atoms_.view(), system_.box);
-  const StageSpec* first = plan_.stages.empty() ? nullptr : &plan_.stages.front();
-  const int dof0 = first ? degrees_of_freedom(*first, atoms_.size()) : 3 * atoms_.size();
-  observe(sample(first, first ? first->temperature.start : 0.0, dof0), false);
-  for (std::size_t k = 0; k < plan_.stages.size(); ++k) run_stage(k);
+  if (plan_.stages.empty()) {
+    observe(sample(nullptr, 0.0, 3 * atoms_.size()), false);
+  } else {
+    if (!restored_) {
+      start_stage();
+      const StageSpec& first = plan_.stages.front();
+      observe(sample(&first, first.temperature.start, degrees_of_freedom(first, atoms_.size())), false);
+    }
+    while (true) {
+      if (!run_stage()) return RunOutcome::Stopped;
+      if (stage_ + 1 == plan_.stages.size()) break;
+      ++stage_;
+      start_stage();
+    }
+  }
+  if (checkpoint_step_ != step_) save_checkpoint();
   for (const auto& o : observers_) o->finish();
+  return RunOutcome::Completed;
 }
 
-void Simulation::run_stage(std::size_t index) {
-  const StageSpec& stage = plan_.stages[index];
-  auto integrator = make_integrator(stage);
+void Simulation::start_stage() {
+  integrator_ = make_integrator(plan_.stages[stage_]);
+  stage_step_ = 0;
+  stage_start_time_ = time_;
+  thermostat_carried_ = thermostat_energy_;  // keeps the conserved quantity continuous
+}
+
+bool Simulation::run_stage() {
+  const StageSpec& stage = plan_.stages[stage_];
   const int dof = degrees_of_freedom(stage, atoms_.size());
-  const double carried = thermostat_energy_;  // keeps the conserved quantity continuous
-  const double time0 = time_;                 // time = time0 + k dt: no accumulated round-off
-  for (std::int64_t k = 0; k < stage.steps; ++k) {
+  for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
     const double target =
         stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(double(k + 1) / stage.steps);
     StepContext ctx{backend_, atoms_, forces_, system_.box, dof, target,
                     static_cast<std::uint64_t>(step_)};
-    integrator->step(ctx);
+    const double previous_time = time_;
+    guard_.begin_step(atoms_.view());
+    integrator_->step(ctx);
+    system_current_ = false;
     ++step_;
-    time_ = time0 + static_cast<double>(k + 1) * stage.timestep;
-    thermostat_energy_ = carried + integrator->thermostat_energy();
+    stage_step_ = k + 1;
+    // time = stage start + k dt: no accumulated round-off
+    time_ = stage_start_time_ + static_cast<double>(k + 1) * stage.timestep;
+    thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
+    guard_.check(atoms_.view(), system_.box, forces_, system_, step_, stage.name, time_);
+
     const bool last = step_ == total_steps_;
     bool due = last;
     for (const auto& o : observers_) due = due || step_ % o->every() == 0;
@@ -113,11 +195,32 @@ void Simulation::run_stage(std::size_t index) {
         progress_ && (last || (plan_.progress_interval > 0 &&
                                std::chrono::duration<double>(now - last_progress_).count() >=
                                    plan_.progress_interval));
-    if (!due && !progress_due) continue;
-    const ThermoSample s = sample(&stage, target, dof);
-    if (due) observe(s, last);
-    if (progress_due) report_progress(s, stage.timestep, k + 1, stage.steps);
+    if (due || progress_due) {
+      const ThermoSample s = sample(&stage, target, dof);
+      if (due) observe(s, last);
+      if (progress_due) report_progress(s, stage.timestep, k + 1, stage.steps);
+    }
+    if (checkpoint_due(previous_time)) save_checkpoint();
+    if (stop_requested()) {
+      if (checkpoint_step_ != step_) save_checkpoint();
+      return false;
+    }
   }
+  return true;
+}
+
+bool Simulation::checkpoint_due(double previous_time) const {
+  const CheckpointSpec& c = plan_.checkpoint;
+  if (c.every > 0 && step_ % c.every == 0) return true;
+  if (c.every_ps <= 0) return false;
+  // A multiple of every_ps was crossed (to 1e-9 of it: times carry round-off).
+  const auto slot = [&c](double t) { return std::floor(t / c.every_ps + 1e-9); };
+  return slot(time_) > slot(previous_time);
+}
+
+void Simulation::save_checkpoint() {
+  if (checkpoint_) checkpoint_(state());
+  checkpoint_step_ = step_;
 }
 
 void Simulation::report_progress(const ThermoSample& s, double timestep, std::int64_t stage_step,

@@ -1,4 +1,5 @@
-// The MD loop: stages in order, one integrator per stage, observers at their intervals.
+// The MD loop: stages in order, one integrator per stage, observers at their intervals, the
+// instability guard after every step, checkpoints on their clock, and a clean stop on request.
 #pragma once
 
 #include <chrono>
@@ -10,8 +11,12 @@
 #include "engine/integrators.hpp"
 #include "engine/observer.hpp"
 #include "engine/run_plan.hpp"
+#include "engine/run_state.hpp"
+#include "engine/step_guard.hpp"
 
 namespace mdgpu {
+
+enum class RunOutcome { Completed, Stopped };
 
 class Simulation {
 public:
@@ -19,19 +24,34 @@ public:
   Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential);
 
   void add_observer(std::unique_ptr<Observer> observer);
+  const std::vector<std::unique_ptr<Observer>>& observers() const { return observers_; }
   // Called with a progress line every plan.progress_interval seconds of wall time.
   void set_progress_sink(std::function<void(const std::string&)> sink) { progress_ = std::move(sink); }
+  // Called with the state to save: on plan.checkpoint's clock, when a stop is requested (after
+  // that step's observers) and at the end.
+  void set_checkpoint_sink(std::function<void(const RunState&)> sink) { checkpoint_ = std::move(sink); }
 
-  void run();  // every stage of the plan, then observers' finish()
+  // Continues from a checkpoint instead of the start (call before run()): the atoms, the
+  // integrator's variables and the neighbor list as last built, so that the run goes on bitwise
+  // as the one that saved it. Observers are not called again at the restored step. Throws
+  // InputError when the state does not fit the plan.
+  void restore(const RunState& state);
 
-  // The current state copied back from the backend.
-  const System& system();
+  // Every stage of the plan (from the restored point), then observers' finish(); Stopped when
+  // stop_requested() (engine/stop_request.hpp) ended it early, after a checkpoint.
+  RunOutcome run();
+
+  const System& system();                // the current state copied back from the backend
+  RunState state();                      // everything a checkpoint saves
   std::int64_t step() const { return step_; }
   const ForceResult& forces() const { return forces_.last(); }
   ForceComputer& force_computer() { return forces_; }
 
 private:
-  void run_stage(std::size_t index);
+  void start_stage();  // a fresh integrator for stage_, from its first step
+  bool run_stage();    // the rest of stage_; false when stopped
+  bool checkpoint_due(double previous_time) const;
+  void save_checkpoint();
   ThermoSample sample(const StageSpec* stage, double target, int dof);
   void observe(const ThermoSample& s, bool force_all);
   void report_progress(const ThermoSample& s, double timestep, std::int64_t stage_step,
@@ -42,13 +62,24 @@ private:
   Backend& backend_;
   Atoms atoms_;
   ForceComputer forces_;
+  StepGuard guard_;
   std::vector<std::unique_ptr<Observer>> observers_;
   std::function<void(const std::string&)> progress_;
+  std::function<void(const RunState&)> checkpoint_;
 
+  // Where the run is; all of it is in RunState.
   std::int64_t step_ = 0;
-  std::int64_t total_steps_ = 0;
   double time_ = 0.0;
-  double thermostat_energy_ = 0.0;  // carried by the current stage's integrator
+  std::size_t stage_ = 0;
+  std::int64_t stage_step_ = 0;
+  double stage_start_time_ = 0.0;
+  double thermostat_carried_ = 0.0;  // from the stages before stage_
+  std::unique_ptr<Integrator> integrator_;
+  bool restored_ = false;
+
+  std::int64_t total_steps_ = 0;
+  std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written
+  double thermostat_energy_ = 0.0;     // carried + the current integrator's
   bool system_current_ = false;
   Vec3Array forces_host_;
   std::vector<double> per_atom_energy_host_;

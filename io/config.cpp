@@ -519,16 +519,6 @@ PotentialSpec read_potential(const Section& root) {
   return p;
 }
 
-// Formats the design names that are not written yet get their own message, so that a user who
-// read about them learns they are planned rather than misspelt.
-std::string read_trajectory_format(const Section& t) {
-  const auto format = t.string("format");
-  for (std::string_view planned : {"netcdf", "lammps-dump"})
-    if (format == planned)
-      t.fail("format", fmt::format("format '{}' is not supported yet; supported: extxyz", planned));
-  return t.choice("format", {"extxyz"}, "extxyz");
-}
-
 // Output paths are relative to [output] directory; each file may have only one writer.
 class OutputPaths {
 public:
@@ -547,19 +537,43 @@ private:
 };
 
 TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
-  t.allow({"path", "format", "every", "velocities", "forces"});
+  t.allow({"path", "format", "every", "velocities", "forces", "energies", "coordinates",
+           "precision"});
   TrajectorySpec spec;
-  spec.format = read_trajectory_format(t);
-  spec.path = paths.claim(t, "path", "traj.extxyz");
+  spec.format = t.choice("format", {"extxyz", "netcdf", "lammps-dump"}, "extxyz");
+  const char* default_name = spec.format == "netcdf"        ? "traj.nc"
+                             : spec.format == "lammps-dump" ? "traj.lammpstrj"
+                                                            : "traj.extxyz";
+  spec.path = paths.claim(t, "path", default_name);
   spec.every = t.integer("every", 1).value_or(spec.every);
   spec.velocities = t.boolean("velocities").value_or(spec.velocities);
   spec.forces = t.boolean("forces").value_or(spec.forces);
+  spec.energies = t.boolean("energies").value_or(spec.energies);
+  if (t.choice("coordinates", {"wrapped", "unwrapped"}, "wrapped") == "unwrapped")
+    spec.coordinates = Coordinates::Unwrapped;
+  // Text formats write the shortest decimals that read back as the same doubles.
+  if (spec.format != "netcdf")
+    t.reject({"precision"}, "applies only to format = \"netcdf\" (text formats keep every digit)");
+  spec.float64 = t.choice("precision", {"float32", "float64"}, "float32") == "float64";
+  return spec;
+}
+
+// Every `every` steps and/or `every_ps` ps; the default clock is the steps one. The default file
+// is named after the input ("melt.toml" -> "melt.ckpt.h5"), so runs sharing a folder do not clash.
+CheckpointSpec read_checkpoint(const Section& c, OutputPaths& paths) {
+  c.allow({"path", "every", "every_ps"});
+  CheckpointSpec spec;
+  const std::string stem = fs::path(c.source().file).stem().string();
+  spec.path = paths.claim(c, "path", (stem.empty() ? "run" : stem) + ".ckpt.h5");
+  const auto every_ps = c.number("every_ps", Rule::Positive);
+  spec.every = c.integer("every", 1).value_or(every_ps ? 0 : spec.every);
+  spec.every_ps = every_ps.value_or(0.0);
   return spec;
 }
 
 void read_output(const Section& root, RunPlan& plan) {
   const Section s = root.section("output", "[output]");
-  s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory"});
+  s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory", "checkpoint"});
   if (auto dir = s.string("directory")) plan.output_directory = fs::path(*dir).lexically_normal();
   plan.overwrite = s.boolean("overwrite").value_or(plan.overwrite);
   plan.progress_interval =
@@ -570,6 +584,7 @@ void read_output(const Section& root, RunPlan& plan) {
   thermo.allow({"path", "every"});
   plan.thermo.path = paths.claim(thermo, "path", plan.thermo.path.string());
   plan.thermo.every = thermo.integer("every", 1).value_or(plan.thermo.every);
+  plan.checkpoint = read_checkpoint(s.section("checkpoint", "output.checkpoint"), paths);
 
   const toml::node* trajectory = s.node("trajectory");
   if (trajectory && trajectory->is_table()) {
@@ -598,7 +613,7 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
         fmt::format("TOML syntax error: {}", e.description()));
   }
   const Section root(src, doc, "", "the top-level table", 0);
-  root.allow({"system", "potential", "neighbor", "run", "stage", "output"});
+  root.allow({"system", "potential", "neighbor", "run", "stage", "output", "guard"});
 
   RunPlan plan;
   plan.input_file = name_for_messages;
@@ -616,6 +631,12 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
 
   plan.stages = read_stages(root);
   read_output(root, plan);
+
+  const Section guard = root.section("guard", "[guard]");
+  guard.allow({"max_displacement", "max_force"});
+  plan.guard.max_displacement =
+      guard.number("max_displacement", Rule::Positive).value_or(plan.guard.max_displacement);
+  plan.guard.max_force = guard.number("max_force", Rule::Positive).value_or(plan.guard.max_force);
   return plan;
 }
 

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <iterator>
 #include <stdexcept>
 #include <utility>
@@ -306,26 +304,17 @@ std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::s
 
 // ---------------------------------------------------------------------------------------------
 
-ExtxyzWriter::ExtxyzWriter(const std::filesystem::path& path, Mode mode) : path_(path) {
-  file_ = std::fopen(path.c_str(), mode == Mode::Append ? "ab" : "wb");
-  if (!file_)
-    throw InputError(path.string(), fmt::format("cannot open for writing: {}",
-                                                std::strerror(errno)));
-}
-
-ExtxyzWriter::~ExtxyzWriter() {
-  if (file_) std::fclose(file_);
-}
-
-void ExtxyzWriter::write_frame(const System& system, const FrameExtras& extras) {
+std::string extxyz_frame(const System& system, const FrameExtras& extras) {
   const std::size_t n = system.size();
+  if (extras.positions && extras.positions->size() != n)
+    throw std::invalid_argument("extxyz_frame: positions do not match the atom count");
   if (extras.forces && extras.forces->size() != n)
-    throw std::invalid_argument("ExtxyzWriter: forces do not match the atom count");
+    throw std::invalid_argument("extxyz_frame: forces do not match the atom count");
   if (extras.atom_energies && extras.atom_energies->size() != n)
-    throw std::invalid_argument("ExtxyzWriter: per-atom energies do not match the atom count");
+    throw std::invalid_argument("extxyz_frame: per-atom energies do not match the atom count");
   for (const auto& c : extras.columns)
     if (!c.values || c.values->size() != n * static_cast<std::size_t>(c.columns))
-      throw std::invalid_argument("ExtxyzWriter: column '" + c.name + "' does not match the atom count");
+      throw std::invalid_argument("extxyz_frame: column '" + c.name + "' does not match the atom count");
   const bool velocities = extras.velocities && system.has_velocities;
 
   // Momenta with the standard masses, which ASE divides by (System masses may be overridden).
@@ -358,7 +347,7 @@ void ExtxyzWriter::write_frame(const System& system, const FrameExtras& extras) 
   fmt::format_to(it, " pbc=\"{} {} {}\"\n", pbc[0] ? 'T' : 'F', pbc[1] ? 'T' : 'F',
                  pbc[2] ? 'T' : 'F');
 
-  const Vec3Array& r = system.positions;
+  const Vec3Array& r = extras.positions ? *extras.positions : system.positions;
   const Vec3Array& v = system.velocities;
   for (std::size_t i = 0; i < n; ++i) {
     fmt::format_to(it, "{} {} {} {}", system.species[system.type[i]], r.x[i], r.y[i], r.z[i]);
@@ -376,9 +365,7 @@ void ExtxyzWriter::write_frame(const System& system, const FrameExtras& extras) 
       for (int k = 0; k < c.columns; ++k) fmt::format_to(it, " {}", (*c.values)[i * c.columns + k]);
     out.push_back('\n');
   }
-  if (std::fwrite(out.data(), 1, out.size(), file_) != out.size() || std::fflush(file_) != 0)
-    throw RuntimeFailure(fmt::format("{}: cannot write a trajectory frame: {}", path_.string(),
-                                     std::strerror(errno)));
+  return fmt::to_string(out);
 }
 
 }  // namespace mdgpu

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "engine/system.hpp"
+#include "io/text_file.hpp"
 
 namespace mdgpu {
 
@@ -51,6 +51,7 @@ System read_extxyz_first(const std::filesystem::path& path);
 std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::string& key);
 
 struct FrameExtras {
+  const Vec3Array* positions = nullptr;                // Å, written instead of system.positions
   std::int64_t step = 0;
   double time = 0.0;                                   // ps, written as time=
   std::optional<double> energy;                        // potential energy (eV), written as energy=
@@ -68,24 +69,25 @@ struct FrameExtras {
   std::vector<Column> columns;
 };
 
+// One frame as extxyz text. Throws std::invalid_argument when positions / forces / atom_energies
+// do not match the atom count.
+std::string extxyz_frame(const System& system, const FrameExtras& extras = {});
+
 // Writes frames to one file, flushing each, so a killed run leaves whole frames behind.
 class ExtxyzWriter {
 public:
-  enum class Mode { Truncate, Append };
+  using Mode = TextFile::Mode;
   // Throws InputError when the file cannot be opened.
-  ExtxyzWriter(const std::filesystem::path& path, Mode mode);
-  ~ExtxyzWriter();
-  ExtxyzWriter(const ExtxyzWriter&) = delete;
-  ExtxyzWriter& operator=(const ExtxyzWriter&) = delete;
+  ExtxyzWriter(const std::filesystem::path& path, Mode mode) : file_(path, mode) {}
 
-  // Throws std::invalid_argument when forces / atom_energies do not match the atom count,
-  // RuntimeFailure when the write fails (disk full, ...).
-  void write_frame(const System& system, const FrameExtras& extras = {});
-  const std::filesystem::path& path() const { return path_; }
+  // Throws as extxyz_frame, and RuntimeFailure when the write fails (disk full, ...).
+  void write_frame(const System& system, const FrameExtras& extras = {}) {
+    file_.write(extxyz_frame(system, extras));
+  }
+  const std::filesystem::path& path() const { return file_.path(); }
 
 private:
-  std::filesystem::path path_;
-  std::FILE* file_ = nullptr;
+  TextFile file_;
 };
 
 }  // namespace mdgpu

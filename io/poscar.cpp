@@ -48,12 +48,6 @@ std::string element_of(std::string_view label) {
   return std::string(label.substr(0, label.find_first_of("_/")));
 }
 
-double det(const Mat3& m) {
-  return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-         m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-         m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-}
-
 // Per-axis factors for the Cartesian components of the lattice rows (and Cartesian positions).
 Vec3 read_scale(LineReader& in, const Mat3& raw_lattice, const std::string& line,
                 std::size_t line_number) {

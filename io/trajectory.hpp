@@ -1,26 +1,40 @@
-// Trajectory output as an observer: one writer per [output] trajectory block.
+// Trajectory output as observers, one per [[output.trajectory]] block: extended XYZ, AMBER
+// NetCDF (io/netcdf_trajectory.hpp) and LAMMPS dump (io/lammps_dump.hpp).
 #pragma once
 
 #include <memory>
 
-#include "engine/observer.hpp"
 #include "engine/run_plan.hpp"
-#include "io/extxyz.hpp"
+#include "io/frame_geometry.hpp"
+#include "io/output_file.hpp"
 
 namespace mdgpu {
 
-class ExtxyzTrajectory final : public Observer {
+// The per-atom data of one frame as a format stores it: positions wrapped or unwrapped, and with
+// `frame` every vector rotated into its canonical orientation. Velocities, forces and energies
+// are filled only when the spec asks for them.
+struct TrajectoryFrame {
+  FramePositions positions;
+  Vec3Array velocities, forces;
+  std::vector<double> energies;
+};
+TrajectoryFrame gather_frame(const Snapshot& snapshot, const TrajectorySpec& spec,
+                             const CanonicalFrame* frame);
+
+class ExtxyzTrajectory final : public TextOutput {
 public:
-  explicit ExtxyzTrajectory(const TrajectorySpec& spec);  // truncates the file
+  ExtxyzTrajectory(const TrajectorySpec& spec, std::string key, bool resume);
   std::int64_t every() const override { return spec_.every; }
   void observe(const Snapshot& snapshot) override;
 
 private:
   TrajectorySpec spec_;
-  ExtxyzWriter writer_;
 };
 
-// The observer for `spec` (format checked by the config reader).
-std::unique_ptr<Observer> make_trajectory(const TrajectorySpec& spec);
+// The writer for `spec` (format checked by the config reader). `index` numbers the block from 1
+// and names its checkpoint state; `system` is the run's starting system (atom count, species);
+// `resume`: a restart reopens the file instead of creating it.
+std::unique_ptr<OutputFile> make_trajectory(const TrajectorySpec& spec, std::size_t index,
+                                            const System& system, bool resume);
 
 }  // namespace mdgpu

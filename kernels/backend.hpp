@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kernels/box_data.hpp"
+#include "kernels/guard_bodies.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/pair_bodies.hpp"
 #include "kernels/views.hpp"
@@ -46,6 +47,9 @@ public:
   // Fractional-coordinate extent of the atoms: lo[k], hi[k] over all atoms.
   virtual void fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3],
                                  double hi[3]) = 0;
+  // The instability guard's look at a finished step (kernels/guard_bodies.hpp); `before` holds
+  // the positions and image counters the step started from.
+  virtual StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) = 0;
 
   // --- neighbor list: bin, sort, count, scan, fill ---
   // Sorts atoms into bins and sizes `offsets` (n + 1) with the CSR row starts; returns the total

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "engine/neighbor_list.hpp"
+#include "engine/system.hpp"
 #include "h5_reader.hpp"
 #include "model/nequip_evaluator.hpp"
 
@@ -67,6 +68,16 @@ inline Structure reference_structure(const H5File& f, const std::string& name) {
   const std::array<bool, 3> periodic{pbc.data[0] != 0, pbc.data[1] != 0, pbc.data[2] != 0};
   s.box = periodic[0] || periodic[1] || periodic[2] ? Box(rows, periodic) : Box();
   return s;
+}
+
+// A reference structure as an mdgpu System, species named as the reference models' types.
+inline System reference_system(const H5File& f, const std::string& name) {
+  const auto s = reference_structure(f, name);
+  const std::vector<std::string> names = {"Li", "N", "O", "P"};
+  System system;
+  system.box = s.box;
+  for (int i = 0; i < s.n; ++i) system.add_atom(names[s.type[i]], s.x[i], s.y[i], s.z[i], name);
+  return system;
 }
 
 struct Evaluation {

@@ -246,6 +246,11 @@ steps = 10
   EXPECT_EQ(plan.thermo.path, fs::path("thermo.csv"));
   EXPECT_EQ(plan.thermo.every, 100);
   EXPECT_TRUE(plan.trajectories.empty());
+  EXPECT_EQ(plan.checkpoint.path, fs::path("run.ckpt.h5"));  // named after run.toml
+  EXPECT_EQ(plan.checkpoint.every, 10000);
+  EXPECT_EQ(plan.checkpoint.every_ps, 0.0);
+  EXPECT_DOUBLE_EQ(plan.guard.max_displacement, 1.0);
+  EXPECT_DOUBLE_EQ(plan.guard.max_force, 100.0);
 
   const StageSpec& nh = plan.stages[0];
   EXPECT_EQ(nh.name, "stage1");
@@ -360,10 +365,10 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheNearest) {
 }
 
 TEST_F(ConfigTest, UnknownKeyWithNothingNearListsTheValidOnes) {
-  const std::string msg = error_of(kHead + kNveStage + "[output]\ncheckpoint = { every = 10 }\n");
+  const std::string msg = error_of(kHead + kNveStage + "[output]\nsnapshots = { every = 10 }\n");
   EXPECT_CONTAINS(msg,
-                  "output.checkpoint: unknown key 'checkpoint' in [output]; valid keys: directory, "
-                  "overwrite, progress_every_s, thermo, trajectory");
+                  "output.snapshots: unknown key 'snapshots' in [output]; valid keys: directory, "
+                  "overwrite, progress_every_s, thermo, trajectory, checkpoint");
 }
 
 TEST_F(ConfigTest, WrongTypes) {
@@ -497,11 +502,14 @@ TEST_F(ConfigTest, UnknownChoicesListTheValidOnes) {
                   "run.backend: unknown backend 'gpu'; valid: auto, cpu, cuda");
   EXPECT_CONTAINS(error_of("[system]\nstructure = \"structure.extxyz\"\nformat = \"cif\"\n"),
                   "system.format: unknown format 'cif'; valid: auto, extxyz, poscar");
-  EXPECT_CONTAINS(
-      error_of(kHead + kNveStage + "[output]\ntrajectory = { format = \"netcdf\" }\n"),
-      "output.trajectory.format: format 'netcdf' is not supported yet; supported: extxyz");
   EXPECT_CONTAINS(error_of(kHead + kNveStage + "[output]\ntrajectory = { format = \"pdb\" }\n"),
-                  "unknown format 'pdb'; valid: extxyz");
+                  "output.trajectory.format: unknown format 'pdb'; valid: extxyz, netcdf, lammps-dump");
+  EXPECT_CONTAINS(
+      error_of(kHead + kNveStage + "[output]\ntrajectory = { format = \"netcfd\" }\n"),
+      "did you mean 'netcdf'?");
+  EXPECT_CONTAINS(
+      error_of(kHead + kNveStage + "[output]\ntrajectory = { coordinates = \"folded\" }\n"),
+      "output.trajectory.coordinates: unknown coordinates 'folded'; valid: wrapped, unwrapped");
   EXPECT_CONTAINS(error_of("[system]\nstructure = \"structure.extxyz\"\nvelocities = \"random\"\n"),
                   "system.velocities: unknown velocities 'random'; valid: auto, file, zero");
 }
@@ -619,6 +627,78 @@ TEST_F(ConfigTest, EachOutputFileHasOneWriter) {
   EXPECT_CONTAINS(
       error_of(kHead + kNveStage + "[output]\ntrajectory = { path = \"thermo.csv\" }\n"),
       "'thermo.csv' is already written by output.thermo.path");
+}
+
+TEST_F(ConfigTest, TrajectoryFormatsAndTheirOptions) {
+  const RunPlan plan = parse(kHead + kNveStage + R"([output]
+directory = "out"
+[[output.trajectory]]
+format = "netcdf"
+precision = "float64"
+coordinates = "unwrapped"
+velocities = true
+energies = true
+[[output.trajectory]]
+format = "lammps-dump"
+forces = true
+[[output.trajectory]]
+every = 7
+)");
+  ASSERT_EQ(plan.trajectories.size(), 3u);
+  const TrajectorySpec& nc = plan.trajectories[0];
+  EXPECT_EQ(nc.format, "netcdf");
+  EXPECT_EQ(nc.path, fs::path("out/traj.nc"));  // each format has its own default name
+  EXPECT_TRUE(nc.float64);
+  EXPECT_EQ(nc.coordinates, Coordinates::Unwrapped);
+  EXPECT_TRUE(nc.velocities);
+  EXPECT_TRUE(nc.energies);
+  EXPECT_FALSE(nc.forces);
+  const TrajectorySpec& dump = plan.trajectories[1];
+  EXPECT_EQ(dump.format, "lammps-dump");
+  EXPECT_EQ(dump.path, fs::path("out/traj.lammpstrj"));
+  EXPECT_EQ(dump.coordinates, Coordinates::Wrapped);
+  EXPECT_TRUE(dump.forces);
+  EXPECT_FALSE(dump.float64);
+  EXPECT_EQ(plan.trajectories[2].path, fs::path("out/traj.extxyz"));
+  EXPECT_EQ(plan.trajectories[2].every, 7);
+
+  EXPECT_CONTAINS(
+      error_of(kHead + kNveStage + "[output]\ntrajectory = { format = \"lammps-dump\", precision = \"float64\" }\n"),
+      "run.toml:12: output.trajectory.precision: 'precision' applies only to format = \"netcdf\"");
+  EXPECT_CONTAINS(
+      error_of(kHead + kNveStage + "[output]\ntrajectory = { format = \"netcdf\", precision = \"float16\" }\n"),
+      "output.trajectory.precision: unknown precision 'float16'; valid: float32, float64");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[output]\ntrajectory = { energies = 1 }\n"),
+                  "output.trajectory.energies: expected true or false, got an integer");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[[output.trajectory]]\nformat = \"netcdf\"\n"
+                                                "[[output.trajectory]]\nformat = \"netcdf\"\n"),
+                  "output.trajectory[2].path: 'traj.nc' is already written by output.trajectory[1].path");
+}
+
+TEST_F(ConfigTest, CheckpointClocksAndGuardBounds) {
+  RunPlan plan = parse(kHead + kNveStage +
+                       "[output]\ncheckpoint = { path = \"run.ckpt.h5\", every = 500, every_ps = 2.5 }\n"
+                       "[guard]\nmax_displacement = 0.5\nmax_force = 20\n");
+  EXPECT_EQ(plan.checkpoint.path, fs::path("run.ckpt.h5"));
+  EXPECT_EQ(plan.checkpoint.every, 500);
+  EXPECT_DOUBLE_EQ(plan.checkpoint.every_ps, 2.5);
+  EXPECT_DOUBLE_EQ(plan.guard.max_displacement, 0.5);
+  EXPECT_DOUBLE_EQ(plan.guard.max_force, 20.0);
+  // Only the clock that is given: every_ps alone turns the default step clock off.
+  plan = parse(kHead + kNveStage + "[output]\ncheckpoint = { every_ps = 10 }\n");
+  EXPECT_EQ(plan.checkpoint.every, 0);
+  EXPECT_DOUBLE_EQ(plan.checkpoint.every_ps, 10.0);
+
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[output]\ncheckpoint = { every = 0 }\n"),
+                  "output.checkpoint.every: must be >= 1, got 0");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[output]\ncheckpoint = { evry_ps = 1 }\n"),
+                  "unknown key 'evry_ps' in output.checkpoint; did you mean 'every_ps'?");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[output]\ncheckpoint = { path = \"thermo.csv\" }\n"),
+                  "output.checkpoint.path: 'thermo.csv' is already written by output.thermo.path");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[guard]\nmax_force = -1\n"),
+                  "run.toml:12: guard.max_force: must be > 0, got -1");
+  EXPECT_CONTAINS(error_of(kHead + kNveStage + "[guard]\nmax_displacment = 1\n"),
+                  "unknown key 'max_displacment' in [guard]; did you mean 'max_displacement'?");
 }
 
 }  // namespace

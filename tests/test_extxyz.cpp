@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
+#include "tests/json_text.hpp"
 #include "tests/temp_dir.hpp"
 #include "engine/units.hpp"
 #include "io/extxyz.hpp"
@@ -25,6 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using testing::json_cell;
+using testing::json_symbols;
+using testing::json_vectors;
 using testing::slurp;
 using testing::TempDir;
 
@@ -393,13 +397,6 @@ TEST(ExtxyzErrors, MissingFileAndDirectory) {
 
 // ---- ASE reads what we write --------------------------------------------------------------------
 
-std::string json_vectors(const Vec3Array& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i)
-    out += fmt::format("{}[{}, {}, {}]", i ? ", " : "", v.x[i], v.y[i], v.z[i]);
-  return out + "]";
-}
-
 struct AseFrame {
   const System* system;
   FrameExtras extras;
@@ -407,18 +404,11 @@ struct AseFrame {
 
 std::string json_frame(const AseFrame& f) {
   const System& s = *f.system;
-  std::string symbols;
-  for (std::size_t i = 0; i < s.size(); ++i)
-    symbols += fmt::format("{}\"{}\"", i ? ", " : "", s.species[s.type[i]]);
-  const auto& h = s.box.cell();
   const auto& p = s.box.periodic();
   const bool has_cell = s.box.any_periodic() || s.box.has_volume();
-  std::string out = fmt::format("{{\"symbols\": [{}], \"positions\": {}, ", symbols,
+  std::string out = fmt::format("{{\"symbols\": {}, \"positions\": {}, ", json_symbols(s),
                                 json_vectors(s.positions));
-  out += has_cell ? fmt::format("\"cell\": [[{}, {}, {}], [{}, {}, {}], [{}, {}, {}]], ", h[0][0],
-                                h[0][1], h[0][2], h[1][0], h[1][1], h[1][2], h[2][0], h[2][1],
-                                h[2][2])
-                  : std::string("\"cell\": null, ");
+  out += has_cell ? fmt::format("\"cell\": {}, ", json_cell(s.box)) : std::string("\"cell\": null, ");
   out += fmt::format("\"pbc\": [{}, {}, {}], ", p[0], p[1], p[2]);
   const bool v = s.has_velocities && f.extras.velocities;
   out += fmt::format("\"velocities\": {}, ", v ? json_vectors(s.velocities) : "null");

@@ -67,15 +67,8 @@ TEST(NequipMd, NveEnergyErrorIsSecondOrderInTheTimestep) {
   const std::string model = test::exported_model(test::nequip_small_reference());
   ASSERT_FALSE(model.empty());
   testing::TempDir dir;
-  {
-    const test::H5File f(test::nequip_small_reference());
-    const auto s = test::reference_structure(f, "lipon124");
-    const std::vector<std::string> names = {"Li", "N", "O", "P"};
-    System system;
-    system.box = s.box;
-    for (int i = 0; i < s.n; ++i) system.add_atom(names[s.type[i]], s.x[i], s.y[i], s.z[i], "lipon124");
-    ExtxyzWriter(dir.path() / "lipon124.extxyz", ExtxyzWriter::Mode::Truncate).write_frame(system);
-  }
+  ExtxyzWriter(dir.path() / "lipon124.extxyz", ExtxyzWriter::Mode::Truncate)
+      .write_frame(test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124"));
   const NveRun coarse = run_nve(dir, model, 0.5), fine = run_nve(dir, model, 0.25);
   std::printf("NequIP NVE (small model, lipon124, 0.1 ps from 300 K): dt 0.5 fs max |dE| %.2e eV, drift %.1e "
               "eV/atom/ps; dt 0.25 fs %.2e eV, %.1e eV/atom/ps; ratio %.2f\n",

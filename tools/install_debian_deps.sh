@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build        # toolchain
-  libfmt-dev libtomlplusplus-dev libhdf5-dev  # engine libraries
+  build-essential cmake ninja-build pkg-config  # toolchain
+  libfmt-dev libtomlplusplus-dev libhdf5-dev libnetcdf-dev  # engine libraries
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   python3 python3-numpy python3-ase python3-h5py python3-matplotlib python3-yaml  # tools/, test oracles
+  python3-netcdf4 python3-mdanalysis  # trajectory readers the tests check our files with
 )
 optional=(lammps)  # only to regenerate tests/data/lammps (tools/lammps/make_reference.py)
 

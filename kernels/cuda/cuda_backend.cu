@@ -50,6 +50,9 @@ public:
                          double hi[3]) override {
     reduce_fractional_bounds(a, box, lo, hi, temp_);
   }
+  StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) override {
+    return reduce_step_check(a, before, box, temp_);
+  }
 
   std::int64_t count_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
                                NeighborScratch& s, Buffer<std::int64_t>& offsets) override {

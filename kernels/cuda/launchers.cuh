@@ -25,6 +25,8 @@ double reduce_max_displacement_sq(const AtomsView& a, const double* rx, const do
                                   const double* rz, Buffer<std::uint8_t>& temp);
 void reduce_fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3], double hi[3],
                               Buffer<std::uint8_t>& temp);
+StepCheck reduce_step_check(const AtomsView& a, const AtomsView& before, const BoxData& box,
+                            Buffer<std::uint8_t>& temp);
 double reduce_sum(const double* values, std::size_t n, Buffer<std::uint8_t>& temp);
 
 // neighbor.cu

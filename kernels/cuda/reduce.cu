@@ -8,6 +8,7 @@
 
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/cuda_memory.hpp"
+#include "kernels/guard_bodies.hpp"
 #include "kernels/integrate_bodies.hpp"
 
 namespace mdgpu::cuda {
@@ -90,6 +91,18 @@ struct FractionalOf {
   }
 };
 
+struct MergeChecks {
+  __host__ __device__ StepCheck operator()(const StepCheck& l, const StepCheck& r) const {
+    return merge_checks(l, r);
+  }
+};
+
+struct CheckOf {
+  AtomsView a, before;
+  BoxData box;
+  __device__ StepCheck operator()(int i) const { return check_atom(a, before, box, i); }
+};
+
 // cub::DeviceReduce::TransformReduce over atom indices 0..n-1.
 template <class T, class Op, class Transform>
 T transform_reduce(int n, Op op, Transform f, T init, Buffer<std::uint8_t>& temp) {
@@ -118,6 +131,11 @@ void reduce_fractional_bounds(const AtomsView& a, const BoxData& box, double lo[
   const Bounds none{{1e300, 1e300, 1e300}, {-1e300, -1e300, -1e300}};
   const Bounds b = transform_reduce(a.n, MergeBounds{}, FractionalOf{a, box}, none, temp);
   for (int k = 0; k < 3; ++k) lo[k] = b.lo[k], hi[k] = b.hi[k];
+}
+
+StepCheck reduce_step_check(const AtomsView& a, const AtomsView& before, const BoxData& box,
+                            Buffer<std::uint8_t>& temp) {
+  return transform_reduce(a.n, MergeChecks{}, CheckOf{a, before, box}, StepCheck{}, temp);
 }
 
 double reduce_sum(const double* values, std::size_t n, Buffer<std::uint8_t>& temp) {

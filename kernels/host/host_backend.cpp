@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/guard_bodies.hpp"
 #include "kernels/integrate_bodies.hpp"
 #include "kernels/neighbor_bodies.hpp"
 #include "kernels/pair_bodies.hpp"
@@ -19,29 +20,42 @@ namespace {
 constexpr int kLightLoopThreshold = 8192;  // a few flops per atom
 constexpr int kHeavyLoopThreshold = 256;   // a neighbor loop per atom
 
-// Sums K values per item in fixed blocks, then the block sums in order: the result does not
-// depend on the thread count. `partial` is caller-owned scratch, so the MD step does not allocate.
-constexpr std::size_t kSumBlock = 4096;
+// Reduces the items in fixed blocks, then the block results in order: the result does not depend
+// on the thread count. `partial` is caller-owned scratch, so the MD step does not allocate.
+constexpr std::size_t kReduceBlock = 4096;
 
-template <int K, class F>
-std::array<double, K> blocked_sum(std::size_t n, std::vector<double>& partial, F&& values) {
-  const std::size_t nblocks = (n + kSumBlock - 1) / kSumBlock;
-  partial.resize(nblocks * K);
+template <class T, class Value, class Merge>
+T blocked_reduce(std::size_t n, std::vector<T>& partial, const T& init, Value&& value, Merge&& merge) {
+  const std::size_t nblocks = (n + kReduceBlock - 1) / kReduceBlock;
+  partial.resize(nblocks);
 #pragma omp parallel for schedule(static) if (nblocks > 1)
   for (std::size_t b = 0; b < nblocks; ++b) {
-    double s[K] = {};
-    const std::size_t end = std::min(n, (b + 1) * kSumBlock);
-    for (std::size_t i = b * kSumBlock; i < end; ++i) {
-      double v[K];
-      values(i, v);
-      for (int k = 0; k < K; ++k) s[k] += v[k];
-    }
-    for (int k = 0; k < K; ++k) partial[b * K + k] = s[k];
+    T acc = init;
+    const std::size_t end = std::min(n, (b + 1) * kReduceBlock);
+    for (std::size_t i = b * kReduceBlock; i < end; ++i) acc = merge(acc, value(i));
+    partial[b] = acc;
   }
-  std::array<double, K> total{};
-  for (std::size_t b = 0; b < nblocks; ++b)
-    for (int k = 0; k < K; ++k) total[k] += partial[b * K + k];
+  T total = init;
+  for (const T& p : partial) total = merge(total, p);
   return total;
+}
+
+// Sums of K values per item.
+template <int K, class F>
+std::array<double, K> blocked_sum(std::size_t n, std::vector<std::array<double, K>>& partial,
+                                  F&& values) {
+  using Sums = std::array<double, K>;
+  return blocked_reduce(
+      n, partial, Sums{},
+      [&values](std::size_t i) {
+        Sums v;
+        values(i, v.data());
+        return v;
+      },
+      [](Sums l, const Sums& r) {
+        for (int k = 0; k < K; ++k) l[k] += r[k];
+        return l;
+      });
 }
 
 class HostBackend final : public Backend {
@@ -77,7 +91,7 @@ public:
     for (int i = 0; i < a.n; ++i) wrap_atom(a, i, box);
   }
   std::array<double, 6> kinetic_tensor(const AtomsView& a) override {
-    return blocked_sum<6>(a.n, partial_, [&a](std::size_t i, double* t) {
+    return blocked_sum<6>(a.n, tensor_partial_, [&a](std::size_t i, double* t) {
       kinetic_tensor_atom(a, static_cast<int>(i), t);
     });
   }
@@ -144,11 +158,21 @@ public:
   }
 
   double sum(const double* values, std::size_t n) override {
-    return blocked_sum<1>(n, partial_, [values](std::size_t i, double* v) { v[0] = values[i]; })[0];
+    return blocked_sum<1>(n, sum_partial_, [values](std::size_t i, double* v) { v[0] = values[i]; })[0];
+  }
+
+  StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) override {
+    return blocked_reduce(
+        a.n, check_partial_, StepCheck{},
+        [&](std::size_t i) { return check_atom(a, before, box, static_cast<int>(i)); },
+        merge_checks);
   }
 
 private:
-  std::vector<double> partial_;  // block sums of the reductions
+  // Block results of the reductions.
+  std::vector<std::array<double, 6>> tensor_partial_;
+  std::vector<std::array<double, 1>> sum_partial_;
+  std::vector<StepCheck> check_partial_;
 };
 
 }  // namespace

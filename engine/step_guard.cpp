@@ -1,0 +1,81 @@
+#include "engine/step_guard.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/errors.hpp"
+
+namespace mdgpu {
+namespace {
+
+template <class T>
+void copy_into(Buffer<T>& to, Space space, const T* from, int n) {
+  to.resize(static_cast<std::size_t>(n));
+  space_copy(to.space(), to.data(), space, from, static_cast<std::size_t>(n) * sizeof(T));
+}
+
+}  // namespace
+
+StepGuard::StepGuard(Backend& backend, const GuardSpec& spec) : backend_(backend), spec_(spec) {
+  for (Buffer<double>* b : {&x_, &y_, &z_}) b->set_space(backend.space());
+  for (Buffer<std::int32_t>* b : {&imx_, &imy_, &imz_}) b->set_space(backend.space());
+}
+
+void StepGuard::begin_step(const AtomsView& atoms) {
+  const Space s = backend_.space();
+  copy_into(x_, s, atoms.x, atoms.n);
+  copy_into(y_, s, atoms.y, atoms.n);
+  copy_into(z_, s, atoms.z, atoms.n);
+  copy_into(imx_, s, atoms.imx, atoms.n);
+  copy_into(imy_, s, atoms.imy, atoms.n);
+  copy_into(imz_, s, atoms.imz, atoms.n);
+}
+
+void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces,
+                      const System& system, std::int64_t step, const std::string& stage,
+                      double time) {
+  AtomsView before;
+  before.n = atoms.n;
+  before.x = x_.data(), before.y = y_.data(), before.z = z_.data();
+  before.imx = imx_.data(), before.imy = imy_.data(), before.imz = imz_.data();
+  const StepCheck c = backend_.check_step(atoms, before, box.data());
+
+  auto atom = [&](int i) {
+    return fmt::format("atom {} ({})", i + 1, system.species[system.type[i]]);  // 1-based, as files
+  };
+  auto fail = [&](const std::string& what) {
+    throw RuntimeFailure(fmt::format("step {} (stage '{}', t = {} ps): {}; the run stopped before "
+                                     "this step reached any output (the last checkpoint and "
+                                     "trajectory frames are kept)",
+                                     step, stage, time, what));
+  };
+  constexpr const char* kBlewUp = "the system blew up (time step too large, overlapping atoms or a bad potential)";
+  if (c.bad_atom >= 0) {
+    std::vector<const char*> what;
+    if (c.bad_what & kBadPosition) what.push_back("position");
+    if (c.bad_what & kBadVelocity) what.push_back("velocity");
+    if (c.bad_what & kBadForce) what.push_back("force");
+    fail(fmt::format("{} has a non-finite {}: {}", atom(c.bad_atom), fmt::join(what, " and "), kBlewUp));
+  }
+  const double energy = forces.last().energy;
+  if (!std::isfinite(energy)) {
+    std::vector<double> per_atom;
+    forces.per_atom_energy().download(per_atom);
+    for (std::size_t i = 0; i < per_atom.size(); ++i)
+      if (!std::isfinite(per_atom[i]))
+        fail(fmt::format("{} has a non-finite potential energy ({}): {}", atom(static_cast<int>(i)),
+                         per_atom[i], kBlewUp));
+    fail(fmt::format("the potential energy is not finite ({}): {}", energy, kBlewUp));
+  }
+  if (c.force_sq > spec_.max_force * spec_.max_force)
+    fail(fmt::format("{} has a force of {:.6g} eV/Å, above guard.max_force = {} eV/Å", atom(c.force_atom),
+                     std::sqrt(c.force_sq), spec_.max_force));
+  if (c.move_sq > spec_.max_displacement * spec_.max_displacement)
+    fail(fmt::format("{} moved {:.6g} Å in one step, more than guard.max_displacement = {} Å",
+                     atom(c.move_atom), std::sqrt(c.move_sq), spec_.max_displacement));
+}
+
+}  // namespace mdgpu

@@ -1,0 +1,31 @@
+// The instability guard: after every step, a backend reduction (no download of the atoms) looks
+// for NaN/Inf in positions, velocities, forces and the energy, a force above the bound and an atom
+// that moved further than allowed, and stops the run naming the step, the atom and the quantity.
+// It runs before the step's observers, so the bad state reaches no frame and no checkpoint.
+#pragma once
+
+#include <string>
+
+#include "engine/atoms.hpp"
+#include "engine/forces.hpp"
+#include "engine/run_plan.hpp"
+
+namespace mdgpu {
+
+class StepGuard {
+public:
+  StepGuard(Backend& backend, const GuardSpec& spec);
+  void begin_step(const AtomsView& atoms);  // remembers the positions and image counters
+  // Throws RuntimeFailure when the step just taken (`step`, ending at `time` ps in `stage`) is
+  // unstable. `system` names the atoms' species.
+  void check(const AtomsView& atoms, const Box& box, const ForceComputer& forces,
+             const System& system, std::int64_t step, const std::string& stage, double time);
+
+private:
+  Backend& backend_;
+  GuardSpec spec_;
+  Buffer<double> x_, y_, z_;
+  Buffer<std::int32_t> imx_, imy_, imz_;
+};
+
+}  // namespace mdgpu

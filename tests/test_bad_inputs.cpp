@@ -1,0 +1,98 @@
+// The bad-input corpus (tests/bad_inputs/README.md): every case through the real binary must end
+// with exit code 2 and exactly one line on stderr naming what is wrong and where, within a time
+// limit, without a crash, and without creating, changing or removing any file.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/child_process.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace mdgpu {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using testing::slurp;
+
+fs::path corpus() { return fs::path(MDGPU_SOURCE_DIR) / "tests/bad_inputs"; }
+
+std::vector<std::string> case_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(corpus()))
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Every file below `dir` with its content.
+std::map<std::string, std::string> contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    out[fs::relative(entry.path(), dir).string()] = entry.is_regular_file() ? slurp(entry.path()) : "<dir>";
+  return out;
+}
+
+// The case's "# expect: ..." fragments and "# args: ..." words, from the head of its in.toml.
+struct Header {
+  std::vector<std::string> expect, args;
+};
+
+Header header(const std::string& toml) {
+  Header h;
+  std::istringstream in(toml);
+  for (std::string line; std::getline(in, line) && line.rfind("# ", 0) == 0;) {
+    if (line.rfind("# expect: ", 0) == 0) h.expect.push_back(line.substr(10));
+    if (line.rfind("# args: ", 0) == 0) {
+      std::istringstream words(line.substr(8));
+      for (std::string w; words >> w;) h.args.push_back(w);
+    }
+  }
+  return h;
+}
+
+class BadInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BadInput, ExitCode2AndOneLineNamingWhatAndWhereAndNoFileTouched) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp / "case";
+  fs::copy(corpus() / GetParam(), dir, fs::copy_options::recursive);
+  // Cases that need a file shipped with mdgpu (a real model) name it through @SOURCE@.
+  std::string toml = slurp(dir / "in.toml");
+  for (std::size_t at; (at = toml.find("@SOURCE@")) != std::string::npos;)
+    toml.replace(at, 8, MDGPU_SOURCE_DIR);
+  std::ofstream(dir / "in.toml", std::ios::binary) << toml;
+  const Header h = header(toml);
+  ASSERT_FALSE(h.expect.empty()) << "the case has no '# expect:' line";
+
+  const auto before = contents(dir);
+  std::vector<std::string> argv{MDGPU_BINARY, "run"};
+  argv.insert(argv.end(), h.args.begin(), h.args.end());
+  argv.push_back("in.toml");
+  testing::ChildProcess p(argv, dir, tmp / "out.txt", tmp / "err.txt");
+  const auto status = p.wait(120s);
+  ASSERT_TRUE(status) << "no exit within 120 s (hang?)";
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << slurp(tmp / "err.txt");
+  const std::string err = slurp(tmp / "err.txt");
+  EXPECT_EQ(WEXITSTATUS(*status), 2) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(err.rfind("mdgpu: ", 0), 0u) << err;
+  for (const std::string& fragment : h.expect)
+    EXPECT_NE(err.find(fragment), std::string::npos) << "missing '" << fragment << "' in: " << err;
+  EXPECT_EQ(contents(dir), before) << "a file was created, changed or removed";
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(case_names()), [](const auto& info) {
+  std::string name = info.param;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+});
+
+}  // namespace
+}  // namespace mdgpu
