@@ -68,8 +68,11 @@ MDGPU_HD void radial_embedding(T r, T r_max, T p, const T* bessel_w, int num_bas
   }
 }
 
-// Widest multiplicity a linear may have (per-thread scratch on the stack).
+// Limits of the per-thread arrays of the bodies, checked when a model is loaded: the widest
+// multiplicity of a linear, radial basis functions, and l1, l3 of a TP instruction (7x7 coupling).
 inline constexpr int kMaxLinearMul = 2048;
+inline constexpr int kMaxBasis = 32;
+inline constexpr int kMaxTpL = 3;
 
 // e3nn Linear on one atom's features; `type` selects the weight slice when types > 1. Weights
 // are float64 (W[u][type][w]); per component m the output row is accumulated as an axpy over w,
@@ -94,7 +97,7 @@ MDGPU_HD void linear_forward(const LinearPath* paths, int n_paths, const double*
 
 // Its transpose, with the transposed weights WT[type][w][u] (see transpose_linear_weights).
 template <class T>
-MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int types, int type,
+MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int type,
                               const T* grad_out, T* grad_in) {
   double acc[kMaxLinearMul];
   for (int k = 0; k < n_paths; ++k) {
@@ -109,6 +112,64 @@ MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double
       for (int u = 0; u < p.mul_in; ++u) grad_in[p.in_offset + u * p.dim + m] += T(p.alpha * acc[u]);
     }
   }
+}
+
+// One output element o of linear_forward (same sums, same order, so bitwise the same result) for
+// one thread per element: no per-thread accumulator row.
+template <class T>
+MDGPU_HD void linear_forward_element(const LinearPath* paths, int n_paths, const double* W, int types, int type,
+                                     const T* in, int o, T* out) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int rel = o - p.out_offset;
+    if (rel < 0 || rel >= p.mul_out * p.dim) continue;
+    const int w = rel / p.dim, m = rel % p.dim;
+    double acc = 0.0;
+    for (int u = 0; u < p.mul_in; ++u) {
+      const double x = in[p.in_offset + u * p.dim + m];
+      acc += x * W[p.weight_offset + static_cast<long>(u * types + type) * p.mul_out + w];
+    }
+    out[o] += T(p.alpha * acc);
+  }
+}
+
+// One input element i of linear_backward, likewise.
+template <class T>
+MDGPU_HD void linear_backward_element(const LinearPath* paths, int n_paths, const double* WT, int type,
+                                      const T* grad_out, int i, T* grad_in) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int rel = i - p.in_offset;
+    if (rel < 0 || rel >= p.mul_in * p.dim) continue;
+    const int u = rel / p.dim, m = rel % p.dim;
+    double acc = 0.0;
+    for (int w = 0; w < p.mul_out; ++w) {
+      const double g = grad_out[p.out_offset + w * p.dim + m];
+      acc += g * WT[p.weight_offset + static_cast<long>(type * p.mul_out + w) * p.mul_in + u];
+    }
+    grad_in[i] += T(p.alpha * acc);
+  }
+}
+
+// linear_forward of the one-hot species vector (`types` x 0e, 1 at `type`): the sum over u is the
+// weight row of `type` (exactly: the other terms are zeros).
+template <class T>
+MDGPU_HD void onehot_linear_forward(const LinearPath* paths, int n_paths, const double* W, int type, T* out) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int u = type - p.in_offset;
+    if (p.dim != 1 || u < 0 || u >= p.mul_in) continue;
+    for (int w = 0; w < p.mul_out; ++w) out[p.out_offset + w] += T(p.alpha * W[p.weight_offset + static_cast<long>(u) * p.mul_out + w]);
+  }
+}
+
+// Column j of x @ W * scale for one row x (W [in][out]), summed in the order the host's tiled
+// product uses, so both round alike.
+template <class T>
+MDGPU_HD T dense_dot(const T* x, const T* W, int in, int out, int j, T scale) {
+  T acc = T(0);
+  for (int k = 0; k < in; ++k) acc += (scale * x[k]) * W[static_cast<long>(k) * out + j];
+  return acc;
 }
 
 // Gate of one atom: [act(scalars) | gated * act(gates)].
@@ -156,6 +217,8 @@ MDGPU_HD void gate_backward(const GateScalars* s, int ns, const GateGated* g, in
     }
 }
 
+inline constexpr int kTpMatrix = (2 * kMaxTpL + 1) * (2 * kMaxTpL + 1);  // one coupling matrix
+
 // One 'uvu' instruction of the interaction tensor product (see model/nequip_model.hpp TpPath).
 struct TpInstr {
   int mul, l1, l2, l3;
@@ -180,7 +243,7 @@ MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
 template <class T>
 MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w, const T* x,
                          T scale, T* msg) {
-  T M[7 * 7];
+  T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
     const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
@@ -203,7 +266,7 @@ MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, cons
 template <class T>
 MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
                                  const T* x, const T* G, T* gw, T* gY) {
-  T M[7 * 7], A[7 * 7];
+  T M[kTpMatrix], A[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
     const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
@@ -236,7 +299,7 @@ MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T*
 template <class T>
 MDGPU_HD void tp_message_grad_x(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
                                 const T* G, T* gx) {
-  T M[7 * 7];
+  T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
     const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;

@@ -41,16 +41,6 @@ double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
   return m;
 }
 
-std::vector<std::string> structures(const test::H5File& f) {
-  std::vector<std::string> names;
-  for (const auto& n : {"li3n4", "cluster15", "li_bcc16", "triclinic24", "slab64", "lipon124", "li_lipon1316"})
-    try {
-      if (!f.datasets(std::string("/structures/") + n, "positions").empty()) names.emplace_back(n);
-    } catch (const std::runtime_error&) {  // not in this file
-    }
-  return names;
-}
-
 void check_file(const std::string& file) {
   if (!std::filesystem::exists(file)) GTEST_SKIP() << "reference file not present: " << file;
   const std::string model_file = test::exported_model(file);
@@ -59,7 +49,7 @@ void check_file(const std::string& file) {
   auto ev64 = make_nequip_evaluator(model, true);
   auto ev32 = make_nequip_evaluator(model, false);
   const test::H5File f(file);
-  const auto names = structures(f);
+  const auto names = test::reference_structures(f);
   ASSERT_GE(names.size(), 6u);
   for (const auto& name : names) {
     SCOPED_TRACE(file + " " + name);
