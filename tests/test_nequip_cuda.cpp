@@ -6,7 +6,6 @@
 // float64 gap. Then a short NVE run on both backends. Skipped, saying why, without a GPU.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
 
 #include "engine/atoms.hpp"
@@ -15,6 +14,7 @@
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "model/nequip_potential.hpp"
+#include "nequip_compare.hpp"
 #include "nequip_fixture.hpp"
 #include "tests/backends.hpp"
 #include "tests/md_fixture.hpp"
@@ -22,14 +22,11 @@
 namespace mdgpu {
 namespace {
 
-struct Result {
-  double energy = 0.0;
-  std::vector<double> per_atom, forces, virial;
-};
+using test::Quantities;
 
 // One evaluation through the potential on `backend`, with its own atoms and neighbor list.
-Result evaluate(const std::string& model_file, const std::string& precision, const System& system,
-                const std::string& backend_name) {
+Quantities evaluate(const std::string& model_file, const std::string& precision, const System& system,
+                    const std::string& backend_name) {
   auto backend = make_backend(backend_name, 0);
   NequipPotential potential(model_file, precision, system, *backend);
   Atoms atoms(backend->space(), system);
@@ -40,37 +37,10 @@ Result evaluate(const std::string& model_file, const std::string& precision, con
   const ForceResult r = potential.compute(view, list.view(), system.box, per_atom.data());
   Vec3Array f;
   atoms.download_forces(f);
-  Result out{r.energy, per_atom.to_host(), {}, {}};
+  Quantities out{r.energy, per_atom.to_host(), {}, {}};
   for (std::size_t i = 0; i < system.size(); ++i) out.forces.insert(out.forces.end(), {f.x[i], f.y[i], f.z[i]});
   for (const auto& row : r.virial) out.virial.insert(out.virial.end(), row.begin(), row.end());
   return out;
-}
-
-Result stored(const test::H5File& f, const std::string& group) {
-  return {f.read(group + "/total_energy").data[0], f.read(group + "/per_atom_energy").data,
-          f.read(group + "/forces").data, f.read(group + "/virial").data};
-}
-
-double max_abs(const std::vector<double>& v) {
-  double m = 0.0;
-  for (double x : v) m = std::max(m, std::fabs(x));
-  return m;
-}
-
-double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double m = 0.0;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
-  return m;
-}
-
-// |a - b| within `rel` of the larger magnitude of b, quantity by quantity.
-void expect_close(const Result& a, const Result& b, double rel, const char* what) {
-  SCOPED_TRACE(what);
-  EXPECT_LE(std::fabs(a.energy - b.energy), rel * std::fabs(b.energy));
-  EXPECT_LE(max_diff(a.per_atom, b.per_atom), rel * max_abs(b.per_atom));
-  EXPECT_LE(max_diff(a.forces, b.forces), rel * max_abs(b.forces));
-  EXPECT_LE(max_diff(a.virial, b.virial), rel * max_abs(b.virial));
 }
 
 void check_file(const std::string& file) {
@@ -84,24 +54,27 @@ void check_file(const std::string& file) {
   for (const auto& name : names) {
     SCOPED_TRACE(file + " " + name);
     const System system = test::reference_system(f, name);
-    const Result ref = stored(f, "/reference/" + name), ref32 = stored(f, "/reference_float32/" + name);
+    const Quantities ref = test::stored(f, "/reference/" + name);
+    const Quantities ref32 = test::stored(f, "/reference_float32/" + name);
 
-    const Result gpu = evaluate(model_file, "float64", system, "cuda");
-    const Result cpu = evaluate(model_file, "float64", system, "cpu");
-    expect_close(gpu, cpu, 1e-11, "float64, CUDA vs CPU");
-    expect_close(gpu, ref, 1e-9, "float64, CUDA vs nequip");
-
-    const Result gpu32 = evaluate(model_file, "float32", system, "cuda");
-    EXPECT_LE(std::fabs(gpu32.energy - ref.energy), 3 * std::fabs(ref32.energy - ref.energy));
-    EXPECT_LE(max_diff(gpu32.per_atom, ref.per_atom), 3 * max_diff(ref32.per_atom, ref.per_atom));
-    EXPECT_LE(max_diff(gpu32.forces, ref.forces), 3 * max_diff(ref32.forces, ref.forces));
-    EXPECT_LE(max_diff(gpu32.virial, ref.virial), 3 * max_diff(ref32.virial, ref.virial));
+    const Quantities gpu = evaluate(model_file, "float64", system, "cuda");
+    const Quantities cpu = evaluate(model_file, "float64", system, "cpu");
+    {
+      SCOPED_TRACE("float64, CUDA vs CPU");
+      test::expect_relative(gpu, cpu, 1e-11);
+    }
+    {
+      SCOPED_TRACE("float64, CUDA vs nequip");
+      test::expect_relative(gpu, ref, 1e-9);
+    }
+    const Quantities gpu32 = evaluate(model_file, "float32", system, "cuda");
+    test::expect_within_float32_gap(gpu32, ref, ref32);
     std::printf("  %-13s float64 CUDA-CPU |dE| %.1e |dF| %.1e |dW| %.1e; float32 CUDA-nequip |dE| %.1e |dF| %.1e "
                 "(nequip's own %.1e, %.1e)\n",
-                name.c_str(), std::fabs(gpu.energy - cpu.energy), max_diff(gpu.forces, cpu.forces),
-                max_diff(gpu.virial, cpu.virial), std::fabs(gpu32.energy - ref.energy),
-                max_diff(gpu32.forces, ref.forces), std::fabs(ref32.energy - ref.energy),
-                max_diff(ref32.forces, ref.forces));
+                name.c_str(), std::fabs(gpu.energy - cpu.energy), test::max_diff(gpu.forces, cpu.forces),
+                test::max_diff(gpu.virial, cpu.virial), std::fabs(gpu32.energy - ref.energy),
+                test::max_diff(gpu32.forces, ref.forces), std::fabs(ref32.energy - ref.energy),
+                test::max_diff(ref32.forces, ref.forces));
   }
 }
 

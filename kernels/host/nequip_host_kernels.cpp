@@ -63,49 +63,45 @@ public:
   // row's messages, instead of the MLP of all edges first.
   void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
                 const T* x1, T* agg) override {
-    rows_.resize(std::max(rows_.size(), static_cast<std::size_t>(omp_get_max_threads())));
-#pragma omp parallel
-    {
-      RowScratch<T>& s = rows_[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, 8)
-      for (int a = 0; a < e.n; ++a) {
-        const std::int64_t e0 = e.row[a];
-        const int ne = static_cast<int>(e.row[a + 1] - e0);
-        if (ne > 0) mlp_forward(mlp, f.emb, e0, ne, s);
-        atom_messages(tp, e, f.Y, s.w.data(), x1, a, agg + static_cast<std::size_t>(a) * tp.dmid);
-      }
-    }
+    for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
+      if (ne > 0) mlp_forward(mlp, f.emb, e0, ne, s);
+      atom_messages(tp, e, f.Y, s.w.data(), x1, a, agg + static_cast<std::size_t>(a) * tp.dmid);
+    });
   }
 
   // Edges of row a: the message a <- b gives dE/dw and dE/dY of the edge; the reverse message
   // b <- a gives the gradient of a's own features.
   void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                          const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
+    for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
+      if (ne == 0) return;
+      mlp_forward(mlp, f.emb, e0, ne, s);
+      s.gw.assign(static_cast<std::size_t>(ne) * tp.weights, T(0));
+      for (int k = 0; k < ne; ++k) {
+        const std::int64_t edge = e0 + k;
+        tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, f.Y + edge * tp.sh_dim, &s.w[static_cast<std::size_t>(k) * tp.weights],
+                           x1 + static_cast<std::size_t>(e.neighbor[edge]) * tp.din,
+                           gmsg + static_cast<std::size_t>(a) * tp.dmid, &s.gw[static_cast<std::size_t>(k) * tp.weights],
+                           f.gY + edge * tp.sh_dim);
+      }
+      atom_message_grad_x(tp, e, f.Y, s.w.data(), gmsg, a, gx1 + static_cast<std::size_t>(a) * tp.din);
+      mlp_backward(mlp, e0, ne, s, f.gemb);
+    });
+  }
+
+private:
+  // f(atom, first edge, edge count, this thread's scratch) for every row, rows spread over threads.
+  template <class F>
+  void for_each_row(const Edges& e, F&& f) {
     rows_.resize(std::max(rows_.size(), static_cast<std::size_t>(omp_get_max_threads())));
 #pragma omp parallel
     {
       RowScratch<T>& s = rows_[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 8)
-      for (int a = 0; a < e.n; ++a) {
-        const std::int64_t e0 = e.row[a];
-        const int ne = static_cast<int>(e.row[a + 1] - e0);
-        if (ne == 0) continue;
-        mlp_forward(mlp, f.emb, e0, ne, s);
-        s.gw.assign(static_cast<std::size_t>(ne) * tp.weights, T(0));
-        for (int k = 0; k < ne; ++k) {
-          const std::int64_t edge = e0 + k;
-          tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, f.Y + edge * tp.sh_dim, &s.w[static_cast<std::size_t>(k) * tp.weights],
-                             x1 + static_cast<std::size_t>(e.neighbor[edge]) * tp.din,
-                             gmsg + static_cast<std::size_t>(a) * tp.dmid, &s.gw[static_cast<std::size_t>(k) * tp.weights],
-                             f.gY + edge * tp.sh_dim);
-        }
-        atom_message_grad_x(tp, e, f.Y, s.w.data(), gmsg, a, gx1 + static_cast<std::size_t>(a) * tp.din);
-        mlp_backward(mlp, e0, ne, s, f.gemb);
-      }
+      for (int a = 0; a < e.n; ++a) f(a, e.row[a], static_cast<int>(e.row[a + 1] - e.row[a]), s);
     }
   }
 
-private:
   static int width(const RadialMlp<T>& mlp) {
     int w = 1;
     for (int j = 0; j < mlp.layers; ++j) w = std::max({w, mlp.dense[j].in, mlp.dense[j].out});
