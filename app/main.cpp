@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/analyze_command.hpp"
 #include "engine/errors.hpp"
 #include "engine/runner.hpp"
 #include "io/config.hpp"
@@ -17,6 +18,10 @@ constexpr const char* kUsage = R"(mdgpu — GPU molecular dynamics for equivaria
 
 usage:
   mdgpu run [options] INPUT.toml    run every stage of the input file
+  mdgpu analyze msd|rdf|motifs|profile TRAJECTORY [key=value ...] [--frame-interval-ps DT]
+                                    analyse a saved extxyz trajectory (keys: [analysis.*])
+  mdgpu analyze arrhenius DIR|FILE ... [key=value ...]
+                                    Arrhenius fit of MSD results at several temperatures
   mdgpu --version                   print the version
   mdgpu --help                      print this help
 
@@ -26,7 +31,11 @@ run options:
   --overwrite          allow replacing existing output files
   -q, --quiet          no progress lines
 
-Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md.
+analyze options:
+  --overwrite          allow replacing existing result files
+
+Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md,
+the analyses and their methods in docs/analysis.md.
 Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
 )";
 
@@ -83,6 +92,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args[0] == "run") return run_command({args.begin() + 1, args.end()});
+    if (args[0] == "analyze") {
+      mdgpu::analyze_command(
+          {args.begin() + 1, args.end()}, [](const std::string& line) { fmt::print("{}\n", line); },
+          [](const std::string& line) { fmt::print(stderr, "mdgpu: {}\n", line); });
+      return 0;
+    }
     throw UsageError("unknown command '" + args[0] + "' (try 'mdgpu --help')");
   } catch (const UsageError& e) {
     fmt::print(stderr, "mdgpu: {}\n", e.what());

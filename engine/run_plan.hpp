@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/specs.hpp"
+
 namespace mdgpu {
 
 enum class Ensemble { NVE, NVT };
@@ -92,6 +94,7 @@ struct RunPlan {
   ThermoSpec thermo;
   std::vector<TrajectorySpec> trajectories;
   double progress_interval = 2.0;        // s of wall time between progress lines (0 = off)
+  AnalysisSpecs analysis;                // on-the-fly analyses ([analysis.*])
 };
 
 }  // namespace mdgpu

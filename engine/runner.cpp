@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/observers.hpp"
 #include "engine/errors.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
@@ -29,6 +30,7 @@ std::vector<std::filesystem::path> output_paths(const RunPlan& plan) {
   std::vector<std::filesystem::path> paths;
   if (!plan.thermo.path.empty()) paths.push_back(plan.thermo.path);
   for (const TrajectorySpec& t : plan.trajectories) paths.push_back(t.path);
+  for (auto& p : analysis_output_paths(plan)) paths.push_back(std::move(p));
   return paths;
 }
 
@@ -143,6 +145,7 @@ void execute(const RunPlan& plan, const std::function<void(const std::string&)>&
   check_min_distance(system, plan.min_distance, plan.structure.string());
   auto backend = make_backend(plan.backend, plan.threads);
   auto potential = make_potential(plan.potential, system, *backend);
+  auto analyses = make_analysis_observers(plan, system, log);
   check_outputs(plan);
 
   log(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
@@ -151,6 +154,7 @@ void execute(const RunPlan& plan, const std::function<void(const std::string&)>&
   if (!plan.thermo.path.empty())
     sim.add_observer(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every));
   for (const TrajectorySpec& t : plan.trajectories) sim.add_observer(make_trajectory(t));
+  for (auto& a : analyses) sim.add_observer(std::move(a));
   sim.set_progress_sink(log);
 
   const auto start = std::chrono::steady_clock::now();
