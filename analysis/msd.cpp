@@ -19,6 +19,17 @@ constexpr std::size_t kChunk = 4096;
 constexpr int kPairs = kMsdComponents, kLeftEver = kMsdComponents + 1,
               kLeftNow = kMsdComponents + 2, kQuantities = kMsdComponents + 3;
 
+// The squared displacement along x, y, z, the unit cell vectors, in the plane normal to c, total.
+inline void components(double dx, double dy, double dz, const double unit[3][3], double q[kMsdComponents]) {
+  q[kMsdX] = dx * dx, q[kMsdY] = dy * dy, q[kMsdZ] = dz * dz;
+  for (int k = 0; k < 3; ++k) {
+    const double p = dx * unit[k][0] + dy * unit[k][1] + dz * unit[k][2];
+    q[kMsdA + k] = p * p;
+  }
+  q[kMsdTotal] = q[kMsdX] + q[kMsdY] + q[kMsdZ];
+  q[kMsdAB] = q[kMsdTotal] - q[kMsdC];
+}
+
 void add_quantities(MsdTable& table, int lag, int group, const double* q) {
   const std::size_t at = table.at(lag, group);
   for (int c = 0; c < kMsdComponents; ++c) table.sum[at * kMsdComponents + c] += q[c];
@@ -69,12 +80,13 @@ int MsdAccumulator::block_of(std::int64_t sample) const {
 }
 
 void MsdAccumulator::current_positions(const System& system) {
-  if (tracked_.empty()) {
-    for (std::size_t i = 0; i < system.size(); ++i)
-      if (setup_.group_of_type[system.type[i]] >= 0) {
-        tracked_.push_back(static_cast<int>(i));
-        tracked_group_.push_back(setup_.group_of_type[system.type[i]]);
-      }
+  if (tracked_.empty()) {  // the diffusing atoms, species by species
+    for (std::size_t g = 0; g < setup_.species.size(); ++g) {
+      group_begin_.push_back(tracked_.size());
+      for (std::size_t i = 0; i < system.size(); ++i)
+        if (setup_.group_of_type[system.type[i]] == static_cast<int>(g)) tracked_.push_back(static_cast<int>(i));
+    }
+    group_begin_.push_back(tracked_.size());
   }
   unwrapped_positions(system, unwrapped_);
   double drift[3] = {0.0, 0.0, 0.0};
@@ -144,32 +156,37 @@ void MsdAccumulator::accumulate(const std::vector<Origin*>& active, const System
   partial_.assign(chunks * origins * stride, 0.0);
 #pragma omp parallel for schedule(static) if (chunks > 1)
   for (std::size_t c = 0; c < chunks; ++c) {
-    const std::size_t end = std::min(n, (c + 1) * kChunk);
+    const std::size_t begin = c * kChunk, end = std::min(n, begin + kChunk);
     for (int o = 0; o < origins; ++o) {
       Origin& origin = *active[o];
       double* acc = &partial_[(c * origins + o) * stride];
-      for (std::size_t t = c * kChunk; t < end; ++t) {
-        const double d[3] = {cx_[t] - origin.x[t], cy_[t] - origin.y[t], cz_[t] - origin.z[t]};
-        double q[kMsdComponents];
-        q[kMsdX] = d[0] * d[0], q[kMsdY] = d[1] * d[1], q[kMsdZ] = d[2] * d[2];
-        for (int k = 0; k < 3; ++k) {
-          const double p = d[0] * unit[k][0] + d[1] * unit[k][1] + d[2] * unit[k][2];
-          q[kMsdA + k] = p * p;
+      // Tracked atoms are ordered by species: one run per species group, summed in registers.
+      for (std::size_t sg = 0; sg + 1 < group_begin_.size(); ++sg) {
+        const std::size_t lo = std::max(begin, group_begin_[sg]), hi = std::min(end, group_begin_[sg + 1]);
+        if (lo >= hi) continue;
+        const int species_group = setup_.group_index(static_cast<int>(sg), -1);
+        double sum[kMsdComponents] = {};
+#pragma omp simd reduction(+ : sum[:kMsdComponents])
+        for (std::size_t t = lo; t < hi; ++t) {
+          double q[kMsdComponents];
+          components(cx_[t] - origin.x[t], cy_[t] - origin.y[t], cz_[t] - origin.z[t], unit, q);
+          for (int k = 0; k < kMsdComponents; ++k) sum[k] += q[k];
         }
-        q[kMsdTotal] = q[kMsdX] + q[kMsdY] + q[kMsdZ];
-        q[kMsdAB] = q[kMsdTotal] - q[kMsdC];
-        const int species_group = setup_.group_index(tracked_group_[t], -1);
+        for (std::size_t t = lo; slabs && t < hi; ++t) {
+          if (origin.slab[t] < 0) continue;
+          double q[kMsdComponents];
+          components(cx_[t] - origin.x[t], cy_[t] - origin.y[t], cz_[t] - origin.z[t], unit, q);
+          const bool away = cslab_[t] != origin.slab[t];
+          origin.left[t] |= away ? 1 : 0;
+          double* s = acc + (species_group + 1 + origin.slab[t]) * kQuantities;
+          for (int k = 0; k < kMsdComponents; ++k) s[k] += q[k];
+          s[kPairs] += 1.0;
+          s[kLeftEver] += origin.left[t];
+          s[kLeftNow] += away ? 1.0 : 0.0;
+        }
         double* g = acc + species_group * kQuantities;
-        for (int k = 0; k < kMsdComponents; ++k) g[k] += q[k];
-        g[kPairs] += 1.0;
-        if (!slabs || origin.slab[t] < 0) continue;
-        const bool away = cslab_[t] != origin.slab[t];
-        origin.left[t] |= away ? 1 : 0;
-        double* s = acc + (species_group + 1 + origin.slab[t]) * kQuantities;
-        for (int k = 0; k < kMsdComponents; ++k) s[k] += q[k];
-        s[kPairs] += 1.0;
-        s[kLeftEver] += origin.left[t];
-        s[kLeftNow] += away ? 1.0 : 0.0;
+        for (int k = 0; k < kMsdComponents; ++k) g[k] += sum[k];
+        g[kPairs] += static_cast<double>(hi - lo);
       }
     }
   }
@@ -206,7 +223,7 @@ std::size_t MsdAccumulator::memory_bytes() const {
   for (const MsdTable& b : blocks_) bytes += table(b);
   bytes += (cx_.capacity() + cy_.capacity() + cz_.capacity() + partial_.capacity()) * sizeof(double);
   bytes += (unwrapped_.x.capacity() * 3) * sizeof(double);
-  bytes += (tracked_.capacity() + tracked_group_.capacity()) * sizeof(int) + cslab_.capacity() * 2;
+  bytes += tracked_.capacity() * sizeof(int) + cslab_.capacity() * sizeof(std::int16_t);
   return bytes;
 }
 

@@ -104,8 +104,8 @@ private:
   void accumulate(const std::vector<Origin*>& active, const System& system);
 
   MsdSetup setup_;
-  std::vector<int> tracked_;        // atom indices of the diffusing species
-  std::vector<int> tracked_group_;  // their species group
+  std::vector<int> tracked_;                // atom indices of the diffusing species, by species
+  std::vector<std::size_t> group_begin_;    // where each species group starts in tracked_
   MsdTable total_;
   std::vector<MsdTable> blocks_;
   std::vector<Origin> ring_;
