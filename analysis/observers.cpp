@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/frame_analysis.hpp"
 #include "engine/errors.hpp"
@@ -137,6 +138,18 @@ std::vector<std::filesystem::path> analysis_output_paths(const RunPlan& plan) {
     for (const StagePart& p : stage_parts(plan, common_keys(plan.analysis, kind)))
       for (auto& f : analysis_outputs(kind, p.prefix)) paths.push_back(std::move(f));
   return paths;
+}
+
+std::string describe_analyses(const RunPlan& plan) {
+  std::string out;
+  for (AnalysisKind kind : requested_analyses(plan.analysis)) {
+    const AnalysisCommon& common = common_keys(plan.analysis, kind);
+    std::vector<std::string> prefixes;
+    for (const StagePart& p : stage_parts(plan, common)) prefixes.push_back(p.prefix.string());
+    out += fmt::format("  {:<11} every {} steps -> {} (.csv, .h5)\n", analysis_name(kind), common.every,
+                       fmt::join(prefixes, ", "));
+  }
+  return out;
 }
 
 }  // namespace mdgpu

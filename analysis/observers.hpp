@@ -19,6 +19,9 @@ namespace mdgpu {
 std::vector<std::unique_ptr<Observer>> make_analysis_observers(
     const RunPlan& plan, const System& system, const std::function<void(const std::string&)>& log);
 
+// One line per analysis for the plan's description: what, how often, which files.
+std::string describe_analyses(const RunPlan& plan);
+
 // Every file the plan's analyses write, for the check that no output is overwritten.
 std::vector<std::filesystem::path> analysis_output_paths(const RunPlan& plan);
 

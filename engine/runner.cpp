@@ -82,7 +82,7 @@ std::string describe_plan(const RunPlan& plan) {
   for (const TrajectorySpec& t : plan.trajectories)
     out += fmt::format("  trajectory  {} ({}) every {} steps{}{}\n", t.path.string(), t.format, t.every,
                        t.velocities ? ", velocities" : "", t.forces ? ", forces" : "");
-  return out;
+  return out + describe_analyses(plan);
 }
 
 System prepare_system(const RunPlan& plan) {

@@ -92,6 +92,7 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   tmp_.write("in.toml", run_input(kAnalyses));
   const CliResult dry = run("run --dry-run in.toml");
   EXPECT_EQ(dry.code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("msd         every 10 steps -> out/msd_prod (.csv, .h5)"), std::string::npos) << dry.out;
   EXPECT_FALSE(fs::exists(dir_ / "out/msd_prod.csv"));
   const CliResult r = run("run in.toml");
   ASSERT_EQ(r.code, 0) << r.err;
