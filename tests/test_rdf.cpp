@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/rdf.hpp"
+#include "tests/brute_force_pairs.hpp"
 #include "tests/md_fixture.hpp"
 
 namespace mdgpu {
@@ -34,25 +35,13 @@ TEST(Rdf, MatchesABruteForceCountOverPeriodicImages) {
   for (unsigned frame = 0; frame < 3; ++frame) {
     const System s = two_species_triclinic(frame + 1);
     rdf.add_frame(s);
-    const BoxData& b = s.box.data();
     double count[2] = {0, 0};
     for (int t : s.type) count[t] += 1;
-    for (std::size_t i = 0; i < s.size(); ++i)
-      for (std::size_t j = 0; j < s.size(); ++j)
-        for (int n0 = -3; n0 <= 3; ++n0)
-          for (int n1 = -3; n1 <= 3; ++n1)
-            for (int n2 = -3; n2 <= 3; ++n2) {
-              if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-              double shift[3];
-              box_shift(b, n0, n1, n2, shift);
-              const double dx = s.positions.x[j] + shift[0] - s.positions.x[i];
-              const double dy = s.positions.y[j] + shift[1] - s.positions.y[i];
-              const double dz = s.positions.z[j] + shift[2] - s.positions.z[i];
-              const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
-              const int a = s.type[i], c = s.type[j];
-              if (r >= r_max || a > c) continue;  // unordered pairs, counted from the first type
-              hist[(a + c) * bins + static_cast<int>(r / r_max * bins)] += 1;
-            }
+    for (const testing::Pair& pair : testing::brute_force_pairs(s, r_max)) {
+      const int a = s.type[std::get<0>(pair)], c = s.type[std::get<1>(pair)];
+      if (a > c) continue;  // unordered pairs, counted from the first type
+      hist[(a + c) * bins + static_cast<int>(testing::pair_distance(s, pair) / r_max * bins)] += 1;
+    }
     for (int p = 0; p < 3; ++p) {
       const int a = p == 2 ? 1 : 0, c = p == 0 ? 0 : 1;
       norm[p] += count[a] * (count[c] - (a == c)) / s.box.volume();
