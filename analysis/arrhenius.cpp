@@ -34,14 +34,17 @@ std::vector<std::filesystem::path> result_files(const std::vector<std::filesyste
       for (const auto& e : std::filesystem::directory_iterator(in))
         if (is_msd_result(e.path())) found.push_back(e.path());
       if (found.empty())
-        throw InputError(in.string(), "no MSD results here (.h5 files written by [analysis.msd] or "
-                                      "'mdgpu analyze msd')");
+        throw InputError(in.string(),
+                         "no MSD results here (.h5 files written by [analysis.msd] or "
+                         "'mdgpu analyze msd')");
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (!std::filesystem::exists(in)) {
       throw InputError(in.string(), "no such file or directory");
     } else if (!is_msd_result(in)) {
-      throw InputError(in.string(), "not an MSD result file (.h5 written by [analysis.msd] or 'mdgpu analyze msd')");
+      throw InputError(
+          in.string(),
+          "not an MSD result file (.h5 written by [analysis.msd] or 'mdgpu analyze msd')");
     } else {
       files.push_back(in);
     }
@@ -61,10 +64,15 @@ ArrheniusPoint read_point(const h5::File& f, const std::string& group, int compo
   p.volume = f.attr_double(at, "volume_A3");
   p.charge = f.attr_double(at, "charge_e");
   const std::string note = f.attr_string(at, "note");
-  if (!(p.D > 0)) throw InputError(p.source, fmt::format("no positive D to fit{}", note.empty() ? "" : " (" + note + ")"));
-  if (!(p.error > 0)) throw InputError(p.source, fmt::format("D has no error{}", note.empty() ? "" : " (" + note + ")"));
+  if (!(p.D > 0))
+    throw InputError(p.source,
+                     fmt::format("no positive D to fit{}", note.empty() ? "" : " (" + note + ")"));
+  if (!(p.error > 0))
+    throw InputError(p.source,
+                     fmt::format("D has no error{}", note.empty() ? "" : " (" + note + ")"));
   if (!(p.temperature > 0))
-    throw InputError(p.source, "no temperature: the MSD had none (give temperature= to 'mdgpu analyze msd')");
+    throw InputError(p.source,
+                     "no temperature: the MSD had none (give temperature= to 'mdgpu analyze msd')");
   return p;
 }
 
@@ -97,7 +105,8 @@ std::vector<ArrheniusPoint> read_arrhenius_points(const std::vector<std::filesys
     const auto names = f.attr_strings("/", "components");
     const auto c = std::find(names.begin(), names.end(), spec.component);
     if (c == names.end()) throw InputError(f.path(), "has no component '" + spec.component + "'");
-    for (const auto& g : shared) points.push_back(read_point(f, g, static_cast<int>(c - names.begin())));
+    for (const auto& g : shared)
+      points.push_back(read_point(f, g, static_cast<int>(c - names.begin())));
   }
   return points;
 }
@@ -114,13 +123,15 @@ ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& points, double tem
     e.push_back(p.error / p.D);
     atoms += p.atoms / points.size();
     volume += p.volume / points.size();
-    if (!(p.charge == points.front().charge) && !(std::isnan(p.charge) && std::isnan(points.front().charge)))
+    if (!(p.charge == points.front().charge) &&
+        !(std::isnan(p.charge) && std::isnan(points.front().charge)))
       throw InputError(p.source, "its charge differs from the other inputs'");
   }
   if (temperatures.size() < 2)
-    throw InputError(where, fmt::format("too few points for a fit: {} temperature(s), at least 2 distinct "
-                                        "are needed",
-                                        temperatures.size()));
+    throw InputError(where,
+                     fmt::format("too few points for a fit: {} temperature(s), at least 2 distinct "
+                                 "are needed",
+                                 temperatures.size()));
   const LineFit line = fit_line(x, y, e);
   ArrheniusFit f;
   f.points = line.points;
@@ -134,7 +145,8 @@ ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& points, double tem
   f.temperature = temperature;
   const double u = 1.0 / temperature;
   f.ln_D = line.intercept + line.slope * u;
-  f.ln_D_error = std::sqrt(line.var_intercept + u * u * line.var_slope + 2 * u * line.covariance) * f.error_scale;
+  f.ln_D_error = std::sqrt(line.var_intercept + u * u * line.var_slope + 2 * u * line.covariance) *
+                 f.error_scale;
   f.sigma = nernst_einstein(atoms, volume, points.front().charge, std::exp(f.ln_D), temperature);
   return f;
 }

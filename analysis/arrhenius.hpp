@@ -13,21 +13,21 @@
 namespace mdgpu {
 
 struct ArrheniusPoint {
-  std::string source;   // file:/groups/<group>
+  std::string source;  // file:/groups/<group>
   std::string group;
-  double temperature = 0.0;           // K
-  double D = 0.0, error = 0.0;        // Å²/ps
+  double temperature = 0.0;                        // K
+  double D = 0.0, error = 0.0;                     // Å²/ps
   double atoms = 0.0, volume = 0.0, charge = 0.0;  // for σ (charge NaN: none)
 };
 
 struct ArrheniusFit {
   int points = 0, dof = 0;
-  double chi2 = 0.0, error_scale = 1.0;  // errors below are multiplied by error_scale
-  double Ea = 0.0, Ea_error = 0.0;       // eV
-  double ln_D0 = 0.0, ln_D0_error = 0.0; // D0 in Å²/ps
-  double temperature = 0.0;              // K, the extrapolation
-  double ln_D = 0.0, ln_D_error = 0.0;   // D there, Å²/ps
-  double sigma = 0.0;                    // S/cm there (NaN without a charge); relative error = ln_D_error
+  double chi2 = 0.0, error_scale = 1.0;   // errors below are multiplied by error_scale
+  double Ea = 0.0, Ea_error = 0.0;        // eV
+  double ln_D0 = 0.0, ln_D0_error = 0.0;  // D0 in Å²/ps
+  double temperature = 0.0;               // K, the extrapolation
+  double ln_D = 0.0, ln_D_error = 0.0;    // D there, Å²/ps
+  double sigma = 0.0;  // S/cm there (NaN without a charge); relative error = ln_D_error
 };
 
 // The MSD result files (.h5 from [analysis.msd] or `mdgpu analyze msd`) named or found in the

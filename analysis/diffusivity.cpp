@@ -51,18 +51,20 @@ GroupDiffusivity fit_diffusivity(const MsdTable& total, const std::vector<MsdTab
     for (int lag = 1; lag <= last && r.first_lag < 0; ++lag)
       if (total.msd(lag, group, kMsdTotal) > s.threshold) r.first_lag = lag;
     if (r.first_lag < 0) {
-      r.note = fmt::format("no D: the MSD stays below 0.5 a² = {:.4g} Å² up to the max lag ({:.4g} ps): "
-                           "not diffusive on this time scale",
-                           s.threshold, last * s.sample_interval);
+      r.note = fmt::format(
+          "no D: the MSD stays below 0.5 a² = {:.4g} Å² up to the max lag ({:.4g} ps): "
+          "not diffusive on this time scale",
+          s.threshold, last * s.sample_interval);
       return r;
     }
   }
   const int points = last - r.first_lag + 1;
   if (points < kMinFitPoints) {
-    r.note = fmt::format("no D: too few points for a fit ({} lags from {:.4g} ps to the max lag "
-                         "{:.4g} ps; at least {} needed)",
-                         std::max(points, 0), r.first_lag * s.sample_interval,
-                         last * s.sample_interval, kMinFitPoints);
+    r.note = fmt::format(
+        "no D: too few points for a fit ({} lags from {:.4g} ps to the max lag "
+        "{:.4g} ps; at least {} needed)",
+        std::max(points, 0), r.first_lag * s.sample_interval, last * s.sample_interval,
+        kMinFitPoints);
     return r;
   }
   if (total.pairs[total.at(last, group)] == 0) {
@@ -89,8 +91,9 @@ GroupDiffusivity fit_diffusivity(const MsdTable& total, const std::vector<MsdTab
     }
   }
   if (usable_blocks < 2)
-    r.note = fmt::format("no error of D: only {} block(s) hold every lag of the fit window (2 needed)",
-                         usable_blocks);
+    r.note =
+        fmt::format("no error of D: only {} block(s) hold every lag of the fit window (2 needed)",
+                    usable_blocks);
   return r;
 }
 

@@ -13,22 +13,22 @@
 
 namespace mdgpu {
 
-inline constexpr int kMinFitPoints = 3;        // lags in the fit window
-inline constexpr double kLinearTolerance = 0.1; // |log-log slope - 1| accepted as diffusive
+inline constexpr int kMinFitPoints = 3;          // lags in the fit window
+inline constexpr double kLinearTolerance = 0.1;  // |log-log slope - 1| accepted as diffusive
 inline constexpr double kAngstrom2PerPsToCm2PerS = 1e-4;
 
 struct ComponentDiffusivity {
-  double D = NAN, error = NAN;          // Å²/ps; error = std of the block values / sqrt(blocks)
-  std::vector<double> block_D;          // Å²/ps, NaN for a block without data in the window
-  double loglog_slope = NAN;            // d ln MSD / d ln t over the window (1 when diffusive)
+  double D = NAN, error = NAN;  // Å²/ps; error = std of the block values / sqrt(blocks)
+  std::vector<double> block_D;  // Å²/ps, NaN for a block without data in the window
+  double loglog_slope = NAN;    // d ln MSD / d ln t over the window (1 when diffusive)
   bool linear = false;
   double sigma = NAN, sigma_error = NAN;  // Nernst–Einstein conductivity, S/cm
 };
 
 struct GroupDiffusivity {
   std::string group;
-  std::string note;          // why D or its error is missing; empty when both were determined
-  double threshold = NAN;    // Å², 0.5 a²
+  std::string note;        // why D or its error is missing; empty when both were determined
+  double threshold = NAN;  // Å², 0.5 a²
   int first_lag = -1, last_lag = -1;  // fit window, in samples
   std::array<ComponentDiffusivity, kMsdComponents> components;
   // Nernst–Einstein inputs (Haven ratio 1).
@@ -36,9 +36,9 @@ struct GroupDiffusivity {
 };
 
 struct FitSettings {
-  double sample_interval = 0.0;     // ps
-  double threshold = 0.0;           // Å²: the window starts where the total MSD first exceeds it
-  std::optional<int> first_lag;     // given instead (fit_start_ps)
+  double sample_interval = 0.0;  // ps
+  double threshold = 0.0;        // Å²: the window starts where the total MSD first exceeds it
+  std::optional<int> first_lag;  // given instead (fit_start_ps)
 };
 
 // Fits group `group` of the tables.

@@ -11,10 +11,14 @@ namespace mdgpu {
 
 const char* analysis_name(AnalysisKind kind) {
   switch (kind) {
-    case AnalysisKind::Msd: return "msd";
-    case AnalysisKind::Rdf: return "rdf";
-    case AnalysisKind::Motifs: return "motifs";
-    case AnalysisKind::Profile: return "profile";
+    case AnalysisKind::Msd:
+      return "msd";
+    case AnalysisKind::Rdf:
+      return "rdf";
+    case AnalysisKind::Motifs:
+      return "motifs";
+    case AnalysisKind::Profile:
+      return "profile";
   }
   return "";
 }
@@ -37,10 +41,14 @@ std::vector<AnalysisKind> requested_analyses(const AnalysisSpecs& specs) {
 
 const AnalysisCommon& common_keys(const AnalysisSpecs& specs, AnalysisKind kind) {
   switch (kind) {
-    case AnalysisKind::Msd: return specs.msd.value().common;
-    case AnalysisKind::Rdf: return specs.rdf.value().common;
-    case AnalysisKind::Motifs: return specs.motifs.value().common;
-    case AnalysisKind::Profile: break;
+    case AnalysisKind::Msd:
+      return specs.msd.value().common;
+    case AnalysisKind::Rdf:
+      return specs.rdf.value().common;
+    case AnalysisKind::Motifs:
+      return specs.motifs.value().common;
+    case AnalysisKind::Profile:
+      break;
   }
   return specs.profile.value().common;
 }
@@ -48,10 +56,14 @@ const AnalysisCommon& common_keys(const AnalysisSpecs& specs, AnalysisKind kind)
 std::unique_ptr<FrameAnalysis> make_analysis(AnalysisKind kind, const AnalysisSpecs& specs,
                                              const System& system, const Stretch& stretch) {
   switch (kind) {
-    case AnalysisKind::Msd: return make_msd_analysis(specs.msd.value(), system, stretch);
-    case AnalysisKind::Rdf: return make_rdf_analysis(specs.rdf.value(), system, stretch);
-    case AnalysisKind::Motifs: return make_motif_analysis(specs.motifs.value(), system, stretch);
-    case AnalysisKind::Profile: break;
+    case AnalysisKind::Msd:
+      return make_msd_analysis(specs.msd.value(), system, stretch);
+    case AnalysisKind::Rdf:
+      return make_rdf_analysis(specs.rdf.value(), system, stretch);
+    case AnalysisKind::Motifs:
+      return make_motif_analysis(specs.motifs.value(), system, stretch);
+    case AnalysisKind::Profile:
+      break;
   }
   return make_profile_analysis(specs.profile.value(), system, stretch);
 }

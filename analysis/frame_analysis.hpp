@@ -1,6 +1,6 @@
 // The common shape of the analyses: fed one sample (a frame) at a time over a stretch — a stage of
 // a run or a trajectory file — then written out. The in-run observer (analysis/observers) and
-// `mdgpu analyze` (analysis/trajectory_analysis) drive the same objects.
+// `mdgpu analyze` (analysis/analyze_command) drive the same objects.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +19,9 @@ class File;
 }
 
 struct Stretch {
-  std::string label;            // stage name, or the trajectory file
-  std::int64_t samples = 0;     // how many samples it will have
-  double sample_interval = 0.0; // ps between samples
+  std::string label;             // stage name, or the trajectory file
+  std::int64_t samples = 0;      // how many samples it will have
+  double sample_interval = 0.0;  // ps between samples
 };
 
 class FrameAnalysis {

@@ -6,9 +6,11 @@
 namespace mdgpu {
 namespace {
 
-LineFit fit(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>* errors) {
+LineFit fit(const std::vector<double>& x, const std::vector<double>& y,
+            const std::vector<double>* errors) {
   const std::size_t n = x.size();
-  if (n != y.size() || (errors && errors->size() != n)) throw std::invalid_argument("fit_line: sizes differ");
+  if (n != y.size() || (errors && errors->size() != n))
+    throw std::invalid_argument("fit_line: sizes differ");
   // Centred sums: stable when x sits far from 0 (1/T, lag times).
   double sw = 0, sx = 0, sy = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -42,7 +44,9 @@ LineFit fit(const std::vector<double>& x, const std::vector<double>& y, const st
 
 }  // namespace
 
-LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) { return fit(x, y, nullptr); }
+LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) {
+  return fit(x, y, nullptr);
+}
 
 LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y,
                  const std::vector<double>& errors) {

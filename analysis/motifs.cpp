@@ -24,7 +24,12 @@ int find_root(std::vector<int>& parent, int i) {
 }  // namespace
 
 MotifCounter::MotifCounter(int p, int o, int n, double p_o_cutoff, double p_n_cutoff)
-    : p_(p), o_(o), n_(n), p_o_(p_o_cutoff), p_n_(p_n_cutoff), finder_(std::max(p_o_cutoff, p_n_cutoff)) {}
+    : p_(p),
+      o_(o),
+      n_(n),
+      p_o_(p_o_cutoff),
+      p_n_(p_n_cutoff),
+      finder_(std::max(p_o_cutoff, p_n_cutoff)) {}
 
 MotifCounts MotifCounter::count(const System& system) {
   const std::size_t atoms = system.size();
@@ -61,9 +66,12 @@ MotifCounts MotifCounter::count(const System& system) {
     if (members.size() == 1) {
       const int i = members[0];
       const auto o = count_type(i, o_), n = count_type(i, n_);
-      if (o == 4 && n == 0) ++c[kPO4];
-      else if (o == 3 && n == 1) ++c[kPO3N];
-      else ++c[kPOther];
+      if (o == 4 && n == 0)
+        ++c[kPO4];
+      else if (o == 3 && n == 1)
+        ++c[kPO3N];
+      else
+        ++c[kPOther];
       continue;
     }
     if (members.size() == 2) {
@@ -87,7 +95,10 @@ MotifCounts MotifCounter::count(const System& system) {
   }
   for (std::size_t j = 0; j < atoms; ++j) {
     if (type[j] == n_)
-      ++c[p_bonds[j] == 0 ? kNFree : p_bonds[j] == 1 ? kNApical : p_bonds[j] == 2 ? kNBridging : kNTriply];
+      ++c[p_bonds[j] == 0   ? kNFree
+          : p_bonds[j] == 1 ? kNApical
+          : p_bonds[j] == 2 ? kNBridging
+                            : kNTriply];
     else if (type[j] == o_)
       ++c[p_bonds[j] == 0 ? kOFree : p_bonds[j] == 1 ? kONonBridging : kOBridging];
   }
@@ -105,8 +116,8 @@ class MotifAnalysis final : public FrameAnalysis {
 public:
   MotifAnalysis(const MotifSpec& spec, const System& system, std::string label)
       : label_(std::move(label)),
-        counter_(type_or_absent(system, "P"), type_or_absent(system, "O"), type_or_absent(system, "N"),
-                 spec.p_o_cutoff, spec.p_n_cutoff) {}
+        counter_(type_or_absent(system, "P"), type_or_absent(system, "O"),
+                 type_or_absent(system, "N"), spec.p_o_cutoff, spec.p_n_cutoff) {}
 
   void add(const System& system, const ThermoSample& sample) override {
     const MotifCounts c = counter_.count(system);
@@ -122,24 +133,27 @@ public:
     csv += "\n";
     for (std::size_t f = 0; f < frames; ++f) {
       csv += fmt::format("{},{}", static_cast<std::int64_t>(steps_[f]), times_[f]);
-      for (int k = 0; k < kMotifCounts; ++k) csv += fmt::format(",{}", counts_[f * kMotifCounts + k]);
+      for (int k = 0; k < kMotifCounts; ++k)
+        csv += fmt::format(",{}", counts_[f * kMotifCounts + k]);
       csv += "\n";
     }
     write_text_file(prefix.string() + ".csv", csv);
 
     std::vector<double> mean(kMotifCounts, 0.0);
     for (std::size_t f = 0; f < frames; ++f)
-      for (int k = 0; k < kMotifCounts; ++k) mean[k] += counts_[f * kMotifCounts + k] / double(frames);
+      for (int k = 0; k < kMotifCounts; ++k)
+        mean[k] += counts_[f * kMotifCounts + k] / double(frames);
     h5::File h = create_result_file(prefix.string() + ".h5", "motifs", label_);
     h.set_attr("/", "counts", std::vector<std::string>(kMotifNames.begin(), kMotifNames.end()));
     write_dataset(h, "/step", steps_, {frames}, "steps");
     write_dataset(h, "/time_ps", times_, {frames}, "ps");
-    write_dataset(h, "/counts", std::vector<double>(counts_.begin(), counts_.end()), {frames, kMotifCounts},
-                  "units (PO4..P2O6N), atoms (the rest)");
+    write_dataset(h, "/counts", std::vector<double>(counts_.begin(), counts_.end()),
+                  {frames, kMotifCounts}, "units (PO4..P2O6N), atoms (the rest)");
     write_dataset(h, "/mean", mean, {kMotifCounts}, "units (PO4..P2O6N), atoms (the rest)");
 
     std::string summary = fmt::format("motifs of {} (mean of {} frames):", label_, frames);
-    for (int k = 0; k < kMotifCounts; ++k) summary += fmt::format(" {} {:.4g}", kMotifNames[k], mean[k]);
+    for (int k = 0; k < kMotifCounts; ++k)
+      summary += fmt::format(" {} {:.4g}", kMotifNames[k], mean[k]);
     return summary;
   }
 
@@ -167,8 +181,10 @@ private:
 std::unique_ptr<FrameAnalysis> make_motif_analysis(const MotifSpec& spec, const System& system,
                                                    const Stretch& stretch) {
   if (type_or_absent(system, "P") < 0)
-    throw InputError(spec.common.table, fmt::format("no P in the structure (it has {}): the motifs are "
-                                                    "P-centred", fmt::join(system.species, ", ")));
+    throw InputError(spec.common.table,
+                     fmt::format("no P in the structure (it has {}): the motifs are "
+                                 "P-centred",
+                                 fmt::join(system.species, ", ")));
   return std::make_unique<MotifAnalysis>(spec, system, stretch.label);
 }
 

@@ -17,14 +17,23 @@
 namespace mdgpu {
 
 enum MotifCount {
-  kPO4, kPO3N, kP2O7, kP2O6N, kPOther,
-  kNApical, kNBridging, kNTriply, kNFree,
-  kOBridging, kONonBridging, kOFree,
+  kPO4,
+  kPO3N,
+  kP2O7,
+  kP2O6N,
+  kPOther,
+  kNApical,
+  kNBridging,
+  kNTriply,
+  kNFree,
+  kOBridging,
+  kONonBridging,
+  kOFree,
   kMotifCounts
 };
 inline constexpr std::array<const char*, kMotifCounts> kMotifNames = {
-    "PO4", "PO3N", "P2O7", "P2O6N", "P_other", "N_apical", "N_bridging", "N_triply", "N_free",
-    "O_bridging", "O_nonbridging", "O_free"};
+    "PO4",        "PO3N",     "P2O7",   "P2O6N",      "P_other",       "N_apical",
+    "N_bridging", "N_triply", "N_free", "O_bridging", "O_nonbridging", "O_free"};
 // PO4 ... P2O6N count units (P2O7 = one pair of P), P_other counts P atoms, the rest atoms.
 using MotifCounts = std::array<std::int64_t, kMotifCounts>;
 

@@ -20,7 +20,8 @@ constexpr int kPairs = kMsdComponents, kLeftEver = kMsdComponents + 1,
               kLeftNow = kMsdComponents + 2, kQuantities = kMsdComponents + 3;
 
 // The squared displacement along x, y, z, the unit cell vectors, in the plane normal to c, total.
-inline void components(double dx, double dy, double dz, const double unit[3][3], double q[kMsdComponents]) {
+inline void components(double dx, double dy, double dz, const double unit[3][3],
+                       double q[kMsdComponents]) {
   q[kMsdX] = dx * dx, q[kMsdY] = dy * dy, q[kMsdZ] = dz * dz;
   for (int k = 0; k < 3; ++k) {
     const double p = dx * unit[k][0] + dy * unit[k][1] + dz * unit[k][2];
@@ -84,7 +85,8 @@ void MsdAccumulator::current_positions(const System& system) {
     for (std::size_t g = 0; g < setup_.species.size(); ++g) {
       group_begin_.push_back(tracked_.size());
       for (std::size_t i = 0; i < system.size(); ++i)
-        if (setup_.group_of_type[system.type[i]] == static_cast<int>(g)) tracked_.push_back(static_cast<int>(i));
+        if (setup_.group_of_type[system.type[i]] == static_cast<int>(g))
+          tracked_.push_back(static_cast<int>(i));
     }
     group_begin_.push_back(tracked_.size());
   }
@@ -95,7 +97,9 @@ void MsdAccumulator::current_positions(const System& system) {
     for (std::size_t i = 0; i < system.size(); ++i) {
       if (!setup_.framework_type[system.type[i]]) continue;
       const double m = system.mass(i);
-      drift[0] += m * unwrapped_.x[i], drift[1] += m * unwrapped_.y[i], drift[2] += m * unwrapped_.z[i];
+      drift[0] += m * unwrapped_.x[i];
+      drift[1] += m * unwrapped_.y[i];
+      drift[2] += m * unwrapped_.z[i];
       mass += m;
     }
     for (double& d : drift) d /= mass;
@@ -124,7 +128,8 @@ void MsdAccumulator::add_sample(const System& system, double temperature) {
   for (Origin& o : ring_)
     if (o.sample >= 0 && k - o.sample > setup_.max_lag) o.sample = -1;
   if (k % setup_.origin_every == 0) {
-    Origin& o = *std::find_if(ring_.begin(), ring_.end(), [](const Origin& s) { return s.sample < 0; });
+    Origin& o =
+        *std::find_if(ring_.begin(), ring_.end(), [](const Origin& s) { return s.sample < 0; });
     o.sample = k;
     o.block = block_of(k);
     o.x = cx_, o.y = cy_, o.z = cz_;
@@ -162,7 +167,8 @@ void MsdAccumulator::accumulate(const std::vector<Origin*>& active, const System
       double* acc = &partial_[(c * origins + o) * stride];
       // Tracked atoms are ordered by species: one run per species group, summed in registers.
       for (std::size_t sg = 0; sg + 1 < group_begin_.size(); ++sg) {
-        const std::size_t lo = std::max(begin, group_begin_[sg]), hi = std::min(end, group_begin_[sg + 1]);
+        const std::size_t lo = std::max(begin, group_begin_[sg]),
+                          hi = std::min(end, group_begin_[sg + 1]);
         if (lo >= hi) continue;
         const int species_group = setup_.group_index(static_cast<int>(sg), -1);
         double sum[kMsdComponents] = {};
@@ -197,7 +203,8 @@ void MsdAccumulator::accumulate(const std::vector<Origin*>& active, const System
     for (int g = 0; g < groups; ++g) {
       std::fill(q.begin(), q.end(), 0.0);
       for (std::size_t c = 0; c < chunks; ++c)
-        for (int k = 0; k < kQuantities; ++k) q[k] += partial_[(c * origins + o) * stride + g * kQuantities + k];
+        for (int k = 0; k < kQuantities; ++k)
+          q[k] += partial_[(c * origins + o) * stride + g * kQuantities + k];
       add_quantities(total_, lag, g, q.data());
       if (active[o]->block == block) add_quantities(blocks_[block], lag, g, q.data());
     }
@@ -217,11 +224,13 @@ std::size_t MsdAccumulator::memory_bytes() const {
              o.slab.capacity() * sizeof(std::int16_t) + o.left.capacity();
   const auto table = [](const MsdTable& t) {
     return t.sum.capacity() * sizeof(double) +
-           (t.pairs.capacity() + t.left_ever.capacity() + t.left_now.capacity()) * sizeof(std::int64_t);
+           (t.pairs.capacity() + t.left_ever.capacity() + t.left_now.capacity()) *
+               sizeof(std::int64_t);
   };
   bytes += table(total_);
   for (const MsdTable& b : blocks_) bytes += table(b);
-  bytes += (cx_.capacity() + cy_.capacity() + cz_.capacity() + partial_.capacity()) * sizeof(double);
+  bytes +=
+      (cx_.capacity() + cy_.capacity() + cz_.capacity() + partial_.capacity()) * sizeof(double);
   bytes += (unwrapped_.x.capacity() * 3) * sizeof(double);
   bytes += tracked_.capacity() * sizeof(int) + cslab_.capacity() * sizeof(std::int16_t);
   return bytes;
@@ -232,7 +241,8 @@ std::size_t MsdAccumulator::memory_bytes() const {
 namespace {
 
 void save_table(h5::File& f, const std::string& at, const MsdTable& t) {
-  const auto lags = static_cast<std::uint64_t>(t.lags), groups = static_cast<std::uint64_t>(t.groups);
+  const auto lags = static_cast<std::uint64_t>(t.lags),
+             groups = static_cast<std::uint64_t>(t.groups);
   f.write(at + "/sum", t.sum, {lags, groups, kMsdComponents});
   f.write(at + "/pairs", t.pairs, {lags, groups});
   f.write(at + "/left_ever", t.left_ever, {lags, groups});
@@ -243,7 +253,8 @@ void restore_table(const h5::File& f, const std::string& at, MsdTable& t) {
   auto sum = f.read_doubles(at + "/sum").data;
   auto pairs = f.read_ints(at + "/pairs").data;
   if (sum.size() != t.sum.size() || pairs.size() != t.pairs.size())
-    throw InputError(f.path() + ":" + at, "the MSD checkpoint does not match the [analysis.msd] settings");
+    throw InputError(f.path() + ":" + at,
+                     "the MSD checkpoint does not match the [analysis.msd] settings");
   t.sum = std::move(sum);
   t.pairs = std::move(pairs);
   t.left_ever = f.read_ints(at + "/left_ever").data;
@@ -261,7 +272,8 @@ void MsdAccumulator::save_state(h5::File& f, const std::string& group) const {
   f.set_attr(group, "volume_sum", volume_sum_);
   f.set_attr(group, "origin_slots", static_cast<std::int64_t>(ring_.size()));
   save_table(f, group + "/total", total_);
-  for (std::size_t b = 0; b < blocks_.size(); ++b) save_table(f, fmt::format("{}/block{}", group, b), blocks_[b]);
+  for (std::size_t b = 0; b < blocks_.size(); ++b)
+    save_table(f, fmt::format("{}/block{}", group, b), blocks_[b]);
   for (std::size_t s = 0; s < ring_.size(); ++s) {
     const Origin& o = ring_[s];
     const std::string at = fmt::format("{}/origin{}", group, s);
@@ -280,9 +292,11 @@ void MsdAccumulator::save_state(h5::File& f, const std::string& group) const {
 
 void MsdAccumulator::restore_state(const h5::File& f, const std::string& group) {
   if (f.attr_int(group, "origin_slots") != static_cast<std::int64_t>(ring_.size()))
-    throw InputError(f.path() + ":" + group, "the MSD checkpoint does not match the [analysis.msd] settings");
+    throw InputError(f.path() + ":" + group,
+                     "the MSD checkpoint does not match the [analysis.msd] settings");
   restore_table(f, group + "/total", total_);
-  for (std::size_t b = 0; b < blocks_.size(); ++b) restore_table(f, fmt::format("{}/block{}", group, b), blocks_[b]);
+  for (std::size_t b = 0; b < blocks_.size(); ++b)
+    restore_table(f, fmt::format("{}/block{}", group, b), blocks_[b]);
   for (std::size_t s = 0; s < ring_.size(); ++s) {
     Origin& o = ring_[s];
     const std::string at = fmt::format("{}/origin{}", group, s);

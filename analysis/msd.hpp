@@ -34,18 +34,18 @@ inline constexpr std::array<const char*, kMsdComponents> kMsdComponentNames = {
     "x", "y", "z", "a", "b", "c", "ab", "total"};
 inline constexpr std::array<int, kMsdComponents> kMsdDimensions = {1, 1, 1, 1, 1, 1, 2, 3};
 
-// The MSD settings resolved against a structure and a stretch of samples (analysis/msd_setup).
+// The MSD settings resolved against a structure and a stretch of samples (msd_analysis.cpp).
 struct MsdSetup {
-  std::vector<std::string> species;   // diffusing species, one group each
-  std::vector<int> group_of_type;     // type -> species group, -1 when not diffusing
-  std::vector<bool> framework_type;   // type -> in the framework whose drift is removed
+  std::vector<std::string> species;  // diffusing species, one group each
+  std::vector<int> group_of_type;    // type -> species group, -1 when not diffusing
+  std::vector<bool> framework_type;  // type -> in the framework whose drift is removed
   bool remove_drift = false;
   std::optional<Slabs> slabs;
-  double sample_interval = 0.0;       // ps
-  int max_lag = 0;                    // samples
-  int origin_every = 1;               // samples
+  double sample_interval = 0.0;  // ps
+  int max_lag = 0;               // samples
+  int origin_every = 1;          // samples
   int blocks = 1;
-  std::int64_t samples = 0;           // expected in the stretch (sets the block boundaries)
+  std::int64_t samples = 0;  // expected in the stretch (sets the block boundaries)
 
   int slab_count() const { return slabs ? slabs->count() : 0; }
   int groups() const { return static_cast<int>(species.size()) * (1 + slab_count()); }
@@ -64,7 +64,9 @@ struct MsdTable {
   std::vector<std::int64_t> left_now;
 
   void resize(int lags, int groups);
-  std::size_t at(int lag, int group) const { return static_cast<std::size_t>(lag) * groups + group; }
+  std::size_t at(int lag, int group) const {
+    return static_cast<std::size_t>(lag) * groups + group;
+  }
   double msd(int lag, int group, int component) const {  // NaN without pairs
     const std::int64_t n = pairs[at(lag, group)];
     return n > 0 ? sum[at(lag, group) * kMsdComponents + component] / n : NAN;
@@ -95,24 +97,24 @@ private:
   struct Origin {
     std::int64_t sample = -1;  // -1: free slot
     int block = 0;
-    std::vector<double> x, y, z;           // tracked atoms, drift-corrected unwrapped, Å
-    std::vector<std::int16_t> slab;        // slab at the origin, -1 for none
-    std::vector<std::uint8_t> left;        // has been in another slab since the origin
+    std::vector<double> x, y, z;     // tracked atoms, drift-corrected unwrapped, Å
+    std::vector<std::int16_t> slab;  // slab at the origin, -1 for none
+    std::vector<std::uint8_t> left;  // has been in another slab since the origin
   };
   int block_of(std::int64_t sample) const;
   void current_positions(const System& system);
   void accumulate(const std::vector<Origin*>& active, const System& system);
 
   MsdSetup setup_;
-  std::vector<int> tracked_;                // atom indices of the diffusing species, by species
-  std::vector<std::size_t> group_begin_;    // where each species group starts in tracked_
+  std::vector<int> tracked_;              // atom indices of the diffusing species, by species
+  std::vector<std::size_t> group_begin_;  // where each species group starts in tracked_
   MsdTable total_;
   std::vector<MsdTable> blocks_;
   std::vector<Origin> ring_;
-  std::vector<double> cx_, cy_, cz_;   // current tracked positions (drift-corrected)
-  std::vector<std::int16_t> cslab_;    // current slab of the tracked atoms
-  Vec3Array unwrapped_;                // scratch
-  std::vector<double> partial_;        // per-chunk sums (deterministic reduction)
+  std::vector<double> cx_, cy_, cz_;  // current tracked positions (drift-corrected)
+  std::vector<std::int16_t> cslab_;   // current slab of the tracked atoms
+  Vec3Array unwrapped_;               // scratch
+  std::vector<double> partial_;       // per-chunk sums (deterministic reduction)
   std::int64_t samples_ = 0, origins_created_ = 0;
   double temperature_sum_ = 0.0, volume_sum_ = 0.0;
   std::int64_t temperature_count_ = 0;

@@ -54,18 +54,22 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
   s.framework_type.assign(system.species.size(), false);
   if (spec.remove_drift) {
     if (spec.framework.empty()) {
-      for (std::size_t t = 0; t < system.species.size(); ++t) s.framework_type[t] = s.group_of_type[t] < 0;
+      for (std::size_t t = 0; t < system.species.size(); ++t)
+        s.framework_type[t] = s.group_of_type[t] < 0;
     }
     for (const std::string& f : spec.framework) {
       const int t = species_type(system, f, c.at("framework"));
       if (s.group_of_type[t] >= 0)
-        throw InputError(c.at("framework"), fmt::format("'{}' is a diffusing species; the framework "
-                                                        "is what the diffusing atoms move against", f));
+        throw InputError(c.at("framework"),
+                         fmt::format("'{}' is a diffusing species; the framework "
+                                     "is what the diffusing atoms move against",
+                                     f));
       s.framework_type[t] = true;
     }
     if (std::none_of(s.framework_type.begin(), s.framework_type.end(), [](bool b) { return b; }))
-      throw InputError(c.at("remove_drift"), "no framework to remove the drift of: every species "
-                                             "diffuses (list fewer species)");
+      throw InputError(c.at("remove_drift"),
+                       "no framework to remove the drift of: every species "
+                       "diffuses (list fewer species)");
   }
   if (spec.slabs) s.slabs.emplace(*spec.slabs, system.box, c.at("slabs"));
 
@@ -76,10 +80,11 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
   s.max_lag = spec.max_lag ? static_cast<int>(std::llround(*spec.max_lag / dt))
                            : static_cast<int>((st.samples - 1) / (2 * spec.blocks));
   if (s.max_lag < kMinFitPoints)
-    throw InputError(c.at(spec.max_lag ? "max_lag_ps" : "every"),
-                     fmt::format("the max lag ({:.6g} ps) covers {} sampling intervals of stretch {}; "
-                                 "the fit of D needs at least {}",
-                                 s.max_lag * dt, s.max_lag, describe(st), kMinFitPoints));
+    throw InputError(
+        c.at(spec.max_lag ? "max_lag_ps" : "every"),
+        fmt::format("the max lag ({:.6g} ps) covers {} sampling intervals of stretch {}; "
+                    "the fit of D needs at least {}",
+                    s.max_lag * dt, s.max_lag, describe(st), kMinFitPoints));
   s.origin_every = spec.origin_every ? static_cast<int>(std::llround(*spec.origin_every / dt))
                                      : std::max(1, s.max_lag / 20);
   if (s.origin_every < 1)
@@ -88,19 +93,21 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
                                  *spec.origin_every, describe(st)));
   const std::int64_t block = st.samples / spec.blocks;
   if (block < s.max_lag + s.origin_every)
-    throw InputError(c.at(spec.max_lag ? "max_lag_ps" : "blocks"),
-                     fmt::format("max lag + origin spacing ({:.6g} ps) exceed one of the {} blocks of "
-                                 "stretch {} ({:.6g} ps): each block must hold whole lags for the "
-                                 "error of D; lower max_lag_ps or blocks",
-                                 (s.max_lag + s.origin_every) * dt, spec.blocks, describe(st), block * dt));
+    throw InputError(
+        c.at(spec.max_lag ? "max_lag_ps" : "blocks"),
+        fmt::format("max lag + origin spacing ({:.6g} ps) exceed one of the {} blocks of "
+                    "stretch {} ({:.6g} ps): each block must hold whole lags for the "
+                    "error of D; lower max_lag_ps or blocks",
+                    (s.max_lag + s.origin_every) * dt, spec.blocks, describe(st), block * dt));
   if (spec.fit_start) {
     r.first_lag = static_cast<int>(std::ceil(*spec.fit_start / dt - 1e-9));
     if (s.max_lag - *r.first_lag + 1 < kMinFitPoints)
-      throw InputError(c.at("fit_start_ps"),
-                       fmt::format("empty fit window: from {} ps to the max lag {:.6g} ps there are "
-                                   "{} sampled lags (at least {} needed)",
-                                   *spec.fit_start, s.max_lag * dt,
-                                   std::max(0, s.max_lag - *r.first_lag + 1), kMinFitPoints));
+      throw InputError(
+          c.at("fit_start_ps"),
+          fmt::format("empty fit window: from {} ps to the max lag {:.6g} ps there are "
+                      "{} sampled lags (at least {} needed)",
+                      *spec.fit_start, s.max_lag * dt, std::max(0, s.max_lag - *r.first_lag + 1),
+                      kMinFitPoints));
   }
   for (const auto& [symbol, q] : spec.charges)
     if (s.group_of_type[species_type(system, symbol, c.at("charges"))] < 0)
@@ -126,9 +133,13 @@ MsdAnalysis::MsdAnalysis(const MsdSpec& spec, const System& system, const Stretc
     : MsdAnalysis(resolve(spec, system, stretch), spec, stretch.label) {}
 
 MsdAnalysis::MsdAnalysis(Resolved r, const MsdSpec& spec, const std::string& label)
-    : acc_(std::move(r.setup)), species_type_(std::move(r.species_type)),
-      nn_distance_(std::move(r.nn_distance)), charge_(std::move(r.charge)), first_lag_(r.first_lag),
-      temperature_(spec.temperature), label_(label) {}
+    : acc_(std::move(r.setup)),
+      species_type_(std::move(r.species_type)),
+      nn_distance_(std::move(r.nn_distance)),
+      charge_(std::move(r.charge)),
+      first_lag_(r.first_lag),
+      temperature_(spec.temperature),
+      label_(label) {}
 
 void MsdAnalysis::add(const System& system, const ThermoSample& sample) {
   // a for the start of the fit window, from the structure at the first sample.
@@ -161,9 +172,10 @@ std::vector<GroupDiffusivity> MsdAnalysis::diffusivities() const {
     FitSettings fs{s.sample_interval, 0.5 * a * a, first_lag_};
     GroupDiffusivity d = fit_diffusivity(acc_.total(), acc_.blocks(), g, fs);
     d.group = s.group_name(g);
-    const double atoms = acc_.origins() > 0
-                             ? static_cast<double>(acc_.total().pairs[acc_.total().at(0, g)]) / acc_.origins()
-                             : NAN;
+    const double atoms =
+        acc_.origins() > 0
+            ? static_cast<double>(acc_.total().pairs[acc_.total().at(0, g)]) / acc_.origins()
+            : NAN;
     const double v = slab < 0 ? volume : volume * (s.slabs->upper(slab) - s.slabs->lower(slab));
     add_conductivity(d, atoms, v, charge_[species], temperature);
     out.push_back(std::move(d));
@@ -219,8 +231,10 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
   f.set_attr("/", "samples", static_cast<std::int64_t>(acc_.samples_seen()));
   f.set_attr("/", "origins", static_cast<std::int64_t>(acc_.origins()));
   f.set_attr("/", "remove_drift", static_cast<std::int64_t>(s.remove_drift));
-  f.set_attr("/", "components", std::vector<std::string>(kMsdComponentNames.begin(), kMsdComponentNames.end()));
-  f.set_attr("/", "conductivity", std::string("Nernst-Einstein, sigma = N q^2 D / (V kB T), Haven ratio 1"));
+  f.set_attr("/", "components",
+             std::vector<std::string>(kMsdComponentNames.begin(), kMsdComponentNames.end()));
+  f.set_attr("/", "conductivity",
+             std::string("Nernst-Einstein, sigma = N q^2 D / (V kB T), Haven ratio 1"));
   std::vector<double> lag_ps;
   for (int lag = 0; lag < t.lags; ++lag) lag_ps.push_back(lag * dt);
   write_dataset(f, "/lag_ps", lag_ps, {lag_ps.size()}, "ps");
@@ -237,7 +251,8 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
       for (int lag = 0; lag < t.lags; ++lag)
         for (int c = 0; c < kMsdComponents; ++c) block_msd.push_back(b.msd(lag, g, c));
     for (std::uint64_t b = 0; b < nb; ++b)
-      for (const ComponentDiffusivity& cd : d.components) block_D.push_back(cd.block_D.empty() ? NAN : cd.block_D[b]);
+      for (const ComponentDiffusivity& cd : d.components)
+        block_D.push_back(cd.block_D.empty() ? NAN : cd.block_D[b]);
     for (const ComponentDiffusivity& cd : d.components) {
       D.push_back(cd.D), err.push_back(cd.error), slope.push_back(cd.loglog_slope);
       sigma.push_back(cd.sigma), sigma_err.push_back(cd.sigma_error);
@@ -262,9 +277,10 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     f.set_attr(at, "note", d.note);
   }
 
-  std::string summary = fmt::format("MSD of {}: {} samples, {} origins, T = {:.5g} K, {} blocks for the errors\n",
-                                    label_, acc_.samples_seen(), acc_.origins(),
-                                    temperature_.value_or(acc_.mean_temperature()), s.blocks);
+  std::string summary =
+      fmt::format("MSD of {}: {} samples, {} origins, T = {:.5g} K, {} blocks for the errors\n",
+                  label_, acc_.samples_seen(), acc_.origins(),
+                  temperature_.value_or(acc_.mean_temperature()), s.blocks);
   for (const GroupDiffusivity& d : fits) {
     if (!d.note.empty() && !std::isfinite(d.components[kMsdTotal].D)) {
       summary += fmt::format("  {:<12} {}\n", d.group, d.note);
@@ -272,12 +288,14 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     }
     for (int c : {kMsdTotal, kMsdAB, kMsdC}) {
       const ComponentDiffusivity& cd = d.components[c];
-      summary += fmt::format("  {:<12} {:<5} D = {:.4g} ± {:.2g} cm²/s ({:.4g} ± {:.2g} Å²/ps), fit {:.4g}–{:.4g} ps, "
-                             "log-log slope {:.3f}{}",
-                             d.group, kMsdComponentNames[c], cd.D * kAngstrom2PerPsToCm2PerS,
-                             cd.error * kAngstrom2PerPsToCm2PerS, cd.D, cd.error, d.first_lag * dt,
-                             d.last_lag * dt, cd.loglog_slope, cd.linear ? "" : " (NOT linear)");
-      if (std::isfinite(cd.sigma)) summary += fmt::format(", σ = {:.3g} ± {:.2g} S/cm", cd.sigma, cd.sigma_error);
+      summary += fmt::format(
+          "  {:<12} {:<5} D = {:.4g} ± {:.2g} cm²/s ({:.4g} ± {:.2g} Å²/ps), fit {:.4g}–{:.4g} ps, "
+          "log-log slope {:.3f}{}",
+          d.group, kMsdComponentNames[c], cd.D * kAngstrom2PerPsToCm2PerS,
+          cd.error * kAngstrom2PerPsToCm2PerS, cd.D, cd.error, d.first_lag * dt, d.last_lag * dt,
+          cd.loglog_slope, cd.linear ? "" : " (NOT linear)");
+      if (std::isfinite(cd.sigma))
+        summary += fmt::format(", σ = {:.3g} ± {:.2g} S/cm", cd.sigma, cd.sigma_error);
       summary += "\n";
     }
     if (!d.note.empty()) summary += fmt::format("  {:<12} {}\n", d.group, d.note);

@@ -34,11 +34,11 @@ private:
   MsdAnalysis(Resolved resolved, const MsdSpec& spec, const std::string& label);
 
   MsdAccumulator acc_;
-  std::vector<int> species_type_;        // per species group
-  std::vector<double> nn_distance_;      // a per species group, Å
-  std::vector<double> charge_;           // e per species group
-  std::optional<int> first_lag_;         // fit_start_ps, in samples
-  std::optional<double> temperature_;    // K, given
+  std::vector<int> species_type_;      // per species group
+  std::vector<double> nn_distance_;    // a per species group, Å
+  std::vector<double> charge_;         // e per species group
+  std::optional<int> first_lag_;       // fit_start_ps, in samples
+  std::optional<double> temperature_;  // K, given
   std::string label_;
 };
 

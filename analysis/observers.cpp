@@ -40,13 +40,15 @@ std::vector<StagePart> stage_parts(const RunPlan& plan, const AnalysisCommon& co
     const StageSpec& stage = plan.stages[k];
     const std::int64_t end = start + stage.steps;
     const std::int64_t first = k == 0 ? 0 : (start / every + 1) * every, last = end / every * every;
-    const bool wanted = common.stages.empty() ||
-                        std::find(common.stages.begin(), common.stages.end(), stage.name) != common.stages.end();
+    const bool wanted =
+        common.stages.empty() ||
+        std::find(common.stages.begin(), common.stages.end(), stage.name) != common.stages.end();
     if (wanted) {
       if (last < first)
-        throw InputError(common.at("every"), fmt::format("stage '{}' ({} steps) has no sample every {} steps; "
-                                                         "sample more often or leave it out with stages = [...]",
-                                                         stage.name, stage.steps, every));
+        throw InputError(common.at("every"),
+                         fmt::format("stage '{}' ({} steps) has no sample every {} steps; "
+                                     "sample more often or leave it out with stages = [...]",
+                                     stage.name, stage.steps, every));
       const Stretch stretch{stage.name, (last - first) / every + 1, every * stage.timestep};
       parts.push_back({stage.name, last, stretch, common.path + "_" + file_safe(stage.name)});
     }
@@ -60,15 +62,21 @@ public:
   AnalysisObserver(AnalysisKind kind, std::int64_t every, std::vector<StagePart> parts,
                    std::vector<std::unique_ptr<FrameAnalysis>> analyses,
                    std::function<void(const std::string&)> log)
-      : kind_(kind), every_(every), parts_(std::move(parts)), analyses_(std::move(analyses)),
-        samples_(parts_.size(), 0), done_(parts_.size(), 0), log_(std::move(log)) {}
+      : kind_(kind),
+        every_(every),
+        parts_(std::move(parts)),
+        analyses_(std::move(analyses)),
+        samples_(parts_.size(), 0),
+        done_(parts_.size(), 0),
+        log_(std::move(log)) {}
 
   std::int64_t every() const override { return every_; }
 
   void observe(const Snapshot& snapshot) override {
     const ThermoSample& t = snapshot.thermo();
     if (t.step % every_ != 0) return;  // the run's last step is observed off the grid too
-    const auto part = std::find_if(parts_.begin(), parts_.end(), [&](const StagePart& p) { return p.stage == t.stage; });
+    const auto part = std::find_if(parts_.begin(), parts_.end(),
+                                   [&](const StagePart& p) { return p.stage == t.stage; });
     if (part == parts_.end()) return;
     const std::size_t k = static_cast<std::size_t>(part - parts_.begin());
     if (done_[k]) return;
@@ -82,24 +90,29 @@ public:
       if (samples_[k] > 0 && !done_[k]) write(k);
   }
 
-  std::string checkpoint_key() const override { return std::string("analysis_") + analysis_name(kind_); }
+  std::string checkpoint_key() const override {
+    return std::string("analysis_") + analysis_name(kind_);
+  }
 
   void save_state(h5::File& file, const std::string& group) const override {
     file.create_group(group);
     file.write(group + "/samples", samples_, {samples_.size()});
     file.write(group + "/done", done_, {done_.size()});
     for (std::size_t k = 0; k < parts_.size(); ++k)
-      if (samples_[k] > 0 && !done_[k]) analyses_[k]->save_state(file, fmt::format("{}/stage{}", group, k));
+      if (samples_[k] > 0 && !done_[k])
+        analyses_[k]->save_state(file, fmt::format("{}/stage{}", group, k));
   }
 
   void restore_state(const h5::File& file, const std::string& group) override {
     auto samples = file.read_ints(group + "/samples").data;
     if (samples.size() != parts_.size())
-      throw InputError(file.path() + ":" + group, "the checkpoint's analysed stages do not match the input");
+      throw InputError(file.path() + ":" + group,
+                       "the checkpoint's analysed stages do not match the input");
     samples_ = std::move(samples);
     done_ = file.read_ints(group + "/done").data;
     for (std::size_t k = 0; k < parts_.size(); ++k)
-      if (samples_[k] > 0 && !done_[k]) analyses_[k]->restore_state(file, fmt::format("{}/stage{}", group, k));
+      if (samples_[k] > 0 && !done_[k])
+        analyses_[k]->restore_state(file, fmt::format("{}/stage{}", group, k));
   }
 
 private:
@@ -125,7 +138,8 @@ std::vector<std::unique_ptr<Observer>> make_analysis_observers(
     const AnalysisCommon& common = common_keys(plan.analysis, kind);
     std::vector<StagePart> parts = stage_parts(plan, common);
     std::vector<std::unique_ptr<FrameAnalysis>> analyses;
-    for (const StagePart& p : parts) analyses.push_back(make_analysis(kind, plan.analysis, system, p.stretch));
+    for (const StagePart& p : parts)
+      analyses.push_back(make_analysis(kind, plan.analysis, system, p.stretch));
     observers.push_back(std::make_unique<AnalysisObserver>(kind, common.every, std::move(parts),
                                                            std::move(analyses), log));
   }
@@ -146,8 +160,8 @@ std::string describe_analyses(const RunPlan& plan) {
     const AnalysisCommon& common = common_keys(plan.analysis, kind);
     std::vector<std::string> prefixes;
     for (const StagePart& p : stage_parts(plan, common)) prefixes.push_back(p.prefix.string());
-    out += fmt::format("  {:<11} every {} steps -> {} (.csv, .h5)\n", analysis_name(kind), common.every,
-                       fmt::join(prefixes, ", "));
+    out += fmt::format("  {:<11} every {} steps -> {} (.csv, .h5)\n", analysis_name(kind),
+                       common.every, fmt::join(prefixes, ", "));
   }
   return out;
 }

@@ -14,7 +14,8 @@ namespace mdgpu {
 
 void write_text_file(const std::filesystem::path& path, const std::string& text) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) throw RuntimeFailure(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
+  if (!f)
+    throw RuntimeFailure(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
   const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   if (std::fclose(f) != 0 || !ok)
     throw RuntimeFailure(fmt::format("{}: write failed: {}", path.string(), std::strerror(errno)));

@@ -9,7 +9,8 @@
 namespace mdgpu {
 
 PairFinder::PairFinder(double cutoff)
-    : cutoff2_(cutoff * cutoff), host_(make_host_backend(0)),
+    : cutoff2_(cutoff * cutoff),
+      host_(make_host_backend(0)),
       list_(std::make_unique<NeighborList>(*host_, cutoff, 0.0)) {}
 
 PairFinder::~PairFinder() = default;
@@ -29,7 +30,8 @@ double mean_nearest_neighbor_distance(const System& system, int type) {
   // Grow the search radius until every atom of the species has found a partner; beyond the
   // atoms' extent plus the periodic lattice vectors there is none to find.
   double limit = 0.0;
-  for (const std::vector<double>* c : {&system.positions.x, &system.positions.y, &system.positions.z}) {
+  for (const std::vector<double>* c :
+       {&system.positions.x, &system.positions.y, &system.positions.z}) {
     const auto [lo, hi] = std::minmax_element(c->begin(), c->end());
     limit += *hi - *lo;
   }
@@ -49,8 +51,9 @@ double mean_nearest_neighbor_distance(const System& system, int type) {
     for (int i : members) all = all && std::isfinite(nearest[i]), sum += nearest[i];
     if (all) return sum / members.size();
     if (cutoff > limit)
-      throw InputError(system.species[type], "an atom of this species has no partner of its kind "
-                                             "at any distance; give nn_distance");
+      throw InputError(system.species[type],
+                       "an atom of this species has no partner of its kind "
+                       "at any distance; give nn_distance");
   }
 }
 

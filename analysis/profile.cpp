@@ -18,8 +18,14 @@ constexpr double kAmuPerA3ToGPerCm3 = 1.66053906660;
 }  // namespace
 
 ProfileAccumulator::ProfileAccumulator(int species, int bins, int target, double cutoff)
-    : species_(species), bins_(bins), target_(target), atoms_(species * bins, 0.0),
-      volume_(bins, 0.0), pairs_(bins, 0.0), distance_(bins, 0.0), finder_(cutoff) {}
+    : species_(species),
+      bins_(bins),
+      target_(target),
+      atoms_(species * bins, 0.0),
+      volume_(bins, 0.0),
+      pairs_(bins, 0.0),
+      distance_(bins, 0.0),
+      finder_(cutoff) {}
 
 int ProfileAccumulator::bin_of(const BoxData& box, const System& system, int i) const {
   const double r[3] = {system.positions.x[i], system.positions.y[i], system.positions.z[i]};
@@ -77,7 +83,8 @@ void ProfileAccumulator::save_state(h5::File& f, const std::string& group) const
 void ProfileAccumulator::restore_state(const h5::File& f, const std::string& group) {
   auto atoms = f.read_doubles(group + "/atoms").data;
   if (atoms.size() != atoms_.size())
-    throw InputError(f.path() + ":" + group, "the profile checkpoint does not match the [analysis.profile] settings");
+    throw InputError(f.path() + ":" + group,
+                     "the profile checkpoint does not match the [analysis.profile] settings");
   atoms_ = std::move(atoms);
   volume_ = f.read_doubles(group + "/volume").data;
   pairs_ = f.read_doubles(group + "/pairs").data;
@@ -91,8 +98,12 @@ namespace {
 class ProfileAnalysis final : public FrameAnalysis {
 public:
   ProfileAnalysis(const ProfileSpec& spec, const System& system, int target, std::string label)
-      : species_(system.species), mass_(system.species_mass), target_(spec.species), cutoff_(spec.cutoff),
-        label_(std::move(label)), profile_(static_cast<int>(system.species.size()), spec.bins, target, spec.cutoff) {}
+      : species_(system.species),
+        mass_(system.species_mass),
+        target_(spec.species),
+        cutoff_(spec.cutoff),
+        label_(std::move(label)),
+        profile_(static_cast<int>(system.species.size()), spec.bins, target, spec.cutoff) {}
 
   void add(const System& system, const ThermoSample&) override { profile_.add_frame(system); }
 
@@ -130,12 +141,16 @@ public:
     write_dataset(f, "/mass_density", mass, {nb}, "g/cm^3");
     write_dataset(f, "/neighbors", neighbors, {nb}, "neighbours per atom of target_species");
     write_dataset(f, "/bond_length", bond, {nb}, "Å");
-    return fmt::format("profile of {} along c: {} frames, {} bins of {:.4g} Å, {}–{} cut-off {} Å", label_,
-                       profile_.frames(), bins, height / bins, target_, target_, cutoff_);
+    return fmt::format("profile of {} along c: {} frames, {} bins of {:.4g} Å, {}–{} cut-off {} Å",
+                       label_, profile_.frames(), bins, height / bins, target_, target_, cutoff_);
   }
 
-  void save_state(h5::File& file, const std::string& group) const override { profile_.save_state(file, group); }
-  void restore_state(const h5::File& file, const std::string& group) override { profile_.restore_state(file, group); }
+  void save_state(h5::File& file, const std::string& group) const override {
+    profile_.save_state(file, group);
+  }
+  void restore_state(const h5::File& file, const std::string& group) override {
+    profile_.restore_state(file, group);
+  }
 
 private:
   std::vector<std::string> species_;
@@ -151,7 +166,8 @@ private:
 std::unique_ptr<FrameAnalysis> make_profile_analysis(const ProfileSpec& spec, const System& system,
                                                      const Stretch& stretch) {
   if (!system.box.has_volume())
-    throw InputError(spec.common.table, "a profile needs a cell with a volume (all three lattice vectors)");
+    throw InputError(spec.common.table,
+                     "a profile needs a cell with a volume (all three lattice vectors)");
   const int target = species_type(system, spec.species, spec.common.at("species"));
   return std::make_unique<ProfileAnalysis>(spec, system, target, stretch.label);
 }

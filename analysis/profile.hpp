@@ -21,10 +21,10 @@ public:
 
   int bins() const { return bins_; }
   int frames() const { return frames_; }
-  double density(int species, int bin) const;      // atoms/Å³
+  double density(int species, int bin) const;                                   // atoms/Å³
   double mass_density(int bin, const std::vector<double>& species_mass) const;  // g/cm³
-  double neighbors(int bin) const;                 // X neighbours per X atom, NaN without X
-  double bond_length(int bin) const;               // Å, NaN without X–X pairs
+  double neighbors(int bin) const;    // X neighbours per X atom, NaN without X
+  double bond_length(int bin) const;  // Å, NaN without X–X pairs
   double mean_height() const { return height_ / frames_; }  // Å, cell height along c
 
   void save_state(h5::File& file, const std::string& group) const;
@@ -34,10 +34,10 @@ private:
   int bin_of(const BoxData& box, const System& system, int i) const;  // -1 outside the cell
 
   int species_, bins_, target_;
-  std::vector<double> atoms_;      // [species][bin], Σ frames
-  std::vector<double> volume_;     // [bin], Σ frames of the bin volume, Å³
-  std::vector<double> pairs_;      // [bin]: X–X pairs within the cut-off, from the X atom's bin
-  std::vector<double> distance_;   // [bin]: Σ of their lengths
+  std::vector<double> atoms_;     // [species][bin], Σ frames
+  std::vector<double> volume_;    // [bin], Σ frames of the bin volume, Å³
+  std::vector<double> pairs_;     // [bin]: X–X pairs within the cut-off, from the X atom's bin
+  std::vector<double> distance_;  // [bin]: Σ of their lengths
   double height_ = 0.0;
   int frames_ = 0;
   PairFinder finder_;

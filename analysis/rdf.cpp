@@ -12,8 +12,12 @@
 namespace mdgpu {
 
 RdfAccumulator::RdfAccumulator(int species, double r_max, int bins)
-    : species_(species), bins_(bins), r_max_(r_max), pair_index_(species * species, -1),
-      atoms_(species, 0.0), finder_(r_max) {
+    : species_(species),
+      bins_(bins),
+      r_max_(r_max),
+      pair_index_(species * species, -1),
+      atoms_(species, 0.0),
+      finder_(r_max) {
   for (int a = 0; a < species; ++a)
     for (int b = a; b < species; ++b) {
       pair_index_[a * species + b] = static_cast<int>(pair_types_.size());
@@ -67,7 +71,8 @@ void RdfAccumulator::save_state(h5::File& f, const std::string& group) const {
 void RdfAccumulator::restore_state(const h5::File& f, const std::string& group) {
   auto hist = f.read_doubles(group + "/hist").data;
   if (hist.size() != hist_.size())
-    throw InputError(f.path() + ":" + group, "the RDF checkpoint does not match the [analysis.rdf] settings");
+    throw InputError(f.path() + ":" + group,
+                     "the RDF checkpoint does not match the [analysis.rdf] settings");
   hist_ = std::move(hist);
   norm_ = f.read_doubles(group + "/norm").data;
   atoms_ = f.read_doubles(group + "/atoms").data;
@@ -79,7 +84,9 @@ namespace {
 class RdfAnalysis final : public FrameAnalysis {
 public:
   RdfAnalysis(const RdfSpec& spec, const System& system, std::string label)
-      : species_(system.species), label_(std::move(label)), rdf_(static_cast<int>(system.species.size()), spec.r_max, spec.bins) {}
+      : species_(system.species),
+        label_(std::move(label)),
+        rdf_(static_cast<int>(system.species.size()), spec.r_max, spec.bins) {}
 
   void add(const System& system, const ThermoSample&) override { rdf_.add_frame(system); }
 
@@ -116,17 +123,24 @@ public:
         around_a.push_back(rdf_.coordination(p, k, false));
         around_b.push_back(rdf_.coordination(p, k, true));
       }
-    const auto np = static_cast<std::uint64_t>(rdf_.pairs()), nb = static_cast<std::uint64_t>(rdf_.bins());
+    const auto np = static_cast<std::uint64_t>(rdf_.pairs()),
+               nb = static_cast<std::uint64_t>(rdf_.bins());
     write_dataset(f, "/r_A", r, {nb}, "Å (bin centres)");
     write_dataset(f, "/g", g, {np, nb}, "1");
-    write_dataset(f, "/n_second_around_first", around_a, {np, nb}, "atoms (running, to the bin's top)");
-    write_dataset(f, "/n_first_around_second", around_b, {np, nb}, "atoms (running, to the bin's top)");
-    return fmt::format("RDF of {}: {} frames, {} species pairs, r up to {} Å", label_, rdf_.frames(),
-                       rdf_.pairs(), rdf_.r_max());
+    write_dataset(f, "/n_second_around_first", around_a, {np, nb},
+                  "atoms (running, to the bin's top)");
+    write_dataset(f, "/n_first_around_second", around_b, {np, nb},
+                  "atoms (running, to the bin's top)");
+    return fmt::format("RDF of {}: {} frames, {} species pairs, r up to {} Å", label_,
+                       rdf_.frames(), rdf_.pairs(), rdf_.r_max());
   }
 
-  void save_state(h5::File& file, const std::string& group) const override { rdf_.save_state(file, group); }
-  void restore_state(const h5::File& file, const std::string& group) override { rdf_.restore_state(file, group); }
+  void save_state(h5::File& file, const std::string& group) const override {
+    rdf_.save_state(file, group);
+  }
+  void restore_state(const h5::File& file, const std::string& group) override {
+    rdf_.restore_state(file, group);
+  }
 
 private:
   std::vector<std::string> species_;
@@ -139,7 +153,8 @@ private:
 std::unique_ptr<FrameAnalysis> make_rdf_analysis(const RdfSpec& spec, const System& system,
                                                  const Stretch& stretch) {
   if (!system.box.has_volume())
-    throw InputError(spec.common.table, "an RDF needs a cell with a volume (all three lattice vectors)");
+    throw InputError(spec.common.table,
+                     "an RDF needs a cell with a volume (all three lattice vectors)");
   return std::make_unique<RdfAnalysis>(spec, system, stretch.label);
 }
 

@@ -43,10 +43,10 @@ private:
   int species_, bins_;
   double r_max_;
   std::vector<std::pair<int, int>> pair_types_;
-  std::vector<int> pair_index_;   // [a * species + b] -> pair (a <= b), -1 otherwise
-  std::vector<double> hist_;      // [pair][bin]
-  std::vector<double> norm_;      // [pair]: Σ_frames N_a (N_b - δ_ab) / V
-  std::vector<double> atoms_;     // [species]: Σ_frames N
+  std::vector<int> pair_index_;  // [a * species + b] -> pair (a <= b), -1 otherwise
+  std::vector<double> hist_;     // [pair][bin]
+  std::vector<double> norm_;     // [pair]: Σ_frames N_a (N_b - δ_ab) / V
+  std::vector<double> atoms_;    // [species]: Σ_frames N
   int frames_ = 0;
   PairFinder finder_;
 };

@@ -30,7 +30,8 @@ Slabs::Slabs(const SlabSpec& spec, const Box& box, const std::string& where) {
                                                 "height along c, {:.6g} Å)",
                                                 e, height));
     if (k > 0 && !(e > spec.edges[k - 1]))
-      throw InputError(where, fmt::format("slab edges must increase: {}", fmt::join(spec.edges, ", ")));
+      throw InputError(where,
+                       fmt::format("slab edges must increase: {}", fmt::join(spec.edges, ", ")));
     edges_.push_back(spec.fractional ? e : e / height);
   }
 }

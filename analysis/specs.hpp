@@ -14,9 +14,9 @@ namespace mdgpu {
 
 // Keys every analysis table has.
 struct AnalysisCommon {
-  std::int64_t every = 100;         // steps between samples (frames, for `mdgpu analyze`)
-  std::string path;                 // output prefix, relative to [output] directory
-  std::vector<std::string> stages;  // stages analysed; empty = every stage
+  std::int64_t every = 100;                  // steps between samples (frames, for `mdgpu analyze`)
+  std::string path;                          // output prefix, relative to [output] directory
+  std::vector<std::string> stages;           // stages analysed; empty = every stage
   std::map<std::string, std::string> where;  // key -> "file:line: analysis.msd.key"
   std::string table;                         // "file:line: analysis.msd", for keys not given
   std::string at(const std::string& key) const {
@@ -32,17 +32,17 @@ struct SlabSpec {
 };
 
 struct MsdSpec {
-  AnalysisCommon common;                // every defaults to 10
-  std::vector<std::string> species;     // diffusing species; empty = every species
-  std::optional<double> max_lag;        // ps; default: analysed duration / (2 blocks)
-  std::optional<double> origin_every;   // ps; default: max_lag / 20
-  int blocks = 5;                       // independent blocks for the error of D
+  AnalysisCommon common;               // every defaults to 10
+  std::vector<std::string> species;    // diffusing species; empty = every species
+  std::optional<double> max_lag;       // ps; default: analysed duration / (2 blocks)
+  std::optional<double> origin_every;  // ps; default: max_lag / 20
+  int blocks = 5;                      // independent blocks for the error of D
   std::optional<SlabSpec> slabs;
-  bool remove_drift = false;            // subtract the framework's centre-of-mass displacement
-  std::vector<std::string> framework;   // empty = every species not diffusing
-  std::optional<double> nn_distance;    // Å; default: computed from the first sample
-  std::optional<double> fit_start;      // ps; default: where MSD first exceeds 0.5 a²
-  std::optional<double> temperature;    // K; default: mean of the sampled temperatures
+  bool remove_drift = false;              // subtract the framework's centre-of-mass displacement
+  std::vector<std::string> framework;     // empty = every species not diffusing
+  std::optional<double> nn_distance;      // Å; default: computed from the first sample
+  std::optional<double> fit_start;        // ps; default: where MSD first exceeds 0.5 a²
+  std::optional<double> temperature;      // K; default: mean of the sampled temperatures
   std::map<std::string, double> charges;  // e; alkali metals default to +1
 };
 
@@ -60,17 +60,17 @@ struct MotifSpec {
 
 struct ProfileSpec {
   AnalysisCommon common;
-  int bins = 50;              // along c
-  std::string species = "Li"; // whose bond length and neighbour count are profiled
-  double cutoff = 3.2;        // Å, neighbour cut-off for that species
+  int bins = 50;               // along c
+  std::string species = "Li";  // whose bond length and neighbour count are profiled
+  double cutoff = 3.2;         // Å, neighbour cut-off for that species
 };
 
 // `mdgpu analyze arrhenius`: which D to fit, where to write, where to extrapolate.
 struct ArrheniusSpec {
-  std::string group;               // "Li", "Li_slab2"; empty = every group all inputs share
-  std::string component = "total"; // x, y, z, a, b, c, ab or total
-  std::string path = "arrhenius";  // output prefix
-  double extrapolate_to = 300.0;   // K
+  std::string group;                // "Li", "Li_slab2"; empty = every group all inputs share
+  std::string component = "total";  // x, y, z, a, b, c, ab or total
+  std::string path = "arrhenius";   // output prefix
+  double extrapolate_to = 300.0;    // K
 };
 
 struct AnalysisSpecs {

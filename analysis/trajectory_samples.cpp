@@ -29,7 +29,11 @@ std::optional<double> frame_time(const Frame& frame) {
 
 TrajectorySamples::TrajectorySamples(const std::filesystem::path& path, std::int64_t every,
                                      std::optional<double> frame_interval, bool need_interval)
-    : path_(path), every_(every), reader_(path), interval_(frame_interval), need_interval_(need_interval) {
+    : path_(path),
+      every_(every),
+      reader_(path),
+      interval_(frame_interval),
+      need_interval_(need_interval) {
   const std::int64_t frames = count_frames(path);
   if (frames == 0) throw InputError(path.string(), "the trajectory has no frames");
   stretch_.label = path.string();
@@ -43,8 +47,9 @@ TrajectorySamples::TrajectorySamples(const std::filesystem::path& path, std::int
     if (t0 && t1) interval_ = *t1 - *t0;
   }
   if (need_interval_ && (!interval_ || !(*interval_ > 0)))
-    throw InputError(path.string(), interval_ ? "the first two frames are not apart in time"
-                                              : "the frames carry no time=; give --frame-interval-ps");
+    throw InputError(path.string(), interval_
+                                        ? "the first two frames are not apart in time"
+                                        : "the frames carry no time=; give --frame-interval-ps");
   stretch_.sample_interval = interval_.value_or(NAN) * every;
 }
 
@@ -54,7 +59,8 @@ bool TrajectorySamples::read(Frame& frame) {
   const auto images = frame.arrays.find("image");
   if (images != frame.arrays.end() && images->second.columns == 3) {
     for (std::size_t i = 0; i < s.size(); ++i)
-      for (int k = 0; k < 3; ++k) s.image[k][i] = static_cast<std::int32_t>(std::lround(images->second.values[3 * i + k]));
+      for (int k = 0; k < 3; ++k)
+        s.image[k][i] = static_cast<std::int32_t>(std::lround(images->second.values[3 * i + k]));
   } else {
     tracker_.track(s, frame.where);
   }
@@ -74,10 +80,12 @@ bool TrajectorySamples::next(System& system, ThermoSample& sample) {
     const std::int64_t index = frame_index_++;
     const std::optional<double> t = frame_time(frame);
     if (!time0_) time0_ = t;
-    if (need_interval_ && t && time0_ && std::fabs(*t - *time0_ - index * *interval_) > 1e-6 * *interval_ + 1e-9)
-      throw InputError(frame.where, fmt::format("time={} ps, but evenly spaced frames would be at {} ps: "
-                                                "the MSD needs frames evenly spaced in time",
-                                                *t, *time0_ + index * *interval_));
+    if (need_interval_ && t && time0_ &&
+        std::fabs(*t - *time0_ - index * *interval_) > 1e-6 * *interval_ + 1e-9)
+      throw InputError(frame.where,
+                       fmt::format("time={} ps, but evenly spaced frames would be at {} ps: "
+                                   "the MSD needs frames evenly spaced in time",
+                                   *t, *time0_ + index * *interval_));
     if (index % every_ != 0) continue;
     sample = ThermoSample{};
     sample.stage = path_.string();
@@ -85,8 +93,9 @@ bool TrajectorySamples::next(System& system, ThermoSample& sample) {
     sample.step = step && step->size() == 1 ? std::llround(step->front()) : index;
     sample.time = t ? *t : index * interval_.value_or(NAN);
     const System& s = frame.system;
-    sample.temperature = s.has_velocities && s.size() > 1 ? kinetic_temperature(s, 3 * static_cast<int>(s.size()) - 3)
-                                                          : NAN;
+    sample.temperature = s.has_velocities && s.size() > 1
+                             ? kinetic_temperature(s, 3 * static_cast<int>(s.size()) - 3)
+                             : NAN;
     system = std::move(frame.system);
     return true;
   }
@@ -94,10 +103,11 @@ bool TrajectorySamples::next(System& system, ThermoSample& sample) {
 
 std::string TrajectorySamples::warning() const {
   if (tracker_.large_jumps() == 0) return {};
-  return fmt::format("warning: {} move(s) between consecutive frames exceed a third of the cell width "
-                     "(first: {}); the minimum image may have joined them wrongly — write frames more "
-                     "often, or with image counters",
-                     tracker_.large_jumps(), tracker_.first_large_jump());
+  return fmt::format(
+      "warning: {} move(s) between consecutive frames exceed a third of the cell width "
+      "(first: {}); the minimum image may have joined them wrongly — write frames more "
+      "often, or with image counters",
+      tracker_.large_jumps(), tracker_.first_large_jump());
 }
 
 }  // namespace mdgpu

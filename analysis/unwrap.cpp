@@ -25,8 +25,8 @@ void ImageTracker::track(System& frame, const std::string& where) {
   const std::size_t n = frame.size();
   const bool first = previous_[0].empty();
   if (!first && previous_[0].size() != n)
-    throw InputError(where, fmt::format("frame has {} atoms, the previous one {}", n,
-                                        previous_[0].size()));
+    throw InputError(
+        where, fmt::format("frame has {} atoms, the previous one {}", n, previous_[0].size()));
   const BoxData& b = frame.box.data();
   for (int k = 0; k < 3; ++k) {
     previous_[k].resize(n);

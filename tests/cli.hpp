@@ -21,7 +21,8 @@ inline CliResult run_mdgpu(const std::filesystem::path& dir, const std::string& 
   const std::string cmd =
       "cd '" + dir.string() + "' && '" + MDGPU_BINARY + "' " + args + " > out.txt 2> err.txt";
   const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out.txt"),
+          slurp(dir / "err.txt")};
 }
 
 }  // namespace mdgpu::testing

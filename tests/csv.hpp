@@ -38,8 +38,12 @@ struct CsvTable {
     ADD_FAILURE() << "no column " << name;
     return 0;
   }
-  double number(std::size_t row, const std::string& name) const { return std::stod(rows.at(row).at(column(name))); }
-  const std::string& text(std::size_t row, const std::string& name) const { return rows.at(row).at(column(name)); }
+  double number(std::size_t row, const std::string& name) const {
+    return std::stod(rows.at(row).at(column(name)));
+  }
+  const std::string& text(std::size_t row, const std::string& name) const {
+    return rows.at(row).at(column(name));
+  }
   // The first row whose `key` column holds `value` in each of the pairs given.
   std::size_t find(const std::vector<std::pair<std::string, std::string>>& keys) const {
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -57,10 +61,14 @@ inline std::vector<std::string> split_csv_line(const std::string& line) {
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') fields.back() += '"', ++i;
-    else if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) fields.emplace_back();
-    else fields.back() += c;
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"')
+      fields.back() += '"', ++i;
+    else if (c == '"')
+      quoted = !quoted;
+    else if (c == ',' && !quoted)
+      fields.emplace_back();
+    else
+      fields.back() += c;
   }
   return fields;
 }

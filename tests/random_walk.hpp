@@ -14,10 +14,10 @@ namespace mdgpu::testing {
 struct WalkSpec {
   int walkers = 100;
   int framework = 0;
-  int dims = 3;                  // the first `dims` Cartesian axes move (x; x, y; x, y, z)
-  double D = 0.5;                // Å²/ps, per moving axis: <dx²> = 2 D t
-  double dt = 0.01;              // ps between samples
-  Vec3 drift{0.0, 0.0, 0.0};     // Å/ps, every atom
+  int dims = 3;               // the first `dims` Cartesian axes move (x; x, y; x, y, z)
+  double D = 0.5;             // Å²/ps, per moving axis: <dx²> = 2 D t
+  double dt = 0.01;           // ps between samples
+  Vec3 drift{0.0, 0.0, 0.0};  // Å/ps, every atom
   Mat3 cell{Vec3{10.0, 0.0, 0.0}, Vec3{0.0, 10.0, 0.0}, Vec3{0.0, 0.0, 10.0}};
   unsigned seed = 1;
 };
@@ -44,8 +44,10 @@ public:
     for (std::size_t i = 0; i < system_.size(); ++i) {
       double d[3];
       for (int k = 0; k < 3; ++k)
-        d[k] = spec_.drift[k] * spec_.dt + (int(i) < spec_.walkers && k < spec_.dims ? gauss(rng_) : 0.0);
-      double r[3] = {system_.positions.x[i] + d[0], system_.positions.y[i] + d[1], system_.positions.z[i] + d[2]};
+        d[k] = spec_.drift[k] * spec_.dt +
+               (int(i) < spec_.walkers && k < spec_.dims ? gauss(rng_) : 0.0);
+      double r[3] = {system_.positions.x[i] + d[0], system_.positions.y[i] + d[1],
+                     system_.positions.z[i] + d[2]};
       unwrapped_.x[i] += d[0], unwrapped_.y[i] += d[1], unwrapped_.z[i] += d[2];
       // Wrap as the engine does: back into the cell, counting the crossings.
       double s[3];

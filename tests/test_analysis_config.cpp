@@ -34,7 +34,9 @@ directory = "out"
 class AnalysisConfig : public ::testing::Test {
 protected:
   AnalysisConfig() { dir_.write("s.extxyz", "1\n\nAr 0 0 0\n"); }
-  RunPlan parse(const std::string& analysis) { return parse_run_plan(kRun + analysis, dir_ / "run.toml"); }
+  RunPlan parse(const std::string& analysis) {
+    return parse_run_plan(kRun + analysis, dir_ / "run.toml");
+  }
   std::string error_of(const std::string& analysis) {
     try {
       parse(analysis);
@@ -47,8 +49,9 @@ protected:
   testing::TempDir dir_;
 };
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << haystack << "\nexpected: " << needle
+#define EXPECT_CONTAINS(haystack, needle)                          \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) \
+      << haystack << "\nexpected: " << needle
 
 TEST_F(AnalysisConfig, EveryKeyInEngineUnits) {
   const RunPlan plan = parse(R"([analysis.msd]
@@ -77,7 +80,8 @@ bins = 40
 species = "Li"
 cutoff = 3.0
 )");
-  ASSERT_TRUE(plan.analysis.msd && plan.analysis.rdf && plan.analysis.motifs && plan.analysis.profile);
+  ASSERT_TRUE(plan.analysis.msd && plan.analysis.rdf && plan.analysis.motifs &&
+              plan.analysis.profile);
   const MsdSpec& m = *plan.analysis.msd;
   EXPECT_EQ(m.common.every, 5);
   EXPECT_EQ(m.common.path, "out/diffusion/msd");
@@ -107,14 +111,16 @@ cutoff = 3.0
 
 TEST_F(AnalysisConfig, Defaults) {
   RunPlan plan = parse("");
-  EXPECT_FALSE(plan.analysis.msd || plan.analysis.rdf || plan.analysis.motifs || plan.analysis.profile);
+  EXPECT_FALSE(plan.analysis.msd || plan.analysis.rdf || plan.analysis.motifs ||
+               plan.analysis.profile);
   plan = parse("[analysis.msd]\n[analysis.rdf]\n[analysis.motifs]\n[analysis.profile]\n");
   const MsdSpec& m = *plan.analysis.msd;
   EXPECT_EQ(m.common.every, 10);
   EXPECT_EQ(m.common.path, "out/msd");
   EXPECT_TRUE(m.common.stages.empty());
   EXPECT_TRUE(m.species.empty());
-  EXPECT_FALSE(m.max_lag || m.origin_every || m.slabs || m.nn_distance || m.fit_start || m.temperature);
+  EXPECT_FALSE(m.max_lag || m.origin_every || m.slabs || m.nn_distance || m.fit_start ||
+               m.temperature);
   EXPECT_EQ(m.blocks, 5);
   EXPECT_FALSE(m.remove_drift);
   EXPECT_CONTAINS(m.common.at("species"), "run.toml:19: analysis.msd.species");  // the table's line
@@ -131,29 +137,41 @@ TEST_F(AnalysisConfig, Defaults) {
 
 TEST_F(AnalysisConfig, MistakesNameTheLineAndKey) {
   EXPECT_CONTAINS(error_of("[analysis.msd]\nmax_lag_p = 10\n"),
-                  "run.toml:20: analysis.msd.max_lag_p: unknown key 'max_lag_p' in [analysis.msd]; did you mean 'max_lag_ps'?");
-  EXPECT_CONTAINS(error_of("[analysis.rfd]\n"), "unknown key 'rfd' in [analysis]; did you mean 'rdf'?");
+                  "run.toml:20: analysis.msd.max_lag_p: unknown key 'max_lag_p' in [analysis.msd]; "
+                  "did you mean 'max_lag_ps'?");
+  EXPECT_CONTAINS(error_of("[analysis.rfd]\n"),
+                  "unknown key 'rfd' in [analysis]; did you mean 'rdf'?");
   EXPECT_CONTAINS(error_of("[analysis.msd]\nspecies = [\"Li\", \"LI\"]\n"), "did you mean 'Li'?");
   EXPECT_CONTAINS(error_of("[analysis.msd]\nspecies = [\"Li\", \"Li\"]\n"), "'Li' is listed twice");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nstages = [\"production\"]\n"),
-                  "run.toml:20: analysis.msd.stages: no stage is named 'production' (stages: melt, prod)");
+  EXPECT_CONTAINS(
+      error_of("[analysis.msd]\nstages = [\"production\"]\n"),
+      "run.toml:20: analysis.msd.stages: no stage is named 'production' (stages: melt, prod)");
   EXPECT_CONTAINS(error_of("[analysis.msd]\nmax_lag_ps = -1\n"), "max_lag_ps: must be > 0");
   EXPECT_CONTAINS(error_of("[analysis.msd]\nblocks = 1\n"), "blocks: must be >= 2");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nframework = [\"P\"]\n"), "'framework' applies only with remove_drift = true");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { edges_angstrom = [0, 5], edges_fractional = [0, 0.5] }\n"),
-                  "give either edges_angstrom or edges_fractional, not both");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { axis = \"z\", edges_angstrom = [0, 5] }\n"), "unknown axis 'z'");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { edges_angstom = [0, 5] }\n"), "did you mean 'edges_angstrom'?");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { edges_angstrom = [0, \"5\"] }\n"), "expected an array of finite numbers");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\ncharges = { Li = \"+1\" }\n"), "analysis.msd.charges.Li: expected a number");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\nframework = [\"P\"]\n"),
+                  "'framework' applies only with remove_drift = true");
+  EXPECT_CONTAINS(
+      error_of(
+          "[analysis.msd]\nslabs = { edges_angstrom = [0, 5], edges_fractional = [0, 0.5] }\n"),
+      "give either edges_angstrom or edges_fractional, not both");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { axis = \"z\", edges_angstrom = [0, 5] }\n"),
+                  "unknown axis 'z'");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { edges_angstom = [0, 5] }\n"),
+                  "did you mean 'edges_angstrom'?");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\nslabs = { edges_angstrom = [0, \"5\"] }\n"),
+                  "expected an array of finite numbers");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\ncharges = { Li = \"+1\" }\n"),
+                  "analysis.msd.charges.Li: expected a number");
   EXPECT_CONTAINS(error_of("[analysis.rdf]\nbins = 0\n"), "bins: must be >= 1");
   EXPECT_CONTAINS(error_of("[analysis.profile]\nspecies = \"li\"\n"), "did you mean 'Li'?");
-  EXPECT_CONTAINS(error_of("[analysis.msd]\n[analysis.rdf]\npath = \"msd\"\n"), "'out/msd' is already written by analysis.msd.path");
+  EXPECT_CONTAINS(error_of("[analysis.msd]\n[analysis.rdf]\npath = \"msd\"\n"),
+                  "'out/msd' is already written by analysis.msd.path");
 }
 
 TEST(AnalyzeOptions, SameKeysFromTheCommandLine) {
   const AnalysisSpecs a = parse_analysis_options(
-      "msd", {"species=Li", "max_lag_ps=5", "slabs={ edges_fractional = [0, 0.5, 1] }", "charges={Li=1}"});
+      "msd",
+      {"species=Li", "max_lag_ps=5", "slabs={ edges_fractional = [0, 0.5, 1] }", "charges={Li=1}"});
   ASSERT_TRUE(a.msd);
   EXPECT_EQ(a.msd->species, std::vector<std::string>{"Li"});  // a bare word is a string
   EXPECT_DOUBLE_EQ(*a.msd->max_lag, 5.0);
@@ -161,7 +179,8 @@ TEST(AnalyzeOptions, SameKeysFromTheCommandLine) {
   EXPECT_EQ(a.msd->common.every, 1);  // every frame
   EXPECT_EQ(a.msd->common.path, "msd");
   EXPECT_EQ(a.msd->common.at("species"), "mdgpu analyze msd: species");
-  const auto error_of = [](const std::string& kind, const std::vector<std::string>& options) -> std::string {
+  const auto error_of = [](const std::string& kind,
+                           const std::vector<std::string>& options) -> std::string {
     try {
       parse_analysis_options(kind, options);
     } catch (const InputError& e) {
@@ -169,9 +188,11 @@ TEST(AnalyzeOptions, SameKeysFromTheCommandLine) {
     }
     return "no error";
   };
-  EXPECT_EQ(error_of("rdf", {"rmax=8"}), "mdgpu analyze rdf: rmax: unknown key 'rmax' in the options of "
-                                         "'mdgpu analyze rdf'; did you mean 'r_max'?");
-  EXPECT_CONTAINS(error_of("msd", {"stages=prod"}), "'stages' applies only to the [analysis] tables of an input file");
+  EXPECT_EQ(error_of("rdf", {"rmax=8"}),
+            "mdgpu analyze rdf: rmax: unknown key 'rmax' in the options of "
+            "'mdgpu analyze rdf'; did you mean 'r_max'?");
+  EXPECT_CONTAINS(error_of("msd", {"stages=prod"}),
+                  "'stages' applies only to the [analysis] tables of an input file");
   EXPECT_CONTAINS(error_of("msd", {"max_lag_ps"}), "expected key=value, got 'max_lag_ps'");
   const ArrheniusSpec arr = parse_arrhenius_options({"group=Li_slab2", "component=ab"});
   EXPECT_EQ(arr.group, "Li_slab2");

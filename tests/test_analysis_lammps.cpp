@@ -48,11 +48,13 @@ void expect_lammps_msd(const MsdTable& msd, const char* how) {
       const double want = ref[k][2 + (c == kMsdTotal ? 3 : c)];
       const double got = msd.msd(static_cast<int>(k), 0, c);
       worst = std::max(worst, std::fabs(got - want) / want);
-      EXPECT_NEAR(got, want, 1e-9 * want) << how << " lag " << k << " component " << kMsdComponentNames[c];
+      EXPECT_NEAR(got, want, 1e-9 * want)
+          << how << " lag " << k << " component " << kMsdComponentNames[c];
     }
-  std::printf("MSD (%s) vs LAMMPS compute msd, 20 lags x 4 components: max relative difference %.2e "
-              "(MSD at 20 ps: %.3f Å²)\n",
-              how, worst, ref.back()[5]);
+  std::printf(
+      "MSD (%s) vs LAMMPS compute msd, 20 lags x 4 components: max relative difference %.2e "
+      "(MSD at 20 ps: %.3f Å²)\n",
+      how, worst, ref.back()[5]);
 }
 
 TEST(LammpsAnalysisParity, MsdFromImageFlagsMatchesComputeMsd) {
@@ -63,7 +65,8 @@ TEST(LammpsAnalysisParity, MsdFromMinimumImageJoinsMatchesComputeMsd) {
   testing::TempDir dir;
   std::string text = testing::slurp(kData + "lj_analysis_frames.extxyz");
   text = std::regex_replace(text, std::regex(":image:I:3"), "");
-  text = std::regex_replace(text, std::regex("^(Ar \\S+ \\S+ \\S+) \\S+ \\S+ \\S+$", std::regex::multiline), "$1");
+  text = std::regex_replace(
+      text, std::regex("^(Ar \\S+ \\S+ \\S+) \\S+ \\S+ \\S+$", std::regex::multiline), "$1");
   const auto stripped = dir.write("wrapped.extxyz", text);
   ASSERT_EQ(text.find("image"), std::string::npos);
   expect_lammps_msd(single_origin_msd(stripped), "minimum image");
@@ -86,9 +89,10 @@ TEST(LammpsAnalysisParity, RdfAndCoordinationMatchComputeRdf) {
     worst_g = std::max(worst_g, std::fabs(rdf.g(0, k) - ref[k][1]));
     worst_n = std::max(worst_n, std::fabs(rdf.coordination(0, k, false) - ref[k][2]));
   }
-  std::printf("RDF vs LAMMPS compute rdf, 100 bins to 8.5 Å, 21 frames: max |Δg| %.2e, max |Δn| %.2e "
-              "(n(8.5 Å) = %.3f)\n",
-              worst_g, worst_n, ref.back()[2]);
+  std::printf(
+      "RDF vs LAMMPS compute rdf, 100 bins to 8.5 Å, 21 frames: max |Δg| %.2e, max |Δn| %.2e "
+      "(n(8.5 Å) = %.3f)\n",
+      worst_g, worst_n, ref.back()[2]);
 }
 
 }  // namespace

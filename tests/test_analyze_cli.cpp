@@ -44,14 +44,16 @@ void write_walk(const fs::path& path, double D, int frames, unsigned seed) {
 class AnalyzeCli : public ::testing::Test {
 protected:
   AnalyzeCli() {
-    fs::copy_file(fs::path(MDGPU_SOURCE_DIR) / "inputs/structures/argon_liquid_500.extxyz", dir_ / "argon.extxyz");
+    fs::copy_file(fs::path(MDGPU_SOURCE_DIR) / "inputs/structures/argon_liquid_500.extxyz",
+                  dir_ / "argon.extxyz");
   }
   CliResult run(const std::string& args) { return testing::run_mdgpu(dir_, args); }
   void expect_input_error(const std::string& args, std::initializer_list<const char*> fragments) {
     const CliResult r = run(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const char* f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
+    for (const char* f : fragments)
+      EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
   }
   std::string run_input(const std::string& analysis) {
     return R"([system]
@@ -61,6 +63,8 @@ velocities = { temperature = 94.4, seed = 3 }
 kind = "lj"
 cutoff = 8.5
 pairs = [ { species = ["Ar", "Ar"], epsilon = 0.0104, sigma = 3.40 } ]
+[run]
+threads = 1
 [[stage]]
 name = "prod"
 ensemble = "nvt"
@@ -92,16 +96,19 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   tmp_.write("in.toml", run_input(kAnalyses));
   const CliResult dry = run("run --dry-run in.toml");
   EXPECT_EQ(dry.code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("msd         every 10 steps -> out/msd_prod (.csv, .h5)"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("msd         every 10 steps -> out/msd_prod (.csv, .h5)"),
+            std::string::npos)
+      << dry.out;
   EXPECT_FALSE(fs::exists(dir_ / "out/msd_prod.csv"));
   const CliResult r = run("run in.toml");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("MSD of prod: 201 samples"), std::string::npos) << r.out;
-  for (const char* f : {"msd_prod.csv", "msd_prod_D.csv", "msd_prod.h5", "rdf_prod.csv", "rdf_prod.h5",
-                        "profile_prod.csv", "profile_prod.h5"})
+  for (const char* f : {"msd_prod.csv", "msd_prod_D.csv", "msd_prod.h5", "rdf_prod.csv",
+                        "rdf_prod.h5", "profile_prod.csv", "profile_prod.h5"})
     EXPECT_TRUE(fs::exists(dir_ / "out" / f)) << f;
 
-  const CliResult msd = run("analyze msd out/traj.extxyz species=Ar max_lag_ps=1.0 fit_start_ps=0.5 path=saved/msd");
+  const CliResult msd =
+      run("analyze msd out/traj.extxyz species=Ar max_lag_ps=1.0 fit_start_ps=0.5 path=saved/msd");
   ASSERT_EQ(msd.code, 0) << msd.err;
   EXPECT_TRUE(msd.err.empty()) << msd.err;  // frames 50 fs apart: no doubtful minimum-image joins
   EXPECT_NE(msd.out.find("D = "), std::string::npos) << msd.out;
@@ -117,7 +124,8 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   const CsvTable d_run = read_csv_table((dir_ / "out/msd_prod_D.csv").string());
   const CsvTable d_saved = read_csv_table((dir_ / "saved/msd_D.csv").string());
   const std::size_t row = d_run.find({{"component", "total"}});
-  EXPECT_NEAR(d_saved.number(row, "D_A2_per_ps"), d_run.number(row, "D_A2_per_ps"), 1e-9 * d_run.number(row, "D_A2_per_ps"));
+  EXPECT_NEAR(d_saved.number(row, "D_A2_per_ps"), d_run.number(row, "D_A2_per_ps"),
+              1e-9 * d_run.number(row, "D_A2_per_ps"));
   EXPECT_GT(d_run.number(row, "D_err_A2_per_ps"), 0.0);
 
   const CliResult rdf = run("analyze rdf out/traj.extxyz every=10 path=saved/rdf");
@@ -142,30 +150,38 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
 
 TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
   write_walk(dir_ / "walk.extxyz", 1.0, 200, 1);
-  expect_input_error("analyze msd walk.extxyz species=Xe",
-                     {"mdgpu analyze msd: species: species 'Xe' is not in the structure (it has Li, P)"});
+  expect_input_error(
+      "analyze msd walk.extxyz species=Xe",
+      {"mdgpu analyze msd: species: species 'Xe' is not in the structure (it has Li, P)"});
   expect_input_error("analyze msd walk.extxyz species=Li slabs={edges_angstrom=[0,5,12]}",
-                     {"mdgpu analyze msd: slabs", "slab edge 12 Å is outside the cell (0 to its height along c, 10 Å)"});
+                     {"mdgpu analyze msd: slabs",
+                      "slab edge 12 Å is outside the cell (0 to its height along c, 10 Å)"});
   expect_input_error("analyze msd walk.extxyz species=Li max_lag_ps=0.2 fit_start_ps=0.19",
                      {"mdgpu analyze msd: fit_start_ps: empty fit window"});
   expect_input_error("analyze msd walk.extxyz species=Li max_lag_ps=0.02",
                      {"max_lag_ps", "the fit of D needs at least 3"});
   expect_input_error("analyze msd walk.extxyz species=Li max_lag_ps=1.5",
                      {"max_lag_ps", "exceed one of the 5 blocks"});
-  expect_input_error("analyze msd walk.extxyz species=Li max_lag_p=0.2", {"did you mean 'max_lag_ps'?"});
-  expect_input_error("analyze motifs argon.extxyz p_o_cutoff=1.8", {"no P in the structure (it has Ar)"});
-  expect_input_error("analyze msd argon.extxyz species=Ar", {"argon.extxyz", "--frame-interval-ps"});
+  expect_input_error("analyze msd walk.extxyz species=Li max_lag_p=0.2",
+                     {"did you mean 'max_lag_ps'?"});
+  expect_input_error("analyze motifs argon.extxyz p_o_cutoff=1.8",
+                     {"no P in the structure (it has Ar)"});
+  expect_input_error("analyze msd argon.extxyz species=Ar",
+                     {"argon.extxyz", "--frame-interval-ps"});
   expect_input_error("analyze diffusion walk.extxyz", {"unknown analysis 'diffusion'"});
   expect_input_error("analyze arrhenius", {"give the MSD results"});
   expect_input_error("analyze arrhenius walk.extxyz", {"walk.extxyz: not an MSD result file"});
 
   // In a run: the structure is checked before anything is written.
   tmp_.write("in.toml", run_input("[analysis.msd]\nspecies = [\"Ar\", \"Xe\"]\n"));
-  expect_input_error("run in.toml", {"in.toml:19: analysis.msd.species: species 'Xe' is not in the structure"});
+  expect_input_error("run in.toml",
+                     {"in.toml:21: analysis.msd.species: species 'Xe' is not in the structure"});
   tmp_.write("in.toml", run_input("[analysis.msd]\nslabs = { edges_fractional = [0.5, 0.2] }\n"));
-  expect_input_error("run in.toml", {"in.toml:19: analysis.msd.slabs: slab edges must increase: 0.5, 0.2"});
+  expect_input_error("run in.toml",
+                     {"in.toml:21: analysis.msd.slabs: slab edges must increase: 0.5, 0.2"});
   tmp_.write("in.toml", run_input("[analysis.msd]\nmax_lag_ps = 4.0\n"));
-  expect_input_error("run in.toml", {"analysis.msd.max_lag_ps", "stretch 'prod' (10 ps sampled every 0.05 ps)"});
+  expect_input_error("run in.toml",
+                     {"analysis.msd.max_lag_ps", "stretch 'prod' (10 ps sampled every 0.05 ps)"});
   EXPECT_FALSE(fs::exists(dir_ / "out/thermo.csv"));
 }
 
@@ -181,24 +197,31 @@ TEST_F(AnalyzeCli, AFitWithTooFewPointsSaysSo) {
 }
 
 TEST_F(AnalyzeCli, FramesTooFarApartForTheMinimumImageAreReported) {
-  const std::string head = "2\nLattice=\"10 0 0 0 10 0 0 0 10\" Properties=species:S:1:pos:R:3 time=";
-  tmp_.write("jump.extxyz", head + "0\nLi 1 1 1\nLi 5 5 5\n" + head + "1\nLi 1 1 1\nLi 5 5 5\n" + head +
-                                "2\nLi 5.2 1 1\nLi 5 5 5\n" + head + "3\nLi 5.2 1 1\nLi 5 5 5\n");
-  const CliResult r = run("analyze msd jump.extxyz max_lag_ps=1 blocks=2 fit_start_ps=1 nn_distance=1");
+  const std::string head =
+      "2\nLattice=\"10 0 0 0 10 0 0 0 10\" Properties=species:S:1:pos:R:3 time=";
+  tmp_.write("jump.extxyz", head + "0\nLi 1 1 1\nLi 5 5 5\n" + head + "1\nLi 1 1 1\nLi 5 5 5\n" +
+                                head + "2\nLi 5.2 1 1\nLi 5 5 5\n" + head +
+                                "3\nLi 5.2 1 1\nLi 5 5 5\n");
+  const CliResult r =
+      run("analyze msd jump.extxyz max_lag_ps=1 blocks=2 fit_start_ps=1 nn_distance=1");
   EXPECT_EQ(r.code, 2) << r.err;  // four frames hold no three-lag window: the stretch is too short
   const CliResult rdf = run("analyze rdf jump.extxyz r_max=4");
   EXPECT_EQ(rdf.code, 0) << rdf.err;  // the RDF does not unwrap
   std::string frames;
   for (int k = 0; k < 12; ++k)
-    frames += head + std::to_string(k) + (k < 6 ? "\nLi 1 1 1\nLi 5 5 5\n" : "\nLi 5.2 1 1\nLi 5 5 5\n");
+    frames +=
+        head + std::to_string(k) + (k < 6 ? "\nLi 1 1 1\nLi 5 5 5\n" : "\nLi 5.2 1 1\nLi 5 5 5\n");
   tmp_.write("jump.extxyz", frames);
-  const CliResult msd = run("analyze msd jump.extxyz max_lag_ps=3 blocks=2 nn_distance=1 --overwrite");
+  const CliResult msd =
+      run("analyze msd jump.extxyz max_lag_ps=3 blocks=2 nn_distance=1 --overwrite");
   EXPECT_EQ(msd.code, 0) << msd.err;
-  EXPECT_NE(msd.err.find("warning: 1 move(s) between consecutive frames exceed a third of the cell width "
-                         "(first: jump.extxyz:"),
-            std::string::npos)
+  EXPECT_NE(
+      msd.err.find("warning: 1 move(s) between consecutive frames exceed a third of the cell width "
+                   "(first: jump.extxyz:"),
+      std::string::npos)
       << msd.err;
-  EXPECT_NE(msd.err.find("atom 1 moved 0.420 of the cell width along axis a"), std::string::npos) << msd.err;
+  EXPECT_NE(msd.err.find("atom 1 moved 0.420 of the cell width along axis a"), std::string::npos)
+      << msd.err;
 }
 
 // Random walks whose D follows Arrhenius at 600-1500 K: `mdgpu analyze msd` at each temperature,
@@ -209,9 +232,10 @@ TEST_F(AnalyzeCli, ArrheniusFitOfMsdResultsAndPlots) {
   for (int T : {600, 900, 1200, 1500}) {
     const std::string name = fmt::format("walk{}.extxyz", T);
     write_walk(dir_ / name, D0 * std::exp(-Ea / (units::kBoltzmann * T)), 600, T);
-    const CliResult r = run(fmt::format("analyze msd {} species=Li nn_distance=1 max_lag_ps=1 temperature={} "
-                                        "path=results/msd_{}K",
-                                        name, T, T));
+    const CliResult r =
+        run(fmt::format("analyze msd {} species=Li nn_distance=1 max_lag_ps=1 temperature={} "
+                        "path=results/msd_{}K",
+                        name, T, T));
     ASSERT_EQ(r.code, 0) << r.err;
   }
   const CliResult r = run("analyze arrhenius results");
@@ -225,16 +249,20 @@ TEST_F(AnalyzeCli, ArrheniusFitOfMsdResultsAndPlots) {
   EXPECT_LT(fit.number(0, "Ea_err_eV"), 0.02);
   EXPECT_GT(fit.number(0, "sigma_S_per_cm"), 0.0);  // Li carries +1 by default
   EXPECT_EQ(read_csv_table((dir_ / "arrhenius.csv").string()).rows.size(), 4u);
-  expect_input_error("analyze arrhenius results/msd_900K.h5 --overwrite",
-                     {"mdgpu analyze arrhenius: group Li: too few points for a fit: 1 temperature(s)"});
+  expect_input_error(
+      "analyze arrhenius results/msd_900K.h5 --overwrite",
+      {"mdgpu analyze arrhenius: group Li: too few points for a fit: 1 temperature(s)"});
 
   if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
-    GTEST_SKIP() << "plots not tested: /usr/bin/python3 has no matplotlib (apt install python3-matplotlib)";
+    GTEST_SKIP()
+        << "plots not tested: /usr/bin/python3 has no matplotlib (apt install python3-matplotlib)";
   ASSERT_EQ(run("analyze rdf walk900.extxyz every=50").code, 0);
   ASSERT_EQ(run("analyze profile walk900.extxyz every=50 bins=10 cutoff=3").code, 0);
-  const std::string plot = "/usr/bin/python3 " + std::string(MDGPU_SOURCE_DIR) + "/tools/plot_analysis.py";
-  const std::string cmd = "cd '" + dir_.string() + "' && " + plot +
-                          " results/msd_900K.csv rdf.csv profile.csv arrhenius.csv --out plots > plot.log 2>&1";
+  const std::string plot =
+      "/usr/bin/python3 " + std::string(MDGPU_SOURCE_DIR) + "/tools/plot_analysis.py";
+  const std::string cmd =
+      "cd '" + dir_.string() + "' && " + plot +
+      " results/msd_900K.csv rdf.csv profile.csv arrhenius.csv --out plots > plot.log 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::slurp(dir_ / "plot.log");
   for (const char* png : {"msd_900K.png", "rdf.png", "profile.png", "arrhenius.png"}) {
     const std::string bytes = testing::slurp(dir_ / "plots" / png);

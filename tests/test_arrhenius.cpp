@@ -70,8 +70,9 @@ TEST(Arrhenius, OneTemperatureIsTooFewPoints) {
     fit_arrhenius(one, 300.0, "mdgpu analyze arrhenius: group Li");
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "mdgpu analyze arrhenius: group Li: too few points for a fit: 1 temperature(s), "
-                           "at least 2 distinct are needed");
+    EXPECT_STREQ(e.what(),
+                 "mdgpu analyze arrhenius: group Li: too few points for a fit: 1 temperature(s), "
+                 "at least 2 distinct are needed");
   }
 }
 

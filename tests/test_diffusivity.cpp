@@ -29,7 +29,8 @@ MsdTable linear_table(int lags, double D, double dt, double offset) {
 TEST(Diffusivity, WindowStartsAboveHalfTheSquaredNeighbourDistance) {
   const double D = 0.3, dt = 0.1;
   const MsdTable t = linear_table(41, D, dt, 0.5);
-  const std::vector<MsdTable> blocks = {linear_table(41, 0.29, dt, 0.5), linear_table(41, 0.31, dt, 0.5)};
+  const std::vector<MsdTable> blocks = {linear_table(41, 0.29, dt, 0.5),
+                                        linear_table(41, 0.31, dt, 0.5)};
   const GroupDiffusivity d = fit_diffusivity(t, blocks, 0, FitSettings{dt, 4.0, std::nullopt});
   // Total MSD = 6 D t + 1.5 exceeds 4 Å² first at t = 1.4 ps (lag 14).
   EXPECT_EQ(d.first_lag, 14);
@@ -42,7 +43,8 @@ TEST(Diffusivity, WindowStartsAboveHalfTheSquaredNeighbourDistance) {
     EXPECT_LT(d.components[c].loglog_slope, 1.0 - kLinearTolerance);
     EXPECT_FALSE(d.components[c].linear);
   }
-  const GroupDiffusivity straight = fit_diffusivity(linear_table(41, D, dt, 0.0), blocks, 0, FitSettings{dt, 4.0, std::nullopt});
+  const GroupDiffusivity straight =
+      fit_diffusivity(linear_table(41, D, dt, 0.0), blocks, 0, FitSettings{dt, 4.0, std::nullopt});
   EXPECT_NEAR(straight.components[kMsdTotal].loglog_slope, 1.0, 1e-12);
   EXPECT_TRUE(straight.components[kMsdTotal].linear);
 
@@ -56,12 +58,16 @@ TEST(Diffusivity, TooFewPointsSaysSoInsteadOfANumber) {
   // 6 D t exceeds 7 Å² only at lag 39: two points to the max lag.
   const GroupDiffusivity d = fit_diffusivity(t, {t, t}, 0, FitSettings{0.1, 7.0, std::nullopt});
   EXPECT_TRUE(std::isnan(d.components[kMsdTotal].D));
-  EXPECT_EQ(d.note, "no D: too few points for a fit (2 lags from 3.9 ps to the max lag 4 ps; at least 3 needed)");
+  EXPECT_EQ(
+      d.note,
+      "no D: too few points for a fit (2 lags from 3.9 ps to the max lag 4 ps; at least 3 needed)");
 
-  const GroupDiffusivity never = fit_diffusivity(t, {t, t}, 0, FitSettings{0.1, 50.0, std::nullopt});
+  const GroupDiffusivity never =
+      fit_diffusivity(t, {t, t}, 0, FitSettings{0.1, 50.0, std::nullopt});
   EXPECT_TRUE(std::isnan(never.components[kMsdTotal].D));
-  EXPECT_EQ(never.note, "no D: the MSD stays below 0.5 a² = 50 Å² up to the max lag (4 ps): not diffusive "
-                        "on this time scale");
+  EXPECT_EQ(never.note,
+            "no D: the MSD stays below 0.5 a² = 50 Å² up to the max lag (4 ps): not diffusive "
+            "on this time scale");
 }
 
 TEST(Diffusivity, BlocksWithoutDataGiveNoError) {

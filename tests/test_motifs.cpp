@@ -38,17 +38,18 @@ void p_with_three_o(System& s, V p, V e) {
 System replicate(const System& cell, int n) {
   System s;
   const Mat3& h = cell.box.cell();
-  s.box = Box(Mat3{Vec3{n * h[0][0], n * h[0][1], n * h[0][2]}, Vec3{n * h[1][0], n * h[1][1], n * h[1][2]},
-                   Vec3{n * h[2][0], n * h[2][1], n * h[2][2]}},
-              {true, true, true});
+  s.box = Box(
+      Mat3{Vec3{n * h[0][0], n * h[0][1], n * h[0][2]}, Vec3{n * h[1][0], n * h[1][1], n * h[1][2]},
+           Vec3{n * h[2][0], n * h[2][1], n * h[2][2]}},
+      {true, true, true});
   for (int a = 0; a < n; ++a)
     for (int b = 0; b < n; ++b)
       for (int c = 0; c < n; ++c) {
         double shift[3];
         box_shift(cell.box.data(), a, b, c, shift);
         for (std::size_t i = 0; i < cell.size(); ++i)
-          s.add_atom(cell.species[cell.type[i]], cell.positions.x[i] + shift[0], cell.positions.y[i] + shift[1],
-                     cell.positions.z[i] + shift[2], "supercell");
+          s.add_atom(cell.species[cell.type[i]], cell.positions.x[i] + shift[0],
+                     cell.positions.y[i] + shift[1], cell.positions.z[i] + shift[2], "supercell");
       }
   return s;
 }
@@ -65,7 +66,8 @@ MotifCounts count(const System& s) {
 }
 
 TEST(Motifs, BetaLi3PO4SupercellIsSixteenIsolatedPO4) {
-  const System cell = read_structure(std::string(MDGPU_TEST_DATA) + "/structures/beta-Li3PO4_mp-13725_POSCAR");
+  const System cell =
+      read_structure(std::string(MDGPU_TEST_DATA) + "/structures/beta-Li3PO4_mp-13725_POSCAR");
   const System s = replicate(cell, 2);
   ASSERT_EQ(s.size(), 128u);
   const MotifCounts c = count(s);
@@ -77,7 +79,8 @@ TEST(Motifs, BetaLi3PO4SupercellIsSixteenIsolatedPO4) {
 
 TEST(Motifs, HandBuiltUnitsWithBridgingOxygenAndApicalBridgingAndTriplyBridgingNitrogen) {
   System s;
-  s.box = Box(Mat3{Vec3{60.0, 0.0, 0.0}, Vec3{0.0, 60.0, 0.0}, Vec3{0.0, 0.0, 60.0}}, {true, true, true});
+  s.box = Box(Mat3{Vec3{60.0, 0.0, 0.0}, Vec3{0.0, 60.0, 0.0}, Vec3{0.0, 0.0, 60.0}},
+              {true, true, true});
   const V x{1.0, 0.0, 0.0};
   // PO4 and PO3N: the fourth corner is an apical O or N.
   p_with_three_o(s, {5, 5, 5}, x), put(s, "O", add({5, 5, 5}, x, -kPO));
@@ -111,7 +114,8 @@ TEST(Motifs, HandBuiltUnitsWithBridgingOxygenAndApicalBridgingAndTriplyBridgingN
 TEST(Motifs, CutOffsDecideTheBonds) {
   // One PO3N whose N sits at 1.9 Å: bonded with a 2.0 Å P-N cut-off, a PO3 (other) at 1.8 Å.
   System s;
-  s.box = Box(Mat3{Vec3{20.0, 0.0, 0.0}, Vec3{0.0, 20.0, 0.0}, Vec3{0.0, 0.0, 20.0}}, {true, true, true});
+  s.box = Box(Mat3{Vec3{20.0, 0.0, 0.0}, Vec3{0.0, 20.0, 0.0}, Vec3{0.0, 0.0, 20.0}},
+              {true, true, true});
   p_with_three_o(s, {5, 5, 5}, {1, 0, 0});
   put(s, "N", {3.1, 5, 5});
   EXPECT_EQ(count(s)[kPO3N], 1);

@@ -32,8 +32,8 @@ WalkSpec drifting_triclinic_walk() {
 // The accumulator's sums, recomputed with plain loops over the stored samples.
 struct Oracle {
   std::vector<Vec3Array> path;               // unwrapped positions per sample
-  std::vector<std::vector<int>> slab;         // slab of every atom per sample
-  std::vector<std::array<double, 3>> drift;   // framework centre of mass per sample
+  std::vector<std::vector<int>> slab;        // slab of every atom per sample
+  std::vector<std::array<double, 3>> drift;  // framework centre of mass per sample
 };
 
 TEST(MsdAccumulator, MatchesADirectComputationForEveryLagGroupComponentAndBlock) {
@@ -85,7 +85,8 @@ TEST(MsdAccumulator, MatchesADirectComputationForEveryLagGroupComponentAndBlock)
       const int block = origin * 3 / setup.samples;
       const bool same_block = end * 3 / setup.samples == block;
       for (int i = 0; i < w.walkers; ++i) {
-        double d[3] = {o.path[end].x[i] - o.path[origin].x[i], o.path[end].y[i] - o.path[origin].y[i],
+        double d[3] = {o.path[end].x[i] - o.path[origin].x[i],
+                       o.path[end].y[i] - o.path[origin].y[i],
                        o.path[end].z[i] - o.path[origin].z[i]};
         for (int k = 0; k < 3; ++k) d[k] -= o.drift[end][k] - o.drift[origin][k];
         double q[kMsdComponents];
@@ -104,9 +105,12 @@ TEST(MsdAccumulator, MatchesADirectComputationForEveryLagGroupComponentAndBlock)
           if (!t) continue;
           for (int g : {0, s0 < 0 ? -1 : 1 + s0}) {
             if (g < 0) continue;
-            for (int c = 0; c < kMsdComponents; ++c) t->sum[t->at(lag, g) * kMsdComponents + c] += q[c];
+            for (int c = 0; c < kMsdComponents; ++c)
+              t->sum[t->at(lag, g) * kMsdComponents + c] += q[c];
             ++t->pairs[t->at(lag, g)];
-            if (g > 0) t->left_ever[t->at(lag, g)] += left, t->left_now[t->at(lag, g)] += o.slab[end][i] != s0;
+            if (g > 0)
+              t->left_ever[t->at(lag, g)] += left,
+                  t->left_now[t->at(lag, g)] += o.slab[end][i] != s0;
           }
         }
       }

@@ -61,7 +61,8 @@ TEST(MsdRandomWalk, RecoversDInOneTwoAndThreeDimensions) {
     w.seed = 10 + dims;
     std::int64_t image_shift = 0;
     const GroupDiffusivity d = walk_diffusivity(w, walk_msd(2.0), 2000, &image_shift);
-    std::printf("%dD walk, walkers end sum |n| = %lld cells away:\n", dims, static_cast<long long>(image_shift));
+    std::printf("%dD walk, walkers end sum |n| = %lld cells away:\n", dims,
+                static_cast<long long>(image_shift));
     EXPECT_GT(image_shift, 50);
     ASSERT_TRUE(d.note.empty()) << d.note;
     // Moving axes carry D each; the d-dimensional component too; the others stay exactly still.
@@ -92,7 +93,8 @@ TEST(MsdRandomWalk, TriclinicCellAlongTheCellVectors) {
   w.seed = 7;
   std::int64_t image_shift = 0;
   const GroupDiffusivity d = walk_diffusivity(w, walk_msd(2.0), 2000, &image_shift);
-  std::printf("triclinic cell, walkers end sum |n| = %lld cells away:\n", static_cast<long long>(image_shift));
+  std::printf("triclinic cell, walkers end sum |n| = %lld cells away:\n",
+              static_cast<long long>(image_shift));
   EXPECT_GT(image_shift, 200);
   // Isotropic diffusion: D along any direction, in any plane and in space is the same D.
   for (MsdComponent c : {kMsdA, kMsdB, kMsdC, kMsdAB, kMsdTotal}) expect_recovered(d, c, w.D);
@@ -111,7 +113,8 @@ TEST(MsdRandomWalk, DriftOfEverythingIsRemovedWithTheFramework) {
 
   m.remove_drift = false;
   const ComponentDiffusivity kept = walk_diffusivity(w, m, 2000).components[kMsdTotal];
-  std::printf("drifting walk, drift kept: D = %.3f, log-log slope %.3f\n", kept.D, kept.loglog_slope);
+  std::printf("drifting walk, drift kept: D = %.3f, log-log slope %.3f\n", kept.D,
+              kept.loglog_slope);
   EXPECT_FALSE(kept.linear);
   EXPECT_GT(kept.loglog_slope, 1.0 + kLinearTolerance);
 }
@@ -134,9 +137,10 @@ TEST(MsdRandomWalk, ReportedErrorMatchesTheScatterAcrossIndependentRuns) {
     within += std::fabs(d.D - w.D) <= d.error;
   }
   const double ratio = std::sqrt(squared_deviation / squared_error);
-  std::printf("%d runs: rms deviation of D from the truth %.4f Å²/ps, rms reported error %.4f Å²/ps "
-              "(ratio %.2f); %d/%d within one reported error\n",
-              kRuns, std::sqrt(squared_deviation), std::sqrt(squared_error), ratio, within, kRuns);
+  std::printf(
+      "%d runs: rms deviation of D from the truth %.4f Å²/ps, rms reported error %.4f Å²/ps "
+      "(ratio %.2f); %d/%d within one reported error\n",
+      kRuns, std::sqrt(squared_deviation), std::sqrt(squared_error), ratio, within, kRuns);
   // 40 runs pin the rms deviation to ±11 % and the rms error to ±6 % (1 sigma).
   EXPECT_GT(ratio, 0.7);
   EXPECT_LT(ratio, 1.35);

@@ -13,13 +13,15 @@ namespace {
 
 TEST(Profile, LayeredLiUnderOxygen) {
   System s;
-  s.box = Box(Mat3{Vec3{12.0, 0.0, 0.0}, Vec3{0.0, 12.0, 0.0}, Vec3{0.0, 0.0, 18.0}}, {true, true, true});
+  s.box = Box(Mat3{Vec3{12.0, 0.0, 0.0}, Vec3{0.0, 12.0, 0.0}, Vec3{0.0, 0.0, 18.0}},
+              {true, true, true});
   for (int layer = 0; layer < 6; ++layer)
     for (int i = 0; i < 4; ++i)
-      for (int j = 0; j < 4; ++j) s.add_atom(layer < 3 ? "Li" : "O", 3.0 * i, 3.0 * j, 1.5 + 3.0 * layer, "test");
+      for (int j = 0; j < 4; ++j)
+        s.add_atom(layer < 3 ? "Li" : "O", 3.0 * i, 3.0 * j, 1.5 + 3.0 * layer, "test");
   ProfileAccumulator profile(2, 6, 0, 3.2);
   profile.add_frame(s);
-  profile.add_frame(s);  // averages over frames
+  profile.add_frame(s);                                 // averages over frames
   const double per_layer = 16.0 / (12.0 * 12.0 * 3.0);  // atoms/Å³
   const int li_neighbours[3] = {5, 6, 5};
   for (int b = 0; b < 6; ++b) {

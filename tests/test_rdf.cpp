@@ -15,7 +15,8 @@ namespace {
 
 System two_species_triclinic(unsigned seed) {
   System s;
-  s.box = Box(Mat3{Vec3{6.0, 0.0, 0.0}, Vec3{1.8, 5.5, 0.0}, Vec3{-1.2, 0.9, 5.0}}, {true, true, true});
+  s.box =
+      Box(Mat3{Vec3{6.0, 0.0, 0.0}, Vec3{1.8, 5.5, 0.0}, Vec3{-1.2, 0.9, 5.0}}, {true, true, true});
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   for (int i = 0; i < 14; ++i) {
