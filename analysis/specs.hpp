@@ -18,10 +18,11 @@ struct AnalysisCommon {
   std::string path;                          // output prefix, relative to [output] directory
   std::vector<std::string> stages;           // stages analysed; empty = every stage
   std::map<std::string, std::string> where;  // key -> "file:line: analysis.msd.key"
-  std::string table;                         // "file:line: analysis.msd", for keys not given
+  std::string table;       // "file:line: analysis.msd": messages about the table
+  std::string key_prefix;  // "file:line: analysis.msd.": messages about a key not given
   std::string at(const std::string& key) const {
     const auto it = where.find(key);
-    return it != where.end() ? it->second : table + "." + key;
+    return it != where.end() ? it->second : key_prefix + key;
   }
 };
 

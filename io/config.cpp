@@ -608,9 +608,8 @@ std::optional<std::vector<std::string>> string_list(const Section& s, std::strin
     else out.push_back((*a)[i].as_string()->get());
   }
   if (!a) s.fail(key, fmt::format("expected a string or an array of strings, got {}", got(*n)));
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (std::find(out.begin(), out.begin() + static_cast<long>(i), out[i]) != out.begin() + static_cast<long>(i))
-      s.fail(key, fmt::format("'{}' is listed twice", out[i]));
+  for (auto it = out.begin(); it != out.end(); ++it)
+    if (std::find(out.begin(), it, *it) != it) s.fail(key, fmt::format("'{}' is listed twice", *it));
   return out;
 }
 
@@ -643,10 +642,13 @@ AnalysisCommon read_common(const Section& s, const AnalysisContext& ctx, std::in
   std::string table_path = s.key_path("");
   if (!table_path.empty()) table_path.pop_back();  // the '.' before the (empty) key
   c.table = where(s.source(), s.line(), table_path);
+  c.key_prefix = c.table + (table_path.empty() ? ": " : ".");
   for (auto&& [key, value] : s.table())
-    c.where[std::string(key.str())] = where(s.source(), s.line_of(key.str()), s.key_path(key.str()));
+    c.where[std::string(key.str())] =
+        where(s.source(), s.line_of(key.str()), s.key_path(key.str()));
   c.every = s.integer("every", 1).value_or(every);
-  c.path = ctx.paths ? ctx.paths->claim(s, "path", path).string() : s.string("path").value_or(std::string(path));
+  c.path = ctx.paths ? ctx.paths->claim(s, "path", path).string()
+                     : s.string("path").value_or(std::string(path));
   if (!ctx.stages) {
     s.reject({"stages"}, "applies only to the [analysis] tables of an input file");
     return c;
@@ -658,7 +660,8 @@ AnalysisCommon read_common(const Section& s, const AnalysisContext& ctx, std::in
     if (known == ctx.stages->end()) {
       std::vector<std::string> names;
       for (const StageSpec& st : *ctx.stages) names.push_back(st.name);
-      s.fail("stages", fmt::format("no stage is named '{}' (stages: {})", name, fmt::join(names, ", ")));
+      s.fail("stages",
+             fmt::format("no stage is named '{}' (stages: {})", name, fmt::join(names, ", ")));
     }
   }
   return c;
@@ -760,7 +763,10 @@ toml::table parse_options(const std::vector<std::string>& options, const Source&
     }
     if (!is_toml) {
       std::string quoted;
-      for (char c : option.substr(eq + 1)) quoted += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+      for (char c : option.substr(eq + 1)) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
       line = option.substr(0, eq) + " = \"" + quoted + "\"";
     }
     text += line + "\n";
@@ -820,7 +826,8 @@ RunPlan load_run_plan(const std::filesystem::path& toml_file) {
   return parse_run_plan(text.str(), toml_file);
 }
 
-AnalysisSpecs parse_analysis_options(std::string_view kind, const std::vector<std::string>& options) {
+AnalysisSpecs parse_analysis_options(std::string_view kind,
+                                     const std::vector<std::string>& options) {
   const Source src{fmt::format("mdgpu analyze {}", kind), fs::current_path(), false};
   const toml::table table = parse_options(options, src);
   const Section s(src, table, "", fmt::format("the options of 'mdgpu analyze {}'", kind), 0);

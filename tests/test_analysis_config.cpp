@@ -179,6 +179,7 @@ TEST(AnalyzeOptions, SameKeysFromTheCommandLine) {
   EXPECT_EQ(a.msd->common.every, 1);  // every frame
   EXPECT_EQ(a.msd->common.path, "msd");
   EXPECT_EQ(a.msd->common.at("species"), "mdgpu analyze msd: species");
+  EXPECT_EQ(a.msd->common.at("blocks"), "mdgpu analyze msd: blocks");  // not given
   const auto error_of = [](const std::string& kind,
                            const std::vector<std::string>& options) -> std::string {
     try {
