@@ -28,25 +28,27 @@ std::optional<double> frame_time(const Frame& frame) {
 }  // namespace
 
 TrajectorySamples::TrajectorySamples(const std::filesystem::path& path, std::int64_t every,
-                                     std::optional<double> frame_interval, bool need_interval)
+                                     std::optional<double> frame_interval, bool for_msd)
     : path_(path),
       every_(every),
       reader_(path),
       interval_(frame_interval),
-      need_interval_(need_interval) {
+      times_from_file_(!frame_interval),
+      for_msd_(for_msd) {
   const std::int64_t frames = count_frames(path);
-  if (frames == 0) throw InputError(path.string(), "the trajectory has no frames");
+  if (frames < (for_msd ? 2 : 1))
+    throw InputError(path.string(), fmt::format("the trajectory has {} frame(s)", frames));
   stretch_.label = path.string();
   stretch_.samples = (frames - 1) / every + 1;
   for (auto& f : pending_) {
     f.emplace();
     if (!read(*f)) f.reset();
   }
-  if (!interval_ && pending_[0] && pending_[1]) {
+  if (times_from_file_ && pending_[1]) {
     const auto t0 = frame_time(*pending_[0]), t1 = frame_time(*pending_[1]);
     if (t0 && t1) interval_ = *t1 - *t0;
   }
-  if (need_interval_ && (!interval_ || !(*interval_ > 0)))
+  if (for_msd_ && (!interval_ || !(*interval_ > 0)))
     throw InputError(path.string(), interval_
                                         ? "the first two frames are not apart in time"
                                         : "the frames carry no time=; give --frame-interval-ps");
@@ -61,7 +63,7 @@ bool TrajectorySamples::read(Frame& frame) {
     for (std::size_t i = 0; i < s.size(); ++i)
       for (int k = 0; k < 3; ++k)
         s.image[k][i] = static_cast<std::int32_t>(std::lround(images->second.values[3 * i + k]));
-  } else {
+  } else if (for_msd_) {
     tracker_.track(s, frame.where);
   }
   return true;
@@ -78,9 +80,10 @@ bool TrajectorySamples::next(System& system, ThermoSample& sample) {
       return false;
     }
     const std::int64_t index = frame_index_++;
-    const std::optional<double> t = frame_time(frame);
+    // A given interval overrides the frames' own times.
+    const std::optional<double> t = times_from_file_ ? frame_time(frame) : std::nullopt;
     if (!time0_) time0_ = t;
-    if (need_interval_ && t && time0_ &&
+    if (for_msd_ && t && time0_ &&
         std::fabs(*t - *time0_ - index * *interval_) > 1e-6 * *interval_ + 1e-9)
       throw InputError(frame.where,
                        fmt::format("time={} ps, but evenly spaced frames would be at {} ps: "

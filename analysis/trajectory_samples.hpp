@@ -1,7 +1,5 @@
-// A trajectory file as a stretch of samples for `mdgpu analyze`: every `every`-th frame, each with
-// image counters (from a 3-column `image` property of the file, else by joining consecutive
-// frames through the minimum image), its time and, when the frame has velocities, its
-// temperature. Frames are read one at a time.
+// A trajectory file as a stretch of samples for `mdgpu analyze`: every `every`-th frame with its
+// time and, when the frame has velocities, its temperature. Frames are read one at a time.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +15,12 @@ namespace mdgpu {
 
 class TrajectorySamples {
 public:
-  // Counts the frames, then reads the first ones. With `need_interval` the frames must be evenly
-  // spaced in time: `frame_interval` (ps), or the `time` the frames carry.
+  // Counts the frames, then reads the first ones. For the MSD (`for_msd`) the frames get image
+  // counters — from a 3-column `image` property of the file, else by joining consecutive frames
+  // through the minimum image — and must be evenly spaced in time: `frame_interval` (ps), or
+  // the `time` the frames carry.
   TrajectorySamples(const std::filesystem::path& path, std::int64_t every,
-                    std::optional<double> frame_interval, bool need_interval);
+                    std::optional<double> frame_interval, bool for_msd);
 
   const Stretch& stretch() const { return stretch_; }
   bool next(System& system, ThermoSample& sample);  // false after the last sample
@@ -36,7 +36,7 @@ private:
   ImageTracker tracker_;
   std::int64_t frame_index_ = 0;
   std::optional<double> time0_, interval_;
-  bool need_interval_;
+  bool times_from_file_, for_msd_;
   std::optional<Frame> pending_[2];  // frames read ahead to find the interval
   Stretch stretch_;
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -167,7 +168,15 @@ TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
   expect_input_error("analyze motifs argon.extxyz p_o_cutoff=1.8",
                      {"no P in the structure (it has Ar)"});
   expect_input_error("analyze msd argon.extxyz species=Ar",
-                     {"argon.extxyz", "--frame-interval-ps"});
+                     {"argon.extxyz: the trajectory has 1 frame(s)"});
+  tmp_.write("notime.extxyz", std::regex_replace(testing::slurp(dir_ / "walk.extxyz"),
+                                                 std::regex(" time=\\S+"), ""));
+  expect_input_error("analyze msd notime.extxyz species=Li",
+                     {"notime.extxyz: the frames carry no time=; give --frame-interval-ps"});
+  const CliResult given =
+      run("analyze msd notime.extxyz species=Li nn_distance=1 --frame-interval-ps 0.01");
+  EXPECT_EQ(given.code, 0) << given.err;
+  EXPECT_NE(given.out.find("MSD of notime.extxyz: 200 samples"), std::string::npos) << given.out;
   expect_input_error("analyze diffusion walk.extxyz", {"unknown analysis 'diffusion'"});
   expect_input_error("analyze arrhenius", {"give the MSD results"});
   expect_input_error("analyze arrhenius walk.extxyz", {"walk.extxyz: not an MSD result file"});
