@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/specs.hpp"
+
 namespace mdgpu {
 
 enum class Ensemble { NVE, NVT };
@@ -116,6 +118,7 @@ struct RunPlan {
   double progress_interval = 2.0;        // s of wall time between progress lines (0 = off)
   GuardSpec guard;
   std::filesystem::path restart;         // checkpoint to continue from (mdgpu run --restart)
+  AnalysisSpecs analysis;                // on-the-fly analyses ([analysis.*])
 };
 
 }  // namespace mdgpu

@@ -196,6 +196,14 @@ void set_velocities(Frame& frame, const std::string& where) {
   sys.has_velocities = true;
 }
 
+// The number on the first line of a frame.
+std::size_t atom_count(const LineReader& in, const std::string& line) {
+  const auto tokens = text::split(line);
+  if (tokens.size() != 1 || !text::is_integer(tokens[0]) || tokens[0][0] == '-')
+    throw InputError(in.where(), fmt::format("expected the number of atoms, found '{}'", line));
+  return std::stoull(std::string(tokens[0]));
+}
+
 // Reads the next frame into `frame`; false at the end of the file.
 bool read_frame(LineReader& in, Frame& frame) {
   std::string line;
@@ -207,10 +215,7 @@ bool read_frame(LineReader& in, Frame& frame) {
   if (blank_line != 0)
     throw InputError(in.where(blank_line), "blank line where the atom count of a frame belongs");
 
-  const auto count_tokens = text::split(line);
-  if (count_tokens.size() != 1 || !text::is_integer(count_tokens[0]) || count_tokens[0][0] == '-')
-    throw InputError(in.where(), fmt::format("expected the number of atoms, found '{}'", line));
-  const std::size_t n = std::stoull(std::string(count_tokens[0]));
+  const std::size_t n = atom_count(in, line);
 
   if (!in.next(line))
     throw InputError(in.where(in.line_number() + 1),
@@ -275,6 +280,28 @@ bool read_frame(LineReader& in, Frame& frame) {
 }
 
 }  // namespace
+
+ExtxyzReader::ExtxyzReader(const std::filesystem::path& path)
+    : in_(std::make_unique<LineReader>(path)) {}
+
+ExtxyzReader::~ExtxyzReader() = default;
+
+bool ExtxyzReader::next(Frame& frame) {
+  frame = Frame{};
+  return read_frame(*in_, frame);
+}
+
+bool ExtxyzReader::skip() {
+  std::string line;
+  do {
+    if (!in_->next(line)) return false;
+  } while (text::is_blank(line));
+  const std::size_t lines = atom_count(*in_, line) + 1;  // comment + atoms
+  for (std::size_t k = 0; k < lines; ++k)
+    if (!in_->next(line))
+      throw InputError(in_->where(in_->line_number() + 1), "the file ends inside a frame");
+  return true;
+}
 
 std::vector<Frame> read_extxyz(const std::filesystem::path& path) {
   LineReader in(path);

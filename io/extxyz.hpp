@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,22 @@ struct Frame {
   // Every numeric per-atom property other than species and pos, under its name in the file
   // (forces, velocities, momenta, ...). String properties other than species are skipped.
   std::map<std::string, PerAtomArray> arrays;
+};
+
+namespace text {
+class LineReader;
+}
+
+// Frames one at a time, for trajectories too large to hold in memory.
+class ExtxyzReader {
+public:
+  explicit ExtxyzReader(const std::filesystem::path& path);  // InputError when unreadable
+  ~ExtxyzReader();
+  bool next(Frame& frame);  // the next frame; false at the end of the file
+  bool skip();              // passes over the next frame without parsing its atoms
+
+private:
+  std::unique_ptr<text::LineReader> in_;
 };
 
 // All frames. Throws InputError with "file:line" for anything malformed.
