@@ -15,7 +15,7 @@ namespace mdgpu {
 // Keys every analysis table has.
 struct AnalysisCommon {
   std::int64_t every = 100;                  // steps between samples (frames, for `mdgpu analyze`)
-  std::string path;                          // output prefix, relative to [output] directory
+  std::string path;                          // output prefix, [output] directory included
   std::vector<std::string> stages;           // stages analysed; empty = every stage
   std::map<std::string, std::string> where;  // key -> "file:line: analysis.msd.key"
   std::string table;       // "file:line: analysis.msd": messages about the table
