@@ -1,17 +1,20 @@
-"""Tests of tools/build_lipon.py against hand computations.
+"""Tests of tools/build_lipon.py and tools/build_interface.py against hand computations.
 
   /usr/bin/python3 tests/python/test_builders.py
 """
+import math
 import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from ase import Atoms
 from ase.geometry import get_distances
-from ase.io import read
+from ase.io import read, write
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -23,6 +26,9 @@ BETA = REPO / "inputs/structures/ann-lipon/beta-Li3PO4_mp-13725_POSCAR"
 CHARGE = {"Li": 1, "P": 5, "O": -2, "N": -3}
 # beta-Li3PO4 POSCAR header: a, b, c = 4.922448, 5.296402, 6.176136 A, Li6 P2 O8.
 BETA_CELL = np.array([4.922448, 5.296402, 6.176136])
+# The bcc Li CONTCAR's primitive vectors are a/2 (-1, 1, 1) etc. with a/2 = 1.713409 A.
+A_LI = 2 * 1.713409
+D110 = A_LI / math.sqrt(2)
 
 
 def run(tool, *args):
@@ -41,6 +47,12 @@ def pair_distances(p1, p2, cell):
 def min_distance(atoms):
     d = pair_distances(atoms.positions, atoms.positions, atoms.cell)
     return d[~np.eye(len(atoms), dtype=bool)].min()
+
+
+def widest_band(frac_z):
+    """Widest empty band along c of a periodic block, as a fraction of c."""
+    z = np.sort(np.asarray(frac_z) % 1.0)
+    return np.diff(np.append(z, z[0] + 1)).max()
 
 
 class ToolCase(unittest.TestCase):
@@ -165,6 +177,170 @@ class BuildLipon(ToolCase):
         for args in cases:
             self.bad("build_lipon.py", "-o", self.tmp / "x.extxyz", *args)
         self.assertFalse((self.tmp / "x.extxyz").exists())
+
+
+class BuildInterface(ToolCase):
+    """The default LiPON block and the default interface on it are built once for all cases."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = Path(tempfile.mkdtemp(prefix="mdgpu-interface-test-"))
+        cls.lipon_path = cls.shared / "lipon.extxyz"
+        cls.default_path = cls.shared / "interface.extxyz"
+        for tool, args in (("build_lipon.py", ["-o", cls.lipon_path]),
+                           ("build_interface.py", [cls.lipon_path, "-o", cls.default_path])):
+            result = run(tool, *args)
+            if result.returncode != 0:
+                raise RuntimeError(result.stderr)
+        cls.lipon = read(cls.lipon_path)
+        cls.default = read(cls.default_path), result.stdout
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.shared)
+
+    def interface(self, *args):
+        out = self.tmp / "interface.extxyz"
+        result = self.ok("build_interface.py", self.lipon_path, "-o", out, *args)
+        return read(out), result.stdout
+
+    def test_li_slab(self):
+        atoms, _ = self.default
+        layers = 8  # round(19.5 / 2.42311) = round(8.05)
+        per_layer = 2 * 2 * 3  # 2 atoms per a x a*sqrt(2) rectangle, 2 x 3 of them (below)
+        n = layers * per_layer
+        self.assertEqual(atoms.info["li_metal_atoms"], n)
+        metal = atoms[:n]
+        self.assertEqual(set(metal.get_chemical_symbols()), {"Li"})
+        z = np.unique(metal.positions[:, 2].round(8))
+        np.testing.assert_allclose(np.diff(z), D110)
+        self.assertEqual(len(z), layers)
+        for plane in z:
+            self.assertEqual(np.sum(np.isclose(metal.positions[:, 2], plane)), per_layer)
+        # bcc: nearest neighbours at a*sqrt(3)/2, 8 of them for atoms below the surface layers.
+        nn = A_LI * math.sqrt(3) / 2
+        d = pair_distances(metal.positions, metal.positions, atoms.cell)
+        np.fill_diagonal(d, np.inf)
+        self.assertAlmostEqual(d.min(), nn, places=5)
+        inner = (metal.positions[:, 2] > z[0] + 0.1) & (metal.positions[:, 2] < z[-1] - 0.1)
+        self.assertTrue(np.all(np.sum(np.abs(d[inner] - nn) < 1e-5, axis=1) == 8))
+
+    def test_lateral_match_and_strains(self):
+        atoms, stdout = self.default
+        a0, b0, c0 = 2 * BETA_CELL
+        # Li(110) rectangle a x a*sqrt(2) = 3.4268 x 4.8463 A; LiPON 9.8449 x 10.5928 A holds
+        # 6.28 of them: 6 cells (-4.45 %) beat 4 (-36 %) and 9 (+43 %). Of the 6-cell lay-outs,
+        # 2 x a*sqrt(2) along a (-1.55 %) and 3 x a along b (-2.95 %) strains each axis least.
+        lx, ly = 2 * A_LI * math.sqrt(2), 3 * A_LI
+        np.testing.assert_allclose(atoms.cell.lengths()[:2], [lx, ly], rtol=1e-12)
+        self.assertEqual(atoms.info["li_x_direction"], "[1-10]")
+        area_strain = lx * ly / (a0 * b0) - 1
+        c_strain = (a0 * b0) / (lx * ly) - 1  # volume kept: c_new / c_old = A_old / A_new
+        self.assertAlmostEqual(area_strain, -0.04451, places=5)
+        self.assertAlmostEqual(atoms.info["area_strain"], area_strain, places=12)
+        self.assertAlmostEqual(atoms.info["c_strain"], c_strain, places=12)
+        self.assertAlmostEqual(atoms.info["lipon_c"], c0 * (1 + c_strain), places=10)
+        self.assertIn(f"area {100 * area_strain:+.3f} %", stdout)
+        self.assertIn(f"= {100 * c_strain:+.3f} % (c_new/c_old - 1)", stdout)
+
+    def test_lipon_is_mapped_keeping_its_volume(self):
+        atoms, _ = self.default
+        n = atoms.info["li_metal_atoms"]
+        block = atoms[n:]
+        self.assertEqual(block.get_chemical_symbols(), self.lipon.get_chemical_symbols())
+        lx, ly, _ = atoms.cell.lengths()
+        c_new = self.lipon.get_volume() / (lx * ly)
+        self.assertAlmostEqual(lx * ly * c_new / self.lipon.get_volume(), 1, delta=1e-10)
+        # The map is s -> s * (lx, ly, c_new) plus a shift along c: fractional coordinates of
+        # the block, relative to its first atom, are unchanged. Heights are taken above
+        # interface 1 (z = W = 3 A), below which the top of the block is wrapped.
+        old = self.lipon.get_scaled_positions()
+        heights = (block.positions[:, 2] - 3.0) % atoms.cell.lengths()[2]
+        new = np.column_stack([block.positions[:, :2], heights]) / [lx, ly, c_new]
+        moved = (new - new[0]) - (old - old[0])
+        np.testing.assert_allclose(moved - np.round(moved), 0, atol=1e-9)
+
+    def check_layout(self, atoms, stdout, layers, gap, width):
+        n = atoms.info["li_metal_atoms"]
+        metal, block = atoms.positions[:n, 2], atoms.positions[n:, 2]
+        c = atoms.cell.lengths()[2]
+        lipon_c = self.lipon.get_volume() / (atoms.cell.lengths()[0] * atoms.cell.lengths()[1])
+        extent = (1 - widest_band(self.lipon.get_scaled_positions()[:, 2])) * lipon_c
+        self.assertAlmostEqual(c, 2 * gap + (layers - 1) * D110 + extent, places=8)
+        # Interface 1 at z1 = W (the cell starts at the lower edge of its transition slab),
+        # interface 2 at z2; above interface 1: gap/2, the Li slab, gap, the LiPON, gap/2.
+        z1, z2 = width, width + (layers - 1) * D110 + gap
+        np.testing.assert_allclose(atoms.info["interface_z"], [z1, z2], atol=1e-9)
+        self.assertTrue(np.all((atoms.positions[:, 2] >= 0) & (atoms.positions[:, 2] < c)))
+        metal_h, block_h = metal - z1, (block - z1) % c
+        self.assertAlmostEqual(metal_h.min(), gap / 2, places=8)
+        self.assertAlmostEqual(metal_h.max(), z2 - z1 - gap / 2, places=8)
+        self.assertAlmostEqual(block_h.min(), z2 - z1 + gap / 2, places=8)
+        self.assertAlmostEqual(block_h.max(), c - gap / 2, places=8)
+        # Slabs: transition 1 | bulk Li | transition 2 | bulk LiPON, each W from its interface.
+        edges = [0, 2 * width, z2 - width, z2 + width, c]
+        np.testing.assert_allclose(atoms.info["slab_edges"], edges, atol=1e-9)
+        in_slab = [(z >= lo) & (z < hi) for z in (metal, block) for lo, hi in [edges[1:3]]] + \
+            [(z >= lo) & (z < hi) for z in (metal, block) for lo, hi in [edges[3:5]]]
+        self.assertTrue(in_slab[0].any() and not in_slab[1].any())  # bulk Li: metal only
+        self.assertTrue(in_slab[3].any() and not in_slab[2].any())  # bulk LiPON: LiPON only
+        # Transition slabs hold the atoms within W - gap/2 of their interface, from both sides.
+        for z_if in (z1, z2):
+            near = np.abs(atoms.positions[:, 2] - z_if) < width
+            self.assertTrue(near[:n].any() and near[n:].any())
+        # The snippet to paste: edges = [...] in A, 4 decimals.
+        line = next(s for s in stdout.splitlines() if s.startswith("edges = ["))
+        printed = [float(v) for v in line[len("edges = ["):-1].split(",")]
+        np.testing.assert_allclose(printed, edges, atol=5e-5)
+        # Across the interfaces no pair is closer than the gap along c.
+        d = pair_distances(atoms.positions[:n], atoms.positions[n:], atoms.cell)
+        self.assertGreaterEqual(d.min(), gap - 1e-9)
+
+    def test_layout_defaults(self):
+        atoms, stdout = self.default
+        self.check_layout(atoms, stdout, layers=8, gap=2.0, width=3.0)
+
+    def test_layout_options(self):
+        # 10 / 2.42311 = 4.13 -> 4 layers.
+        atoms, stdout = self.interface("--li-thickness", "10", "--gap", "1.5",
+                                       "--transition-width", "2")
+        self.assertEqual(atoms.info["li_metal_atoms"], 4 * 12)
+        self.check_layout(atoms, stdout, layers=4, gap=1.5, width=2.0)
+
+    def test_poscar_matches_extxyz(self):
+        atoms, _ = self.default
+        poscar = read(self.default_path.with_suffix(".vasp"), format="vasp")
+        self.assertEqual(poscar.get_chemical_symbols(), atoms.get_chemical_symbols())
+        np.testing.assert_allclose(poscar.positions, atoms.positions, atol=1e-6)
+        self.assertEqual(Counter(poscar.get_chemical_symbols()),
+                         Counter({"Li": 96 + 47, "P": 16, "O": 56, "N": 5}))
+
+    def test_bad_input(self):
+        slanted = self.tmp / "slanted.extxyz"
+        write(slanted, Atoms("LiO", positions=[[1, 1, 1], [3, 3, 3]],
+                             cell=[[10, 0, 0], [0, 10, 0], [2, 0, 10]], pbc=True))
+        skewed = self.tmp / "skewed.extxyz"
+        write(skewed, Atoms("LiO", positions=[[1, 1, 1], [3, 3, 3]],
+                            cell=[[10, 0, 0], [3, 10, 0], [0, 0, 10]], pbc=True))
+        no_cell = self.tmp / "molecule.xyz"
+        write(no_cell, Atoms("LiO", positions=[[0, 0, 0], [2, 0, 0]]), format="xyz")
+        out = self.tmp / "x.extxyz"
+        cases = [
+            [self.tmp / "missing.extxyz", "-o", out],
+            [slanted, "-o", out],
+            [skewed, "-o", out],
+            [no_cell, "-o", out],
+            [self.lipon_path, "-o", out, "--li-thickness", "-19.5"],
+            [self.lipon_path, "-o", out, "--li-thickness", "1"],  # under half a layer
+            [self.lipon_path, "-o", out, "--gap", "-2"],
+            [self.lipon_path, "-o", out, "--gap", "0"],  # atoms of both sides touch
+            [self.lipon_path, "-o", out, "--transition-width", "8"],  # no bulk left
+            [self.lipon_path, "-o", out, "--li-source", self.lipon_path],  # not bcc Li
+            [self.lipon_path, "-o", self.tmp / "x.vasp"],
+        ]
+        for args in cases:
+            self.bad("build_interface.py", *args)
+        self.assertFalse(out.exists())
 
 
 if __name__ == "__main__":
