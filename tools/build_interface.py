@@ -2,7 +2,7 @@
 """Build a Li(110)||LiPON interface cell: a bcc Li slab stacked on a LiPON block along c.
 
   build_interface.py LIPON -o OUT.extxyz [--frame I] [--li-source CONTCAR]
-                     [--li-thickness T] [--gap G] [--transition-width W]
+                     [--li-thickness T] [--gap G] [--transition-width W] [--min-distance D]
 
 After Seth, Kulkarni & Sai Gautam, ACS Materials Au (2025), doi:10.1021/acsmaterialsau.4c00117
 (19.5 A Li slab, 2 A gaps, 36.5 A cell; LiPON strained by -1.74 % in area and +1.39 % along c).

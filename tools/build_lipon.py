@@ -58,7 +58,10 @@ def read_structure(path, index=-1):
     try:
         return read(path, index=index)
     except Exception as error:  # ASE raises many kinds; all mean "cannot use this file"
-        raise BuildError(f"cannot read {path}: {error}") from None
+        if isinstance(error, (IndexError, StopIteration)) and index != -1:
+            raise BuildError(f"{path} has no frame {index}") from None
+        reason = " ".join(str(error).split()) or type(error).__name__  # on one line
+        raise BuildError(f"cannot read {path}: {reason}") from None
 
 
 def write_structure(path, atoms, fmt):

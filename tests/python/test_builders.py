@@ -199,10 +199,13 @@ class BuildInterface(ToolCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.shared)
 
-    def interface(self, *args):
+    def interface_of(self, lipon, *args):
         out = self.tmp / "interface.extxyz"
-        result = self.ok("build_interface.py", self.lipon_path, "-o", out, *args)
+        result = self.ok("build_interface.py", lipon, "-o", out, *args)
         return read(out), result.stdout
+
+    def interface(self, *args):
+        return self.interface_of(self.lipon_path, *args)
 
     def test_li_slab(self):
         atoms, _ = self.default
@@ -314,6 +317,17 @@ class BuildInterface(ToolCase):
         np.testing.assert_allclose(poscar.positions, atoms.positions, atol=1e-6)
         self.assertEqual(Counter(poscar.get_chemical_symbols()),
                          Counter({"Li": 96 + 47, "P": 16, "O": 56, "N": 5}))
+
+    def test_frame(self):
+        # A trajectory whose last frame is unusable: the default takes it, --frame 0 does not.
+        skewed = Atoms("LiO", positions=[[1, 1, 1], [3, 3, 3]],
+                       cell=[[10, 0, 0], [3, 10, 0], [0, 0, 10]], pbc=True)
+        frames = self.tmp / "frames.extxyz"
+        write(frames, [self.lipon, skewed])
+        self.bad("build_interface.py", frames, "-o", self.tmp / "x.extxyz")
+        self.bad("build_interface.py", frames, "-o", self.tmp / "x.extxyz", "--frame", "2")
+        atoms, _ = self.interface_of(frames, "--frame", "0")
+        self.assertEqual(len(atoms), 96 + 124)
 
     def test_bad_input(self):
         slanted = self.tmp / "slanted.extxyz"
