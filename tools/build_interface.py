@@ -243,9 +243,9 @@ def report(args, atoms, g, poscar):
     for name, lo, hi in zip(SLAB_NAMES, edges, edges[1:]):
         print(f"  {name:12s} {lo:9.4f} - {hi:9.4f} A   {lo / edges[-1]:.6f} - "
               f"{hi / edges[-1]:.6f} (fractional)")
-    print(f"# MSD slab edges along c for {Path(args.output).name}, A (c = {edges[-1]:.4f}); "
-          f"slabs 1-4: {' | '.join(SLAB_NAMES)}")
-    print(f"edges = [{', '.join(f'{e:.4f}' for e in edges)}]")
+    print(f"# [analysis.msd] slabs for {Path(args.output).name} (c = {edges[-1]:.4f} A); "
+          f"Li_slab1-4 = {' | '.join(SLAB_NAMES)}")
+    print(f"slabs = {{ axis = \"c\", edges_angstrom = [{', '.join(f'{e:.4f}' for e in edges)}] }}")
 
 
 def main(argv=None):

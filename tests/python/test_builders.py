@@ -291,9 +291,11 @@ class BuildInterface(ToolCase):
         for z_if in (z1, z2):
             near = np.abs(atoms.positions[:, 2] - z_if) < width
             self.assertTrue(near[:n].any() and near[n:].any())
-        # The snippet to paste: edges = [...] in A, 4 decimals.
-        line = next(s for s in stdout.splitlines() if s.startswith("edges = ["))
-        printed = [float(v) for v in line[len("edges = ["):-1].split(",")]
+        # The snippet to paste into [analysis.msd]: slabs = { ..., edges_angstrom = [...] } in A.
+        line = next(s for s in stdout.splitlines() if s.startswith("slabs = {"))
+        self.assertIn('axis = "c"', line)
+        inner = line[line.index("edges_angstrom = [") + len("edges_angstrom = ["):line.rindex("]")]
+        printed = [float(v) for v in inner.split(",")]
         np.testing.assert_allclose(printed, edges, atol=5e-5)
         # Across the interfaces no pair is closer than the gap along c.
         d = pair_distances(atoms.positions[:n], atoms.positions[n:], atoms.cell)
