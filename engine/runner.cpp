@@ -105,7 +105,7 @@ std::string describe_plan(const RunPlan& plan) {
 }
 
 System prepare_system(const RunPlan& plan) {
-  System system = read_structure(plan.structure, plan.structure_format);
+  System system = read_structure(plan.structure, plan.structure_format, plan.structure_frame);
   for (const auto& [symbol, mass] : plan.masses) {
     bool found = false;
     for (std::size_t t = 0; t < system.species.size(); ++t)

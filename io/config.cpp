@@ -436,9 +436,10 @@ VelocitySpec read_velocities(const Section& system) {
 
 void read_system(const Section& root, RunPlan& plan) {
   const Section s = root.section("system", "[system]");
-  s.allow({"structure", "format", "min_distance", "masses", "velocities"});
+  s.allow({"structure", "format", "frame", "min_distance", "masses", "velocities"});
   plan.structure = s.existing_file("structure");
   plan.structure_format = s.choice("format", {"auto", "extxyz", "poscar"}, "auto");
+  plan.structure_frame = s.integer("frame").value_or(plan.structure_frame);
   plan.min_distance = s.number("min_distance", Rule::Positive).value_or(plan.min_distance);
   const Section masses = s.section("masses", "system.masses");
   for (auto&& [key, value] : masses.table()) {

@@ -318,6 +318,29 @@ System read_extxyz_first(const std::filesystem::path& path) {
   return std::move(frame.system);
 }
 
+System read_extxyz_frame(const std::filesystem::path& path, std::int64_t index) {
+  std::int64_t target = index;
+  if (index < 0) {
+    ExtxyzReader counter(path);
+    std::int64_t frames = 0;
+    while (counter.skip()) ++frames;
+    target = frames + index;
+    if (target < 0)
+      throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                  "{} frame(s)", index, frames));
+  }
+  ExtxyzReader reader(path);
+  for (std::int64_t k = 0; k < target; ++k)
+    if (!reader.skip())
+      throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                  "{} frame(s)", index, k));
+  Frame frame;
+  if (!reader.next(frame))
+    throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                "{} frame(s)", index, target));
+  return std::move(frame.system);
+}
+
 std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::string& key) {
   const auto it = frame.info.find(key);
   if (it == frame.info.end()) return std::nullopt;

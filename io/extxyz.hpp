@@ -63,6 +63,9 @@ private:
 std::vector<Frame> read_extxyz(const std::filesystem::path& path);
 // Only the first frame; the rest of the file is not read.
 System read_extxyz_first(const std::filesystem::path& path);
+// Frame `index` (negative: counted from the end, -1 the last); only that frame's atoms are parsed.
+// InputError when the file has fewer frames.
+System read_extxyz_frame(const std::filesystem::path& path, std::int64_t index);
 // The numbers of info value `key` (one for energy, nine for stress / virial), nullopt when the
 // frame lacks the key; InputError (frame.where) when the value is not all numbers.
 std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::string& key);
