@@ -243,9 +243,11 @@ def report(args, atoms, g, poscar):
     for name, lo, hi in zip(SLAB_NAMES, edges, edges[1:]):
         print(f"  {name:12s} {lo:9.4f} - {hi:9.4f} A   {lo / edges[-1]:.6f} - "
               f"{hi / edges[-1]:.6f} (fractional)")
-    print(f"# [analysis.msd] slabs for {Path(args.output).name} (c = {edges[-1]:.4f} A); "
-          f"Li_slab1-4 = {' | '.join(SLAB_NAMES)}")
-    print(f"slabs = {{ axis = \"c\", edges_angstrom = [{', '.join(f'{e:.4f}' for e in edges)}] }}")
+    # Fractional edges: rounding cannot push the last one past the cell, as it could in Å.
+    print(f"# [analysis.msd] slabs for {Path(args.output).name}: "
+          f"{', '.join(f'{e:.4f}' for e in edges)} A; Li_slab1-4 = {' | '.join(SLAB_NAMES)}")
+    fractions = ", ".join(f"{e / edges[-1]:.8f}" for e in edges[1:-1])
+    print(f"slabs = {{ axis = \"c\", edges_fractional = [0.0, {fractions}, 1.0] }}")
 
 
 def main(argv=None):

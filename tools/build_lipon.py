@@ -65,6 +65,10 @@ def read_structure(path, index=-1):
 
 
 def write_structure(path, atoms, fmt):
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create the folder for {path}: {error.strerror}") from None
     if fmt == "vasp":
         write(path, atoms, format="vasp", direct=True, sort=False)
     else:

@@ -291,12 +291,13 @@ class BuildInterface(ToolCase):
         for z_if in (z1, z2):
             near = np.abs(atoms.positions[:, 2] - z_if) < width
             self.assertTrue(near[:n].any() and near[n:].any())
-        # The snippet to paste into [analysis.msd]: slabs = { ..., edges_angstrom = [...] } in A.
+        # The snippet to paste into [analysis.msd]: slabs = { ..., edges_fractional = [...] }.
         line = next(s for s in stdout.splitlines() if s.startswith("slabs = {"))
         self.assertIn('axis = "c"', line)
-        inner = line[line.index("edges_angstrom = [") + len("edges_angstrom = ["):line.rindex("]")]
-        printed = [float(v) for v in inner.split(",")]
-        np.testing.assert_allclose(printed, edges, atol=5e-5)
+        inner = line[line.index("edges_fractional = [") + len("edges_fractional = ["):
+                     line.rindex("]")]
+        printed = [float(v) * c for v in inner.split(",")]
+        np.testing.assert_allclose(printed, edges, atol=1e-6)
         # Across the interfaces no pair is closer than the gap along c.
         d = pair_distances(atoms.positions[:n], atoms.positions[n:], atoms.cell)
         self.assertGreaterEqual(d.min(), gap - 1e-9)
