@@ -78,7 +78,7 @@ public:
       L.wsc = P.w_sc;
       L.w1t = transpose_linear_weights(P.linear_1, P.w_linear_1);
       L.w2t = transpose_linear_weights(P.linear_2, P.w_linear_2);
-      L.wsct = transpose_linear_weights(P.sc, P.w_sc);
+      if (P.use_sc) L.wsct = transpose_linear_weights(P.sc, P.w_sc);
       for (std::size_t j = 0; j + 1 < P.mlp_sizes.size(); ++j) {
         Dense<T> d;
         d.in = P.mlp_sizes[j];
