@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/analyze_command.hpp"
 #include "app/eval_command.hpp"
 #include "app/usage_error.hpp"
 #include "engine/errors.hpp"
@@ -24,6 +25,10 @@ usage:
   mdgpu run [options] INPUT.toml    run every stage of the input file
   mdgpu eval --model M [options] FRAMES
                                     energies, forces and stress of a model on structure frames
+  mdgpu analyze msd|rdf|motifs|profile TRAJECTORY [key=value ...] [--frame-interval-ps DT]
+                                    analyse a saved extxyz trajectory (keys: [analysis.*])
+  mdgpu analyze arrhenius DIR|FILE ... [key=value ...]
+                                    Arrhenius fit of MSD results at several temperatures
   mdgpu --version                   print the version
   mdgpu --help                      print this help
 
@@ -39,7 +44,11 @@ SIGINT (Ctrl-C) or SIGTERM: the current step is finished, a checkpoint written, 
 closed, and mdgpu exits with 128 + the signal number (130, 143); a second signal kills at once.
 
 {eval}
-Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md.
+analyze options:
+  --overwrite          allow replacing existing result files
+
+Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md,
+the analyses and their methods in docs/analysis.md.
 Exit codes: 0 success, 1 runtime failure (including an unstable run), 2 bad input or usage,
 130 / 143 stopped by SIGINT / SIGTERM with a checkpoint written.
 )";
@@ -122,6 +131,12 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "run") return run_command({args.begin() + 1, args.end()});
     if (args[0] == "eval") return mdgpu::app::eval_command({args.begin() + 1, args.end()});
+    if (args[0] == "analyze") {
+      mdgpu::analyze_command(
+          {args.begin() + 1, args.end()}, [](const std::string& line) { fmt::print("{}\n", line); },
+          [](const std::string& line) { fmt::print(stderr, "mdgpu: {}\n", line); });
+      return 0;
+    }
     throw UsageError("unknown command '" + args[0] + "' (try 'mdgpu --help')");
   } catch (const UsageError& e) {
     fmt::print(stderr, "mdgpu: {}\n", e.what());

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/specs.hpp"
+
 namespace mdgpu {
 
 enum class Ensemble { NVE, NVT };
@@ -100,6 +102,7 @@ struct RunPlan {
   std::filesystem::path input_file;      // the TOML file itself
   std::filesystem::path structure;       // resolved against the input file's directory
   std::string structure_format = "auto"; // auto | extxyz | poscar
+  std::int64_t structure_frame = 0;      // frame of a multi-frame file; negative from the end
   std::map<std::string, double> masses;  // per-species mass overrides (amu)
   double min_distance = 0.5;             // Å; closer atoms are an input error
   VelocitySpec velocities;
@@ -116,6 +119,7 @@ struct RunPlan {
   double progress_interval = 2.0;        // s of wall time between progress lines (0 = off)
   GuardSpec guard;
   std::filesystem::path restart;         // checkpoint to continue from (mdgpu run --restart)
+  AnalysisSpecs analysis;                // on-the-fly analyses ([analysis.*])
 };
 
 }  // namespace mdgpu

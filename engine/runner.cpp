@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/observers.hpp"
 #include "engine/errors.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
@@ -31,6 +32,7 @@ std::vector<std::filesystem::path> output_paths(const RunPlan& plan) {
   if (!plan.thermo.path.empty()) paths.push_back(plan.thermo.path);
   for (const TrajectorySpec& t : plan.trajectories) paths.push_back(t.path);
   paths.push_back(plan.checkpoint.path);
+  for (auto& p : analysis_output_paths(plan)) paths.push_back(std::move(p));
   return paths;
 }
 
@@ -95,6 +97,7 @@ std::string describe_plan(const RunPlan& plan) {
   out += fmt::format("  checkpoint  {}{}{} and at the end\n", c.path.string(),
                      c.every > 0 ? fmt::format(" every {} steps", c.every) : "",
                      c.every_ps > 0 ? fmt::format(" every {} ps", c.every_ps) : "");
+  out += describe_analyses(plan);
   out += fmt::format("guard     stop when an atom moves more than {} Å in a step or feels more than {} eV/Å\n",
                      plan.guard.max_displacement, plan.guard.max_force);
   if (!plan.restart.empty()) out += fmt::format("restart   from {}\n", plan.restart.string());
@@ -102,7 +105,7 @@ std::string describe_plan(const RunPlan& plan) {
 }
 
 System prepare_system(const RunPlan& plan) {
-  System system = read_structure(plan.structure, plan.structure_format);
+  System system = read_structure(plan.structure, plan.structure_format, plan.structure_frame);
   for (const auto& [symbol, mass] : plan.masses) {
     bool found = false;
     for (std::size_t t = 0; t < system.species.size(); ++t)
@@ -165,6 +168,7 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   if (restart) restart_state = read_checkpoint(plan.restart, plan, system);
   backend_ = make_backend(plan.backend, plan.threads);
   potential_ = make_potential(plan.potential, system, *backend_);
+  auto analyses = make_analysis_observers(plan, system, log_);
   check_outputs(plan);
 
   log_(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
@@ -182,6 +186,9 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
     add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart));
   for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
     add(make_trajectory(plan.trajectories[k], k + 1, system, restart));
+  // Analyses rewrite their result files at the end of each stage; their accumulators travel in
+  // the checkpoint, so they are restored with the other observers.
+  for (auto& a : analyses) sim.add_observer(std::move(a));
   if (restart) {
     sim.restore(restart_state);
     restore_observers(plan.restart, sim.observers());

@@ -8,5 +8,6 @@ inline constexpr double kMvv2e = 1.0364269656262175e-4;      // amu·Å²/ps² -
 inline constexpr double kFtm2v = 1.0 / kMvv2e;               // (eV/Å)/amu -> Å/ps²
 inline constexpr double kEvPerA3ToBar = 1.602176634e6;       // eV/Å³ -> bar
 inline constexpr double kFsToPs = 1.0e-3;
+inline constexpr double kElementaryCharge = 1.602176634e-19;  // C (exact)
 
 }  // namespace mdgpu::units

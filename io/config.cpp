@@ -82,10 +82,11 @@ std::string got(const toml::node& node) {
 struct Source {
   std::string file;  // as messages name it
   fs::path dir;      // relative structure and model paths resolve against it
+  bool numbered = true;  // lines mean something (not for command-line options)
 };
 
 std::string where(const Source& src, std::uint32_t line, std::string_view key_path) {
-  std::string w = line > 0 ? fmt::format("{}:{}", src.file, line) : src.file;
+  std::string w = line > 0 && src.numbered ? fmt::format("{}:{}", src.file, line) : src.file;
   if (!key_path.empty()) w += fmt::format(": {}", key_path);
   return w;
 }
@@ -435,9 +436,10 @@ VelocitySpec read_velocities(const Section& system) {
 
 void read_system(const Section& root, RunPlan& plan) {
   const Section s = root.section("system", "[system]");
-  s.allow({"structure", "format", "min_distance", "masses", "velocities"});
+  s.allow({"structure", "format", "frame", "min_distance", "masses", "velocities"});
   plan.structure = s.existing_file("structure");
   plan.structure_format = s.choice("format", {"auto", "extxyz", "poscar"}, "auto");
+  plan.structure_frame = s.integer("frame").value_or(plan.structure_frame);
   plan.min_distance = s.number("min_distance", Rule::Positive).value_or(plan.min_distance);
   const Section masses = s.section("masses", "system.masses");
   for (auto&& [key, value] : masses.table()) {
@@ -571,7 +573,7 @@ CheckpointSpec read_checkpoint(const Section& c, OutputPaths& paths) {
   return spec;
 }
 
-void read_output(const Section& root, RunPlan& plan) {
+OutputPaths read_output(const Section& root, RunPlan& plan) {
   const Section s = root.section("output", "[output]");
   s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory", "checkpoint"});
   if (auto dir = s.string("directory")) plan.output_directory = fs::path(*dir).lexically_normal();
@@ -590,7 +592,7 @@ void read_output(const Section& root, RunPlan& plan) {
   if (trajectory && trajectory->is_table()) {
     plan.trajectories.push_back(
         read_trajectory(s.section("trajectory", "output.trajectory"), paths));
-    return;
+    return paths;
   }
   if (trajectory && !trajectory->is_array())
     s.fail("trajectory",
@@ -598,6 +600,198 @@ void read_output(const Section& root, RunPlan& plan) {
   const auto label = [](std::size_t i) { return fmt::format("[[output.trajectory]] #{}", i); };
   for (const Section& t : s.array_of_tables("trajectory", label))
     plan.trajectories.push_back(read_trajectory(t, paths));
+  return paths;
+}
+
+// ----- [analysis.*]: the on-the-fly analyses; the same readers take `mdgpu analyze` options -----
+
+// What the analysis readers need to know about where their table sits: in an input file (with
+// its stages and output paths) or on the command line of `mdgpu analyze`.
+struct AnalysisContext {
+  const std::vector<StageSpec>* stages = nullptr;  // null for `mdgpu analyze`
+  OutputPaths* paths = nullptr;
+};
+
+// A string or an array of strings (one name is accepted for a list of one); nullopt when absent.
+std::optional<std::vector<std::string>> string_list(const Section& s, std::string_view key) {
+  const toml::node* n = s.node(key);
+  if (!n) return std::nullopt;
+  if (n->is_string()) return std::vector<std::string>{*s.string(key)};
+  const toml::array* a = n->as_array();
+  std::vector<std::string> out;
+  for (std::size_t i = 0; a && i < a->size(); ++i) {
+    if (!(*a)[i].is_string()) a = nullptr;
+    else out.push_back((*a)[i].as_string()->get());
+  }
+  if (!a) s.fail(key, fmt::format("expected a string or an array of strings, got {}", got(*n)));
+  for (auto it = out.begin(); it != out.end(); ++it)
+    if (std::find(out.begin(), it, *it) != it) s.fail(key, fmt::format("'{}' is listed twice", *it));
+  return out;
+}
+
+std::vector<std::string> species_list(const Section& s, std::string_view key) {
+  std::vector<std::string> out = string_list(s, key).value_or(std::vector<std::string>{});
+  for (const std::string& symbol : out) check_element(s, key, symbol);
+  return out;
+}
+
+// An array of finite numbers.
+std::optional<std::vector<double>> number_list(const Section& s, std::string_view key) {
+  const toml::node* n = s.node(key);
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) s.fail(key, fmt::format("expected an array of numbers, got {}", got(*n)));
+  std::vector<double> out;
+  for (const toml::node& e : *a) {
+    const auto v = e.value<double>();
+    if (!e.is_number() || !v || !std::isfinite(*v))
+      s.fail(key, fmt::format("expected an array of finite numbers, found {}", got(e)));
+    out.push_back(*v);
+  }
+  return out;
+}
+
+// Keys every analysis table has: every, path, stages.
+AnalysisCommon read_common(const Section& s, const AnalysisContext& ctx, std::int64_t every,
+                           std::string_view path) {
+  AnalysisCommon c;
+  std::string table_path = s.key_path("");
+  if (!table_path.empty()) table_path.pop_back();  // the '.' before the (empty) key
+  c.table = where(s.source(), s.line(), table_path);
+  c.key_prefix = c.table + (table_path.empty() ? ": " : ".");
+  for (auto&& [key, value] : s.table())
+    c.where[std::string(key.str())] =
+        where(s.source(), s.line_of(key.str()), s.key_path(key.str()));
+  c.every = s.integer("every", 1).value_or(every);
+  c.path = ctx.paths ? ctx.paths->claim(s, "path", path).string()
+                     : s.string("path").value_or(std::string(path));
+  if (!ctx.stages) {
+    s.reject({"stages"}, "applies only to the [analysis] tables of an input file");
+    return c;
+  }
+  c.stages = string_list(s, "stages").value_or(std::vector<std::string>{});
+  for (const std::string& name : c.stages) {
+    const auto known = std::find_if(ctx.stages->begin(), ctx.stages->end(),
+                                    [&](const StageSpec& st) { return st.name == name; });
+    if (known == ctx.stages->end()) {
+      std::vector<std::string> names;
+      for (const StageSpec& st : *ctx.stages) names.push_back(st.name);
+      s.fail("stages",
+             fmt::format("no stage is named '{}' (stages: {})", name, fmt::join(names, ", ")));
+    }
+  }
+  return c;
+}
+
+SlabSpec read_slabs(const Section& s) {
+  s.allow({"axis", "edges_angstrom", "edges_fractional"});
+  s.choice("axis", {"c"}, "c");
+  if (s.has("edges_angstrom") && s.has("edges_fractional"))
+    s.fail(s.later("edges_angstrom", "edges_fractional"),
+           "give either edges_angstrom or edges_fractional, not both");
+  SlabSpec slabs;
+  slabs.fractional = s.has("edges_fractional");
+  const auto edges = number_list(s, slabs.fractional ? "edges_fractional" : "edges_angstrom");
+  if (!edges) s.fail_here("missing slab edges: give edges_angstrom or edges_fractional");
+  slabs.edges = *edges;
+  return slabs;
+}
+
+MsdSpec read_msd(const Section& s, const AnalysisContext& ctx) {
+  s.allow({"every", "path", "stages", "species", "max_lag_ps", "origin_every_ps", "blocks", "slabs",
+           "remove_drift", "framework", "nn_distance", "fit_start_ps", "temperature", "charges"});
+  MsdSpec m;
+  m.common = read_common(s, ctx, ctx.stages ? 10 : 1, "msd");
+  m.species = species_list(s, "species");
+  m.max_lag = s.number("max_lag_ps", Rule::Positive);
+  m.origin_every = s.number("origin_every_ps", Rule::Positive);
+  m.blocks = static_cast<int>(s.integer("blocks", 2, 1000).value_or(m.blocks));
+  if (s.has("slabs")) m.slabs = read_slabs(s.section("slabs", s.key_path("slabs")));
+  m.remove_drift = s.boolean("remove_drift").value_or(false);
+  if (!m.remove_drift) s.reject({"framework"}, "applies only with remove_drift = true");
+  m.framework = species_list(s, "framework");
+  m.nn_distance = s.number("nn_distance", Rule::Positive);
+  m.fit_start = s.number("fit_start_ps", Rule::Positive);
+  m.temperature = s.number("temperature", Rule::Positive);
+  const Section charges = s.section("charges", s.key_path("charges"));
+  for (auto&& [key, value] : charges.table()) {
+    const std::string symbol(key.str());
+    check_element(charges, symbol, symbol);
+    m.charges[symbol] = *charges.number(symbol);
+  }
+  return m;
+}
+
+RdfSpec read_rdf(const Section& s, const AnalysisContext& ctx) {
+  s.allow({"every", "path", "stages", "r_max", "bins"});
+  RdfSpec r;
+  r.common = read_common(s, ctx, ctx.stages ? 100 : 1, "rdf");
+  r.r_max = s.number("r_max", Rule::Positive).value_or(r.r_max);
+  r.bins = static_cast<int>(s.integer("bins", 1, 1000000).value_or(r.bins));
+  return r;
+}
+
+MotifSpec read_motifs(const Section& s, const AnalysisContext& ctx) {
+  s.allow({"every", "path", "stages", "p_o_cutoff", "p_n_cutoff"});
+  MotifSpec m;
+  m.common = read_common(s, ctx, ctx.stages ? 100 : 1, "motifs");
+  m.p_o_cutoff = s.number("p_o_cutoff", Rule::Positive).value_or(m.p_o_cutoff);
+  m.p_n_cutoff = s.number("p_n_cutoff", Rule::Positive).value_or(m.p_n_cutoff);
+  return m;
+}
+
+ProfileSpec read_profile(const Section& s, const AnalysisContext& ctx) {
+  s.allow({"every", "path", "stages", "bins", "species", "cutoff"});
+  ProfileSpec p;
+  p.common = read_common(s, ctx, ctx.stages ? 100 : 1, "profile");
+  p.bins = static_cast<int>(s.integer("bins", 1, 1000000).value_or(p.bins));
+  p.species = s.string("species").value_or(p.species);
+  check_element(s, "species", p.species);
+  p.cutoff = s.number("cutoff", Rule::Positive).value_or(p.cutoff);
+  return p;
+}
+
+void read_analysis(const Section& root, RunPlan& plan, OutputPaths& paths) {
+  const Section s = root.section("analysis", "[analysis]");
+  s.allow({"msd", "rdf", "motifs", "profile"});
+  const AnalysisContext ctx{&plan.stages, &paths};
+  AnalysisSpecs& a = plan.analysis;
+  if (s.has("msd")) a.msd = read_msd(s.section("msd", "[analysis.msd]"), ctx);
+  if (s.has("rdf")) a.rdf = read_rdf(s.section("rdf", "[analysis.rdf]"), ctx);
+  if (s.has("motifs")) a.motifs = read_motifs(s.section("motifs", "[analysis.motifs]"), ctx);
+  if (s.has("profile")) a.profile = read_profile(s.section("profile", "[analysis.profile]"), ctx);
+}
+
+// key=value command-line options as one TOML table. A value that is not TOML is taken as a
+// string, so that `species=Li` works without shell-quoted quotes.
+toml::table parse_options(const std::vector<std::string>& options, const Source& src) {
+  std::string text;
+  for (const std::string& option : options) {
+    const std::size_t eq = option.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError(src.file, fmt::format("expected key=value, got '{}'", option));
+    std::string line = option.substr(0, eq) + " = " + option.substr(eq + 1);
+    bool is_toml = true;
+    try {
+      static_cast<void>(toml::parse(line));
+    } catch (const toml::parse_error&) {
+      is_toml = false;
+    }
+    if (!is_toml) {
+      std::string quoted;
+      for (char c : option.substr(eq + 1)) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      line = option.substr(0, eq) + " = \"" + quoted + "\"";
+    }
+    text += line + "\n";
+  }
+  try {
+    return toml::parse(text, src.file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(src.file, fmt::format("cannot read the options: {}", e.description()));
+  }
 }
 
 }  // namespace
@@ -613,7 +807,7 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
         fmt::format("TOML syntax error: {}", e.description()));
   }
   const Section root(src, doc, "", "the top-level table", 0);
-  root.allow({"system", "potential", "neighbor", "run", "stage", "output", "guard"});
+  root.allow({"system", "potential", "neighbor", "run", "stage", "output", "guard", "analysis"});
 
   RunPlan plan;
   plan.input_file = name_for_messages;
@@ -630,7 +824,8 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
   plan.threads = static_cast<int>(run.integer("threads", 0, kIntMax).value_or(plan.threads));
 
   plan.stages = read_stages(root);
-  read_output(root, plan);
+  OutputPaths paths = read_output(root, plan);
+  read_analysis(root, plan, paths);
 
   const Section guard = root.section("guard", "[guard]");
   guard.allow({"max_displacement", "max_force"});
@@ -651,6 +846,34 @@ RunPlan load_run_plan(const std::filesystem::path& toml_file) {
   text << in.rdbuf();
   if (!in) throw InputError(toml_file.string(), "cannot read the input file");
   return parse_run_plan(text.str(), toml_file);
+}
+
+AnalysisSpecs parse_analysis_options(std::string_view kind,
+                                     const std::vector<std::string>& options) {
+  const Source src{fmt::format("mdgpu analyze {}", kind), fs::current_path(), false};
+  const toml::table table = parse_options(options, src);
+  const Section s(src, table, "", fmt::format("the options of 'mdgpu analyze {}'", kind), 0);
+  const AnalysisContext ctx;
+  AnalysisSpecs a;
+  if (kind == "msd") a.msd = read_msd(s, ctx);
+  else if (kind == "rdf") a.rdf = read_rdf(s, ctx);
+  else if (kind == "motifs") a.motifs = read_motifs(s, ctx);
+  else if (kind == "profile") a.profile = read_profile(s, ctx);
+  else throw std::invalid_argument("parse_analysis_options: unknown kind");
+  return a;
+}
+
+ArrheniusSpec parse_arrhenius_options(const std::vector<std::string>& options) {
+  const Source src{"mdgpu analyze arrhenius", fs::current_path(), false};
+  const toml::table table = parse_options(options, src);
+  const Section s(src, table, "", "the options of 'mdgpu analyze arrhenius'", 0);
+  s.allow({"group", "component", "path", "extrapolate_to"});
+  ArrheniusSpec a;
+  a.group = s.string("group").value_or("");
+  a.component = s.choice("component", {"x", "y", "z", "a", "b", "c", "ab", "total"}, "total");
+  a.path = s.string("path").value_or(a.path);
+  a.extrapolate_to = s.number("extrapolate_to", Rule::Positive).value_or(a.extrapolate_to);
+  return a;
 }
 
 }  // namespace mdgpu

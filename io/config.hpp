@@ -2,7 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/run_plan.hpp"
 
@@ -17,5 +19,11 @@ RunPlan load_run_plan(const std::filesystem::path& toml_file);
 // The same from text in memory (tests): `name_for_messages` names the file in messages and its
 // directory is the one relative structure and model paths resolve against.
 RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages);
+
+// The key=value options of `mdgpu analyze KIND` (msd, rdf, motifs or profile), read as the
+// [analysis.KIND] table of an input file is — same keys, checks and messages — into the one spec
+// of `kind`. Values that are not TOML are taken as strings (species=Li).
+AnalysisSpecs parse_analysis_options(std::string_view kind, const std::vector<std::string>& options);
+ArrheniusSpec parse_arrhenius_options(const std::vector<std::string>& options);
 
 }  // namespace mdgpu

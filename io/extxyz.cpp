@@ -196,6 +196,14 @@ void set_velocities(Frame& frame, const std::string& where) {
   sys.has_velocities = true;
 }
 
+// The number on the first line of a frame.
+std::size_t atom_count(const LineReader& in, const std::string& line) {
+  const auto tokens = text::split(line);
+  if (tokens.size() != 1 || !text::is_integer(tokens[0]) || tokens[0][0] == '-')
+    throw InputError(in.where(), fmt::format("expected the number of atoms, found '{}'", line));
+  return std::stoull(std::string(tokens[0]));
+}
+
 // Reads the next frame into `frame`; false at the end of the file.
 bool read_frame(LineReader& in, Frame& frame) {
   std::string line;
@@ -207,10 +215,7 @@ bool read_frame(LineReader& in, Frame& frame) {
   if (blank_line != 0)
     throw InputError(in.where(blank_line), "blank line where the atom count of a frame belongs");
 
-  const auto count_tokens = text::split(line);
-  if (count_tokens.size() != 1 || !text::is_integer(count_tokens[0]) || count_tokens[0][0] == '-')
-    throw InputError(in.where(), fmt::format("expected the number of atoms, found '{}'", line));
-  const std::size_t n = std::stoull(std::string(count_tokens[0]));
+  const std::size_t n = atom_count(in, line);
 
   if (!in.next(line))
     throw InputError(in.where(in.line_number() + 1),
@@ -276,6 +281,28 @@ bool read_frame(LineReader& in, Frame& frame) {
 
 }  // namespace
 
+ExtxyzReader::ExtxyzReader(const std::filesystem::path& path)
+    : in_(std::make_unique<LineReader>(path)) {}
+
+ExtxyzReader::~ExtxyzReader() = default;
+
+bool ExtxyzReader::next(Frame& frame) {
+  frame = Frame{};
+  return read_frame(*in_, frame);
+}
+
+bool ExtxyzReader::skip() {
+  std::string line;
+  do {
+    if (!in_->next(line)) return false;
+  } while (text::is_blank(line));
+  const std::size_t lines = atom_count(*in_, line) + 1;  // comment + atoms
+  for (std::size_t k = 0; k < lines; ++k)
+    if (!in_->next(line))
+      throw InputError(in_->where(in_->line_number() + 1), "the file ends inside a frame");
+  return true;
+}
+
 std::vector<Frame> read_extxyz(const std::filesystem::path& path) {
   LineReader in(path);
   std::vector<Frame> frames;
@@ -288,6 +315,29 @@ System read_extxyz_first(const std::filesystem::path& path) {
   LineReader in(path);
   Frame frame;
   if (!read_frame(in, frame)) throw InputError(in.where(1), "the file is empty");
+  return std::move(frame.system);
+}
+
+System read_extxyz_frame(const std::filesystem::path& path, std::int64_t index) {
+  std::int64_t target = index;
+  if (index < 0) {
+    ExtxyzReader counter(path);
+    std::int64_t frames = 0;
+    while (counter.skip()) ++frames;
+    target = frames + index;
+    if (target < 0)
+      throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                  "{} frame(s)", index, frames));
+  }
+  ExtxyzReader reader(path);
+  for (std::int64_t k = 0; k < target; ++k)
+    if (!reader.skip())
+      throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                  "{} frame(s)", index, k));
+  Frame frame;
+  if (!reader.next(frame))
+    throw InputError(path.string(), fmt::format("frame {} was asked for, but the file has only "
+                                                "{} frame(s)", index, target));
   return std::move(frame.system);
 }
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,10 +43,29 @@ struct Frame {
   std::map<std::string, PerAtomArray> arrays;
 };
 
+namespace text {
+class LineReader;
+}
+
+// Frames one at a time, for trajectories too large to hold in memory.
+class ExtxyzReader {
+public:
+  explicit ExtxyzReader(const std::filesystem::path& path);  // InputError when unreadable
+  ~ExtxyzReader();
+  bool next(Frame& frame);  // the next frame; false at the end of the file
+  bool skip();              // passes over the next frame without parsing its atoms
+
+private:
+  std::unique_ptr<text::LineReader> in_;
+};
+
 // All frames. Throws InputError with "file:line" for anything malformed.
 std::vector<Frame> read_extxyz(const std::filesystem::path& path);
 // Only the first frame; the rest of the file is not read.
 System read_extxyz_first(const std::filesystem::path& path);
+// Frame `index` (negative: counted from the end, -1 the last); only that frame's atoms are parsed.
+// InputError when the file has fewer frames.
+System read_extxyz_frame(const std::filesystem::path& path, std::int64_t index);
 // The numbers of info value `key` (one for energy, nine for stress / virial), nullopt when the
 // frame lacks the key; InputError (frame.where) when the value is not all numbers.
 std::optional<std::vector<double>> info_numbers(const Frame& frame, const std::string& key);

@@ -30,7 +30,8 @@ std::string structure_format_for(const std::filesystem::path& path) {
   return "";
 }
 
-System read_structure(const std::filesystem::path& path, const std::string& format) {
+System read_structure(const std::filesystem::path& path, const std::string& format,
+                      std::int64_t frame) {
   std::string chosen = format;
   if (format == "auto") {
     chosen = structure_format_for(path);
@@ -40,8 +41,13 @@ System read_structure(const std::filesystem::path& path, const std::string& form
                        "*.xyz, *.vasp or POSCAR/CONTCAR, or set format = \"extxyz\" or "
                        "\"poscar\" in [system]");
   }
-  if (chosen == "extxyz") return read_extxyz_first(path);
-  if (chosen == "poscar") return read_poscar(path);
+  if (chosen == "extxyz") return frame == 0 ? read_extxyz_first(path) : read_extxyz_frame(path, frame);
+  if (chosen == "poscar") {
+    if (frame != 0 && frame != -1)
+      throw InputError(path.string(), fmt::format("a POSCAR holds one structure; frame {} does not "
+                                                  "exist (use 0 or -1)", frame));
+    return read_poscar(path);
+  }
   throw InputError(path.string(), fmt::format("unknown structure format '{}' (use auto, extxyz "
                                               "or poscar)", format));
 }

@@ -1,9 +1,6 @@
 // The mdgpu command line as a user meets it: --help, --version, --dry-run, a short run with its
 // outputs, and bad input answered by exit code 2 and one line naming the file, key or line —
 // without touching existing output.
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,17 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/cli.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int code;
-  std::string out, err;
-};
-
+using mdgpu::testing::CliResult;
 using mdgpu::testing::slurp;
 
 class CliTest : public ::testing::Test {
@@ -31,11 +25,7 @@ protected:
                   dir_ / "argon.extxyz");
   }
 
-  CliResult run(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + MDGPU_BINARY + "' " + args + " > out.txt 2> err.txt";
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir_ / "out.txt"), slurp(dir_ / "err.txt")};
-  }
+  CliResult run(const std::string& args) { return mdgpu::testing::run_mdgpu(dir_, args); }
   void write(const std::string& name, const std::string& text) { tmp_.write(name, text); }
 
   // A valid input; `extra` is appended and `stage` replaces the stage block.

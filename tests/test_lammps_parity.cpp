@@ -15,28 +15,14 @@
 #include "io/structure.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/backends.hpp"
+#include "tests/csv.hpp"
 #include "tests/md_fixture.hpp"
 
 namespace mdgpu {
 namespace {
 
 const std::string kData = std::string(MDGPU_TEST_DATA) + "/lammps/";
-
-std::vector<std::vector<double>> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << path;
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<std::vector<double>> rows;
-  while (std::getline(in, line)) {
-    std::vector<double> row;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
-    rows.push_back(row);
-  }
-  return rows;
-}
+using testing::read_csv;
 
 // {"mean": x, "stderr": y} of `key` in the averages JSON.
 std::pair<double, double> json_mean(const std::string& text, const std::string& key) {

@@ -10,11 +10,13 @@
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
 #include "tests/backends.hpp"
+#include "tests/brute_force_pairs.hpp"
 
 namespace mdgpu {
 namespace {
 
-using Pair = std::tuple<int, int, int, int, int>;  // i, j, n0, n1, n2
+using testing::Pair;
+using testing::brute_force_pairs;
 
 System random_system(const Mat3& cell, std::array<bool, 3> pbc, int n, unsigned seed,
                      double open_extent = 6.0) {
@@ -35,31 +37,6 @@ System random_system(const Mat3& cell, std::array<bool, 3> pbc, int n, unsigned 
     s.add_atom(i % 2 ? "Li" : "O", r[0], r[1], r[2], "test");
   }
   return s;
-}
-
-// All (i, j, shift) with |x_j + n·H - x_i| < rc, j != i or n != 0, scanning shifts widely.
-std::vector<Pair> brute_force(const System& s, double rc) {
-  const BoxData& b = s.box.data();
-  int range[3];
-  for (int k = 0; k < 3; ++k)
-    range[k] = s.box.periodic()[k] ? int(std::ceil(rc / s.box.perpendicular_width(k))) + 2 : 0;
-  std::vector<Pair> out;
-  const int n = static_cast<int>(s.size());
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j)
-      for (int n0 = -range[0]; n0 <= range[0]; ++n0)
-        for (int n1 = -range[1]; n1 <= range[1]; ++n1)
-          for (int n2 = -range[2]; n2 <= range[2]; ++n2) {
-            if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
-            double sh[3];
-            box_shift(b, n0, n1, n2, sh);
-            const double dx = s.positions.x[j] + sh[0] - s.positions.x[i];
-            const double dy = s.positions.y[j] + sh[1] - s.positions.y[i];
-            const double dz = s.positions.z[j] + sh[2] - s.positions.z[i];
-            if (dx * dx + dy * dy + dz * dz < rc * rc) out.emplace_back(i, j, n0, n1, n2);
-          }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // The list as (i, j, shift) in the coordinates of the original (unwrapped) positions: the
@@ -107,7 +84,7 @@ TEST_P(NeighborListTest, MatchesBruteForceInRandomTriclinicCells) {
     const Mat3 cell = random_triclinic(rng, trial < 6 ? 2.5 : 7.0, trial < 6 ? 6.0 : 14.0);
     System s = random_system(cell, {true, true, true}, 10 + 7 * trial, 100 + trial);
     const double rc = 4.0, skin = 0.3;
-    const auto expected = brute_force(s, rc + skin);
+    const auto expected = brute_force_pairs(s, rc + skin);
     Atoms atoms(backend->space(), s);
     NeighborList list(*backend, rc, skin);
     list.update(atoms.view(), s.box, true);
@@ -122,7 +99,7 @@ TEST_P(NeighborListTest, SlabIsNotImagedAlongItsOpenAxis) {
   for (int trial = 0; trial < 4; ++trial) {
     Mat3 cell = random_triclinic(rng, 5.0, 9.0);
     System s = random_system(cell, {true, true, false}, 40, 200 + trial, 0.8);
-    const auto expected = brute_force(s, 4.5);
+    const auto expected = brute_force_pairs(s, 4.5);
     Atoms atoms(backend->space(), s);
     NeighborList list(*backend, 4.5, 0.0);
     list.update(atoms.view(), s.box, true);
@@ -133,12 +110,12 @@ TEST_P(NeighborListTest, SlabIsNotImagedAlongItsOpenAxis) {
 TEST_P(NeighborListTest, ClusterWithoutCell) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
   System s = random_system(Mat3{}, {false, false, false}, 60, 300, 1.0);
-  const auto expected = brute_force(s, 3.0);
+  const auto expected = brute_force_pairs(s, 3.0);
   ASSERT_FALSE(expected.empty());
   Atoms atoms(backend->space(), s);
   NeighborList list(*backend, 3.0, 0.5);
   list.update(atoms.view(), s.box, true);
-  EXPECT_EQ(listed_pairs(atoms, list), brute_force(s, 3.5));
+  EXPECT_EQ(listed_pairs(atoms, list), brute_force_pairs(s, 3.5));
 }
 
 TEST_P(NeighborListTest, RebuildsOnlyAfterHalfSkinDisplacement) {

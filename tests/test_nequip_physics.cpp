@@ -10,6 +10,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/system.hpp"
+#include "io/hdf5_file.hpp"
 #include "model/nequip_potential.hpp"
 #include "nequip_fixture.hpp"
 #include "temp_dir.hpp"
@@ -34,11 +35,13 @@ protected:
   std::unique_ptr<test::H5File> ref_;
 };
 
-TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
+// Forces of `ev` against central differences of its energy, for a few atoms of each structure.
+void expect_forces_match_fd(NequipEvaluator& ev, double r_max, const test::H5File& ref) {
+  const auto energy = [&](const test::Structure& s) { return test::evaluate(ev, r_max, s).energy; };
   for (const char* name : {"triclinic24", "cluster15", "li3n4"}) {
     SCOPED_TRACE(name);
-    const auto s = test::reference_structure(*ref_, name);
-    const auto e = eval(s);
+    const auto s = test::reference_structure(ref, name);
+    const auto e = test::evaluate(ev, r_max, s);
     const double h = 1e-5;
     for (int i : {0, s.n / 2, s.n - 1})
       for (int k = 0; k < 3; ++k) {
@@ -52,6 +55,25 @@ TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
         EXPECT_NEAR(f, fd, 2e-8) << "atom " << i << " axis " << k;
       }
   }
+}
+
+TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
+  expect_forces_match_fd(*ev_, model_->r_max, *ref_);
+}
+
+// nequip's use_sc = false: no self-connection in any layer (the reference models all have one, so
+// the small model with the flag cleared stands in; its sc weights are then unused).
+TEST_F(NequipPhysics, ModelWithoutSelfConnection) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "no_sc.h5";
+  std::filesystem::copy_file(test::exported_model(test::nequip_small_reference()), file);
+  h5::File(file.string(), h5::Mode::ReadWrite).set_attr("/", "use_sc", std::int64_t{0});
+  const NequipModel no_sc = NequipModel::load(file.string());
+  ASSERT_FALSE(no_sc.layers.front().use_sc);
+  auto ev = make_nequip_evaluator(no_sc, true);
+  const auto s = test::reference_structure(*ref_, "triclinic24");
+  EXPECT_GT(std::fabs(test::evaluate(*ev, no_sc.r_max, s).energy - energy(s)), 1e-6);
+  expect_forces_match_fd(*ev, no_sc.r_max, *ref_);
 }
 
 // r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
@@ -168,6 +190,17 @@ TEST_F(NequipPhysics, DamagedModelFilesAreInputErrors) {
   const auto text = dir.path() / "text.h5";
   std::ofstream(text) << "hello\n";
   EXPECT_THROW(NequipModel::load(text.string()), InputError);
+  // l_max beyond the spherical harmonics mdgpu implements (0-3) is refused by name.
+  const auto l4 = dir.path() / "l4.h5";
+  std::filesystem::copy_file(good, l4);
+  h5::File(l4.string(), h5::Mode::ReadWrite)
+      .set_attr("/", "irreps_edge_sh", std::string("1x0e+1x1o+1x2e+1x3o+1x4e"));
+  try {
+    NequipModel::load(l4.string());
+    ADD_FAILURE() << "a model with l_max = 4 was loaded";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("above l = 3 are not supported"), std::string::npos) << e.what();
+  }
   // A valid HDF5 file that is not a model (the reference file itself) names the fix.
   try {
     NequipModel::load(test::nequip_small_reference());

@@ -111,6 +111,11 @@ protected:
     p.thermo.path = p.output_directory / p.thermo.path;
     p.checkpoint.path = p.output_directory / p.checkpoint.path;
     for (TrajectorySpec& t : p.trajectories) t.path = p.output_directory / t.path;
+    auto move = [&p](auto& spec) {
+      if (spec) spec->common.path = (p.output_directory / spec->common.path).string();
+    };
+    move(p.analysis.msd);
+    move(p.analysis.rdf);
     return p;
   }
   static RunSummary run(const RunPlan& p, std::unique_ptr<Observer> extra = nullptr) {
@@ -158,6 +163,28 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
   for (std::int64_t stop : {37, 95}) {  // inside the Nosé–Hoover stage, inside the Langevin ramp
     SCOPED_TRACE("stopped at step " + std::to_string(stop));
     expect_stop_and_continue("straight", stop);
+  }
+}
+
+// On-the-fly analyses carry their accumulators in the checkpoint: a run stopped inside a stage and
+// continued writes the same MSD (every origin, lag and block) and RDF as an uninterrupted one.
+TEST_F(RestartTest, AnalysesContinueBitwise) {
+  const std::string analyses = R"(
+[analysis.msd]
+every = 2
+max_lag_ps = 0.02
+blocks = 2
+[analysis.rdf]
+every = 4
+r_max = 6.0
+)";
+  const std::string input = std::string(kInput) + analyses;
+  ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
+  ASSERT_TRUE(fs::exists(tmp_ / "straight/msd_nose-hoover.csv"));
+  ASSERT_TRUE(fs::exists(tmp_ / "straight/rdf_langevin-ramp.csv"));
+  for (std::int64_t stop : {37, 95}) {
+    SCOPED_TRACE("stopped at step " + std::to_string(stop));
+    expect_stop_and_continue("straight", stop, input);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/errors.hpp"
+#include "io/extxyz.hpp"
 #include "io/structure.hpp"
 
 namespace mdgpu {
@@ -79,6 +80,32 @@ TEST(StructureIo, UnknownNameOrFormatSuggestsTheFormatKey) {
     EXPECT_NE(std::string(e.what()).find("unknown structure format 'cif'"), std::string::npos)
         << e.what();
   }
+}
+
+// A run continues from a frame of an earlier trajectory: frames counted from either end, the
+// aspirin set's 15 frames read by index against the same frames read all at once.
+TEST(StructureIo, PicksAFrameOfATrajectory) {
+  const fs::path path = kData + "nequip-tests_aspirin.xyz";
+  const std::vector<Frame> all = read_extxyz(path);
+  ASSERT_EQ(all.size(), 15u);
+  for (std::int64_t index : {0, 1, 7, 14, -1, -2, -15}) {
+    SCOPED_TRACE(index);
+    const System& want = all[index >= 0 ? index : 15 + index].system;
+    const System got = read_structure(path, "auto", index);
+    EXPECT_EQ(got.positions.x, want.positions.x);
+    EXPECT_EQ(got.positions.y, want.positions.y);
+    EXPECT_EQ(got.positions.z, want.positions.z);
+  }
+  for (std::int64_t index : {15, -16}) {
+    try {
+      read_structure(path, "auto", index);
+      ADD_FAILURE() << "frame " << index << " of 15 was read";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("only 15 frame(s)"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(read_structure(kData + "beta-Li3PO4_mp-13725_POSCAR", "auto", 1), InputError);
+  EXPECT_EQ(read_structure(kData + "beta-Li3PO4_mp-13725_POSCAR", "auto", -1).size(), 16u);
 }
 
 }  // namespace

@@ -1,0 +1,68 @@
+// The common shape of the analyses: fed one sample (a frame) at a time over a stretch — a stage of
+// a run or a trajectory file — then written out. The in-run observer (analysis/observers) and
+// `mdgpu analyze` (analysis/analyze_command) drive the same objects.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/specs.hpp"
+#include "engine/observer.hpp"
+#include "engine/system.hpp"
+
+namespace mdgpu {
+namespace h5 {
+class File;
+}
+
+struct Stretch {
+  std::string label;             // stage name, or the trajectory file
+  std::int64_t samples = 0;      // how many samples it will have
+  double sample_interval = 0.0;  // ps between samples
+};
+
+class FrameAnalysis {
+public:
+  virtual ~FrameAnalysis() = default;
+  // The next sample. `system` carries image counters (unwrapped = r + n·H).
+  virtual void add(const System& system, const ThermoSample& sample) = 0;
+  // Writes the results under `prefix` (the files analysis_outputs names) and returns a
+  // summary for the log (one line or a short table).
+  virtual std::string write(const std::filesystem::path& prefix) const = 0;
+  virtual void save_state(h5::File& file, const std::string& group) const = 0;
+  virtual void restore_state(const h5::File& file, const std::string& group) = 0;
+};
+
+enum class AnalysisKind { Msd, Rdf, Motifs, Profile };
+const char* analysis_name(AnalysisKind kind);  // "msd", "rdf", "motifs", "profile"
+
+// The files an analysis writes under `prefix`.
+std::vector<std::filesystem::path> analysis_outputs(AnalysisKind kind,
+                                                    const std::filesystem::path& prefix);
+
+// The analyses `specs` asks for, and the keys they share.
+std::vector<AnalysisKind> requested_analyses(const AnalysisSpecs& specs);
+const AnalysisCommon& common_keys(const AnalysisSpecs& specs, AnalysisKind kind);
+
+// The analysis of `kind` that `specs` asks for (see the make_*_analysis below).
+std::unique_ptr<FrameAnalysis> make_analysis(AnalysisKind kind, const AnalysisSpecs& specs,
+                                             const System& system, const Stretch& stretch);
+
+// The type of `symbol` in `system`; InputError at `where` naming the species present otherwise.
+int species_type(const System& system, const std::string& symbol, const std::string& where);
+
+// Validates the spec against the first sample's structure and the stretch (InputError naming
+// the key) and returns the analysis, ready for samples.
+std::unique_ptr<FrameAnalysis> make_msd_analysis(const MsdSpec& spec, const System& system,
+                                                 const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> make_rdf_analysis(const RdfSpec& spec, const System& system,
+                                                 const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> make_motif_analysis(const MotifSpec& spec, const System& system,
+                                                   const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> make_profile_analysis(const ProfileSpec& spec, const System& system,
+                                                     const Stretch& stretch);
+
+}  // namespace mdgpu

@@ -1,0 +1,311 @@
+// [analysis.msd] / `mdgpu analyze msd`: the MSD accumulator, its settings checked against the
+// structure and the stretch, and the results (MSD curves, D with errors, conductivity) on disk.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "analysis/diffusivity.hpp"
+#include "analysis/frame_analysis.hpp"
+#include "analysis/msd_analysis.hpp"
+#include "analysis/output_files.hpp"
+#include "analysis/pairs.hpp"
+#include "engine/errors.hpp"
+#include "io/hdf5_file.hpp"
+
+namespace mdgpu {
+
+struct MsdAnalysis::Resolved {
+  MsdSetup setup;
+  std::vector<int> species_type;
+  std::vector<double> nn_distance;  // NaN: computed from the first sample
+  std::vector<double> charge;
+  std::optional<int> first_lag;
+};
+
+namespace {
+
+// Charge (e) assumed for a diffusing species the input gives none for: +1 for the alkali metals.
+double default_charge(const std::string& symbol) {
+  for (const char* alkali : {"Li", "Na", "K", "Rb", "Cs"})
+    if (symbol == alkali) return 1.0;
+  return NAN;
+}
+
+// "stage 'prod' (20 ps sampled every 0.05 ps)": what the stretch-dependent limits depend on.
+std::string describe(const Stretch& st) {
+  return fmt::format("'{}' ({:.6g} ps sampled every {:.6g} ps)", st.label,
+                     (st.samples - 1) * st.sample_interval, st.sample_interval);
+}
+
+MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const Stretch& st) {
+  const AnalysisCommon& c = spec.common;
+  MsdAnalysis::Resolved r;
+  MsdSetup& s = r.setup;
+  s.species = spec.species.empty() ? system.species : spec.species;
+  s.group_of_type.assign(system.species.size(), -1);
+  for (std::size_t g = 0; g < s.species.size(); ++g) {
+    r.species_type.push_back(species_type(system, s.species[g], c.at("species")));
+    s.group_of_type[r.species_type.back()] = static_cast<int>(g);
+  }
+
+  s.remove_drift = spec.remove_drift;
+  s.framework_type.assign(system.species.size(), false);
+  if (spec.remove_drift) {
+    if (spec.framework.empty()) {
+      for (std::size_t t = 0; t < system.species.size(); ++t)
+        s.framework_type[t] = s.group_of_type[t] < 0;
+    }
+    for (const std::string& f : spec.framework) {
+      const int t = species_type(system, f, c.at("framework"));
+      if (s.group_of_type[t] >= 0)
+        throw InputError(c.at("framework"),
+                         fmt::format("'{}' is a diffusing species; the framework "
+                                     "is what the diffusing atoms move against",
+                                     f));
+      s.framework_type[t] = true;
+    }
+    if (std::none_of(s.framework_type.begin(), s.framework_type.end(), [](bool b) { return b; }))
+      throw InputError(c.at("remove_drift"),
+                       "no framework to remove the drift of: every species "
+                       "diffuses (list fewer species)");
+  }
+  if (spec.slabs) s.slabs.emplace(*spec.slabs, system.box, c.at("slabs"));
+
+  s.sample_interval = st.sample_interval;
+  s.samples = st.samples;
+  s.blocks = spec.blocks;
+  const double dt = st.sample_interval;
+  s.max_lag = spec.max_lag ? static_cast<int>(std::llround(*spec.max_lag / dt))
+                           : static_cast<int>((st.samples - 1) / (2 * spec.blocks));
+  if (s.max_lag < kMinFitPoints)
+    throw InputError(
+        c.at(spec.max_lag ? "max_lag_ps" : "every"),
+        fmt::format("the max lag ({:.6g} ps) covers {} sampling intervals of stretch {}; "
+                    "the fit of D needs at least {}",
+                    s.max_lag * dt, s.max_lag, describe(st), kMinFitPoints));
+  s.origin_every = spec.origin_every ? static_cast<int>(std::llround(*spec.origin_every / dt))
+                                     : std::max(1, s.max_lag / 20);
+  if (s.origin_every < 1)
+    throw InputError(c.at("origin_every_ps"),
+                     fmt::format("{} ps is shorter than the sampling interval of stretch {}",
+                                 *spec.origin_every, describe(st)));
+  const std::int64_t block = st.samples / spec.blocks;
+  if (block < s.max_lag + s.origin_every)
+    throw InputError(
+        c.at(spec.max_lag ? "max_lag_ps" : "blocks"),
+        fmt::format("max lag + origin spacing ({:.6g} ps) exceed one of the {} blocks of "
+                    "stretch {} ({:.6g} ps): each block must hold whole lags for the "
+                    "error of D; lower max_lag_ps or blocks",
+                    (s.max_lag + s.origin_every) * dt, spec.blocks, describe(st), block * dt));
+  if (spec.fit_start) {
+    r.first_lag = static_cast<int>(std::ceil(*spec.fit_start / dt - 1e-9));
+    if (s.max_lag - *r.first_lag + 1 < kMinFitPoints)
+      throw InputError(
+          c.at("fit_start_ps"),
+          fmt::format("empty fit window: from {} ps to the max lag {:.6g} ps there are "
+                      "{} sampled lags (at least {} needed)",
+                      *spec.fit_start, s.max_lag * dt, std::max(0, s.max_lag - *r.first_lag + 1),
+                      kMinFitPoints));
+  }
+  for (const auto& [symbol, q] : spec.charges)
+    if (s.group_of_type[species_type(system, symbol, c.at("charges"))] < 0)
+      throw InputError(c.at("charges"), fmt::format("'{}' is not one of the diffusing species ({})",
+                                                    symbol, fmt::join(s.species, ", ")));
+  for (const std::string& symbol : s.species) {
+    const auto q = spec.charges.find(symbol);
+    r.charge.push_back(q != spec.charges.end() ? q->second : default_charge(symbol));
+    r.nn_distance.push_back(spec.nn_distance.value_or(NAN));
+  }
+  return r;
+}
+
+std::string csv_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+}  // namespace
+
+MsdAnalysis::MsdAnalysis(const MsdSpec& spec, const System& system, const Stretch& stretch)
+    : MsdAnalysis(resolve(spec, system, stretch), spec, stretch.label) {}
+
+MsdAnalysis::MsdAnalysis(Resolved r, const MsdSpec& spec, const std::string& label)
+    : acc_(std::move(r.setup)),
+      species_type_(std::move(r.species_type)),
+      nn_distance_(std::move(r.nn_distance)),
+      charge_(std::move(r.charge)),
+      first_lag_(r.first_lag),
+      temperature_(spec.temperature),
+      label_(label) {}
+
+void MsdAnalysis::add(const System& system, const ThermoSample& sample) {
+  // a for the start of the fit window, from the structure at the first sample.
+  if (acc_.samples_seen() == 0 && !first_lag_)
+    for (std::size_t g = 0; g < nn_distance_.size(); ++g)
+      if (!std::isfinite(nn_distance_[g]))
+        nn_distance_[g] = mean_nearest_neighbor_distance(system, species_type_[g]);
+  acc_.add_sample(system, sample.temperature);
+}
+
+void MsdAnalysis::save_state(h5::File& file, const std::string& group) const {
+  acc_.save_state(file, group);
+  file.write(group + "/nn_distance", nn_distance_, {nn_distance_.size()});
+}
+
+void MsdAnalysis::restore_state(const h5::File& file, const std::string& group) {
+  acc_.restore_state(file, group);
+  nn_distance_ = file.read_doubles(group + "/nn_distance").data;
+}
+
+std::vector<GroupDiffusivity> MsdAnalysis::diffusivities() const {
+  const MsdSetup& s = acc_.setup();
+  const double temperature = temperature_.value_or(acc_.mean_temperature());
+  const double volume = acc_.mean_volume();
+  const int per_species = 1 + s.slab_count();
+  std::vector<GroupDiffusivity> out;
+  for (int g = 0; g < s.groups(); ++g) {
+    const int species = g / per_species, slab = g % per_species - 1;
+    const double a = nn_distance_[species];
+    FitSettings fs{s.sample_interval, 0.5 * a * a, first_lag_};
+    GroupDiffusivity d = fit_diffusivity(acc_.total(), acc_.blocks(), g, fs);
+    d.group = s.group_name(g);
+    const double atoms =
+        acc_.origins() > 0
+            ? static_cast<double>(acc_.total().pairs[acc_.total().at(0, g)]) / acc_.origins()
+            : NAN;
+    const double v = slab < 0 ? volume : volume * (s.slabs->upper(slab) - s.slabs->lower(slab));
+    add_conductivity(d, atoms, v, charge_[species], temperature);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
+  const MsdSetup& s = acc_.setup();
+  const MsdTable& t = acc_.total();
+  const double dt = s.sample_interval;
+  const std::vector<GroupDiffusivity> fits = diffusivities();
+  const int per_species = 1 + s.slab_count();
+
+  // MSD curves, one row per group and lag.
+  std::string csv = "group,lag_ps,pairs";
+  for (const char* c : kMsdComponentNames) csv += fmt::format(",msd_{}_A2", c);
+  csv += ",left_ever_fraction,left_now_fraction\n";
+  for (int g = 0; g < s.groups(); ++g)
+    for (int lag = 0; lag < t.lags; ++lag) {
+      const std::int64_t pairs = t.pairs[t.at(lag, g)];
+      csv += fmt::format("{},{},{}", s.group_name(g), lag * dt, pairs);
+      for (int c = 0; c < kMsdComponents; ++c) csv += fmt::format(",{}", t.msd(lag, g, c));
+      const bool slab = g % per_species > 0 && pairs > 0;
+      csv += fmt::format(",{},{}\n", slab ? double(t.left_ever[t.at(lag, g)]) / pairs : NAN,
+                         slab ? double(t.left_now[t.at(lag, g)]) / pairs : NAN);
+    }
+  write_text_file(prefix.string() + ".csv", csv);
+
+  // D, its error and σ, one row per group and component.
+  std::string dcsv =
+      "group,component,dimensions,D_A2_per_ps,D_err_A2_per_ps,D_cm2_per_s,D_err_cm2_per_s,blocks,"
+      "fit_start_ps,fit_stop_ps,fit_points,loglog_slope,linear,atoms,volume_A3,charge_e,"
+      "temperature_K,sigma_S_per_cm,sigma_err_S_per_cm,haven_ratio,note\n";
+  for (const GroupDiffusivity& d : fits)
+    for (int c = 0; c < kMsdComponents; ++c) {
+      const ComponentDiffusivity& cd = d.components[c];
+      dcsv += fmt::format(
+          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},1,{}\n", d.group,
+          kMsdComponentNames[c], kMsdDimensions[c], cd.D, cd.error, cd.D * kAngstrom2PerPsToCm2PerS,
+          cd.error * kAngstrom2PerPsToCm2PerS, s.blocks, d.first_lag * dt, d.last_lag * dt,
+          d.first_lag >= 0 ? d.last_lag - d.first_lag + 1 : 0, cd.loglog_slope, cd.linear ? 1 : 0,
+          d.atoms, d.volume, d.charge, d.temperature, cd.sigma, cd.sigma_error, csv_quote(d.note));
+    }
+  write_text_file(prefix.string() + "_D.csv", dcsv);
+
+  // Everything, with the block curves, in HDF5.
+  h5::File f = create_result_file(prefix.string() + ".h5", "msd", label_);
+  f.set_attr("/", "sample_interval_ps", dt);
+  f.set_attr("/", "max_lag_ps", s.max_lag * dt);
+  f.set_attr("/", "origin_every_ps", s.origin_every * dt);
+  f.set_attr("/", "blocks", static_cast<std::int64_t>(s.blocks));
+  f.set_attr("/", "samples", static_cast<std::int64_t>(acc_.samples_seen()));
+  f.set_attr("/", "origins", static_cast<std::int64_t>(acc_.origins()));
+  f.set_attr("/", "remove_drift", static_cast<std::int64_t>(s.remove_drift));
+  f.set_attr("/", "components",
+             std::vector<std::string>(kMsdComponentNames.begin(), kMsdComponentNames.end()));
+  f.set_attr("/", "conductivity",
+             std::string("Nernst-Einstein, sigma = N q^2 D / (V kB T), Haven ratio 1"));
+  std::vector<double> lag_ps;
+  for (int lag = 0; lag < t.lags; ++lag) lag_ps.push_back(lag * dt);
+  write_dataset(f, "/lag_ps", lag_ps, {lag_ps.size()}, "ps");
+  const auto lags = static_cast<std::uint64_t>(t.lags), nb = static_cast<std::uint64_t>(s.blocks);
+  for (int g = 0; g < s.groups(); ++g) {
+    const GroupDiffusivity& d = fits[g];
+    const std::string at = "/groups/" + d.group;
+    std::vector<double> msd, block_msd, pairs, D, err, block_D, slope, sigma, sigma_err;
+    for (int lag = 0; lag < t.lags; ++lag) {
+      pairs.push_back(static_cast<double>(t.pairs[t.at(lag, g)]));
+      for (int c = 0; c < kMsdComponents; ++c) msd.push_back(t.msd(lag, g, c));
+    }
+    for (const MsdTable& b : acc_.blocks())
+      for (int lag = 0; lag < t.lags; ++lag)
+        for (int c = 0; c < kMsdComponents; ++c) block_msd.push_back(b.msd(lag, g, c));
+    for (std::uint64_t b = 0; b < nb; ++b)
+      for (const ComponentDiffusivity& cd : d.components)
+        block_D.push_back(cd.block_D.empty() ? NAN : cd.block_D[b]);
+    for (const ComponentDiffusivity& cd : d.components) {
+      D.push_back(cd.D), err.push_back(cd.error), slope.push_back(cd.loglog_slope);
+      sigma.push_back(cd.sigma), sigma_err.push_back(cd.sigma_error);
+    }
+    write_dataset(f, at + "/msd_A2", msd, {lags, kMsdComponents}, "Å^2");
+    write_dataset(f, at + "/pairs", pairs, {lags}, "(time origin, atom) pairs");
+    write_dataset(f, at + "/block_msd_A2", block_msd, {nb, lags, kMsdComponents}, "Å^2");
+    write_dataset(f, at + "/D_A2_per_ps", D, {kMsdComponents}, "Å^2/ps");
+    write_dataset(f, at + "/D_err_A2_per_ps", err, {kMsdComponents}, "Å^2/ps");
+    write_dataset(f, at + "/block_D_A2_per_ps", block_D, {nb, kMsdComponents}, "Å^2/ps");
+    write_dataset(f, at + "/loglog_slope", slope, {kMsdComponents}, "1");
+    write_dataset(f, at + "/sigma_S_per_cm", sigma, {kMsdComponents}, "S/cm");
+    write_dataset(f, at + "/sigma_err_S_per_cm", sigma_err, {kMsdComponents}, "S/cm");
+    f.set_attr(at, "fit_start_ps", d.first_lag * dt);
+    f.set_attr(at, "fit_stop_ps", d.last_lag * dt);
+    f.set_attr(at, "nn_distance_A", nn_distance_[g / per_species]);
+    f.set_attr(at, "threshold_A2", d.threshold);
+    f.set_attr(at, "atoms", d.atoms);
+    f.set_attr(at, "volume_A3", d.volume);
+    f.set_attr(at, "charge_e", d.charge);
+    f.set_attr(at, "temperature_K", d.temperature);
+    f.set_attr(at, "note", d.note);
+  }
+
+  std::string summary =
+      fmt::format("MSD of {}: {} samples, {} origins, T = {:.5g} K, {} blocks for the errors\n",
+                  label_, acc_.samples_seen(), acc_.origins(),
+                  temperature_.value_or(acc_.mean_temperature()), s.blocks);
+  for (const GroupDiffusivity& d : fits) {
+    if (!d.note.empty() && !std::isfinite(d.components[kMsdTotal].D)) {
+      summary += fmt::format("  {:<12} {}\n", d.group, d.note);
+      continue;
+    }
+    for (int c : {kMsdTotal, kMsdAB, kMsdC}) {
+      const ComponentDiffusivity& cd = d.components[c];
+      summary += fmt::format(
+          "  {:<12} {:<5} D = {:.4g} ± {:.2g} cm²/s ({:.4g} ± {:.2g} Å²/ps), fit {:.4g}–{:.4g} ps, "
+          "log-log slope {:.3f}{}",
+          d.group, kMsdComponentNames[c], cd.D * kAngstrom2PerPsToCm2PerS,
+          cd.error * kAngstrom2PerPsToCm2PerS, cd.D, cd.error, d.first_lag * dt, d.last_lag * dt,
+          cd.loglog_slope, cd.linear ? "" : " (NOT linear)");
+      if (std::isfinite(cd.sigma))
+        summary += fmt::format(", σ = {:.3g} ± {:.2g} S/cm", cd.sigma, cd.sigma_error);
+      summary += "\n";
+    }
+    if (!d.note.empty()) summary += fmt::format("  {:<12} {}\n", d.group, d.note);
+  }
+  return summary + "  (σ: Nernst–Einstein with Haven ratio 1)";
+}
+
+std::unique_ptr<FrameAnalysis> make_msd_analysis(const MsdSpec& spec, const System& system,
+                                                 const Stretch& stretch) {
+  return std::make_unique<MsdAnalysis>(spec, system, stretch);
+}
+
+}  // namespace mdgpu
