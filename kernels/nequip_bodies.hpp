@@ -239,25 +239,45 @@ MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
     }
 }
 
+// One instruction's part of tp_message, for D1 = 2 l1 + 1 and D3 = 2 l3 + 1.
+template <int D1, int D3, class T>
+MDGPU_HD void tp_message_instr(const TpInstr& t, const T* M, const T* w, const T* x, T scale, T* msg) {
+  for (int u = 0; u < t.mul; ++u) {
+    const T wu = scale * w[t.weight_offset + u];
+    const T* xu = x + t.in_offset + u * D1;
+    T* mu = msg + t.out_offset + u * D3;
+    for (int k3 = 0; k3 < D3; ++k3) {
+      T acc = T(0);
+      for (int k1 = 0; k1 < D1; ++k1) acc += xu[k1] * M[k1 * D3 + k3];
+      mu[k3] += wu * acc;
+    }
+  }
+}
+
+// tp_message_instr with t's dimensions as template arguments (l1 searched from L1, then l3 from
+// L3): known at compile time, the loops over k1 and k3 (1 to 7 long) unroll instead of branching
+// on run-time trip counts in the hottest loop of the forward pass. Same sums in the same order, so
+// the same bits.
+template <int L1 = 0, int L3 = 0, class T>
+MDGPU_HD void tp_message_dispatch(const TpInstr& t, const T* M, const T* w, const T* x, T scale, T* msg) {
+  if constexpr (L1 <= kMaxTpL && L3 <= kMaxTpL) {
+    if (t.l1 != L1)
+      tp_message_dispatch<L1 + 1, L3>(t, M, w, x, scale, msg);
+    else if (t.l3 != L3)
+      tp_message_dispatch<L1, L3 + 1>(t, M, w, x, scale, msg);
+    else
+      tp_message_instr<2 * L1 + 1, 2 * L3 + 1>(t, M, w, x, scale, msg);
+  }
+}
+
 // Message of one edge: msg[out, u, k3] += scale * w[u] * sum_k1 x[in, u, k1] M[k1][k3].
 template <class T>
 MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w, const T* x,
                          T scale, T* msg) {
   T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
-    const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
-    tp_coupling(t, cg, Y, M);
-    for (int u = 0; u < t.mul; ++u) {
-      const T wu = scale * w[t.weight_offset + u];
-      const T* xu = x + t.in_offset + u * d1;
-      T* mu = msg + t.out_offset + u * d3;
-      for (int k3 = 0; k3 < d3; ++k3) {
-        T acc = T(0);
-        for (int k1 = 0; k1 < d1; ++k1) acc += xu[k1] * M[k1 * d3 + k3];
-        mu[k3] += wu * acc;
-      }
-    }
+    tp_coupling(tp[i], cg, Y, M);
+    tp_message_dispatch(tp[i], M, w, x, scale, msg);
   }
 }
 

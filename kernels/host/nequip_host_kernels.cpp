@@ -39,7 +39,6 @@ struct RowScratch {
   std::vector<T> h;  // activations (input of each MLP layer), same layout
   std::vector<T> w;  // MLP output = TP weights, [edge][tp weights]
   std::vector<T> gw, ga, gb;
-  std::vector<T> agg;  // the row's aggregated message
 };
 
 template <class T>
@@ -61,18 +60,12 @@ public:
   }
 
   // Row by row: the radial MLP of a row's edges as one small matrix product in cache, then the
-  // row's messages, instead of the MLP of all edges first. The messages accumulate in a row of
-  // this thread's scratch, as before the kernel interface (~3% faster than into agg directly);
-  // copying the row in and out keeps agg's += and its bits.
+  // row's messages, instead of the MLP of all edges first.
   void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
                 const T* x1, T* agg) override {
     for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
       if (ne > 0) mlp_forward(mlp, f.emb, e0, ne, s);
-      T* out = agg + static_cast<std::size_t>(a) * tp.dmid;
-      s.agg.resize(tp.dmid);
-      std::copy_n(out, tp.dmid, s.agg.data());
-      atom_messages(tp, e, f.Y, s.w.data(), x1, a, s.agg.data());
-      std::copy_n(s.agg.data(), tp.dmid, out);
+      atom_messages(tp, e, f.Y, s.w.data(), x1, a, agg + static_cast<std::size_t>(a) * tp.dmid);
     });
   }
 
