@@ -239,34 +239,37 @@ MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
     }
 }
 
-// One instruction's part of tp_message, for D1 = 2 l1 + 1 and D3 = 2 l3 + 1.
-template <int D1, int D3, class T>
-MDGPU_HD void tp_message_instr(const TpInstr& t, const T* M, const T* w, const T* x, T scale, T* msg) {
-  for (int u = 0; u < t.mul; ++u) {
-    const T wu = scale * w[t.weight_offset + u];
-    const T* xu = x + t.in_offset + u * D1;
-    T* mu = msg + t.out_offset + u * D3;
-    for (int k3 = 0; k3 < D3; ++k3) {
-      T acc = T(0);
-      for (int k1 = 0; k1 < D1; ++k1) acc += xu[k1] * M[k1 * D3 + k3];
-      mu[k3] += wu * acc;
-    }
+// Calls f(TpDim<2 l1 + 1>{}, TpDim<2 l3 + 1>{}) for t's l1 and l3 (l1 searched from L1, then l3
+// from L3). With the dimensions known at compile time, the loops over k1 and k3 of an instruction
+// (1 to 7 long) unroll instead of branching on run-time trip counts in the hottest loops of the
+// model. The bodies keep their sums and their order, so the same bits.
+template <int D>
+struct TpDim {
+  static constexpr int value = D;
+};
+template <int L1 = 0, int L3 = 0, class F>
+MDGPU_HD void tp_dispatch(const TpInstr& t, const F& f) {
+  if constexpr (L1 <= kMaxTpL && L3 <= kMaxTpL) {
+    if (t.l1 != L1)
+      tp_dispatch<L1 + 1, L3>(t, f);
+    else if (t.l3 != L3)
+      tp_dispatch<L1, L3 + 1>(t, f);
+    else
+      f(TpDim<2 * L1 + 1>{}, TpDim<2 * L3 + 1>{});
   }
 }
 
-// tp_message_instr with t's dimensions as template arguments (l1 searched from L1, then l3 from
-// L3): known at compile time, the loops over k1 and k3 (1 to 7 long) unroll instead of branching
-// on run-time trip counts in the hottest loop of the forward pass. Same sums in the same order, so
-// the same bits.
-template <int L1 = 0, int L3 = 0, class T>
-MDGPU_HD void tp_message_dispatch(const TpInstr& t, const T* M, const T* w, const T* x, T scale, T* msg) {
-  if constexpr (L1 <= kMaxTpL && L3 <= kMaxTpL) {
-    if (t.l1 != L1)
-      tp_message_dispatch<L1 + 1, L3>(t, M, w, x, scale, msg);
-    else if (t.l3 != L3)
-      tp_message_dispatch<L1, L3 + 1>(t, M, w, x, scale, msg);
-    else
-      tp_message_instr<2 * L1 + 1, 2 * L3 + 1>(t, M, w, x, scale, msg);
+// out[u][o] += scale w[u] sum_i in[u][i] M[i si + o so] for u < mul: an instruction's message
+// (i = k1, o = k3) or its gradient to the input features (i = k3, o = k1).
+template <int Din, int Dout, int Si, int So, class T>
+MDGPU_HD void tp_contract(int mul, const T* in, const T* w, T scale, const T* M, T* out) {
+  for (int u = 0; u < mul; ++u) {
+    const T wu = scale * w[u];
+    for (int o = 0; o < Dout; ++o) {
+      T acc = T(0);
+      for (int i = 0; i < Din; ++i) acc += in[u * Din + i] * M[i * Si + o * So];
+      out[u * Dout + o] += wu * acc;
+    }
   }
 }
 
@@ -276,8 +279,12 @@ MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, cons
                          T scale, T* msg) {
   T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
-    tp_coupling(tp[i], cg, Y, M);
-    tp_message_dispatch(tp[i], M, w, x, scale, msg);
+    const TpInstr& t = tp[i];
+    tp_coupling(t, cg, Y, M);
+    tp_dispatch(t, [&](auto d1, auto d3) {
+      tp_contract<d1.value, d3.value, d3.value, 1>(t.mul, x + t.in_offset, w + t.weight_offset, scale, M,
+                                                     msg + t.out_offset);
+    });
   }
 }
 
@@ -289,29 +296,32 @@ MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T*
   T M[kTpMatrix], A[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
     tp_coupling(t, cg, Y, M);
-    for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
-    for (int u = 0; u < t.mul; ++u) {
-      const T* xu = x + t.in_offset + u * d1;
-      const T* gu = G + t.out_offset + u * d3;
-      T dw = T(0);
-      for (int k1 = 0; k1 < d1; ++k1)
-        for (int k3 = 0; k3 < d3; ++k3) {
-          const T xg = xu[k1] * gu[k3];
-          dw += xg * M[k1 * d3 + k3];
-          A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
-        }
-      gw[t.weight_offset + u] += dw;
-    }
-    if (!gY) continue;
-    T* gy = gY + t.l2 * t.l2;
-    for (int k2 = 0; k2 < d2; ++k2) {
-      T acc = T(0);
-      for (int k1 = 0; k1 < d1; ++k1)
-        for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
-      gy[k2] += T(t.path_weight) * acc;
-    }
+    tp_dispatch(t, [&](auto d1_, auto d3_) {
+      constexpr int d1 = d1_.value, d3 = d3_.value;
+      const int d2 = 2 * t.l2 + 1;
+      for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
+      for (int u = 0; u < t.mul; ++u) {
+        const T* xu = x + t.in_offset + u * d1;
+        const T* gu = G + t.out_offset + u * d3;
+        T dw = T(0);
+        for (int k1 = 0; k1 < d1; ++k1)
+          for (int k3 = 0; k3 < d3; ++k3) {
+            const T xg = xu[k1] * gu[k3];
+            dw += xg * M[k1 * d3 + k3];
+            A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
+          }
+        gw[t.weight_offset + u] += dw;
+      }
+      if (!gY) return;
+      T* gy = gY + t.l2 * t.l2;
+      for (int k2 = 0; k2 < d2; ++k2) {
+        T acc = T(0);
+        for (int k1 = 0; k1 < d1; ++k1)
+          for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
+        gy[k2] += T(t.path_weight) * acc;
+      }
+    });
   }
 }
 
@@ -322,18 +332,11 @@ MDGPU_HD void tp_message_grad_x(const TpInstr* tp, int n, const T* cg, const T* 
   T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
     tp_coupling(t, cg, Y, M);
-    for (int u = 0; u < t.mul; ++u) {
-      const T wu = w[t.weight_offset + u];
-      const T* gu = G + t.out_offset + u * d3;
-      T* gxu = gx + t.in_offset + u * d1;
-      for (int k1 = 0; k1 < d1; ++k1) {
-        T acc = T(0);
-        for (int k3 = 0; k3 < d3; ++k3) acc += gu[k3] * M[k1 * d3 + k3];
-        gxu[k1] += wu * acc;
-      }
-    }
+    tp_dispatch(t, [&](auto d1, auto d3) {  // scale 1: 1 * w[u] is w[u], same bits
+      tp_contract<d3.value, d1.value, 1, d3.value>(t.mul, G + t.out_offset, w + t.weight_offset, T(1), M,
+                                                     gx + t.in_offset);
+    });
   }
 }
 
