@@ -12,7 +12,7 @@
 namespace mdgpu {
 
 FrameEvaluator::FrameEvaluator(const NequipModel& model, bool float64, Backend& backend)
-    : model_(model), backend_(backend), evaluator_(make_nequip_evaluator(model, float64)) {}
+    : model_(model), backend_(backend), evaluator_(make_nequip_evaluator(model, float64, backend.space())) {}
 
 FramePrediction FrameEvaluator::evaluate(const System& system) {
   const auto n = system.size();
@@ -25,21 +25,25 @@ FramePrediction FrameEvaluator::evaluate(const System& system) {
                                        fmt::join(model_.type_names, ", ")));
     type[i] = static_cast<int>(it - model_.type_names.begin());
   }
-  // The neighbor list wraps positions, so work on a host copy of the frame.
-  Atoms atoms(Space::Host, system);
+  // The frame in the backend's memory (the neighbor list wraps positions: a copy in any case).
+  const Space space = backend_.space();
+  Atoms atoms(space, system);
   AtomsView view = atoms.view();
   NeighborList list(backend_, model_.r_max, 0.0);
   list.update(view, system.box, true);
-  FramePrediction p;
-  p.per_atom.resize(n);
-  p.forces.resize(n);
-  NequipInput in{view.n, view.x, view.y, view.z, type.data(), list.view(), system.box.data()};
+  Buffer<int> model_type(space, 0);
+  model_type.upload(type);
+  Buffer<double> per_atom(space, n);
+  NequipInput in{view.n, view.x, view.y, view.z, model_type.data(), list.view(), system.box.data()};
   NequipOutput out;
-  out.fx = p.forces.x.data();
-  out.fy = p.forces.y.data();
-  out.fz = p.forces.z.data();
-  out.per_atom_energy = p.per_atom.data();
+  out.fx = view.fx;
+  out.fy = view.fy;
+  out.fz = view.fz;
+  out.per_atom_energy = per_atom.data();
   evaluator_->evaluate(in, out);
+  FramePrediction p;
+  per_atom.download(p.per_atom);
+  atoms.download_forces(p.forces);
   p.energy = out.energy;
   p.virial = out.virial;
   if (system.box.has_volume()) {

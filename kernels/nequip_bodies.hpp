@@ -68,8 +68,11 @@ MDGPU_HD void radial_embedding(T r, T r_max, T p, const T* bessel_w, int num_bas
   }
 }
 
-// Widest multiplicity a linear may have (per-thread scratch on the stack).
+// Limits of the per-thread arrays of the bodies, checked when a model is loaded: the widest
+// multiplicity of a linear, radial basis functions, and l1, l3 of a TP instruction (7x7 coupling).
 inline constexpr int kMaxLinearMul = 2048;
+inline constexpr int kMaxBasis = 32;
+inline constexpr int kMaxTpL = 3;
 
 // e3nn Linear on one atom's features; `type` selects the weight slice when types > 1. Weights
 // are float64 (W[u][type][w]); per component m the output row is accumulated as an axpy over w,
@@ -94,7 +97,7 @@ MDGPU_HD void linear_forward(const LinearPath* paths, int n_paths, const double*
 
 // Its transpose, with the transposed weights WT[type][w][u] (see transpose_linear_weights).
 template <class T>
-MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int types, int type,
+MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double* WT, int type,
                               const T* grad_out, T* grad_in) {
   double acc[kMaxLinearMul];
   for (int k = 0; k < n_paths; ++k) {
@@ -109,6 +112,64 @@ MDGPU_HD void linear_backward(const LinearPath* paths, int n_paths, const double
       for (int u = 0; u < p.mul_in; ++u) grad_in[p.in_offset + u * p.dim + m] += T(p.alpha * acc[u]);
     }
   }
+}
+
+// One output element o of linear_forward (same sums, same order, so bitwise the same result) for
+// one thread per element: no per-thread accumulator row.
+template <class T>
+MDGPU_HD void linear_forward_element(const LinearPath* paths, int n_paths, const double* W, int types, int type,
+                                     const T* in, int o, T* out) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int rel = o - p.out_offset;
+    if (rel < 0 || rel >= p.mul_out * p.dim) continue;
+    const int w = rel / p.dim, m = rel % p.dim;
+    double acc = 0.0;
+    for (int u = 0; u < p.mul_in; ++u) {
+      const double x = in[p.in_offset + u * p.dim + m];
+      acc += x * W[p.weight_offset + static_cast<long>(u * types + type) * p.mul_out + w];
+    }
+    out[o] += T(p.alpha * acc);
+  }
+}
+
+// One input element i of linear_backward, likewise.
+template <class T>
+MDGPU_HD void linear_backward_element(const LinearPath* paths, int n_paths, const double* WT, int type,
+                                      const T* grad_out, int i, T* grad_in) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int rel = i - p.in_offset;
+    if (rel < 0 || rel >= p.mul_in * p.dim) continue;
+    const int u = rel / p.dim, m = rel % p.dim;
+    double acc = 0.0;
+    for (int w = 0; w < p.mul_out; ++w) {
+      const double g = grad_out[p.out_offset + w * p.dim + m];
+      acc += g * WT[p.weight_offset + static_cast<long>(type * p.mul_out + w) * p.mul_in + u];
+    }
+    grad_in[i] += T(p.alpha * acc);
+  }
+}
+
+// linear_forward of the one-hot species vector (`types` x 0e, 1 at `type`): the sum over u is the
+// weight row of `type` (exactly: the other terms are zeros).
+template <class T>
+MDGPU_HD void onehot_linear_forward(const LinearPath* paths, int n_paths, const double* W, int type, T* out) {
+  for (int k = 0; k < n_paths; ++k) {
+    const LinearPath& p = paths[k];
+    const int u = type - p.in_offset;
+    if (p.dim != 1 || u < 0 || u >= p.mul_in) continue;
+    for (int w = 0; w < p.mul_out; ++w) out[p.out_offset + w] += T(p.alpha * W[p.weight_offset + static_cast<long>(u) * p.mul_out + w]);
+  }
+}
+
+// Column j of x @ W * scale for one row x (W [in][out]), summed in the order the host's tiled
+// product uses, so both round alike.
+template <class T>
+MDGPU_HD T dense_dot(const T* x, const T* W, int in, int out, int j, T scale) {
+  T acc = T(0);
+  for (int k = 0; k < in; ++k) acc += (scale * x[k]) * W[static_cast<long>(k) * out + j];
+  return acc;
 }
 
 // Gate of one atom: [act(scalars) | gated * act(gates)].
@@ -156,6 +217,8 @@ MDGPU_HD void gate_backward(const GateScalars* s, int ns, const GateGated* g, in
     }
 }
 
+inline constexpr int kTpMatrix = (2 * kMaxTpL + 1) * (2 * kMaxTpL + 1);  // one coupling matrix
+
 // One 'uvu' instruction of the interaction tensor product (see model/nequip_model.hpp TpPath).
 struct TpInstr {
   int mul, l1, l2, l3;
@@ -176,25 +239,52 @@ MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
     }
 }
 
+// Calls f(TpDim<2 l1 + 1>{}, TpDim<2 l3 + 1>{}) for t's l1 and l3 (l1 searched from L1, then l3
+// from L3). With the dimensions known at compile time, the loops over k1 and k3 of an instruction
+// (1 to 7 long) unroll instead of branching on run-time trip counts in the hottest loops of the
+// model. The bodies keep their sums and their order, so the same bits.
+template <int D>
+struct TpDim {
+  static constexpr int value = D;
+};
+template <int L1 = 0, int L3 = 0, class F>
+MDGPU_HD void tp_dispatch(const TpInstr& t, const F& f) {
+  if constexpr (L1 <= kMaxTpL && L3 <= kMaxTpL) {
+    if (t.l1 != L1)
+      tp_dispatch<L1 + 1, L3>(t, f);
+    else if (t.l3 != L3)
+      tp_dispatch<L1, L3 + 1>(t, f);
+    else
+      f(TpDim<2 * L1 + 1>{}, TpDim<2 * L3 + 1>{});
+  }
+}
+
+// out[u][o] += scale w[u] sum_i in[u][i] M[i si + o so] for u < mul: an instruction's message
+// (i = k1, o = k3) or its gradient to the input features (i = k3, o = k1).
+template <int Din, int Dout, int Si, int So, class T>
+MDGPU_HD void tp_contract(int mul, const T* in, const T* w, T scale, const T* M, T* out) {
+  for (int u = 0; u < mul; ++u) {
+    const T wu = scale * w[u];
+    for (int o = 0; o < Dout; ++o) {
+      T acc = T(0);
+      for (int i = 0; i < Din; ++i) acc += in[u * Din + i] * M[i * Si + o * So];
+      out[u * Dout + o] += wu * acc;
+    }
+  }
+}
+
 // Message of one edge: msg[out, u, k3] += scale * w[u] * sum_k1 x[in, u, k1] M[k1][k3].
 template <class T>
 MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w, const T* x,
                          T scale, T* msg) {
-  T M[7 * 7];
+  T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
     tp_coupling(t, cg, Y, M);
-    for (int u = 0; u < t.mul; ++u) {
-      const T wu = scale * w[t.weight_offset + u];
-      const T* xu = x + t.in_offset + u * d1;
-      T* mu = msg + t.out_offset + u * d3;
-      for (int k3 = 0; k3 < d3; ++k3) {
-        T acc = T(0);
-        for (int k1 = 0; k1 < d1; ++k1) acc += xu[k1] * M[k1 * d3 + k3];
-        mu[k3] += wu * acc;
-      }
-    }
+    tp_dispatch(t, [&](auto d1, auto d3) {
+      tp_contract<d1.value, d3.value, d3.value, 1>(t.mul, x + t.in_offset, w + t.weight_offset, scale, M,
+                                                     msg + t.out_offset);
+    });
   }
 }
 
@@ -203,32 +293,35 @@ MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, cons
 template <class T>
 MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
                                  const T* x, const T* G, T* gw, T* gY) {
-  T M[7 * 7], A[7 * 7];
+  T M[kTpMatrix], A[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
     tp_coupling(t, cg, Y, M);
-    for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
-    for (int u = 0; u < t.mul; ++u) {
-      const T* xu = x + t.in_offset + u * d1;
-      const T* gu = G + t.out_offset + u * d3;
-      T dw = T(0);
-      for (int k1 = 0; k1 < d1; ++k1)
-        for (int k3 = 0; k3 < d3; ++k3) {
-          const T xg = xu[k1] * gu[k3];
-          dw += xg * M[k1 * d3 + k3];
-          A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
-        }
-      gw[t.weight_offset + u] += dw;
-    }
-    if (!gY) continue;
-    T* gy = gY + t.l2 * t.l2;
-    for (int k2 = 0; k2 < d2; ++k2) {
-      T acc = T(0);
-      for (int k1 = 0; k1 < d1; ++k1)
-        for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
-      gy[k2] += T(t.path_weight) * acc;
-    }
+    tp_dispatch(t, [&](auto d1_, auto d3_) {
+      constexpr int d1 = d1_.value, d3 = d3_.value;
+      const int d2 = 2 * t.l2 + 1;
+      for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
+      for (int u = 0; u < t.mul; ++u) {
+        const T* xu = x + t.in_offset + u * d1;
+        const T* gu = G + t.out_offset + u * d3;
+        T dw = T(0);
+        for (int k1 = 0; k1 < d1; ++k1)
+          for (int k3 = 0; k3 < d3; ++k3) {
+            const T xg = xu[k1] * gu[k3];
+            dw += xg * M[k1 * d3 + k3];
+            A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
+          }
+        gw[t.weight_offset + u] += dw;
+      }
+      if (!gY) return;
+      T* gy = gY + t.l2 * t.l2;
+      for (int k2 = 0; k2 < d2; ++k2) {
+        T acc = T(0);
+        for (int k1 = 0; k1 < d1; ++k1)
+          for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
+        gy[k2] += T(t.path_weight) * acc;
+      }
+    });
   }
 }
 
@@ -236,21 +329,14 @@ MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T*
 template <class T>
 MDGPU_HD void tp_message_grad_x(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
                                 const T* G, T* gx) {
-  T M[7 * 7];
+  T M[kTpMatrix];
   for (int i = 0; i < n; ++i) {
     const TpInstr& t = tp[i];
-    const int d1 = 2 * t.l1 + 1, d3 = 2 * t.l3 + 1;
     tp_coupling(t, cg, Y, M);
-    for (int u = 0; u < t.mul; ++u) {
-      const T wu = w[t.weight_offset + u];
-      const T* gu = G + t.out_offset + u * d3;
-      T* gxu = gx + t.in_offset + u * d1;
-      for (int k1 = 0; k1 < d1; ++k1) {
-        T acc = T(0);
-        for (int k3 = 0; k3 < d3; ++k3) acc += gu[k3] * M[k1 * d3 + k3];
-        gxu[k1] += wu * acc;
-      }
-    }
+    tp_dispatch(t, [&](auto d1, auto d3) {  // scale 1: 1 * w[u] is w[u], same bits
+      tp_contract<d3.value, d1.value, 1, d3.value>(t.mul, G + t.out_offset, w + t.weight_offset, T(1), M,
+                                                     gx + t.in_offset);
+    });
   }
 }
 

@@ -229,6 +229,14 @@ NequipModel NequipModel::load(const std::string& path) {
         if (std::max(p.mul_in, p.mul_out) > nequip::kMaxLinearMul)
           throw InputError(path, fmt::format("a multiplicity of {} exceeds this build's limit of {}",
                                              std::max(p.mul_in, p.mul_out), nequip::kMaxLinearMul));
+  if (h.num_basis > nequip::kMaxBasis)
+    throw InputError(path, fmt::format("{} radial basis functions exceed this build's limit of {}", h.num_basis,
+                                       nequip::kMaxBasis));
+  for (const auto& L : m.layers)
+    for (const auto& t : L.tp)
+      if (std::max(t.l1, t.l3) > nequip::kMaxTpL)
+        throw InputError(path, fmt::format("features of l = {} exceed this build's limit of l = {}",
+                                           std::max(t.l1, t.l3), nequip::kMaxTpL));
   m.r_max = f.attr_double("/", "r_max");
   m.cutoff_p = f.attr_double("/", "polynomial_cutoff_p");
   m.avg_num_neighbors = f.attr_double("/", "avg_num_neighbors");

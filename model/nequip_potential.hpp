@@ -1,6 +1,7 @@
 // NequIP as an mdgpu Potential: maps the system's species onto the model's types and runs the
-// evaluator on the host. On a device backend the positions and neighbor list are copied to the
-// host and the forces back (the device-resident network is issue 6's work).
+// evaluator where the backend keeps the atoms — on the host, or on the CUDA device, where it
+// reads the atoms' device arrays and the device neighbor list and writes the forces in place
+// (nothing is staged through the host; only the energy and virial come back).
 #pragma once
 
 #include <memory>
@@ -26,17 +27,10 @@ public:
                       double* per_atom_energy) override;
 
 private:
-  Backend& backend_;
   NequipModel model_;
   std::unique_ptr<NequipEvaluator> evaluator_;
-  std::vector<int> model_type_;  // system type -> model type
+  Buffer<int> model_type_;  // system type -> model type, in the backend's space
   std::string description_;
-  // Staging copies when the backend lives on a device; model type indices always.
-  std::vector<double> x_, y_, z_, fx_, fy_, fz_, energy_;
-  std::vector<int> type_, system_type_;
-  std::vector<std::int64_t> offsets_;
-  std::vector<int> index_;
-  std::vector<std::int32_t> image_;
 };
 
 }  // namespace mdgpu

@@ -50,6 +50,17 @@ struct Structure {
   Box box;
 };
 
+// The structures of a reference file that the reference tests use, smallest first.
+inline std::vector<std::string> reference_structures(const H5File& f) {
+  std::vector<std::string> names;
+  for (const auto& n : {"li3n4", "cluster15", "li_bcc16", "triclinic24", "slab64", "lipon124", "li_lipon1316"})
+    try {
+      if (!f.datasets(std::string("/structures/") + n, "positions").empty()) names.emplace_back(n);
+    } catch (const std::runtime_error&) {  // not in this file
+    }
+  return names;
+}
+
 inline Structure reference_structure(const H5File& f, const std::string& name) {
   const std::string g = "/structures/" + name + "/";
   const auto pos = f.read(g + "positions"), cell = f.read(g + "cell"), pbc = f.read(g + "pbc");

@@ -6,49 +6,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nequip_compare.hpp"
 #include "nequip_fixture.hpp"
 
 namespace mdgpu {
 namespace {
 
-struct Quantities {
-  double energy;
-  std::vector<double> per_atom, forces, virial;
-};
+using test::Quantities;
 
 Quantities ours(const test::Evaluation& e) {
   Quantities q{e.energy, e.per_atom, {}, {}};
   for (std::size_t i = 0; i < e.fx.size(); ++i) q.forces.insert(q.forces.end(), {e.fx[i], e.fy[i], e.fz[i]});
   for (const auto& row : e.virial) q.virial.insert(q.virial.end(), row.begin(), row.end());
   return q;
-}
-
-Quantities stored(const test::H5File& f, const std::string& group) {
-  return {f.read(group + "/total_energy").data[0], f.read(group + "/per_atom_energy").data,
-          f.read(group + "/forces").data, f.read(group + "/virial").data};
-}
-
-double max_abs(const std::vector<double>& v) {
-  double m = 0.0;
-  for (double x : v) m = std::max(m, std::fabs(x));
-  return m;
-}
-
-double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double m = 0.0;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
-  return m;
-}
-
-std::vector<std::string> structures(const test::H5File& f) {
-  std::vector<std::string> names;
-  for (const auto& n : {"li3n4", "cluster15", "li_bcc16", "triclinic24", "slab64", "lipon124", "li_lipon1316"})
-    try {
-      if (!f.datasets(std::string("/structures/") + n, "positions").empty()) names.emplace_back(n);
-    } catch (const std::runtime_error&) {  // not in this file
-    }
-  return names;
 }
 
 void check_file(const std::string& file) {
@@ -59,35 +29,29 @@ void check_file(const std::string& file) {
   auto ev64 = make_nequip_evaluator(model, true);
   auto ev32 = make_nequip_evaluator(model, false);
   const test::H5File f(file);
-  const auto names = structures(f);
+  const auto names = test::reference_structures(f);
   ASSERT_GE(names.size(), 6u);
   for (const auto& name : names) {
     SCOPED_TRACE(file + " " + name);
     const auto s = test::reference_structure(f, name);
-    const Quantities ref = stored(f, "/reference/" + name);
-    const Quantities ref32 = stored(f, "/reference_float32/" + name);
+    const Quantities ref = test::stored(f, "/reference/" + name);
+    const Quantities ref32 = test::stored(f, "/reference_float32/" + name);
 
     const Quantities q = ours(test::evaluate(*ev64, model.r_max, s));
-    EXPECT_LE(std::fabs(q.energy - ref.energy), 1e-9 * std::fabs(ref.energy));
-    EXPECT_LE(max_diff(q.per_atom, ref.per_atom), 1e-9 * max_abs(ref.per_atom));
-    EXPECT_LE(max_diff(q.forces, ref.forces), 1e-9 * max_abs(ref.forces));
-    EXPECT_LE(max_diff(q.virial, ref.virial), 1e-9 * max_abs(ref.virial));
+    test::expect_relative(q, ref, 1e-9);
 
     const Quantities q32 = ours(test::evaluate(*ev32, model.r_max, s));
-    EXPECT_LE(std::fabs(q32.energy - ref.energy), 3 * std::fabs(ref32.energy - ref.energy));
-    EXPECT_LE(max_diff(q32.per_atom, ref.per_atom), 3 * max_diff(ref32.per_atom, ref.per_atom));
-    EXPECT_LE(max_diff(q32.forces, ref.forces), 3 * max_diff(ref32.forces, ref.forces));
-    EXPECT_LE(max_diff(q32.virial, ref.virial), 3 * max_diff(ref32.virial, ref.virial));
+    test::expect_within_float32_gap(q32, ref, ref32);
     std::printf("  %-13s float64 |dE| %.1e |dF| %.1e |dW| %.1e; float32 |dE| %.1e |dF| %.1e (nequip's own %.1e, %.1e)\n",
-                name.c_str(), std::fabs(q.energy - ref.energy), max_diff(q.forces, ref.forces),
-                max_diff(q.virial, ref.virial), std::fabs(q32.energy - ref.energy),
-                max_diff(q32.forces, ref.forces), std::fabs(ref32.energy - ref.energy),
-                max_diff(ref32.forces, ref.forces));
+                name.c_str(), std::fabs(q.energy - ref.energy), test::max_diff(q.forces, ref.forces),
+                test::max_diff(q.virial, ref.virial), std::fabs(q32.energy - ref.energy),
+                test::max_diff(q32.forces, ref.forces), std::fabs(ref32.energy - ref.energy),
+                test::max_diff(ref32.forces, ref.forces));
 
     if (s.box.has_volume()) {  // stress = -W / V (ASE sign)
       const double volume = std::fabs(s.box.volume());
       const auto stress = f.read("/reference/" + name + "/stress").data;
-      for (int k = 0; k < 9; ++k) EXPECT_NEAR(-q.virial[k] / volume, stress[k], 1e-9 * max_abs(stress));
+      for (int k = 0; k < 9; ++k) EXPECT_NEAR(-q.virial[k] / volume, stress[k], 1e-9 * test::max_abs(stress));
     }
   }
 }

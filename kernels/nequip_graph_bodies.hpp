@@ -1,0 +1,137 @@
+// Per-item bodies of the NequIP evaluation over the graph, shared by the host loops and the CUDA
+// kernels: edge selection and reverse edges (per atom), edge geometry (per edge), the messages of
+// one receiver's row, and forces, virial and energies from the gradients.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/neighbor_bodies.hpp"
+#include "kernels/nequip_views.hpp"
+#include "kernels/spherical_harmonics.hpp"
+
+namespace mdgpu::nequip {
+
+inline constexpr int kMaxShDim = (kMaxShL + 1) * (kMaxShL + 1);
+
+// Edges of atom a: its neighbors closer than r_max. Returns the count; when `e.neighbor` is given
+// also writes them from slot `first` on (so counting and filling always agree).
+MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edges& e) {
+  const NeighborView& nl = in.neighbors;
+  int count = 0;
+  for (std::int64_t p = nl.offsets[a]; p < nl.offsets[a + 1]; ++p) {
+    double r[3];
+    neighbor_vector(nl, in.box, in.x, in.y, in.z, a, p, r);
+    if (r[0] * r[0] + r[1] * r[1] + r[2] * r[2] >= in.r_max2) continue;
+    if (e.neighbor) {
+      const std::int64_t k = first + count;
+      e.center[k] = a;
+      e.neighbor[k] = nl.index[p];
+      e.image[k] = nl.image[p];
+      for (int c = 0; c < 3; ++c) e.vec[3 * k + c] = r[c];
+    }
+    ++count;
+  }
+  return count;
+}
+
+// rev of each edge of atom a: the edge b -> a with the opposite image. Returns false if one has
+// none (an asymmetric list).
+MDGPU_HD bool atom_reverse_edges(const Edges& e, int a) {
+  bool found_all = true;
+  for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k) {
+    int n0, n1, n2;
+    unpack_image(e.image[k], n0, n1, n2);
+    const std::int32_t back = pack_image(-n0, -n1, -n2);
+    const int b = e.neighbor[k];
+    e.rev[k] = -1;
+    for (std::int64_t f = e.row[b]; f < e.row[b + 1]; ++f)
+      if (e.neighbor[f] == a && e.image[f] == back) e.rev[k] = f;
+    found_all = found_all && e.rev[k] >= 0;
+  }
+  return found_all;
+}
+
+// Harmonics, radial embedding and their derivatives of edge k. Geometry in float64 whatever the
+// network precision: the cut-off polynomial's derivative cancels badly near r_max in float32.
+template <class T>
+MDGPU_HD void edge_basis(const EdgeBasis& b, const double* vec, std::int64_t k, const EdgeFeatures<T>& f) {
+  double y[kMaxShDim], dy[3 * kMaxShDim], rb[kMaxBasis], drb[kMaxBasis];
+  const double* r = vec + 3 * k;
+  spherical_harmonics_grad(b.sh_lmax, r[0], r[1], r[2], y, dy);
+  const double len = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+  radial_embedding(len, b.r_max, b.cutoff_p, b.bessel, b.num_basis, rb, drb);
+  for (int c = 0; c < b.sh_dim; ++c) f.Y[k * b.sh_dim + c] = T(y[c]);
+  for (int c = 0; c < 3 * b.sh_dim; ++c) f.dY[k * 3 * b.sh_dim + c] = T(dy[c]);
+  for (int c = 0; c < b.num_basis; ++c) {
+    f.emb[k * b.num_basis + c] = T(rb[c]);
+    f.demb[k * b.num_basis + c] = T(drb[c]);
+  }
+}
+
+// The aggregated message of receiver a: its edges in row order, w_row = the TP weights of the
+// row's first edge (tp.weights per edge), agg = a's slot (dmid), zeroed by the caller.
+template <class T>
+MDGPU_HD void atom_messages(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w_row,
+                            const T* x1, int a, T* agg) {
+  const std::int64_t first = e.row[a];
+  for (std::int64_t k = first; k < e.row[a + 1]; ++k)
+    tp_message(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w_row + (k - first) * tp.weights,
+               x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din, tp.scale, agg);
+}
+
+// dE/d(features of a) through the messages a sends: the reverse message of each edge of a's row
+// (same weights, Y(-r) = (-1)^l Y(r)) against the receiver's gradient gmsg; gx1 = a's slot.
+template <class T>
+MDGPU_HD void atom_message_grad_x(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w_row,
+                                  const T* gmsg, int a, T* gx1) {
+  T yrev[kMaxShDim];
+  const std::int64_t first = e.row[a];
+  for (std::int64_t k = first; k < e.row[a + 1]; ++k) {
+    const T* y = Y + k * tp.sh_dim;
+    for (int l = 0; l <= tp.sh_lmax; ++l)
+      for (int c = l * l; c < (l + 1) * (l + 1); ++c) yrev[c] = (l % 2) ? -y[c] : y[c];
+    tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, yrev, w_row + (k - first) * tp.weights,
+                      gmsg + static_cast<std::int64_t>(e.neighbor[k]) * tp.dmid, gx1);
+  }
+}
+
+// dE/dr of edge k (float64) from the gradients with respect to its embedding and harmonics.
+template <class T>
+MDGPU_HD void edge_gradient(const EdgeBasis& b, const double* vec, const EdgeFeatures<T>& f, std::int64_t k,
+                            double* gvec) {
+  const double* r = vec + 3 * k;
+  const double len = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+  double dr = 0.0;  // dE/d|r|
+  for (int n = 0; n < b.num_basis; ++n)
+    dr += static_cast<double>(f.gemb[k * b.num_basis + n]) * static_cast<double>(f.demb[k * b.num_basis + n]);
+  for (int c = 0; c < 3; ++c) {
+    double g = dr * r[c] / len;
+    for (int s = 0; s < b.sh_dim; ++s)
+      g += static_cast<double>(f.gY[k * b.sh_dim + s]) * static_cast<double>(f.dY[(k * b.sh_dim + s) * 3 + c]);
+    gvec[3 * k + c] = g;
+  }
+}
+
+// F_a = sum over a's edges of dE/dr_ab - dE/dr_ba (r_ab = r_b - r_a).
+MDGPU_HD void atom_force(const Edges& e, const double* gvec, int a, double* fx, double* fy, double* fz) {
+  double* f[3] = {fx, fy, fz};
+  for (int c = 0; c < 3; ++c) {
+    double s = 0.0;
+    for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k) s += gvec[3 * k + c] - gvec[3 * e.rev[k] + c];
+    f[c][a] = s;
+  }
+}
+
+// Adds edge k's term of the virial, W -= dE/dr ⊗ r (row-major 3x3).
+MDGPU_HD void add_edge_virial(const double* gvec, const double* vec, std::int64_t k, double* w) {
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) w[3 * i + j] -= gvec[3 * k + i] * vec[3 * k + j];
+}
+
+template <class T>
+MDGPU_HD double atom_energy(const EnergyScale& s, int type, T raw) {
+  return s.global * (s.shifts[type] + s.scales[type] * static_cast<double>(raw));
+}
+
+}  // namespace mdgpu::nequip

@@ -1,0 +1,403 @@
+// The NequIP kernels as independent work items — an atom, an edge, or one output element of an
+// atom or edge — each a functor calling the MDGPU_HD bodies. An executor runs them:
+//
+//   Space space() const;
+//   void for_each(std::int64_t n, const F& f);        // f(i) for i in [0, n), any order
+//   std::int64_t rows(const std::int64_t* counts, int n, std::int64_t* row);
+//                                                     // row[0] = 0, row[i+1] = row[i] + counts[i]; returns row[n]
+//   R sum(std::int64_t n, const F& f);                // sum of f(i), deterministic for a given n
+//
+// The CUDA backend runs them as one thread per item (kernels/cuda/nequip_kernels.cu); the host
+// backend with OpenMP loops, where it keeps its own cache-blocked versions of the linears and the
+// per-edge messages (kernels/host/nequip_host_kernels.cpp). Every item computes its sums in the
+// host's order, so for the same transcendental functions both give the same bits.
+//
+// Unlike the host, the messages keep the radial MLP's activations of every edge of a layer (they
+// are recomputed in the backward pass, as on the host, but not per row).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/nequip_graph_bodies.hpp"
+#include "kernels/nequip_kernels.hpp"
+
+namespace mdgpu::nequip {
+
+namespace items {
+
+struct Virial9 {
+  double v[9];
+  MDGPU_HD Virial9 operator+(const Virial9& o) const {
+    Virial9 s;
+    for (int k = 0; k < 9; ++k) s.v[k] = v[k] + o.v[k];
+    return s;
+  }
+};
+
+struct MapTypes {
+  const int *type, *map;
+  int* out;
+  MDGPU_HD void operator()(std::int64_t a) const { out[a] = map ? map[type[a]] : type[a]; }
+};
+
+struct CountEdges {
+  AtomsIn in;
+  std::int64_t* counts;
+  MDGPU_HD void operator()(std::int64_t a) const { counts[a] = atom_edges(in, static_cast<int>(a), 0, Edges{}); }
+};
+
+struct FillEdges {
+  AtomsIn in;
+  Edges e;
+  MDGPU_HD void operator()(std::int64_t a) const { atom_edges(in, static_cast<int>(a), e.row[a], e); }
+};
+
+struct ReverseEdges {
+  Edges e;
+  MDGPU_HD void operator()(std::int64_t a) const { atom_reverse_edges(e, static_cast<int>(a)); }
+};
+
+struct MissingReverse {
+  const std::int64_t* rev;
+  MDGPU_HD std::int64_t operator()(std::int64_t k) const { return rev[k] < 0 ? 1 : 0; }
+};
+
+template <class T>
+struct EdgeBasisOf {
+  EdgeBasis b;
+  const double* vec;
+  EdgeFeatures<T> f;
+  MDGPU_HD void operator()(std::int64_t k) const { edge_basis(b, vec, k, f); }
+};
+
+template <class T>
+struct Embed {
+  LinearView L;
+  const int* type;
+  T* out;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    onehot_linear_forward(L.paths, L.n_paths, L.W, type[a], out + a * L.dout);
+  }
+};
+
+// One output element (atom a, feature o) of a linear.
+template <class T>
+struct LinearElement {
+  LinearView L;
+  const int* type;
+  const T* in;
+  T* out;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    const std::int64_t a = i / L.dout;
+    linear_forward_element(L.paths, L.n_paths, L.W, L.types, type ? type[a] : 0, in + a * L.din,
+                           static_cast<int>(i % L.dout), out + a * L.dout);
+  }
+};
+
+template <class T>
+struct LinearBackwardElement {
+  LinearView L;
+  const int* type;
+  const T* grad_out;
+  T* grad_in;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    const std::int64_t a = i / L.din;
+    linear_backward_element(L.paths, L.n_paths, L.WT, type ? type[a] : 0, grad_out + a * L.dout,
+                            static_cast<int>(i % L.din), grad_in + a * L.din);
+  }
+};
+
+template <class T>
+struct Gate {
+  GateView G;
+  const T* in;
+  T* out;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    gate_forward(G.scalars, G.n_scalars, G.gated, G.n_gated, in + a * G.din, out + a * G.dout);
+  }
+};
+
+template <class T>
+struct GateBackward {
+  GateView G;
+  const T *in, *grad_out;
+  T* grad_in;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    gate_backward(G.scalars, G.n_scalars, G.gated, G.n_gated, in + a * G.din, grad_out + a * G.dout,
+                  grad_in + a * G.din);
+  }
+};
+
+template <class T>
+struct Add {
+  const T* x;
+  T* y;
+  MDGPU_HD void operator()(std::int64_t i) const { y[i] += x[i]; }
+};
+
+template <class T>
+struct Scale {
+  T s;
+  T* y;
+  MDGPU_HD void operator()(std::int64_t i) const { y[i] *= s; }
+};
+
+template <class T>
+struct EnergySeed {
+  const int* type;
+  EnergyScale s;
+  T* grad;
+  MDGPU_HD void operator()(std::int64_t a) const { grad[a] = T(s.global * s.scales[type[a]]); }
+};
+
+// Element (edge, j) of a dense layer: z = x @ W * scale, and h = cst * act(z) for the next layer
+// unless this is the last (h == null).
+template <class T>
+struct DenseForward {
+  DenseView<T> d;
+  const T* x;
+  T *z, *h;
+  Act act;
+  double cst;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    const std::int64_t e = i / d.out;
+    const T v = dense_dot(x + e * d.in, d.W, d.in, d.out, static_cast<int>(i % d.out), d.scale);
+    z[i] = v;
+    if (h) h[i] = T(cst) * act_value(act, v);
+  }
+};
+
+// Element (edge, k) of a dense layer's input gradient: g @ WT * scale, times the activation's
+// derivative at the previous layer's pre-activation z_prev (none for the first layer, whose
+// gradient is added to `out` instead of written).
+template <class T>
+struct DenseBackward {
+  DenseView<T> d;
+  const T *g, *z_prev;
+  Act act;
+  double cst;
+  T* out;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    const std::int64_t e = i / d.in;
+    T v = dense_dot(g + e * d.out, d.WT, d.out, d.in, static_cast<int>(i % d.in), d.scale);
+    if (z_prev) {
+      v = v * (T(cst) * act_derivative(act, z_prev[i]));
+      out[i] = v;
+    } else {
+      out[i] += v;
+    }
+  }
+};
+
+template <class T>
+struct AtomMessages {
+  TensorProduct<T> tp;
+  Edges e;
+  const T *Y, *w, *x1;
+  T* agg;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    atom_messages(tp, e, Y, w + e.row[a] * tp.weights, x1, static_cast<int>(a), agg + a * tp.dmid);
+  }
+};
+
+// dE/dw and dE/dY of edge k from its receiver's message gradient.
+template <class T>
+struct EdgeMessageGrad {
+  TensorProduct<T> tp;
+  Edges e;
+  const T *Y, *w, *x1, *gmsg;
+  T *gw, *gY;
+  MDGPU_HD void operator()(std::int64_t k) const {
+    tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w + k * tp.weights,
+                       x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
+                       gmsg + static_cast<std::int64_t>(e.center[k]) * tp.dmid, gw + k * tp.weights,
+                       gY + k * tp.sh_dim);
+  }
+};
+
+template <class T>
+struct AtomMessageGradX {
+  TensorProduct<T> tp;
+  Edges e;
+  const T *Y, *w, *gmsg;
+  T* gx1;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    atom_message_grad_x(tp, e, Y, w + e.row[a] * tp.weights, gmsg, static_cast<int>(a), gx1 + a * tp.din);
+  }
+};
+
+template <class T>
+struct EdgeGradient {
+  EdgeBasis b;
+  const double* vec;
+  EdgeFeatures<T> f;
+  double* gvec;
+  MDGPU_HD void operator()(std::int64_t k) const { edge_gradient(b, vec, f, k, gvec); }
+};
+
+struct AtomForce {
+  Edges e;
+  const double* gvec;
+  double *fx, *fy, *fz;
+  MDGPU_HD void operator()(std::int64_t a) const { atom_force(e, gvec, static_cast<int>(a), fx, fy, fz); }
+};
+
+struct EdgeVirial {
+  const double *gvec, *vec;
+  MDGPU_HD Virial9 operator()(std::int64_t k) const {
+    Virial9 w{};
+    add_edge_virial(gvec, vec, k, w.v);
+    return w;
+  }
+};
+
+template <class T>
+struct AtomEnergy {
+  const int* type;
+  EnergyScale s;
+  const T* raw;
+  double* out;
+  MDGPU_HD void operator()(std::int64_t a) const { out[a] = atom_energy(s, type[a], raw[a]); }
+};
+
+struct Value {
+  const double* values;
+  MDGPU_HD double operator()(std::int64_t i) const { return values[i]; }
+};
+
+}  // namespace items
+
+template <class T, class Exec>
+class ItemKernels : public Kernels<T> {
+public:
+  ItemKernels() {
+    for (auto* b : {&z_, &h_, &w_, &gw_, &ga_, &gb_}) b->set_space(exec_.space());
+    counts_.set_space(exec_.space());
+    energy_.set_space(exec_.space());
+  }
+  Space space() const override { return exec_.space(); }
+
+  void model_types(int n, const int* type, const int* type_map, int* model_type) override {
+    exec_.for_each(n, items::MapTypes{type, type_map, model_type});
+  }
+  std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row) override {
+    counts_.resize(static_cast<std::size_t>(in.n));
+    exec_.for_each(in.n, items::CountEdges{in, counts_.data()});
+    return exec_.rows(counts_.data(), in.n, row);
+  }
+  void fill_edges(const AtomsIn& in, const Edges& e) override { exec_.for_each(in.n, items::FillEdges{in, e}); }
+  bool reverse_edges(const Edges& e) override {
+    exec_.for_each(e.n, items::ReverseEdges{e});
+    return exec_.template sum<std::int64_t>(e.count, items::MissingReverse{e.rev}) == 0;
+  }
+  void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) override {
+    exec_.for_each(e.count, items::EdgeBasisOf<T>{b, e.vec, f});
+  }
+
+  void embed(int n, const int* model_type, const LinearView& L, T* out) override {
+    exec_.for_each(n, items::Embed<T>{L, model_type, out});
+  }
+  void linear(int n, const LinearView& L, const int* type, const T* in, T* out) override {
+    exec_.for_each(static_cast<std::int64_t>(n) * L.dout, items::LinearElement<T>{L, type, in, out});
+  }
+  void linear_backward(int n, const LinearView& L, const int* type, const T* grad_out, T* grad_in) override {
+    exec_.for_each(static_cast<std::int64_t>(n) * L.din, items::LinearBackwardElement<T>{L, type, grad_out, grad_in});
+  }
+  void gate(int n, const GateView& G, const T* in, T* out) override { exec_.for_each(n, items::Gate<T>{G, in, out}); }
+  void gate_backward(int n, const GateView& G, const T* in, const T* grad_out, T* grad_in) override {
+    exec_.for_each(n, items::GateBackward<T>{G, in, grad_out, grad_in});
+  }
+  void add(std::int64_t count, const T* x, T* y) override { exec_.for_each(count, items::Add<T>{x, y}); }
+  void scale(std::int64_t count, T s, T* y) override { exec_.for_each(count, items::Scale<T>{s, y}); }
+  void energy_seed(int n, const int* model_type, const EnergyScale& s, T* grad) override {
+    exec_.for_each(n, items::EnergySeed<T>{model_type, s, grad});
+  }
+
+  void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
+                const T* x1, T* agg) override {
+    mlp_forward(e.count, f.emb, mlp);
+    exec_.for_each(e.n, items::AtomMessages<T>{tp, e, f.Y, w_.data(), x1, agg});
+  }
+  void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+                         const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
+    mlp_forward(e.count, f.emb, mlp);
+    gw_.resize(static_cast<std::size_t>(e.count) * tp.weights);
+    gw_.zero();
+    exec_.for_each(e.count, items::EdgeMessageGrad<T>{tp, e, f.Y, w_.data(), x1, gmsg, gw_.data(), f.gY});
+    exec_.for_each(e.n, items::AtomMessageGradX<T>{tp, e, f.Y, w_.data(), gmsg, gx1});
+    mlp_backward(e.count, mlp, f.gemb);
+  }
+
+  void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx, double* fy,
+              double* fz) override {
+    exec_.for_each(e.count, items::EdgeGradient<T>{b, e.vec, f, gvec});
+    exec_.for_each(e.n, items::AtomForce{e, gvec, fx, fy, fz});
+  }
+  std::array<double, 9> virial(const Edges& e, const double* gvec) override {
+    const items::Virial9 w = exec_.template sum<items::Virial9>(e.count, items::EdgeVirial{gvec, e.vec});
+    std::array<double, 9> out;
+    std::copy(w.v, w.v + 9, out.begin());
+    return out;
+  }
+  double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, double* per_atom) override {
+    if (!per_atom) {
+      energy_.resize(static_cast<std::size_t>(n));
+      per_atom = energy_.data();
+    }
+    exec_.for_each(n, items::AtomEnergy<T>{model_type, s, raw, per_atom});
+    return exec_.template sum<double>(n, items::Value{per_atom});
+  }
+
+protected:
+  Exec exec_;
+
+private:
+  // Start of dense layer j's activations in z_ / h_ (hidden layers only, [edge][width] each).
+  static std::int64_t hidden_offset(const RadialMlp<T>& mlp, std::int64_t edges, int j) {
+    std::int64_t off = 0;
+    for (int i = 0; i < j; ++i) off += edges * mlp.dense[i].out;
+    return off;
+  }
+
+  // The TP weights of every edge into w_, keeping the hidden pre-activations (z_) and
+  // activations (h_) for mlp_backward.
+  void mlp_forward(std::int64_t edges, const T* emb, const RadialMlp<T>& mlp) {
+    const int last = mlp.layers - 1;
+    z_.resize(static_cast<std::size_t>(hidden_offset(mlp, edges, last)));
+    h_.resize(z_.size());
+    w_.resize(static_cast<std::size_t>(edges) * mlp.dense[last].out);
+    const T* x = emb;
+    for (int j = 0; j <= last; ++j) {
+      const DenseView<T>& d = mlp.dense[j];
+      const std::int64_t off = hidden_offset(mlp, edges, j);
+      T* z = j < last ? z_.data() + off : w_.data();
+      T* h = j < last ? h_.data() + off : nullptr;
+      exec_.for_each(edges * d.out, items::DenseForward<T>{d, x, z, h, mlp.act, mlp.cst});
+      x = h;
+    }
+  }
+
+  // From dE/dw in gw_ back to the embedding: gemb += dE/d(embedding).
+  void mlp_backward(std::int64_t edges, const RadialMlp<T>& mlp, T* gemb) {
+    int width = 0;
+    for (int j = 1; j < mlp.layers; ++j) width = std::max(width, mlp.dense[j].in);
+    ga_.resize(static_cast<std::size_t>(edges) * width);
+    gb_.resize(ga_.size());
+    const T* g = gw_.data();
+    for (int j = mlp.layers - 1; j >= 0; --j) {
+      const DenseView<T>& d = mlp.dense[j];
+      const T* z_prev = j > 0 ? z_.data() + hidden_offset(mlp, edges, j - 1) : nullptr;
+      T* out = j == 0 ? gemb : (g == ga_.data() ? gb_.data() : ga_.data());
+      exec_.for_each(edges * d.in, items::DenseBackward<T>{d, g, z_prev, mlp.act, mlp.cst, out});
+      g = out;
+    }
+  }
+
+  // Radial-MLP work of one layer over all edges, and the per-atom energies when not asked for.
+  Buffer<T> z_, h_, w_, gw_, ga_, gb_;
+  Buffer<std::int64_t> counts_;
+  Buffer<double> energy_;
+};
+
+}  // namespace mdgpu::nequip

@@ -1,0 +1,62 @@
+// The kernel interface of the NequIP evaluation (one interface, several platforms, as Backend):
+// each call is one step of the network over all atoms or edges, on views into the kernels' space.
+// model/nequip_evaluator.cpp owns the buffers and strings the steps together once for every
+// platform. Unless said otherwise a call accumulates (+=) into outputs that the caller zeroes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "kernels/memory.hpp"
+#include "kernels/nequip_views.hpp"
+
+namespace mdgpu::nequip {
+
+template <class T>
+class Kernels {
+public:
+  virtual ~Kernels() = default;
+  virtual Space space() const = 0;
+
+  // --- graph ---
+  // model_type[a] = type_map ? type_map[type[a]] : type[a] (overwrites).
+  virtual void model_types(int n, const int* type, const int* type_map, int* model_type) = 0;
+  // Writes row[0..n] (the CSR starts of the edges within r_max) and returns the edge count.
+  virtual std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row) = 0;
+  virtual void fill_edges(const AtomsIn& in, const Edges& e) = 0;  // center, neighbor, image, vec
+  // Fills e.rev; false when some edge has no reverse (the neighbor list is not symmetric).
+  virtual bool reverse_edges(const Edges& e) = 0;
+  virtual void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) = 0;  // Y dY emb demb
+
+  // --- per atom ---
+  virtual void embed(int n, const int* model_type, const LinearView& L, T* out) = 0;
+  // `type` selects the weight slice when L.types > 1 (else may be null).
+  virtual void linear(int n, const LinearView& L, const int* type, const T* in, T* out) = 0;
+  virtual void linear_backward(int n, const LinearView& L, const int* type, const T* grad_out, T* grad_in) = 0;
+  virtual void gate(int n, const GateView& G, const T* in, T* out) = 0;  // overwrites out
+  virtual void gate_backward(int n, const GateView& G, const T* in, const T* grad_out, T* grad_in) = 0;
+  virtual void add(std::int64_t count, const T* x, T* y) = 0;  // y += x
+  virtual void scale(std::int64_t count, T s, T* y) = 0;       // y *= s
+  // dE/d(raw atomic energy) = global * scale[type] (overwrites).
+  virtual void energy_seed(int n, const int* model_type, const EnergyScale& s, T* grad) = 0;
+
+  // --- messages of one interaction layer ---
+  // agg[a] += the messages of a's edges (radial MLP of the edge embedding -> TP weights).
+  virtual void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
+                        const T* x1, T* agg) = 0;
+  // Their backward from gmsg = dE/d(agg) (tp.scale included): gx1 += dE/dx1, and per edge
+  // f.gY += dE/dY, f.gemb += dE/d(embedding).
+  virtual void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+                                 const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) = 0;
+
+  // --- results (float64) ---
+  // gvec = dE/dr per edge (3 per edge), then the forces (overwritten).
+  virtual void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx,
+                      double* fy, double* fz) = 0;
+  // Sum over edges of -dE/dr ⊗ r, row-major (not yet symmetrised).
+  virtual std::array<double, 9> virial(const Edges& e, const double* gvec) = 0;
+  // Total energy; the atomic energies into per_atom when given.
+  virtual double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, double* per_atom) = 0;
+};
+
+}  // namespace mdgpu::nequip

@@ -1,0 +1,102 @@
+// Plain views that the NequIP kernels take: the graph of edges within r_max, the per-edge
+// features, and one view per kind of network piece. They own nothing; every pointer is in the
+// kernels' memory space except RadialMlp::dense, which the launching side reads on the host.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/box_data.hpp"
+#include "kernels/nequip_bodies.hpp"
+#include "kernels/views.hpp"
+
+namespace mdgpu::nequip {
+
+// Positions and full neighbor list (cut-off >= r_max) of the evaluation.
+struct AtomsIn {
+  int n = 0;
+  const double *x = nullptr, *y = nullptr, *z = nullptr;
+  NeighborView neighbors;
+  BoxData box;
+  double r_max2 = 0.0;  // edges are the pairs with |r|^2 < r_max2 (strictly, as nequip)
+};
+
+// The edges in receiver-sorted CSR order: row `center` holds edges row[center]..row[center+1],
+// each pointing at `neighbor` (the message's sender) through an image; vec = r_neighbor - r_center
+// (3 per edge, float64); rev = the same pair seen from the neighbor.
+struct Edges {
+  int n = 0;
+  std::int64_t count = 0;
+  const std::int64_t* row = nullptr;
+  int *center = nullptr, *neighbor = nullptr;
+  std::int32_t* image = nullptr;
+  double* vec = nullptr;
+  std::int64_t* rev = nullptr;
+};
+
+// Radial basis and spherical harmonics of the edges.
+struct EdgeBasis {
+  int sh_lmax = 0, sh_dim = 1, num_basis = 0;
+  double r_max = 0.0, cutoff_p = 6.0;
+  const double* bessel = nullptr;  // num_basis
+};
+
+// Per-edge features: harmonics Y (sh_dim) with dY/dr (3 sh_dim), radial embedding (num_basis)
+// with d/d|r|, and the gradients of the energy with respect to Y and to the embedding.
+template <class T>
+struct EdgeFeatures {
+  T *Y = nullptr, *dY = nullptr, *emb = nullptr, *demb = nullptr, *gY = nullptr, *gemb = nullptr;
+};
+
+// An e3nn Linear: paths, weights W and their transpose WT (float64), `types` weight slices.
+struct LinearView {
+  const LinearPath* paths = nullptr;
+  int n_paths = 0;
+  const double *W = nullptr, *WT = nullptr;
+  int types = 1;
+  int din = 0, dout = 0;  // feature widths of one atom
+};
+
+// One layer of the radial MLP: x @ W * scale, W [in][out] and WT [out][in].
+template <class T>
+struct DenseView {
+  int in = 0, out = 0;
+  const T *W = nullptr, *WT = nullptr;
+  T scale = T(1);
+};
+
+// The radial MLP of a layer: the embedding through `layers` dense layers, the activation between.
+template <class T>
+struct RadialMlp {
+  const DenseView<T>* dense = nullptr;  // host memory: the launching side loops over the layers
+  int layers = 0;
+  Act act = Act::Silu;
+  double cst = 1.0;
+};
+
+// The 'uvu' tensor product of a layer: instructions, coupling tables, feature widths.
+template <class T>
+struct TensorProduct {
+  const TpInstr* instr = nullptr;
+  int n_instr = 0;
+  const T* cg = nullptr;
+  int weights = 0;         // per edge (the radial MLP's output width)
+  int din = 0, dmid = 0;   // sender features, aggregated message
+  int sh_lmax = 0, sh_dim = 1;
+  T scale = T(1);          // 1 / sqrt(avg_num_neighbors)
+};
+
+struct GateView {
+  const GateScalars* scalars = nullptr;
+  int n_scalars = 0;
+  const GateGated* gated = nullptr;
+  int n_gated = 0;
+  int din = 0, dout = 0;
+};
+
+// Per-species rescaling of the atomic energies: E_i = global * (shift[t] + scale[t] * raw_i).
+struct EnergyScale {
+  const double *scales = nullptr, *shifts = nullptr;
+  double global = 1.0;
+};
+
+}  // namespace mdgpu::nequip

@@ -1,0 +1,118 @@
+// NequIP on the CUDA backend against the CPU backend, the oracle: every reference model and
+// structure of the reference tests, through NequipPotential on each backend's own atoms and
+// neighbor list (device arrays on the GPU, nothing staged). float64 must agree with the CPU to
+// 1e-11 relative (only the transcendental functions and the order of the final sums differ) and
+// with nequip to the reference tests' 1e-9; float32 must stay within 3x nequip's own float32 -
+// float64 gap. Then a short NVE run on both backends. Skipped, saying why, without a GPU.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/atoms.hpp"
+#include "engine/integrators.hpp"
+#include "engine/neighbor_list.hpp"
+#include "engine/simulation.hpp"
+#include "engine/velocities.hpp"
+#include "model/nequip_potential.hpp"
+#include "nequip_compare.hpp"
+#include "nequip_fixture.hpp"
+#include "tests/backends.hpp"
+#include "tests/md_fixture.hpp"
+
+namespace mdgpu {
+namespace {
+
+using test::Quantities;
+
+// One evaluation through the potential on `backend`, with its own atoms and neighbor list.
+Quantities evaluate(const std::string& model_file, const std::string& precision, const System& system,
+                    const std::string& backend_name) {
+  auto backend = make_backend(backend_name, 0);
+  NequipPotential potential(model_file, precision, system, *backend);
+  Atoms atoms(backend->space(), system);
+  AtomsView view = atoms.view();
+  NeighborList list(*backend, potential.cutoff(), 0.4);
+  list.update(view, system.box, true);
+  Buffer<double> per_atom(backend->space(), system.size());
+  const ForceResult r = potential.compute(view, list.view(), system.box, per_atom.data());
+  Vec3Array f;
+  atoms.download_forces(f);
+  Quantities out{r.energy, per_atom.to_host(), {}, {}};
+  for (std::size_t i = 0; i < system.size(); ++i) out.forces.insert(out.forces.end(), {f.x[i], f.y[i], f.z[i]});
+  for (const auto& row : r.virial) out.virial.insert(out.virial.end(), row.begin(), row.end());
+  return out;
+}
+
+void check_file(const std::string& file) {
+  MDGPU_BACKEND_OR_SKIP(gpu_backend, std::string("cuda"));
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "reference file not present: " << file;
+  const std::string model_file = test::exported_model(file);
+  ASSERT_FALSE(model_file.empty()) << "tools/export_nequip.py could not convert " << file;
+  const test::H5File f(file);
+  const auto names = test::reference_structures(f);
+  ASSERT_GE(names.size(), 6u);
+  for (const auto& name : names) {
+    SCOPED_TRACE(file + " " + name);
+    const System system = test::reference_system(f, name);
+    const Quantities ref = test::stored(f, "/reference/" + name);
+    const Quantities ref32 = test::stored(f, "/reference_float32/" + name);
+
+    const Quantities gpu = evaluate(model_file, "float64", system, "cuda");
+    const Quantities cpu = evaluate(model_file, "float64", system, "cpu");
+    {
+      SCOPED_TRACE("float64, CUDA vs CPU");
+      test::expect_relative(gpu, cpu, 1e-11);
+    }
+    {
+      SCOPED_TRACE("float64, CUDA vs nequip");
+      test::expect_relative(gpu, ref, 1e-9);
+    }
+    const Quantities gpu32 = evaluate(model_file, "float32", system, "cuda");
+    test::expect_within_float32_gap(gpu32, ref, ref32);
+    std::printf("  %-13s float64 CUDA-CPU |dE| %.1e |dF| %.1e |dW| %.1e; float32 CUDA-nequip |dE| %.1e |dF| %.1e "
+                "(nequip's own %.1e, %.1e)\n",
+                name.c_str(), std::fabs(gpu.energy - cpu.energy), test::max_diff(gpu.forces, cpu.forces),
+                test::max_diff(gpu.virial, cpu.virial), std::fabs(gpu32.energy - ref.energy),
+                test::max_diff(gpu32.forces, ref.forces), std::fabs(ref32.energy - ref.energy),
+                test::max_diff(ref32.forces, ref.forces));
+  }
+}
+
+TEST(NequipCuda, SmallModel) { check_file(test::nequip_small_reference()); }
+TEST(NequipCuda, PaperModel) { check_file(test::nequip_shared_reference("paper_seed0.h5")); }
+TEST(NequipCuda, ScalarModel) { check_file(test::nequip_shared_reference("scalar_seed0.h5")); }
+
+// 40 NVE steps of 0.5 fs from 300 K (small model, float64, lipon124) on both backends: the same
+// trajectory to round-off, which grows only slowly over so short a run.
+TEST(NequipCuda, ShortMdMatchesTheCpu) {
+  MDGPU_BACKEND_OR_SKIP(gpu_backend, std::string("cuda"));
+  const std::string model_file = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(model_file.empty());
+  System start = test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124");
+  RunPlan plan;
+  plan.neighbor_skin = 1.0;
+  plan.stages = {testing::nve_stage(0.0005, 40)};
+  maxwell_boltzmann(start, 300.0, 3, degrees_of_freedom(plan.stages.front(), static_cast<int>(start.size())));
+  auto run = [&](const std::string& backend_name) {
+    auto backend = make_backend(backend_name, 0);
+    NequipPotential potential(model_file, "float64", start, *backend);
+    Simulation sim(plan, start, *backend, potential);
+    std::vector<ThermoSample> samples;
+    sim.add_observer(std::make_unique<testing::Recorder>(samples, 10));
+    sim.run();
+    return samples;
+  };
+  const auto gpu = run("cuda"), cpu = run("cpu");
+  ASSERT_EQ(gpu.size(), cpu.size());
+  ASSERT_GE(gpu.size(), 5u);
+  for (std::size_t k = 0; k < gpu.size(); ++k) {
+    SCOPED_TRACE(k);
+    EXPECT_NEAR(gpu[k].potential, cpu[k].potential, 1e-9 * std::fabs(cpu[k].potential));
+    EXPECT_NEAR(gpu[k].kinetic, cpu[k].kinetic, 1e-9 * std::fabs(cpu[k].kinetic));
+    EXPECT_NEAR(gpu[k].pressure, cpu[k].pressure, 1e-8 * std::fabs(cpu[k].pressure) + 1e-6);
+  }
+  std::printf("  after 40 steps: potential CUDA %.12f CPU %.12f eV\n", gpu.back().potential, cpu.back().potential);
+}
+
+}  // namespace
+}  // namespace mdgpu
