@@ -17,6 +17,7 @@
 
 #include "engine/errors.hpp"
 #include "tests/json_text.hpp"
+#include "tests/input_error.hpp"
 #include "tests/temp_dir.hpp"
 #include "engine/units.hpp"
 #include "io/extxyz.hpp"
@@ -330,14 +331,8 @@ TEST_P(ExtxyzErrors, NameFileAndLine) {
   const BadFile& c = GetParam();
   TempDir dir;
   const fs::path path = dir.write(std::string(c.name) + ".extxyz", c.content);
-  const std::string where = fmt::format("{}:{}", path.string(), c.line);
-  try {
-    read_extxyz(path);
-    FAIL() << "no error for " << c.name;
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where(), where) << e.what();
-    EXPECT_NE(std::string(e.what()).find(c.fragment), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { read_extxyz(path); }, fmt::format("{}:{}", path.string(), c.line),
+                              c.fragment);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -385,13 +380,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(ExtxyzErrors, MissingFileAndDirectory) {
   TempDir dir;
-  try {
-    read_extxyz(dir / "absent.extxyz");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where(), (dir / "absent.extxyz").string());
-    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { read_extxyz(dir / "absent.extxyz"); },
+                              (dir / "absent.extxyz").string(), "cannot open");
   EXPECT_THROW(read_extxyz_first(dir / ""), InputError);  // a directory
 }
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
+#include "tests/input_error.hpp"
 #include "tests/temp_dir.hpp"
 #include "io/poscar.hpp"
 
@@ -158,13 +159,8 @@ TEST_P(PoscarErrors, NameFileAndLine) {
   const BadPoscar& c = GetParam();
   TempDir dir;
   const fs::path path = dir.write(std::string(c.name) + "_POSCAR", c.content);
-  try {
-    read_poscar(path);
-    FAIL() << "no error for " << c.name;
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where(), fmt::format("{}:{}", path.string(), c.line)) << e.what();
-    EXPECT_NE(std::string(e.what()).find(c.fragment), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { read_poscar(path); }, fmt::format("{}:{}", path.string(), c.line),
+                              c.fragment);
 }
 
 const std::string kCell = "c\n1.0\n4 0 0\n0 4 0\n0 0 4\n";  // lines 1-5
@@ -213,13 +209,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PoscarErrors, MissingFile) {
   TempDir dir;
-  try {
-    read_poscar(dir / "POSCAR");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where(), (dir / "POSCAR").string());
-    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { read_poscar(dir / "POSCAR"); }, (dir / "POSCAR").string(),
+                              "cannot open");
 }
 
 }  // namespace
