@@ -9,9 +9,9 @@
 
 #include "analysis/diffusivity.hpp"
 #include "analysis/linear_fit.hpp"
-#include "engine/errors.hpp"
-#include "engine/units.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 namespace {

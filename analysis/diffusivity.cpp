@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "analysis/linear_fit.hpp"
-#include "engine/units.hpp"
+#include "core/units.hpp"
 
 namespace mdgpu {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "analysis/specs.hpp"
 #include "engine/observer.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 namespace h5 {

@@ -10,8 +10,8 @@
 
 #include "analysis/frame_analysis.hpp"
 #include "analysis/output_files.hpp"
-#include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 namespace {

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "analysis/unwrap.hpp"
-#include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 namespace {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "analysis/slabs.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 namespace h5 {

@@ -11,8 +11,8 @@
 #include "analysis/msd_analysis.hpp"
 #include "analysis/output_files.hpp"
 #include "analysis/pairs.hpp"
-#include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 

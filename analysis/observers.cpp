@@ -8,8 +8,8 @@
 #include <fmt/ranges.h>
 
 #include "analysis/frame_analysis.hpp"
-#include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 namespace {

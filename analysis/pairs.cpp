@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "kernels/host/host_backend.hpp"
 
 namespace mdgpu {

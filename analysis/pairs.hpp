@@ -9,7 +9,7 @@
 
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "kernels/neighbor_bodies.hpp"
 
 namespace mdgpu {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu {
 

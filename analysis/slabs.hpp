@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "analysis/specs.hpp"
-#include "engine/box.hpp"
+#include "core/box.hpp"
 
 namespace mdgpu {
 

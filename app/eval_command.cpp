@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "app/usage_error.hpp"
-#include "engine/errors.hpp"
-#include "engine/evaluation.hpp"
+#include "core/errors.hpp"
+#include "app/evaluation.hpp"
 #include "io/structure.hpp"
 
 namespace mdgpu::app {

@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "analysis/analyze_command.hpp"
+#include "app/analyze_command.hpp"
 #include "app/eval_command.hpp"
 #include "app/usage_error.hpp"
-#include "engine/errors.hpp"
-#include "engine/runner.hpp"
+#include "core/errors.hpp"
+#include "app/runner.hpp"
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/views.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "engine/box.hpp"
-#include "engine/system.hpp"
+#include "core/box.hpp"
+#include "core/system.hpp"
 #include "kernels/backend.hpp"
 
 namespace mdgpu {

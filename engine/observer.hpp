@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 namespace h5 {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 

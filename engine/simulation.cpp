@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "engine/stop_request.hpp"
-#include "engine/units.hpp"
+#include "core/units.hpp"
 
 namespace mdgpu {
 namespace {

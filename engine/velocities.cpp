@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "engine/units.hpp"
+#include "core/units.hpp"
 #include "kernels/philox.hpp"
 
 namespace mdgpu {

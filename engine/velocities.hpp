@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 

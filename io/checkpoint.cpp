@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/fsync.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 namespace {

@@ -22,9 +22,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/elements.hpp"
-#include "engine/errors.hpp"
-#include "engine/units.hpp"
+#include "core/elements.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
 
 namespace mdgpu {
 namespace {

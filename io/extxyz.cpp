@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "engine/elements.hpp"
-#include "engine/errors.hpp"
-#include "engine/units.hpp"
+#include "core/elements.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
 #include "io/text_lines.hpp"
 
 namespace mdgpu {

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "io/text_file.hpp"
 
 namespace mdgpu {

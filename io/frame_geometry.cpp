@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu {
 

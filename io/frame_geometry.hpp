@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/run_plan.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/elements.hpp"
-#include "engine/errors.hpp"
+#include "core/elements.hpp"
+#include "core/errors.hpp"
 #include "io/fsync.hpp"
 
 namespace mdgpu {

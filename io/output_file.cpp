@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 
 namespace mdgpu {
 

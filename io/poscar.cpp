@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
-#include "engine/units.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
 #include "io/text_lines.hpp"
 
 namespace mdgpu {

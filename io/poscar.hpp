@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 

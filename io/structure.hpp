@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/extxyz.hpp"
 #include "io/lammps_dump.hpp"
 #include "io/netcdf_trajectory.hpp"

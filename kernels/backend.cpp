@@ -1,6 +1,6 @@
 #include "kernels/backend.hpp"
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "kernels/host/host_backend.hpp"
 #if MDGPU_WITH_CUDA
 #include "kernels/cuda/cuda_backend.hpp"

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "kernels/box_data.hpp"
+#include "core/box_data.hpp"
 #include "kernels/guard_bodies.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/pair_bodies.hpp"

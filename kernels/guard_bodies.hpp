@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "kernels/box_data.hpp"
+#include "core/box_data.hpp"
 #include "kernels/views.hpp"
 
 namespace mdgpu {

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "engine/units.hpp"
-#include "kernels/box_data.hpp"
+#include "core/units.hpp"
+#include "core/box_data.hpp"
 #include "kernels/philox.hpp"
 #include "kernels/views.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <new>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #if MDGPU_WITH_CUDA
 #include "kernels/cuda/cuda_memory.hpp"
 #endif

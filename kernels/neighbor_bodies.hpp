@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/box_data.hpp"
+#include "core/box_data.hpp"
 #include "kernels/views.hpp"
 
 namespace mdgpu {

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "kernels/box_data.hpp"
+#include "core/box_data.hpp"
 #include "kernels/nequip_bodies.hpp"
 #include "kernels/views.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/hd.hpp"
+#include "core/hd.hpp"
 
 namespace mdgpu {
 

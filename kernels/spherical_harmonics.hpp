@@ -11,7 +11,7 @@
 
 #include <cmath>
 
-#include "kernels/hd.hpp"
+#include "core/hd.hpp"
 
 namespace mdgpu {
 

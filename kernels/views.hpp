@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "kernels/hd.hpp"
+#include "core/hd.hpp"
 
 namespace mdgpu {
 

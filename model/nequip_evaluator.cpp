@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "kernels/host/nequip_host_kernels.hpp"
 #include "model/nequip_network.hpp"
 #if MDGPU_WITH_CUDA

@@ -11,8 +11,8 @@
 
 #include <memory>
 
-#include "engine/box.hpp"
-#include "kernels/box_data.hpp"
+#include "core/box.hpp"
+#include "core/box_data.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/nequip_kernels.hpp"
 #include "kernels/views.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "kernels/backend.hpp"
 #include "model/nequip_evaluator.hpp"
 #include "model/potential.hpp"

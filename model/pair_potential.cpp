@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "engine/run_plan.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "kernels/backend.hpp"
 #include "model/potential.hpp"
 

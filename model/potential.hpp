@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/box.hpp"
+#include "core/box.hpp"
 #include "kernels/views.hpp"
 
 namespace mdgpu {

@@ -1,6 +1,6 @@
 #include "model/potential_factory.hpp"
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "model/nequip_potential.hpp"
 #include "model/pair_potential.hpp"
 

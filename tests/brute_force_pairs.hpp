@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu::testing {
 

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu::testing {
 

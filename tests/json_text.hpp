@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu::testing {
 

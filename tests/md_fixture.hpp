@@ -8,7 +8,7 @@
 
 #include "engine/observer.hpp"
 #include "engine/run_plan.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu::testing {
 

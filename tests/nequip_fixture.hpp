@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "engine/neighbor_list.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "h5_reader.hpp"
 #include "model/nequip_evaluator.hpp"
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <random>
 
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 namespace mdgpu::testing {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/config.hpp"
 #include "tests/temp_dir.hpp"
 

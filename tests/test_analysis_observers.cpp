@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/observers.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/hdf5_file.hpp"
 #include "tests/random_walk.hpp"
 #include "tests/temp_dir.hpp"
 

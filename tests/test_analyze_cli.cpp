@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/units.hpp"
+#include "core/units.hpp"
 #include "io/extxyz.hpp"
 #include "tests/cli.hpp"
 #include "tests/csv.hpp"

@@ -8,8 +8,8 @@
 
 #include "analysis/arrhenius.hpp"
 #include "analysis/diffusivity.hpp"
-#include "engine/errors.hpp"
-#include "engine/units.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
 
 namespace mdgpu {
 namespace {

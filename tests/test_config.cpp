@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/config.hpp"
 
 namespace mdgpu {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "io/hdf5_file.hpp"
+#include "core/hdf5_file.hpp"
 #include "tests/child_process.hpp"
 #include "tests/temp_dir.hpp"
 

@@ -15,11 +15,11 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "tests/json_text.hpp"
 #include "tests/input_error.hpp"
 #include "tests/temp_dir.hpp"
-#include "engine/units.hpp"
+#include "core/units.hpp"
 #include "io/extxyz.hpp"
 
 namespace mdgpu {

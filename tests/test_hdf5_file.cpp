@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "h5_reader.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/hdf5_file.hpp"
 #include "temp_dir.hpp"
 
 namespace mdgpu {

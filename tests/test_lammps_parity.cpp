@@ -11,7 +11,7 @@
 #include <string>
 
 #include "engine/simulation.hpp"
-#include "engine/units.hpp"
+#include "core/units.hpp"
 #include "io/structure.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/backends.hpp"

@@ -8,9 +8,9 @@
 #include <numeric>
 #include <random>
 
-#include "engine/errors.hpp"
-#include "engine/system.hpp"
-#include "io/hdf5_file.hpp"
+#include "core/errors.hpp"
+#include "core/system.hpp"
+#include "core/hdf5_file.hpp"
 #include "model/nequip_potential.hpp"
 #include "nequip_fixture.hpp"
 #include "temp_dir.hpp"

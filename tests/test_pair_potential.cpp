@@ -5,7 +5,7 @@
 #include <random>
 
 #include "engine/atoms.hpp"
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "engine/neighbor_list.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/backends.hpp"

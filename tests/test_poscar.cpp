@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "tests/input_error.hpp"
 #include "tests/temp_dir.hpp"
 #include "io/poscar.hpp"

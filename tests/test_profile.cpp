@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/profile.hpp"
-#include "engine/elements.hpp"
+#include "core/elements.hpp"
 
 namespace mdgpu {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "analysis/observers.hpp"
 #include "engine/simulation.hpp"
-#include "engine/units.hpp"
+#include "core/units.hpp"
 #include "engine/velocities.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/csv.hpp"

@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
-#include "engine/runner.hpp"
+#include "core/errors.hpp"
+#include "app/runner.hpp"
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
 #include "io/extxyz.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/extxyz.hpp"
 #include "io/structure.hpp"
 

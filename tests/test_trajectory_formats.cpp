@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/lammps_dump.hpp"
 #include "io/netcdf_trajectory.hpp"
 #include "io/trajectory.hpp"

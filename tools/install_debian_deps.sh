@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   python3 python3-numpy python3-ase python3-h5py python3-matplotlib python3-yaml  # tools/, test oracles
   python3-netcdf4 python3-mdanalysis  # trajectory readers the tests check our files with
+  python3-venv python3-pip  # the project-local virtual environment below
 )
 optional=(lammps)  # only to regenerate tests/data/lammps (tools/lammps/make_reference.py)
 
@@ -23,3 +24,10 @@ if [ "${MDGPU_WITH_LAMMPS:-0}" = 1 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null
 fi
 echo "mdgpu: Debian packages installed"
+
+# PyPI packages that Debian lacks (tools/requirements.txt) go into .venv beside the sources, never
+# into the system's python. Re-running this script only adds what changed.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -x "$root/.venv/bin/python" ]; then /usr/bin/python3 -m venv "$root/.venv"; fi
+"$root/.venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/tools/requirements.txt"
+echo "mdgpu: Python packages installed in $root/.venv"

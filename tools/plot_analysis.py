@@ -28,7 +28,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-KB = 8.617333262e-5  # eV/K, CODATA 2018 (as engine/units.hpp)
+KB = 8.617333262e-5  # eV/K, CODATA 2018 (as core/units.hpp)
 
 
 def read(path):

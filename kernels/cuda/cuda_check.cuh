@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu::cuda {
 

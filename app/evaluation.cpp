@@ -1,11 +1,11 @@
-#include "engine/evaluation.hpp"
+#include "app/evaluation.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/atoms.hpp"
 

@@ -1,4 +1,4 @@
-#include "analysis/analyze_command.hpp"
+#include "app/analyze_command.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -12,7 +12,7 @@
 #include "analysis/frame_analysis.hpp"
 #include "analysis/output_files.hpp"
 #include "analysis/trajectory_samples.hpp"
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "io/config.hpp"
 
 namespace mdgpu {

@@ -2,7 +2,7 @@
 // Row convention (ASE / VASP): r = s0*a + s1*b + s2*c = s·H with rows of H the lattice vectors.
 #pragma once
 
-#include "kernels/hd.hpp"
+#include "core/hd.hpp"
 
 namespace mdgpu {
 

@@ -8,7 +8,7 @@
 
 #include "engine/run_plan.hpp"
 #include "engine/simulation.hpp"
-#include "engine/system.hpp"
+#include "core/system.hpp"
 #include "model/potential.hpp"
 
 namespace mdgpu {

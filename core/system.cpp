@@ -1,9 +1,9 @@
-#include "engine/system.hpp"
+#include "core/system.hpp"
 
 #include <fmt/format.h>
 
-#include "engine/elements.hpp"
-#include "engine/errors.hpp"
+#include "core/elements.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu {
 

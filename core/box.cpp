@@ -1,11 +1,11 @@
-#include "engine/box.hpp"
+#include "core/box.hpp"
 
 #include <cmath>
 #include <string>
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu {
 namespace {

@@ -1,11 +1,11 @@
-#include "engine/elements.hpp"
+#include "core/elements.hpp"
 
 #include <iterator>
 
 namespace mdgpu {
 namespace {
 constexpr Element kElements[] = {
-#include "engine/element_table.inc"
+#include "core/element_table.inc"
 };
 }  // namespace
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/box.hpp"
+#include "core/box.hpp"
 
 namespace mdgpu {
 

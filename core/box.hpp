@@ -4,7 +4,7 @@
 #include <array>
 #include <string>
 
-#include "kernels/box_data.hpp"
+#include "core/box_data.hpp"
 
 namespace mdgpu {
 

@@ -1,4 +1,4 @@
-#include "engine/runner.hpp"
+#include "app/runner.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "analysis/observers.hpp"
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"

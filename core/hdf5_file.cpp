@@ -1,9 +1,9 @@
-#include "io/hdf5_file.hpp"
+#include "core/hdf5_file.hpp"
 
 #include <algorithm>
 #include <utility>
 
-#include "engine/errors.hpp"
+#include "core/errors.hpp"
 
 namespace mdgpu::h5 {
 namespace {
