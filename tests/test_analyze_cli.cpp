@@ -56,7 +56,8 @@ protected:
     for (const char* f : fragments)
       EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
   }
-  std::string run_input(const std::string& analysis) {
+  std::string run_input(const std::string& analysis,
+                        const std::string& trajectory = "trajectory = { every = 10, velocities = true }\n") {
     return R"([system]
 structure = "argon.extxyz"
 velocities = { temperature = 94.4, seed = 3 }
@@ -75,8 +76,7 @@ steps = 2000
 [output]
 directory = "out"
 progress_every_s = 0
-trajectory = { every = 10, velocities = true }
-)" + analysis;
+)" + trajectory + analysis;
   }
   testing::TempDir tmp_;
   const fs::path& dir_ = tmp_.path();
@@ -148,6 +148,46 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   const CliResult rerun = run("run in.toml");
   EXPECT_EQ(rerun.code, 2);
   EXPECT_NE(rerun.err.find("out/msd_prod.csv already exists"), std::string::npos) << rerun.err;
+}
+
+// mdgpu analyze reads every kind of trajectory mdgpu writes — NetCDF (wrapped: joined by the
+// minimum image), LAMMPS dump (unwrapped, gzip-compressed, no time: --frame-interval-ps) — and
+// gets the MSD the run computed on the fly.
+TEST_F(AnalyzeCli, EveryTrajectoryKindGivesTheRunsMsd) {
+  tmp_.write("in.toml", run_input("[analysis.msd]\nspecies = \"Ar\"\nmax_lag_ps = 1.0\n", R"(
+[[output.trajectory]]
+path = "traj.nc"
+format = "netcdf"
+precision = "float64"
+every = 10
+[[output.trajectory]]
+path = "traj.dump"
+format = "lammps-dump"
+coordinates = "unwrapped"
+every = 10
+)"));
+  const CliResult r = run("run in.toml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(std::system(("gzip '" + (dir_ / "out/traj.dump").string() + "'").c_str()), 0);
+  const CsvTable in_run = read_csv_table((dir_ / "out/msd_prod.csv").string());
+  for (const auto& [prefix, args] :
+       {std::pair<std::string, std::string>{"nc", "out/traj.nc"},
+        {"dump", "out/traj.dump.gz --frame-interval-ps 0.05"}}) {
+    const CliResult a = run("analyze msd " + args + " max_lag_ps=1.0 path=" + prefix);
+    ASSERT_EQ(a.code, 0) << args << "\n" << a.err;
+    const CsvTable saved = read_csv_table((dir_ / (prefix + ".csv")).string());
+    ASSERT_EQ(saved.rows.size(), in_run.rows.size()) << args;
+    for (std::size_t k = 1; k < in_run.rows.size(); ++k) {
+      const double want = in_run.number(k, "msd_total_A2");
+      EXPECT_NEAR(saved.number(k, "msd_total_A2"), want, 1e-9 * want) << args << " lag " << k;
+    }
+  }
+  const CliResult nonsense = run("analyze msd in.toml");
+  EXPECT_EQ(nonsense.code, 2);
+  EXPECT_NE(nonsense.err.find("in.toml: not a trajectory mdgpu reads (it reads extended XYZ, "
+                              "AMBER NetCDF (.nc) and LAMMPS dump text"),
+            std::string::npos)
+      << nonsense.err;
 }
 
 TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
