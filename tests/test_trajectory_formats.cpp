@@ -155,6 +155,21 @@ TEST(TrajectoryFormats, OtherReadersSeeWhatMdgpuHeld) {
   EXPECT_EQ(rc, 0) << slurp(log);
   EXPECT_NE(slurp(log).find(fmt::format("{} files, {} frames OK", files, 3 * files)), std::string::npos)
       << slurp(log);
+  // OVITO's own readers, from the project's .venv (tools/requirements.txt).
+  if (!fs::exists(MDGPU_VENV_PYTHON)) {
+    std::printf("OVITO check SKIPPED: no %s (tools/install_debian_deps.sh makes it)\n",
+                MDGPU_VENV_PYTHON);
+    return;
+  }
+  const fs::path ovito_log = dir / "ovito.log";
+  const int ovito = std::system(fmt::format("{} {}/tests/python/check_ovito.py {} > {} 2>&1",
+                                            MDGPU_VENV_PYTHON, MDGPU_SOURCE_DIR, expected.string(),
+                                            ovito_log.string())
+                                    .c_str());
+  EXPECT_EQ(ovito, 0) << slurp(ovito_log);
+  EXPECT_NE(slurp(ovito_log).find(fmt::format("OVITO: {} files, {} frames OK", files, 3 * files)),
+            std::string::npos)
+      << slurp(ovito_log);
 }
 
 // Fractional coordinates of r (a row vector) in the cell h: what a rotation of the frame keeps.
