@@ -166,16 +166,18 @@ void analyze_command(const std::vector<std::string>& args,
                      const std::function<void(const std::string&)>& out,
                      const std::function<void(const std::string&)>& warn) {
   if (args.empty())
-    throw InputError("mdgpu analyze", "name the analysis: msd, rdf, motifs, profile or arrhenius");
+    throw InputError("mdgpu analyze",
+                     "name the analysis: msd, rdf, motifs, profile, vdos or arrhenius");
   const std::string& kind = args[0];
   const Arguments a = split_arguments("mdgpu analyze " + kind, {args.begin() + 1, args.end()});
   if (kind == "arrhenius") return analyze_arrhenius(a, out);
   for (AnalysisKind k :
-       {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs, AnalysisKind::Profile})
+       {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs, AnalysisKind::Profile,
+        AnalysisKind::Vdos})
     if (kind == analysis_name(k)) return analyze_trajectory(k, a, out, warn);
   throw InputError(
       "mdgpu analyze",
-      fmt::format("unknown analysis '{}' (msd, rdf, motifs, profile or arrhenius)", kind));
+      fmt::format("unknown analysis '{}' (msd, rdf, motifs, profile, vdos or arrhenius)", kind));
 }
 
 }  // namespace mdgpu

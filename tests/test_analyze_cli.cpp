@@ -91,6 +91,9 @@ every = 100
 [analysis.profile]
 species = "Ar"
 cutoff = 4.2
+[analysis.vdos]
+every = 10
+max_lag_ps = 1.0
 )";
 
 TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
@@ -128,6 +131,16 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   EXPECT_NEAR(d_saved.number(row, "D_A2_per_ps"), d_run.number(row, "D_A2_per_ps"),
               1e-9 * d_run.number(row, "D_A2_per_ps"));
   EXPECT_GT(d_run.number(row, "D_err_A2_per_ps"), 0.0);
+
+  // The vDOS from the saved velocities equals the one sampled in the run.
+  const CliResult vdos = run("analyze vdos out/traj.extxyz max_lag_ps=1.0 path=saved/vdos");
+  ASSERT_EQ(vdos.code, 0) << vdos.err;
+  EXPECT_NE(vdos.out.find("half Hann"), std::string::npos) << vdos.out;
+  const CsvTable v_run = read_csv_table((dir_ / "out/vdos_prod.csv").string());
+  const CsvTable v_saved = read_csv_table((dir_ / "saved/vdos.csv").string());
+  ASSERT_EQ(v_run.rows.size(), v_saved.rows.size());
+  for (std::size_t k = 0; k < v_run.rows.size(); k += 5)
+    EXPECT_NEAR(v_saved.number(k, "g_Ar_per_THz"), v_run.number(k, "g_Ar_per_THz"), 1e-9) << k;
 
   const CliResult rdf = run("analyze rdf out/traj.extxyz every=10 path=saved/rdf");
   ASSERT_EQ(rdf.code, 0) << rdf.err;
@@ -219,6 +232,7 @@ TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
   EXPECT_EQ(given.code, 0) << given.err;
   EXPECT_NE(given.out.find("MSD of notime.extxyz: 200 samples"), std::string::npos) << given.out;
   expect_input_error("analyze diffusion walk.extxyz", {"unknown analysis 'diffusion'"});
+  expect_input_error("analyze vdos walk.extxyz", {"the vDOS needs velocities"});
   expect_input_error("analyze arrhenius", {"give the MSD results"});
   expect_input_error("analyze arrhenius walk.extxyz", {"walk.extxyz: not an MSD result file"});
 
