@@ -141,6 +141,12 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   ASSERT_EQ(v_run.rows.size(), v_saved.rows.size());
   for (std::size_t k = 0; k < v_run.rows.size(); k += 5)
     EXPECT_NEAR(v_saved.number(k, "g_Ar_per_THz"), v_run.number(k, "g_Ar_per_THz"), 1e-9) << k;
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") == 0) {
+    const std::string plot = "cd '" + dir_.string() + "' && /usr/bin/python3 " +
+                             MDGPU_SOURCE_DIR + "/tools/plot_analysis.py saved/vdos.csv > plot.log 2>&1";
+    ASSERT_EQ(std::system(plot.c_str()), 0) << testing::slurp(dir_ / "plot.log");
+    EXPECT_GT(testing::slurp(dir_ / "saved/vdos.png").size(), 10000u);
+  }
 
   const CliResult rdf = run("analyze rdf out/traj.extxyz every=10 path=saved/rdf");
   ASSERT_EQ(rdf.code, 0) << rdf.err;
