@@ -82,9 +82,10 @@ ArrheniusPoint read_point(const h5::File& f, const std::string& group, int compo
   else if (!(p.error > 0))
     p.excluded = note.empty() ? "D has no error" : note;
   else if (!(std::fabs(p.loglog_slope - 1.0) <= kLinearTolerance))
-    p.excluded = fmt::format("NOT linear: log-log slope {:.2f} over the fit window (1 ± {} is "
-                             "diffusive)",
-                             p.loglog_slope, kLinearTolerance);
+    p.excluded = fmt::format(
+        "NOT linear: log-log slope {:.2f} over the fit window (1 ± {} is "
+        "diffusive)",
+        p.loglog_slope, kLinearTolerance);
   else if (!(p.temperature > 0))
     p.excluded = "no temperature: the MSD had none (give temperature= to 'mdgpu analyze msd')";
   return p;
@@ -151,12 +152,11 @@ ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& all, double temper
     volume += p->volume / points.size();
   }
   if (static_cast<int>(temperatures.size()) < kMinArrheniusTemperatures)
-    throw InputError(where,
-                     fmt::format("too few points for a fit: {} temperature(s), at least {} distinct "
-                                 "are needed{}{}",
-                                 temperatures.size(), kMinArrheniusTemperatures,
-                                 excluded.empty() ? "" : "; excluded: ",
-                                 fmt::join(excluded, "; ")));
+    throw InputError(
+        where, fmt::format("too few points for a fit: {} temperature(s), at least {} distinct "
+                           "are needed{}{}",
+                           temperatures.size(), kMinArrheniusTemperatures,
+                           excluded.empty() ? "" : "; excluded: ", fmt::join(excluded, "; ")));
   const LineFit line = fit_line(x, y, e);
   ArrheniusFit f;
   f.points = line.points;

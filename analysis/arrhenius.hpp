@@ -18,7 +18,7 @@ namespace mdgpu {
 struct ArrheniusPoint {
   std::string source;  // file:/groups/<group>
   std::string group;
-  double temperature = 0.0;                        // K
+  double temperature = 0.0;                         // K
   double D = NAN, error = NAN, window_error = 0.0;  // Å²/ps: statistical and systematic errors
   double loglog_slope = NAN;
   double atoms = 0.0, volume = 0.0, charge = 0.0;  // for σ (charge NaN: none)

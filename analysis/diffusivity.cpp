@@ -56,9 +56,10 @@ Spread spread(const std::vector<double>& values) {
 // default origin spacing of a twentieth of the max lag.
 std::string run_advice(double start, const FitSettings& s) {
   const double max_lag = std::max(2.0 * start, start + (kMinFitPoints - 1) * s.sample_interval);
-  return fmt::format("a run of about {:.3g} ps ({} blocks, each longer than a {:.3g} ps max lag) "
-                     "would hold a fit window from {:.3g} to {:.3g} ps",
-                     s.blocks * max_lag * 1.05, s.blocks, max_lag, start, max_lag);
+  return fmt::format(
+      "a run of about {:.3g} ps ({} blocks, each longer than a {:.3g} ps max lag) "
+      "would hold a fit window from {:.3g} to {:.3g} ps",
+      s.blocks * max_lag * 1.05, s.blocks, max_lag, start, max_lag);
 }
 
 }  // namespace
@@ -90,14 +91,16 @@ GroupDiffusivity fit_diffusivity(const MsdTable& total, const std::vector<MsdTab
       const double alpha = loglog_slope(total, group, kMsdTotal, std::max(1, last / 2), last);
       const double end = total.msd(last, group, kMsdTotal);
       if (alpha > 0.2 && end > 0)
-        r.advice = fmt::format("the MSD grows as t^{:.2f} at the max lag and would reach 0.5 a² "
-                               "near {:.3g} ps: {}",
-                               alpha, last * dt * std::pow(s.threshold / end, 1.0 / alpha),
-                               run_advice(last * dt * std::pow(s.threshold / end, 1.0 / alpha), s));
+        r.advice = fmt::format(
+            "the MSD grows as t^{:.2f} at the max lag and would reach 0.5 a² "
+            "near {:.3g} ps: {}",
+            alpha, last * dt * std::pow(s.threshold / end, 1.0 / alpha),
+            run_advice(last * dt * std::pow(s.threshold / end, 1.0 / alpha), s));
       else if (std::isfinite(alpha))
-        r.advice = fmt::format("the MSD is flat at the max lag (log-log slope {:.2f}): caged, or "
-                               "far from diffusion; no run length follows from it",
-                               alpha);
+        r.advice = fmt::format(
+            "the MSD is flat at the max lag (log-log slope {:.2f}): caged, or "
+            "far from diffusion; no run length follows from it",
+            alpha);
       return r;
     }
   }
@@ -115,7 +118,8 @@ GroupDiffusivity fit_diffusivity(const MsdTable& total, const std::vector<MsdTab
     return r;
   }
   r.first_lag = first, r.last_lag = last;
-  if (last < 2 * first) r.advice = "the fit window is shorter than its start: " + run_advice(first * dt, s);
+  if (last < 2 * first)
+    r.advice = "the fit window is shorter than its start: " + run_advice(first * dt, s);
   // The window's halves share their middle lag; each needs a fit of its own.
   const int middle = (first + last) / 2;
   const bool halves = middle - first + 1 >= kMinFitPoints && last - middle + 1 >= kMinFitPoints;
@@ -141,9 +145,9 @@ GroupDiffusivity fit_diffusivity(const MsdTable& total, const std::vector<MsdTab
       // Half the change of D across the window, less the part the blocks' noise explains:
       // E[mean²] = change² + standard error², so this estimates |change| / 2 without bias in its
       // square, and is zero for a process that does not depend on the window.
-      cd.window_error = 0.5 * std::sqrt(std::max(
-                                  0.0, delta.mean * delta.mean - delta.standard_error *
-                                                                     delta.standard_error));
+      cd.window_error =
+          0.5 * std::sqrt(std::max(
+                    0.0, delta.mean * delta.mean - delta.standard_error * delta.standard_error));
     }
   }
   if (r.blocks_used < 2)

@@ -23,8 +23,9 @@ inline constexpr double kLinearTolerance = 0.1;  // |log-log slope - 1| accepted
 inline constexpr double kAngstrom2PerPsToCm2PerS = 1e-4;
 
 struct ComponentDiffusivity {
-  double D = NAN;      // Å²/ps, mean of the block values
-  double error = NAN;  // statistical: t(68.3 %, blocks - 1) × std of the block values / sqrt(blocks)
+  double D = NAN;  // Å²/ps, mean of the block values
+  double error =
+      NAN;  // statistical: t(68.3 %, blocks - 1) × std of the block values / sqrt(blocks)
   double window_error = NAN;  // systematic, from the window's halves (NaN: window too short)
   double D_early = NAN, D_late = NAN;  // block means over the first and second half of the window
   std::vector<double> block_D;         // Å²/ps, NaN for a block without data in the window

@@ -91,7 +91,8 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
     if (!spec.origin_every) s.origin_every = std::max(1, s.max_lag / 20);
   } else {
     const std::int64_t block = n / spec.blocks;
-    if (!spec.origin_every) s.origin_every = static_cast<int>(std::max<std::int64_t>(1, block / 21));
+    if (!spec.origin_every)
+      s.origin_every = static_cast<int>(std::max<std::int64_t>(1, block / 21));
     s.max_lag = static_cast<int>(block - s.origin_every);
   }
   if (s.max_lag < kMinFitPoints)
@@ -115,16 +116,17 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
                       span * dt, spec.blocks, describe(st), n / spec.blocks * dt,
                       (n / std::max(spec.blocks, kMinBlocks) - s.origin_every) * dt,
                       std::max(spec.blocks, kMinBlocks), spec.blocks * span * dt));
-    r.blocks_note = fmt::format("{} blocks of {:.4g} ps ({} asked): only so many hold the max lag "
-                                "+ origin spacing ({:.4g} ps)",
-                                fit, n / fit * dt, s.blocks, span * dt);
+    r.blocks_note = fmt::format(
+        "{} blocks of {:.4g} ps ({} asked): only so many hold the max lag "
+        "+ origin spacing ({:.4g} ps)",
+        fit, n / fit * dt, s.blocks, span * dt);
     s.blocks = fit;
   }
   if (s.blocks < kMinBlocks)
-    r.blocks_note = fmt::format("{} blocks: the error rests on {} degree(s) of freedom and is itself "
-                                "uncertain by ±{:.0f} %; {} or more blocks are advised",
-                                s.blocks, s.blocks - 1, 100.0 / std::sqrt(2.0 * (s.blocks - 1)),
-                                kMinBlocks);
+    r.blocks_note = fmt::format(
+        "{} blocks: the error rests on {} degree(s) of freedom and is itself "
+        "uncertain by ±{:.0f} %; {} or more blocks are advised",
+        s.blocks, s.blocks - 1, 100.0 / std::sqrt(2.0 * (s.blocks - 1)), kMinBlocks);
   if (spec.fit_start) {
     r.first_lag = static_cast<int>(std::ceil(*spec.fit_start / dt - 1e-9));
     if (s.max_lag - *r.first_lag + 1 < kMinFitPoints)
@@ -246,7 +248,8 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
       csv += fmt::format("{},{},{}", s.group_name(g), lag * dt, pairs);
       for (int c = 0; c < kMsdComponents; ++c) csv += "," + csv_number(t.msd(lag, g, c));
       const bool slab = g % per_species > 0 && pairs > 0;
-      csv += fmt::format(",{},{}\n", csv_number(slab ? double(t.left_ever[t.at(lag, g)]) / pairs : NAN),
+      csv += fmt::format(",{},{}\n",
+                         csv_number(slab ? double(t.left_ever[t.at(lag, g)]) / pairs : NAN),
                          csv_number(slab ? double(t.left_now[t.at(lag, g)]) / pairs : NAN));
     }
   write_text_file(prefix.string() + ".csv", csv);
@@ -264,19 +267,35 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     for (int c = 0; c < kMsdComponents; ++c) {
       const ComponentDiffusivity& cd = d.components[c];
       const bool window = d.has_window();
-      std::vector<std::string> f = {
-          d.group, kMsdComponentNames[c], fmt::format("{}", kMsdDimensions[c]),
-          csv_number(cd.D), csv_number(cd.error), csv_number(cd.window_error),
-          csv_number(cd.total_error()), csv_number(cd.D * cm2), csv_number(cd.error * cm2),
-          csv_number(cd.window_error * cm2), csv_number(cd.total_error() * cm2),
-          fmt::format("{}", s.blocks), d.blocks_used >= 2 ? fmt::format("{}", d.blocks_used - 1) : "",
-          window ? csv_number(d.first_lag * dt) : "", window ? csv_number(d.last_lag * dt) : "",
-          window ? fmt::format("{}", d.last_lag - d.first_lag + 1) : "", csv_number(cd.D_early),
-          csv_number(cd.D_late), csv_number(cd.loglog_slope),
-          std::isfinite(cd.loglog_slope) ? (cd.linear ? "1" : "0") : "", csv_number(d.atoms),
-          csv_number(d.volume), csv_number(d.charge), csv_number(d.temperature),
-          csv_number(cd.sigma), csv_number(cd.sigma_error), "1", csv_quote(d.note),
-          csv_quote(join_notes(d.advice, blocks_note_))};
+      std::vector<std::string> f = {d.group,
+                                    kMsdComponentNames[c],
+                                    fmt::format("{}", kMsdDimensions[c]),
+                                    csv_number(cd.D),
+                                    csv_number(cd.error),
+                                    csv_number(cd.window_error),
+                                    csv_number(cd.total_error()),
+                                    csv_number(cd.D * cm2),
+                                    csv_number(cd.error * cm2),
+                                    csv_number(cd.window_error * cm2),
+                                    csv_number(cd.total_error() * cm2),
+                                    fmt::format("{}", s.blocks),
+                                    d.blocks_used >= 2 ? fmt::format("{}", d.blocks_used - 1) : "",
+                                    window ? csv_number(d.first_lag * dt) : "",
+                                    window ? csv_number(d.last_lag * dt) : "",
+                                    window ? fmt::format("{}", d.last_lag - d.first_lag + 1) : "",
+                                    csv_number(cd.D_early),
+                                    csv_number(cd.D_late),
+                                    csv_number(cd.loglog_slope),
+                                    std::isfinite(cd.loglog_slope) ? (cd.linear ? "1" : "0") : "",
+                                    csv_number(d.atoms),
+                                    csv_number(d.volume),
+                                    csv_number(d.charge),
+                                    csv_number(d.temperature),
+                                    csv_number(cd.sigma),
+                                    csv_number(cd.sigma_error),
+                                    "1",
+                                    csv_quote(d.note),
+                                    csv_quote(join_notes(d.advice, blocks_note_))};
       dcsv += fmt::format("{}\n", fmt::join(f, ","));
     }
   write_text_file(prefix.string() + "_D.csv", dcsv);
@@ -372,10 +391,10 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     }
     for (int c : {kMsdTotal, kMsdAB, kMsdC}) {
       const ComponentDiffusivity& cd = d.components[c];
-      summary += fmt::format("  {:<12} {:<5} {}, fit {:.4g}–{:.4g} ps, log-log slope {:.3f}{}{}",
-                             d.group, kMsdComponentNames[c], format_d(cd), d.first_lag * dt,
-                             d.last_lag * dt, cd.loglog_slope, cd.linear ? "" : " (NOT linear)",
-                             dominant_error(cd));
+      summary +=
+          fmt::format("  {:<12} {:<5} {}, fit {:.4g}–{:.4g} ps, log-log slope {:.3f}{}{}", d.group,
+                      kMsdComponentNames[c], format_d(cd), d.first_lag * dt, d.last_lag * dt,
+                      cd.loglog_slope, cd.linear ? "" : " (NOT linear)", dominant_error(cd));
       if (std::isfinite(cd.sigma))
         summary += fmt::format(", σ = {:.3g} ± {:.2g} S/cm", cd.sigma, cd.sigma_error);
       summary += "\n";

@@ -93,10 +93,10 @@ void TrajectorySamples::report_progress(bool last) {
   progress_shown_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double fraction = static_cast<double>(frame_index_) / frames_;
-  options_.progress(fmt::format("{}: frame {} of {} ({:.0f} %), {:.0f} s{}", path_.string(),
-                                frame_index_, frames_, 100 * fraction, elapsed,
-                                last ? "" : fmt::format(", about {:.0f} s to go",
-                                                        elapsed * (1 - fraction) / fraction)));
+  options_.progress(fmt::format(
+      "{}: frame {} of {} ({:.0f} %), {:.0f} s{}", path_.string(), frame_index_, frames_,
+      100 * fraction, elapsed,
+      last ? "" : fmt::format(", about {:.0f} s to go", elapsed * (1 - fraction) / fraction)));
 }
 
 bool TrajectorySamples::next(System& system, ThermoSample& sample) {

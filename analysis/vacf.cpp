@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/time_origins.hpp"
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
 
@@ -25,17 +26,9 @@ double VacfAccumulator::vacf(int lag, int group) const {
 void VacfAccumulator::add_sample(const System& system) {
   if (system.species.size() != setup_.group_of_type.size())
     throw RuntimeFailure("VACF: the sample's species do not match the analysis setup");
-  if (!system.has_velocities)
-    throw RuntimeFailure("VACF: the sample has no velocities");
-  if (tracked_.empty()) {
-    for (std::size_t g = 0; g < setup_.species.size(); ++g) {
-      group_begin_.push_back(tracked_.size());
-      for (std::size_t i = 0; i < system.size(); ++i)
-        if (setup_.group_of_type[system.type[i]] == static_cast<int>(g))
-          tracked_.push_back(static_cast<int>(i));
-    }
-    group_begin_.push_back(tracked_.size());
-  }
+  if (!system.has_velocities) throw RuntimeFailure("VACF: the sample has no velocities");
+  if (tracked_.empty())
+    atoms_by_species(system, setup_.group_of_type, setup_.species.size(), tracked_, group_begin_);
   const std::size_t n = tracked_.size();
   current_.resize(3 * n);
   for (std::size_t t = 0; t < n; ++t) {
@@ -45,14 +38,7 @@ void VacfAccumulator::add_sample(const System& system) {
     current_[3 * t + 2] = system.velocities.z[i];
   }
   const std::int64_t k = samples_;
-  for (Origin& o : ring_)
-    if (o.sample >= 0 && k - o.sample > setup_.max_lag) o.sample = -1;
-  if (k % setup_.origin_every == 0) {
-    Origin& o =
-        *std::find_if(ring_.begin(), ring_.end(), [](const Origin& s) { return s.sample < 0; });
-    o.sample = k;
-    o.v = current_;
-  }
+  if (Origin* o = next_origin(ring_, k, setup_.max_lag, setup_.origin_every)) o->v = current_;
   for (const Origin& o : ring_) {
     if (o.sample < 0) continue;
     const int lag = static_cast<int>(k - o.sample);

@@ -34,7 +34,9 @@ public:
   double vacf(int lag, int group) const;
   std::int64_t pairs(int lag, int group) const { return pairs_[at(lag, group)]; }
   std::int64_t samples_seen() const { return samples_; }
-  int atoms(int group) const { return static_cast<int>(group_begin_[group + 1] - group_begin_[group]); }
+  int atoms(int group) const {
+    return static_cast<int>(group_begin_[group + 1] - group_begin_[group]);
+  }
 
   void save_state(h5::File& file, const std::string& group) const;
   void restore_state(const h5::File& file, const std::string& group);
@@ -54,7 +56,7 @@ private:
   std::vector<double> sum_;               // [lag][group], Å²/ps²
   std::vector<std::int64_t> pairs_;       // [lag][group]
   std::vector<Origin> ring_;
-  std::vector<double> current_;           // tracked velocities of this sample
+  std::vector<double> current_;  // tracked velocities of this sample
   std::int64_t samples_ = 0;
 };
 

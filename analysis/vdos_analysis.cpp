@@ -55,8 +55,9 @@ public:
 
   void add(const System& system, const ThermoSample&) override {
     if (!system.has_velocities)
-      throw InputError(label_, "the vDOS needs velocities and this frame has none (write the "
-                               "trajectory with velocities = true)");
+      throw InputError(label_,
+                       "the vDOS needs velocities and this frame has none (write the "
+                       "trajectory with velocities = true)");
     acc_.add_sample(system);
   }
 
@@ -94,7 +95,8 @@ std::string VdosAnalysis::write(const std::filesystem::path& prefix) const {
   for (double w : weight) weight_sum += w;
 
   std::string vcsv = "lag_ps";
-  for (const std::string& sp : s.species) vcsv += fmt::format(",C_{0}_A2_per_ps2,C_{0}_normalized", sp);
+  for (const std::string& sp : s.species)
+    vcsv += fmt::format(",C_{0}_A2_per_ps2,C_{0}_normalized", sp);
   vcsv += "\n";
   for (int lag = 0; lag <= s.max_lag; ++lag) {
     vcsv += csv_number(lag * dt);

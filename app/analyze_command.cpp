@@ -147,8 +147,8 @@ void analyze_arrhenius(const Arguments& a, const std::function<void(const std::s
     summary += fmt::format(
         "\n  {}: {} points, Ea = {:.4f} ± {:.4f} eV, D0 = {:.4g} cm²/s (ln error {:.2g}); at {} K: "
         "D = {:.4g} cm²/s (ln error {:.2g}){}; χ² = {:.3g} for {} dof{}",
-        group, f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * cm2, f.ln_D0_error, f.temperature,
-        D, f.ln_D_error,
+        group, f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * cm2, f.ln_D0_error, f.temperature, D,
+        f.ln_D_error,
         std::isfinite(f.sigma)
             ? fmt::format(", σ = {:.4g} S/cm (Nernst–Einstein, Haven ratio 1)", f.sigma)
             : "",
@@ -171,9 +171,8 @@ void analyze_command(const std::vector<std::string>& args,
   const std::string& kind = args[0];
   const Arguments a = split_arguments("mdgpu analyze " + kind, {args.begin() + 1, args.end()});
   if (kind == "arrhenius") return analyze_arrhenius(a, out);
-  for (AnalysisKind k :
-       {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs, AnalysisKind::Profile,
-        AnalysisKind::Vdos})
+  for (AnalysisKind k : {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs,
+                         AnalysisKind::Profile, AnalysisKind::Vdos})
     if (kind == analysis_name(k)) return analyze_trajectory(k, a, out, warn);
   throw InputError(
       "mdgpu analyze",

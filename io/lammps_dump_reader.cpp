@@ -58,7 +58,8 @@ void read_box(LineReader& in, const std::string& item, Header& h) {
   h.cell = Mat3{Vec3{hi[0] - lo[0], 0.0, 0.0}, Vec3{xy, hi[1] - lo[1], 0.0},
                 Vec3{xz, yz, hi[2] - lo[2]}};
   h.origin = Vec3{lo[0], lo[1], lo[2]};
-  for (int k = 0; k < 3; ++k) h.periodic[k] = k < static_cast<int>(flags.size()) && flags[k] == "pp";
+  for (int k = 0; k < 3; ++k)
+    h.periodic[k] = k < static_cast<int>(flags.size()) && flags[k] == "pp";
 }
 
 // The header items up to and including ITEM: ATOMS; false at the end of the file.
@@ -70,8 +71,9 @@ bool read_header(LineReader& in, Header& h) {
   bool atoms = false, box = false, step = false;
   for (;; line = expect_line(in, "the ITEM: ATOMS line of a frame")) {
     if (line.rfind("ITEM:", 0) != 0)
-      throw InputError(in.where(), fmt::format("expected an ITEM: line of a LAMMPS dump, found '{}'",
-                                               line.substr(0, 60)));
+      throw InputError(
+          in.where(),
+          fmt::format("expected an ITEM: line of a LAMMPS dump, found '{}'", line.substr(0, 60)));
     const std::string item = line.substr(5);
     if (item.find("TIMESTEP") != std::string::npos) {
       h.where = in.where();
@@ -155,8 +157,9 @@ bool LammpsDumpReader::next(Frame& frame) {
   frame.unwrapped = position == 1 || position == 3;
   const int id = column(h, {"id"}), element = column(h, {"element"}), type = column(h, {"type"});
   if (element < 0 && (type < 0 || options_.type_species.empty()))
-    throw InputError(where, "the dump has no element column: give the species of the LAMMPS atom "
-                            "types 1, 2, ... (mdgpu analyze --types Li,P,O,N)");
+    throw InputError(where,
+                     "the dump has no element column: give the species of the LAMMPS atom "
+                     "types 1, 2, ... (mdgpu analyze --types Li,P,O,N)");
   const int image[3] = {column(h, {"ix"}), column(h, {"iy"}), column(h, {"iz"})};
   const bool images = image[0] >= 0 && image[1] >= 0 && image[2] >= 0 && position == 0;
   const int v[3] = {column(h, {"vx"}), column(h, {"vy"}), column(h, {"vz"})};
@@ -193,13 +196,15 @@ bool LammpsDumpReader::next(Frame& frame) {
     }
     for (int k = 0; k < 3; ++k) {
       a.r[k] = text::to_finite(t[p[k]], at, h.columns[p[k]]);
-      a.n[k] = images ? static_cast<int>(text::to_integer(t[image[k]], at, h.columns[image[k]])) : 0;
+      a.n[k] =
+          images ? static_cast<int>(text::to_integer(t[image[k]], at, h.columns[image[k]])) : 0;
       a.v[k] = velocities ? text::to_finite(t[v[k]], at, h.columns[v[k]]) : 0.0;
       a.f[k] = forces ? text::to_double(t[f[k]], at, h.columns[f[k]]) : 0.0;
     }
     a.e = energy >= 0 ? text::to_double(t[energy], at, h.columns[energy]) : 0.0;
   }
-  std::stable_sort(atoms.begin(), atoms.end(), [](const Atom& a, const Atom& b) { return a.id < b.id; });
+  std::stable_sort(atoms.begin(), atoms.end(),
+                   [](const Atom& a, const Atom& b) { return a.id < b.id; });
 
   System& s = frame.system;
   s.box = Box(h.cell, h.periodic, where);

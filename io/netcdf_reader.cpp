@@ -34,8 +34,7 @@ std::string decompress(const std::filesystem::path& path) {
   int status = Z_OK;
   const std::string error = gzerror(in, &status);
   gzclose(in);
-  if (got < 0 || status != Z_OK)
-    throw InputError(path.string(), "cannot decompress: " + error);
+  if (got < 0 || status != Z_OK) throw InputError(path.string(), "cannot decompress: " + error);
   return out;
 }
 
@@ -45,8 +44,9 @@ Mat3 cell_of(const double lengths[3], const double angles[3]) {
   const double ca = std::cos(angles[0] * d), cb = std::cos(angles[1] * d);
   const double cg = std::cos(angles[2] * d), sg = std::sin(angles[2] * d);
   const double cy = (ca - cb * cg) / sg;
-  return Mat3{Vec3{lengths[0], 0.0, 0.0}, Vec3{lengths[1] * cg, lengths[1] * sg, 0.0},
-              Vec3{lengths[2] * cb, lengths[2] * cy, lengths[2] * std::sqrt(1.0 - cb * cb - cy * cy)}};
+  return Mat3{
+      Vec3{lengths[0], 0.0, 0.0}, Vec3{lengths[1] * cg, lengths[1] * sg, 0.0},
+      Vec3{lengths[2] * cb, lengths[2] * cy, lengths[2] * std::sqrt(1.0 - cb * cb - cy * cy)}};
 }
 
 }  // namespace
@@ -70,22 +70,23 @@ NetcdfReader::NetcdfReader(const std::filesystem::path& path, bool gzipped) : pa
     throw InputError(where, "an AMBER NetCDF file without frame and atom dimensions");
   if (!has("coordinates")) throw InputError(where, "the trajectory has no coordinates");
   if (!has("atom_types"))
-    throw InputError(where, "the trajectory has no atom_types (atomic numbers): mdgpu cannot tell "
-                            "the species");
+    throw InputError(where,
+                     "the trajectory has no atom_types (atomic numbers): mdgpu cannot tell "
+                     "the species");
   std::vector<int> numbers(atoms_);
   int var;
   nc_inq_varid(ncid_, "atom_types", &var);
   int dims = 0;
   nc_inq_varndims(ncid_, var, &dims);
   const std::size_t start[2] = {0, 0}, count[2] = {dims == 2 ? 1u : atoms_, atoms_};
-  if (atoms_ > 0 && nc_get_vara_int(ncid_, var, start, dims == 2 ? count : count + 1,
-                                    numbers.data()) != NC_NOERR)
+  if (atoms_ > 0 &&
+      nc_get_vara_int(ncid_, var, start, dims == 2 ? count : count + 1, numbers.data()) != NC_NOERR)
     throw InputError(where, "cannot read atom_types");
   for (std::size_t i = 0; i < atoms_; ++i) {
     const auto element = find_element(numbers[i]);
     if (!element)
-      throw InputError(where, fmt::format("atom {}: atom_types {} is not an atomic number", i + 1,
-                                          numbers[i]));
+      throw InputError(
+          where, fmt::format("atom {}: atom_types {} is not an atomic number", i + 1, numbers[i]));
     species_.push_back(element->symbol);
   }
   nc_inq_varid(ncid_, "coordinates", &var);
@@ -113,7 +114,8 @@ std::vector<double> NetcdfReader::read(const char* variable, std::size_t frame,
   start[0] = frame;
   for (int d = 1; d < dims; ++d) nc_inq_dimlen(ncid_, ids[d], &shape[d]), values *= shape[d];
   std::vector<double> out(values);
-  if (values != count || nc_get_vara_double(ncid_, var, start.data(), shape.data(), out.data()) != NC_NOERR)
+  if (values != count ||
+      nc_get_vara_double(ncid_, var, start.data(), shape.data(), out.data()) != NC_NOERR)
     throw InputError(fmt::format("{}: frame {}", path_.string(), frame + 1),
                      fmt::format("cannot read {} ({} values per frame expected)", variable, count));
   double factor = 1.0;
@@ -131,8 +133,8 @@ double NetcdfReader::scale(const char* variable) const {
       units == "picosecond" || units == "electron_volt" || units == "electron_volt/angstrom" ||
       units == "degree")
     return 1.0;
-  throw InputError(path_.string(), fmt::format("{} is in '{}', a unit mdgpu does not convert",
-                                               variable, units));
+  throw InputError(path_.string(),
+                   fmt::format("{} is in '{}', a unit mdgpu does not convert", variable, units));
 }
 
 bool NetcdfReader::next(Frame& frame) {
@@ -142,7 +144,8 @@ bool NetcdfReader::next(Frame& frame) {
   frame.where = fmt::format("{}: frame {}", path_.string(), f + 1);
   System& s = frame.system;
   if (has("cell_lengths") && has("cell_angles")) {
-    const std::vector<double> lengths = read("cell_lengths", f, 3), angles = read("cell_angles", f, 3);
+    const std::vector<double> lengths = read("cell_lengths", f, 3),
+                              angles = read("cell_angles", f, 3);
     Mat3 h = cell_of(lengths.data(), angles.data());
     std::array<bool, 3> periodic{};
     for (int k = 0; k < 3; ++k) {
@@ -172,7 +175,8 @@ bool NetcdfReader::next(Frame& frame) {
     for (double& v : forces.values) v *= scale("forces");
   }
   if (has("c_epot")) frame.arrays["energies"].values = read("c_epot", f, n);
-  if (has("time")) frame.info["time"] = fmt::format("{}", read("time", f, 1).front() * scale("time"));
+  if (has("time"))
+    frame.info["time"] = fmt::format("{}", read("time", f, 1).front() * scale("time"));
   if (has("step")) frame.info["step"] = fmt::format("{}", std::llround(read("step", f, 1).front()));
   return true;
 }

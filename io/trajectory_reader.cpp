@@ -67,7 +67,8 @@ std::unique_ptr<TrajectoryReader> open_trajectory(const std::filesystem::path& p
   throw InputError(path.string(),
                    fmt::format("not a trajectory mdgpu reads (it reads {}); the file starts with "
                                "'{}'",
-                               kReadableTrajectories, excerpt(head.substr(text == std::string::npos ? 0 : text))));
+                               kReadableTrajectories,
+                               excerpt(head.substr(text == std::string::npos ? 0 : text))));
 }
 
 }  // namespace mdgpu

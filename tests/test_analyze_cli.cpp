@@ -56,8 +56,9 @@ protected:
     for (const char* f : fragments)
       EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
   }
-  std::string run_input(const std::string& analysis,
-                        const std::string& trajectory = "trajectory = { every = 10, velocities = true }\n") {
+  std::string run_input(
+      const std::string& analysis,
+      const std::string& trajectory = "trajectory = { every = 10, velocities = true }\n") {
     return R"([system]
 structure = "argon.extxyz"
 velocities = { temperature = 94.4, seed = 3 }
@@ -76,7 +77,8 @@ steps = 2000
 [output]
 directory = "out"
 progress_every_s = 0
-)" + trajectory + analysis;
+)" + trajectory +
+           analysis;
   }
   testing::TempDir tmp_;
   const fs::path& dir_ = tmp_.path();
@@ -142,8 +144,8 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   for (std::size_t k = 0; k < v_run.rows.size(); k += 5)
     EXPECT_NEAR(v_saved.number(k, "g_Ar_per_THz"), v_run.number(k, "g_Ar_per_THz"), 1e-9) << k;
   if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") == 0) {
-    const std::string plot = "cd '" + dir_.string() + "' && /usr/bin/python3 " +
-                             MDGPU_SOURCE_DIR + "/tools/plot_analysis.py saved/vdos.csv > plot.log 2>&1";
+    const std::string plot = "cd '" + dir_.string() + "' && /usr/bin/python3 " + MDGPU_SOURCE_DIR +
+                             "/tools/plot_analysis.py saved/vdos.csv > plot.log 2>&1";
     ASSERT_EQ(std::system(plot.c_str()), 0) << testing::slurp(dir_ / "plot.log");
     EXPECT_GT(testing::slurp(dir_ / "saved/vdos.png").size(), 10000u);
   }
@@ -189,9 +191,8 @@ every = 10
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(std::system(("gzip '" + (dir_ / "out/traj.dump").string() + "'").c_str()), 0);
   const CsvTable in_run = read_csv_table((dir_ / "out/msd_prod.csv").string());
-  for (const auto& [prefix, args] :
-       {std::pair<std::string, std::string>{"nc", "out/traj.nc"},
-        {"dump", "out/traj.dump.gz --frame-interval-ps 0.05"}}) {
+  for (const auto& [prefix, args] : {std::pair<std::string, std::string>{"nc", "out/traj.nc"},
+                                     {"dump", "out/traj.dump.gz --frame-interval-ps 0.05"}}) {
     const CliResult a = run("analyze msd " + args + " max_lag_ps=1.0 path=" + prefix);
     ASSERT_EQ(a.code, 0) << args << "\n" << a.err;
     const CsvTable saved = read_csv_table((dir_ / (prefix + ".csv")).string());

@@ -168,7 +168,7 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
 }
 
 // On-the-fly analyses carry their accumulators in the checkpoint: a run stopped inside a stage and
-// continued writes the same MSD (every origin, lag and block), RDF and vDOS as an uninterrupted one.
+// continued writes the same MSD (every origin, lag, block), RDF and vDOS as an uninterrupted one.
 TEST_F(RestartTest, AnalysesContinueBitwise) {
   const std::string analyses = R"(
 [analysis.msd]

@@ -10,15 +10,14 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/observers.hpp"
 #include "analysis/vacf.hpp"
 #include "analysis/vdos.hpp"
 #include "core/units.hpp"
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
-#include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "model/pair_potential.hpp"
+#include "tests/analysis_run.hpp"
 #include "tests/csv.hpp"
 #include "tests/md_fixture.hpp"
 #include "tests/temp_dir.hpp"
@@ -30,8 +29,8 @@ namespace {
 double cumulative(const Spectrum& s, double nu) {
   double sum = 0.0;
   for (std::size_t j = 1; j < s.frequency.size() && s.frequency[j - 1] < nu; ++j) {
-    const double hi = std::min(nu, s.frequency[j]), f = (hi - s.frequency[j - 1]) /
-                                                         (s.frequency[j] - s.frequency[j - 1]);
+    const double hi = std::min(nu, s.frequency[j]),
+                 f = (hi - s.frequency[j - 1]) / (s.frequency[j] - s.frequency[j - 1]);
     const double g_hi = s.density[j - 1] + f * (s.density[j] - s.density[j - 1]);
     sum += 0.5 * (s.density[j - 1] + g_hi) * (hi - s.frequency[j - 1]);
   }
@@ -108,7 +107,8 @@ std::vector<double> eigenvalues(std::vector<double> a, int n) {
         const double apq = a[p * n + q];
         if (std::fabs(apq) < 1e-300) continue;
         const double theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
-        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+        const double t =
+            (theta >= 0 ? 1.0 : -1.0) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
         const double c = 1.0 / std::sqrt(t * t + 1), s = t * c;
         for (int k = 0; k < n; ++k) {  // columns p, q
           const double akp = a[k * n + p], akq = a[k * n + q];
@@ -191,26 +191,23 @@ TEST(Vdos, CrystalArgonMatchesFiniteDifferencePhonons) {
   plan.analysis.vdos = v;
   System s = crystal;
   maxwell_boltzmann(s, 4.0, 11, 3 * static_cast<int>(s.size()) - 3);
-  auto backend = make_backend("cpu", 1);
-  PairPotential pot(plan.potential, s, *backend);
-  auto observers = make_analysis_observers(
-      plan, s, [](const std::string& line) { std::printf("%s\n", line.c_str()); });
-  Simulation sim(plan, s, *backend, pot);
-  for (auto& o : observers) sim.add_observer(std::move(o));
-  sim.run();
+  testing::run_with_analyses(plan, s,
+                             [](const std::string& line) { std::printf("%s\n", line.c_str()); });
 
   const testing::CsvTable t = testing::read_csv_table((dir / "vdos_prod.csv").string());
   Spectrum g;
   for (std::size_t k = 0; k < t.rows.size(); ++k) {
     g.frequency.push_back(t.number(k, "frequency_THz"));
     g.density.push_back(t.number(k, "g_Ar_per_THz"));
-    EXPECT_NEAR(t.number(k, "wavenumber_cm-1"), g.frequency.back() * 33.35641, 1e-4 * (1 + g.frequency.back()));
+    EXPECT_NEAR(t.number(k, "wavenumber_cm-1"), g.frequency.back() * 33.35641,
+                1e-4 * (1 + g.frequency.back()));
   }
   const double band = 1.5 * modes.back();  // the spectrum's weight lies in the phonon band
   const double md_mean = band_mean(g, band);
-  std::printf("argon: mean frequency from MD %.4f THz, from the force constants %.4f THz; MD "
-              "weight below %.2f THz %.4f\n",
-              md_mean, mean, band, cumulative(g, band));
+  std::printf(
+      "argon: mean frequency from MD %.4f THz, from the force constants %.4f THz; MD "
+      "weight below %.2f THz %.4f\n",
+      md_mean, mean, band, cumulative(g, band));
   EXPECT_NEAR(md_mean, mean, 0.02 * mean);
   EXPECT_GT(cumulative(g, band), 0.97);
   for (double q : {0.1, 0.25, 0.5, 0.75, 0.9}) {
