@@ -210,12 +210,15 @@ def plot_profile(path):
 def plot_motifs(path):
     header, rows = read(path)
     t = column(header, rows, "time_ps")
+    xlabel = "time (ps)"
+    if all(math.isnan(x) for x in t):  # frames without a time: number them
+        t, xlabel = list(range(len(rows))), "frame"
     fig, axes = grid(1, width=5.0, height=3.2)
     for name in header[2:]:
         values = column(header, rows, name)
         if any(v for v in values if not math.isnan(v)):
-            axes[0].plot(t, values, label=name)
-    axes[0].set_xlabel("time (ps)")
+            axes[0].plot(t, values, label=name, marker="o" if len(t) < 30 else None, markersize=4)
+    axes[0].set_xlabel(xlabel)
     axes[0].set_ylabel("count")
     axes[0].set_title("phosphate units and N / O sites")
     axes[0].legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
