@@ -139,7 +139,7 @@ def check_netcdf(c, spec):
         if spec["extras"]:
             compare_vectors(c, ts.velocities, frame["velocities"], h, h_reader, "mdanalysis",
                             f"{tag}: velocities")
-            # MDAnalysis applies scale_factor (-> kcal/mol/Å), then converts to kJ/mol/Å.
+            # MDAnalysis reads kcal/mol/Å (as stored) and converts to kJ/mol/Å.
             kj = np.array(frame["forces"]) * KCAL_PER_MOL_PER_EV * 4.184
             compare_vectors(c, ts.forces, kj, h, h_reader, "mdanalysis", f"{tag}: forces")
 
