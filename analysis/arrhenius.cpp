@@ -52,27 +52,42 @@ std::vector<std::filesystem::path> result_files(const std::vector<std::filesyste
   return files;
 }
 
+double optional_attr(const h5::File& f, const std::string& at, const char* name) {
+  return f.has_attr(at, name) ? f.attr_double(at, name) : NAN;
+}
+
+double component_value(const h5::File& f, const std::string& dataset, int component,
+                       double missing) {
+  return f.exists(dataset) ? f.read_doubles(dataset).data.at(component) : missing;
+}
+
 ArrheniusPoint read_point(const h5::File& f, const std::string& group, int component) {
   const std::string at = "/groups/" + group;
   ArrheniusPoint p;
   p.source = f.path() + ":" + at;
   p.group = group;
-  p.temperature = f.attr_double(at, "temperature_K");
-  p.D = f.read_doubles(at + "/D_A2_per_ps").data.at(component);
-  p.error = f.read_doubles(at + "/D_err_A2_per_ps").data.at(component);
-  p.atoms = f.attr_double(at, "atoms");
-  p.volume = f.attr_double(at, "volume_A3");
-  p.charge = f.attr_double(at, "charge_e");
+  p.temperature = optional_attr(f, at, "temperature_K");
+  p.D = component_value(f, at + "/D_A2_per_ps", component, NAN);
+  p.error = component_value(f, at + "/D_err_A2_per_ps", component, NAN);
+  // Results written before the window error existed have none: 0.
+  p.window_error = component_value(f, at + "/D_window_err_A2_per_ps", component, 0.0);
+  if (!std::isfinite(p.window_error)) p.window_error = 0.0;
+  p.loglog_slope = component_value(f, at + "/loglog_slope", component, NAN);
+  p.atoms = optional_attr(f, at, "atoms");
+  p.volume = optional_attr(f, at, "volume_A3");
+  p.charge = optional_attr(f, at, "charge_e");
   const std::string note = f.attr_string(at, "note");
   if (!(p.D > 0))
-    throw InputError(p.source,
-                     fmt::format("no positive D to fit{}", note.empty() ? "" : " (" + note + ")"));
-  if (!(p.error > 0))
-    throw InputError(p.source,
-                     fmt::format("D has no error{}", note.empty() ? "" : " (" + note + ")"));
-  if (!(p.temperature > 0))
-    throw InputError(p.source,
-                     "no temperature: the MSD had none (give temperature= to 'mdgpu analyze msd')");
+    p.excluded = note.empty() ? "no positive D" : note;
+  else if (!(p.error > 0))
+    p.excluded = note.empty() ? "D has no error" : note;
+  else if (!(std::fabs(p.loglog_slope - 1.0) <= kLinearTolerance))
+    p.excluded = fmt::format(
+        "NOT linear: log-log slope {:.2f} over the fit window (1 ± {} is "
+        "diffusive)",
+        p.loglog_slope, kLinearTolerance);
+  else if (!(p.temperature > 0))
+    p.excluded = "no temperature: the MSD had none (give temperature= to 'mdgpu analyze msd')";
   return p;
 }
 
@@ -111,27 +126,37 @@ std::vector<ArrheniusPoint> read_arrhenius_points(const std::vector<std::filesys
   return points;
 }
 
-ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& points, double temperature,
+ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& all, double temperature,
                            const std::string& where) {
   std::set<double> temperatures;
   std::vector<double> x, y, e;
-  double atoms = 0.0, volume = 0.0;
-  for (const ArrheniusPoint& p : points) {
-    temperatures.insert(p.temperature);
-    x.push_back(1.0 / p.temperature);
-    y.push_back(std::log(p.D));
-    e.push_back(p.error / p.D);
-    atoms += p.atoms / points.size();
-    volume += p.volume / points.size();
-    if (!(p.charge == points.front().charge) &&
-        !(std::isnan(p.charge) && std::isnan(points.front().charge)))
+  std::vector<const ArrheniusPoint*> points;
+  std::vector<std::string> excluded;
+  for (const ArrheniusPoint& p : all) {
+    if (!p.excluded.empty()) {
+      excluded.push_back(fmt::format("{} ({})", p.source, p.excluded));
+      continue;
+    }
+    points.push_back(&p);
+    if (!(p.charge == points.front()->charge) &&
+        !(std::isnan(p.charge) && std::isnan(points.front()->charge)))
       throw InputError(p.source, "its charge differs from the other inputs'");
   }
-  if (temperatures.size() < 2)
-    throw InputError(where,
-                     fmt::format("too few points for a fit: {} temperature(s), at least 2 distinct "
-                                 "are needed",
-                                 temperatures.size()));
+  double atoms = 0.0, volume = 0.0;
+  for (const ArrheniusPoint* p : points) {
+    temperatures.insert(p->temperature);
+    x.push_back(1.0 / p->temperature);
+    y.push_back(std::log(p->D));
+    e.push_back(p->total_error() / p->D);
+    atoms += p->atoms / points.size();
+    volume += p->volume / points.size();
+  }
+  if (static_cast<int>(temperatures.size()) < kMinArrheniusTemperatures)
+    throw InputError(
+        where, fmt::format("too few points for a fit: {} temperature(s), at least {} distinct "
+                           "are needed{}{}",
+                           temperatures.size(), kMinArrheniusTemperatures,
+                           excluded.empty() ? "" : "; excluded: ", fmt::join(excluded, "; ")));
   const LineFit line = fit_line(x, y, e);
   ArrheniusFit f;
   f.points = line.points;
@@ -147,7 +172,7 @@ ArrheniusFit fit_arrhenius(const std::vector<ArrheniusPoint>& points, double tem
   f.ln_D = line.intercept + line.slope * u;
   f.ln_D_error = std::sqrt(line.var_intercept + u * u * line.var_slope + 2 * u * line.covariance) *
                  f.error_scale;
-  f.sigma = nernst_einstein(atoms, volume, points.front().charge, std::exp(f.ln_D), temperature);
+  f.sigma = nernst_einstein(atoms, volume, points.front()->charge, std::exp(f.ln_D), temperature);
   return f;
 }
 

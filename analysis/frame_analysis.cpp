@@ -19,6 +19,8 @@ const char* analysis_name(AnalysisKind kind) {
       return "motifs";
     case AnalysisKind::Profile:
       return "profile";
+    case AnalysisKind::Vdos:
+      return "vdos";
   }
   return "";
 }
@@ -27,6 +29,7 @@ std::vector<std::filesystem::path> analysis_outputs(AnalysisKind kind,
                                                     const std::filesystem::path& prefix) {
   std::vector<std::filesystem::path> out = {prefix.string() + ".csv", prefix.string() + ".h5"};
   if (kind == AnalysisKind::Msd) out.emplace_back(prefix.string() + "_D.csv");
+  if (kind == AnalysisKind::Vdos) out.emplace_back(prefix.string() + "_vacf.csv");
   return out;
 }
 
@@ -36,6 +39,7 @@ std::vector<AnalysisKind> requested_analyses(const AnalysisSpecs& specs) {
   if (specs.rdf) kinds.push_back(AnalysisKind::Rdf);
   if (specs.motifs) kinds.push_back(AnalysisKind::Motifs);
   if (specs.profile) kinds.push_back(AnalysisKind::Profile);
+  if (specs.vdos) kinds.push_back(AnalysisKind::Vdos);
   return kinds;
 }
 
@@ -47,6 +51,8 @@ const AnalysisCommon& common_keys(const AnalysisSpecs& specs, AnalysisKind kind)
       return specs.rdf.value().common;
     case AnalysisKind::Motifs:
       return specs.motifs.value().common;
+    case AnalysisKind::Vdos:
+      return specs.vdos.value().common;
     case AnalysisKind::Profile:
       break;
   }
@@ -62,6 +68,8 @@ std::unique_ptr<FrameAnalysis> make_analysis(AnalysisKind kind, const AnalysisSp
       return make_rdf_analysis(specs.rdf.value(), system, stretch);
     case AnalysisKind::Motifs:
       return make_motif_analysis(specs.motifs.value(), system, stretch);
+    case AnalysisKind::Vdos:
+      return make_vdos_analysis(specs.vdos.value(), system, stretch);
     case AnalysisKind::Profile:
       break;
   }

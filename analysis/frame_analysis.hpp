@@ -36,8 +36,8 @@ public:
   virtual void restore_state(const h5::File& file, const std::string& group) = 0;
 };
 
-enum class AnalysisKind { Msd, Rdf, Motifs, Profile };
-const char* analysis_name(AnalysisKind kind);  // "msd", "rdf", "motifs", "profile"
+enum class AnalysisKind { Msd, Rdf, Motifs, Profile, Vdos };
+const char* analysis_name(AnalysisKind kind);  // "msd", "rdf", "motifs", "profile", "vdos"
 
 // The files an analysis writes under `prefix`.
 std::vector<std::filesystem::path> analysis_outputs(AnalysisKind kind,
@@ -64,5 +64,7 @@ std::unique_ptr<FrameAnalysis> make_motif_analysis(const MotifSpec& spec, const 
                                                    const Stretch& stretch);
 std::unique_ptr<FrameAnalysis> make_profile_analysis(const ProfileSpec& spec, const System& system,
                                                      const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> make_vdos_analysis(const VdosSpec& spec, const System& system,
+                                                  const Stretch& stretch);
 
 }  // namespace mdgpu

@@ -132,7 +132,7 @@ public:
     for (const char* name : kMotifNames) csv += fmt::format(",{}", name);
     csv += "\n";
     for (std::size_t f = 0; f < frames; ++f) {
-      csv += fmt::format("{},{}", static_cast<std::int64_t>(steps_[f]), times_[f]);
+      csv += fmt::format("{},{}", static_cast<std::int64_t>(steps_[f]), csv_number(times_[f]));
       for (int k = 0; k < kMotifCounts; ++k)
         csv += fmt::format(",{}", counts_[f * kMotifCounts + k]);
       csv += "\n";

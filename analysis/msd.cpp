@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/time_origins.hpp"
 #include "analysis/unwrap.hpp"
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
@@ -81,15 +82,8 @@ int MsdAccumulator::block_of(std::int64_t sample) const {
 }
 
 void MsdAccumulator::current_positions(const System& system) {
-  if (tracked_.empty()) {  // the diffusing atoms, species by species
-    for (std::size_t g = 0; g < setup_.species.size(); ++g) {
-      group_begin_.push_back(tracked_.size());
-      for (std::size_t i = 0; i < system.size(); ++i)
-        if (setup_.group_of_type[system.type[i]] == static_cast<int>(g))
-          tracked_.push_back(static_cast<int>(i));
-    }
-    group_begin_.push_back(tracked_.size());
-  }
+  if (tracked_.empty())  // the diffusing atoms, species by species
+    atoms_by_species(system, setup_.group_of_type, setup_.species.size(), tracked_, group_begin_);
   unwrapped_positions(system, unwrapped_);
   double drift[3] = {0.0, 0.0, 0.0};
   if (setup_.remove_drift) {
@@ -125,16 +119,11 @@ void MsdAccumulator::add_sample(const System& system, double temperature) {
     throw RuntimeFailure("MSD: the sample's species do not match the analysis setup");
   current_positions(system);
   const std::int64_t k = samples_;
-  for (Origin& o : ring_)
-    if (o.sample >= 0 && k - o.sample > setup_.max_lag) o.sample = -1;
-  if (k % setup_.origin_every == 0) {
-    Origin& o =
-        *std::find_if(ring_.begin(), ring_.end(), [](const Origin& s) { return s.sample < 0; });
-    o.sample = k;
-    o.block = block_of(k);
-    o.x = cx_, o.y = cy_, o.z = cz_;
-    o.slab = cslab_;
-    o.left.assign(cslab_.size(), 0);
+  if (Origin* o = next_origin(ring_, k, setup_.max_lag, setup_.origin_every)) {
+    o->block = block_of(k);
+    o->x = cx_, o->y = cy_, o->z = cz_;
+    o->slab = cslab_;
+    o->left.assign(cslab_.size(), 0);
     ++origins_created_;
   }
   std::vector<Origin*> active;

@@ -22,6 +22,7 @@ struct MsdAnalysis::Resolved {
   std::vector<double> nn_distance;  // NaN: computed from the first sample
   std::vector<double> charge;
   std::optional<int> first_lag;
+  std::string blocks_note;  // fewer blocks than asked, or fewer than kMinBlocks
 };
 
 namespace {
@@ -75,30 +76,57 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
 
   s.sample_interval = st.sample_interval;
   s.samples = st.samples;
-  s.blocks = spec.blocks;
   const double dt = st.sample_interval;
-  s.max_lag = spec.max_lag ? static_cast<int>(std::llround(*spec.max_lag / dt))
-                           : static_cast<int>((st.samples - 1) / (2 * spec.blocks));
+  const std::int64_t n = st.samples;
+  // Max lag and origin spacing: as given, or the longest lag a block of the asked number holds.
+  if (spec.origin_every) {
+    s.origin_every = static_cast<int>(std::llround(*spec.origin_every / dt));
+    if (s.origin_every < 1)
+      throw InputError(c.at("origin_every_ps"),
+                       fmt::format("{} ps is shorter than the sampling interval of stretch {}",
+                                   *spec.origin_every, describe(st)));
+  }
+  if (spec.max_lag) {
+    s.max_lag = static_cast<int>(std::llround(*spec.max_lag / dt));
+    if (!spec.origin_every) s.origin_every = std::max(1, s.max_lag / 20);
+  } else {
+    const std::int64_t block = n / spec.blocks;
+    if (!spec.origin_every)
+      s.origin_every = static_cast<int>(std::max<std::int64_t>(1, block / 21));
+    s.max_lag = static_cast<int>(block - s.origin_every);
+  }
   if (s.max_lag < kMinFitPoints)
     throw InputError(
         c.at(spec.max_lag ? "max_lag_ps" : "every"),
         fmt::format("the max lag ({:.6g} ps) covers {} sampling intervals of stretch {}; "
                     "the fit of D needs at least {}",
                     s.max_lag * dt, s.max_lag, describe(st), kMinFitPoints));
-  s.origin_every = spec.origin_every ? static_cast<int>(std::llround(*spec.origin_every / dt))
-                                     : std::max(1, s.max_lag / 20);
-  if (s.origin_every < 1)
-    throw InputError(c.at("origin_every_ps"),
-                     fmt::format("{} ps is shorter than the sampling interval of stretch {}",
-                                 *spec.origin_every, describe(st)));
-  const std::int64_t block = st.samples / spec.blocks;
-  if (block < s.max_lag + s.origin_every)
-    throw InputError(
-        c.at(spec.max_lag ? "max_lag_ps" : "blocks"),
-        fmt::format("max lag + origin spacing ({:.6g} ps) exceed one of the {} blocks of "
-                    "stretch {} ({:.6g} ps): each block must hold whole lags for the "
-                    "error of D; lower max_lag_ps or blocks",
-                    (s.max_lag + s.origin_every) * dt, spec.blocks, describe(st), block * dt));
+  // Blocks: as asked; fewer when the max lag given needs longer ones and at least kMinBlocks fit.
+  const int span = s.max_lag + s.origin_every;
+  s.blocks = spec.blocks;
+  if (n / s.blocks < span) {
+    const int fit = static_cast<int>(n / span);
+    if (!spec.max_lag || fit < kMinBlocks || fit >= s.blocks)
+      throw InputError(
+          c.at(spec.max_lag ? "max_lag_ps" : "blocks"),
+          fmt::format("max lag + origin spacing ({:.6g} ps) exceed one of the {} blocks of "
+                      "stretch {} ({:.6g} ps): each block must hold whole lags for the "
+                      "error of D; lower max_lag_ps (at most {:.6g} ps for {} blocks) or blocks, "
+                      "or run at least {:.6g} ps",
+                      span * dt, spec.blocks, describe(st), n / spec.blocks * dt,
+                      (n / std::max(spec.blocks, kMinBlocks) - s.origin_every) * dt,
+                      std::max(spec.blocks, kMinBlocks), spec.blocks * span * dt));
+    r.blocks_note = fmt::format(
+        "{} blocks of {:.4g} ps ({} asked): only so many hold the max lag "
+        "+ origin spacing ({:.4g} ps)",
+        fit, n / fit * dt, s.blocks, span * dt);
+    s.blocks = fit;
+  }
+  if (s.blocks < kMinBlocks)
+    r.blocks_note = fmt::format(
+        "{} blocks: the error rests on {} degree(s) of freedom and is itself "
+        "uncertain by ±{:.0f} %; {} or more blocks are advised",
+        s.blocks, s.blocks - 1, 100.0 / std::sqrt(2.0 * (s.blocks - 1)), kMinBlocks);
   if (spec.fit_start) {
     r.first_lag = static_cast<int>(std::ceil(*spec.fit_start / dt - 1e-9));
     if (s.max_lag - *r.first_lag + 1 < kMinFitPoints)
@@ -121,12 +149,6 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
   return r;
 }
 
-std::string csv_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
 }  // namespace
 
 MsdAnalysis::MsdAnalysis(const MsdSpec& spec, const System& system, const Stretch& stretch)
@@ -139,6 +161,7 @@ MsdAnalysis::MsdAnalysis(Resolved r, const MsdSpec& spec, const std::string& lab
       charge_(std::move(r.charge)),
       first_lag_(r.first_lag),
       temperature_(spec.temperature),
+      blocks_note_(std::move(r.blocks_note)),
       label_(label) {}
 
 void MsdAnalysis::add(const System& system, const ThermoSample& sample) {
@@ -169,7 +192,7 @@ std::vector<GroupDiffusivity> MsdAnalysis::diffusivities() const {
   for (int g = 0; g < s.groups(); ++g) {
     const int species = g / per_species, slab = g % per_species - 1;
     const double a = nn_distance_[species];
-    FitSettings fs{s.sample_interval, 0.5 * a * a, first_lag_};
+    const FitSettings fs{s.sample_interval, 0.5 * a * a, first_lag_, s.blocks, s.origin_every};
     GroupDiffusivity d = fit_diffusivity(acc_.total(), acc_.blocks(), g, fs);
     d.group = s.group_name(g);
     const double atoms =
@@ -183,12 +206,37 @@ std::vector<GroupDiffusivity> MsdAnalysis::diffusivities() const {
   return out;
 }
 
+namespace {
+
+// "2.441 ± 0.052 (statistical) ± 0.021 (window) ×10⁻⁵ cm²/s": one power of ten for all three.
+std::string format_d(const ComponentDiffusivity& cd) {
+  const double D = cd.D * kAngstrom2PerPsToCm2PerS;
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(D))));
+  const double scale = std::pow(10.0, -exponent);
+  std::string out = fmt::format("D = {:.4g}", D * scale);
+  if (std::isfinite(cd.error))
+    out += fmt::format(" ± {:.2g} (statistical)", cd.error * kAngstrom2PerPsToCm2PerS * scale);
+  if (std::isfinite(cd.window_error))
+    out += fmt::format(" ± {:.2g} (window)", cd.window_error * kAngstrom2PerPsToCm2PerS * scale);
+  return out + fmt::format(" ×10^{} cm²/s", exponent);
+}
+
+// Which error is larger, said for the summary.
+std::string dominant_error(const ComponentDiffusivity& cd) {
+  if (!std::isfinite(cd.error) || !std::isfinite(cd.window_error)) return "";
+  return cd.window_error > cd.error ? "; the window error dominates"
+                                    : "; the statistical error dominates";
+}
+
+}  // namespace
+
 std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
   const MsdSetup& s = acc_.setup();
   const MsdTable& t = acc_.total();
   const double dt = s.sample_interval;
   const std::vector<GroupDiffusivity> fits = diffusivities();
   const int per_species = 1 + s.slab_count();
+  const double temperature = temperature_.value_or(acc_.mean_temperature());
 
   // MSD curves, one row per group and lag.
   std::string csv = "group,lag_ps,pairs";
@@ -198,36 +246,68 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     for (int lag = 0; lag < t.lags; ++lag) {
       const std::int64_t pairs = t.pairs[t.at(lag, g)];
       csv += fmt::format("{},{},{}", s.group_name(g), lag * dt, pairs);
-      for (int c = 0; c < kMsdComponents; ++c) csv += fmt::format(",{}", t.msd(lag, g, c));
+      for (int c = 0; c < kMsdComponents; ++c) csv += "," + csv_number(t.msd(lag, g, c));
       const bool slab = g % per_species > 0 && pairs > 0;
-      csv += fmt::format(",{},{}\n", slab ? double(t.left_ever[t.at(lag, g)]) / pairs : NAN,
-                         slab ? double(t.left_now[t.at(lag, g)]) / pairs : NAN);
+      csv += fmt::format(",{},{}\n",
+                         csv_number(slab ? double(t.left_ever[t.at(lag, g)]) / pairs : NAN),
+                         csv_number(slab ? double(t.left_now[t.at(lag, g)]) / pairs : NAN));
     }
   write_text_file(prefix.string() + ".csv", csv);
 
-  // D, its error and σ, one row per group and component.
+  // D, its errors and σ, one row per group and component; empty fields have no value (`note`
+  // says why).
   std::string dcsv =
-      "group,component,dimensions,D_A2_per_ps,D_err_A2_per_ps,D_cm2_per_s,D_err_cm2_per_s,blocks,"
-      "fit_start_ps,fit_stop_ps,fit_points,loglog_slope,linear,atoms,volume_A3,charge_e,"
-      "temperature_K,sigma_S_per_cm,sigma_err_S_per_cm,haven_ratio,note\n";
+      "group,component,dimensions,D_A2_per_ps,D_err_A2_per_ps,D_window_err_A2_per_ps,"
+      "D_total_err_A2_per_ps,D_cm2_per_s,D_err_cm2_per_s,D_window_err_cm2_per_s,"
+      "D_total_err_cm2_per_s,blocks,error_dof,fit_start_ps,fit_stop_ps,fit_points,"
+      "D_early_A2_per_ps,D_late_A2_per_ps,loglog_slope,linear,atoms,volume_A3,charge_e,"
+      "temperature_K,sigma_S_per_cm,sigma_err_S_per_cm,haven_ratio,note,advice\n";
+  const double cm2 = kAngstrom2PerPsToCm2PerS;
   for (const GroupDiffusivity& d : fits)
     for (int c = 0; c < kMsdComponents; ++c) {
       const ComponentDiffusivity& cd = d.components[c];
-      dcsv += fmt::format(
-          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},1,{}\n", d.group,
-          kMsdComponentNames[c], kMsdDimensions[c], cd.D, cd.error, cd.D * kAngstrom2PerPsToCm2PerS,
-          cd.error * kAngstrom2PerPsToCm2PerS, s.blocks, d.first_lag * dt, d.last_lag * dt,
-          d.first_lag >= 0 ? d.last_lag - d.first_lag + 1 : 0, cd.loglog_slope, cd.linear ? 1 : 0,
-          d.atoms, d.volume, d.charge, d.temperature, cd.sigma, cd.sigma_error, csv_quote(d.note));
+      const bool window = d.has_window();
+      std::vector<std::string> f = {d.group,
+                                    kMsdComponentNames[c],
+                                    fmt::format("{}", kMsdDimensions[c]),
+                                    csv_number(cd.D),
+                                    csv_number(cd.error),
+                                    csv_number(cd.window_error),
+                                    csv_number(cd.total_error()),
+                                    csv_number(cd.D * cm2),
+                                    csv_number(cd.error * cm2),
+                                    csv_number(cd.window_error * cm2),
+                                    csv_number(cd.total_error() * cm2),
+                                    fmt::format("{}", s.blocks),
+                                    d.blocks_used >= 2 ? fmt::format("{}", d.blocks_used - 1) : "",
+                                    window ? csv_number(d.first_lag * dt) : "",
+                                    window ? csv_number(d.last_lag * dt) : "",
+                                    window ? fmt::format("{}", d.last_lag - d.first_lag + 1) : "",
+                                    csv_number(cd.D_early),
+                                    csv_number(cd.D_late),
+                                    csv_number(cd.loglog_slope),
+                                    std::isfinite(cd.loglog_slope) ? (cd.linear ? "1" : "0") : "",
+                                    csv_number(d.atoms),
+                                    csv_number(d.volume),
+                                    csv_number(d.charge),
+                                    csv_number(d.temperature),
+                                    csv_number(cd.sigma),
+                                    csv_number(cd.sigma_error),
+                                    "1",
+                                    csv_quote(d.note),
+                                    csv_quote(join_notes(d.advice, blocks_note_))};
+      dcsv += fmt::format("{}\n", fmt::join(f, ","));
     }
   write_text_file(prefix.string() + "_D.csv", dcsv);
 
-  // Everything, with the block curves, in HDF5.
+  // Everything, with the block curves, in HDF5. Values that do not exist are NaN in datasets and
+  // absent as attributes.
   h5::File f = create_result_file(prefix.string() + ".h5", "msd", label_);
   f.set_attr("/", "sample_interval_ps", dt);
   f.set_attr("/", "max_lag_ps", s.max_lag * dt);
   f.set_attr("/", "origin_every_ps", s.origin_every * dt);
   f.set_attr("/", "blocks", static_cast<std::int64_t>(s.blocks));
+  f.set_attr("/", "blocks_note", blocks_note_);
   f.set_attr("/", "samples", static_cast<std::int64_t>(acc_.samples_seen()));
   f.set_attr("/", "origins", static_cast<std::int64_t>(acc_.origins()));
   f.set_attr("/", "remove_drift", static_cast<std::int64_t>(s.remove_drift));
@@ -235,6 +315,9 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
              std::vector<std::string>(kMsdComponentNames.begin(), kMsdComponentNames.end()));
   f.set_attr("/", "conductivity",
              std::string("Nernst-Einstein, sigma = N q^2 D / (V kB T), Haven ratio 1"));
+  f.set_attr("/", "error",
+             std::string("statistical: Student-t 68.3 % half-width of the block values' mean; "
+                         "window: half the change of D between the window's halves beyond noise"));
   std::vector<double> lag_ps;
   for (int lag = 0; lag < t.lags; ++lag) lag_ps.push_back(lag * dt);
   write_dataset(f, "/lag_ps", lag_ps, {lag_ps.size()}, "ps");
@@ -242,7 +325,7 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
   for (int g = 0; g < s.groups(); ++g) {
     const GroupDiffusivity& d = fits[g];
     const std::string at = "/groups/" + d.group;
-    std::vector<double> msd, block_msd, pairs, D, err, block_D, slope, sigma, sigma_err;
+    std::vector<double> msd, block_msd, pairs, block_D;
     for (int lag = 0; lag < t.lags; ++lag) {
       pairs.push_back(static_cast<double>(t.pairs[t.at(lag, g)]));
       for (int c = 0; c < kMsdComponents; ++c) msd.push_back(t.msd(lag, g, c));
@@ -253,54 +336,75 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
     for (std::uint64_t b = 0; b < nb; ++b)
       for (const ComponentDiffusivity& cd : d.components)
         block_D.push_back(cd.block_D.empty() ? NAN : cd.block_D[b]);
-    for (const ComponentDiffusivity& cd : d.components) {
-      D.push_back(cd.D), err.push_back(cd.error), slope.push_back(cd.loglog_slope);
-      sigma.push_back(cd.sigma), sigma_err.push_back(cd.sigma_error);
-    }
+    const auto per_component = [&](auto value) {
+      std::vector<double> v;
+      for (const ComponentDiffusivity& cd : d.components) v.push_back(value(cd));
+      return v;
+    };
     write_dataset(f, at + "/msd_A2", msd, {lags, kMsdComponents}, "Å^2");
     write_dataset(f, at + "/pairs", pairs, {lags}, "(time origin, atom) pairs");
     write_dataset(f, at + "/block_msd_A2", block_msd, {nb, lags, kMsdComponents}, "Å^2");
-    write_dataset(f, at + "/D_A2_per_ps", D, {kMsdComponents}, "Å^2/ps");
-    write_dataset(f, at + "/D_err_A2_per_ps", err, {kMsdComponents}, "Å^2/ps");
+    const std::vector<std::pair<const char*, std::vector<double>>> columns = {
+        {"D_A2_per_ps", per_component([](auto& c) { return c.D; })},
+        {"D_err_A2_per_ps", per_component([](auto& c) { return c.error; })},
+        {"D_window_err_A2_per_ps", per_component([](auto& c) { return c.window_error; })},
+        {"D_early_A2_per_ps", per_component([](auto& c) { return c.D_early; })},
+        {"D_late_A2_per_ps", per_component([](auto& c) { return c.D_late; })}};
+    for (const auto& [name, values] : columns)
+      write_dataset(f, at + "/" + name, values, {kMsdComponents}, "Å^2/ps");
     write_dataset(f, at + "/block_D_A2_per_ps", block_D, {nb, kMsdComponents}, "Å^2/ps");
-    write_dataset(f, at + "/loglog_slope", slope, {kMsdComponents}, "1");
-    write_dataset(f, at + "/sigma_S_per_cm", sigma, {kMsdComponents}, "S/cm");
-    write_dataset(f, at + "/sigma_err_S_per_cm", sigma_err, {kMsdComponents}, "S/cm");
-    f.set_attr(at, "fit_start_ps", d.first_lag * dt);
-    f.set_attr(at, "fit_stop_ps", d.last_lag * dt);
-    f.set_attr(at, "nn_distance_A", nn_distance_[g / per_species]);
-    f.set_attr(at, "threshold_A2", d.threshold);
-    f.set_attr(at, "atoms", d.atoms);
-    f.set_attr(at, "volume_A3", d.volume);
-    f.set_attr(at, "charge_e", d.charge);
-    f.set_attr(at, "temperature_K", d.temperature);
+    write_dataset(f, at + "/loglog_slope", per_component([](auto& c) { return c.loglog_slope; }),
+                  {kMsdComponents}, "1");
+    write_dataset(f, at + "/sigma_S_per_cm", per_component([](auto& c) { return c.sigma; }),
+                  {kMsdComponents}, "S/cm");
+    write_dataset(f, at + "/sigma_err_S_per_cm",
+                  per_component([](auto& c) { return c.sigma_error; }), {kMsdComponents}, "S/cm");
+    const std::pair<const char*, double> attrs[] = {
+        {"fit_start_ps", d.has_window() ? d.first_lag * dt : NAN},
+        {"fit_stop_ps", d.has_window() ? d.last_lag * dt : NAN},
+        {"nn_distance_A", nn_distance_[g / per_species]},
+        {"threshold_A2", d.threshold},
+        {"atoms", d.atoms},
+        {"volume_A3", d.volume},
+        {"charge_e", d.charge},
+        {"temperature_K", d.temperature}};
+    for (const auto& [name, value] : attrs)
+      if (std::isfinite(value)) f.set_attr(at, name, value);
+    f.set_attr(at, "error_dof", static_cast<std::int64_t>(std::max(0, d.blocks_used - 1)));
     f.set_attr(at, "note", d.note);
+    f.set_attr(at, "advice", join_notes(d.advice, blocks_note_));
   }
 
-  std::string summary =
-      fmt::format("MSD of {}: {} samples, {} origins, T = {:.5g} K, {} blocks for the errors\n",
-                  label_, acc_.samples_seen(), acc_.origins(),
-                  temperature_.value_or(acc_.mean_temperature()), s.blocks);
+  std::string summary = fmt::format(
+      "MSD of {}: {} samples, {} origins, {}, {} blocks of {:.4g} ps for the errors (max lag "
+      "{:.4g} ps)\n",
+      label_, acc_.samples_seen(), acc_.origins(),
+      std::isfinite(temperature) ? fmt::format("T = {:.5g} K", temperature)
+                                 : std::string("T unknown (no velocities; give temperature=)"),
+      s.blocks, s.samples / s.blocks * dt, s.max_lag * dt);
+  if (!blocks_note_.empty()) summary += fmt::format("  note: {}\n", blocks_note_);
   for (const GroupDiffusivity& d : fits) {
-    if (!d.note.empty() && !std::isfinite(d.components[kMsdTotal].D)) {
+    if (!std::isfinite(d.components[kMsdTotal].D)) {
       summary += fmt::format("  {:<12} {}\n", d.group, d.note);
+      if (!d.advice.empty()) summary += fmt::format("  {:<12} {}\n", "", d.advice);
       continue;
     }
     for (int c : {kMsdTotal, kMsdAB, kMsdC}) {
       const ComponentDiffusivity& cd = d.components[c];
-      summary += fmt::format(
-          "  {:<12} {:<5} D = {:.4g} ± {:.2g} cm²/s ({:.4g} ± {:.2g} Å²/ps), fit {:.4g}–{:.4g} ps, "
-          "log-log slope {:.3f}{}",
-          d.group, kMsdComponentNames[c], cd.D * kAngstrom2PerPsToCm2PerS,
-          cd.error * kAngstrom2PerPsToCm2PerS, cd.D, cd.error, d.first_lag * dt, d.last_lag * dt,
-          cd.loglog_slope, cd.linear ? "" : " (NOT linear)");
+      summary +=
+          fmt::format("  {:<12} {:<5} {}, fit {:.4g}–{:.4g} ps, log-log slope {:.3f}{}{}", d.group,
+                      kMsdComponentNames[c], format_d(cd), d.first_lag * dt, d.last_lag * dt,
+                      cd.loglog_slope, cd.linear ? "" : " (NOT linear)", dominant_error(cd));
       if (std::isfinite(cd.sigma))
         summary += fmt::format(", σ = {:.3g} ± {:.2g} S/cm", cd.sigma, cd.sigma_error);
       summary += "\n";
     }
-    if (!d.note.empty()) summary += fmt::format("  {:<12} {}\n", d.group, d.note);
+    for (const std::string& line : {d.note, d.advice})
+      if (!line.empty()) summary += fmt::format("  {:<12} {}\n", d.group, line);
   }
-  return summary + "  (σ: Nernst–Einstein with Haven ratio 1)";
+  return summary +
+         "  (errors: statistical = 68 % Student-t interval over the blocks, window = change of D "
+         "across the fit window; σ: Nernst–Einstein with Haven ratio 1)";
 }
 
 std::unique_ptr<FrameAnalysis> make_msd_analysis(const MsdSpec& spec, const System& system,

@@ -39,6 +39,7 @@ private:
   std::vector<double> charge_;         // e per species group
   std::optional<int> first_lag_;       // fit_start_ps, in samples
   std::optional<double> temperature_;  // K, given
+  std::string blocks_note_;            // fewer blocks than asked, or too few for a firm error
   std::string label_;
 };
 

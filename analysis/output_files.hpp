@@ -12,6 +12,14 @@ namespace h5 {
 class File;
 }
 
+// A CSV field: the shortest text that reads back as the same double, empty when not finite
+// (results mark "no value" by an empty field, never by nan).
+std::string csv_number(double value);
+// A CSV text field in double quotes.
+std::string csv_quote(const std::string& text);
+// "a; b" of the non-empty parts.
+std::string join_notes(const std::string& a, const std::string& b);
+
 // Writes `text` to `path` (replacing it); RuntimeFailure when that fails.
 void write_text_file(const std::filesystem::path& path, const std::string& text);
 

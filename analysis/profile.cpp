@@ -120,12 +120,13 @@ public:
       csv += fmt::format("{},{},{},{},{}", b, lo, hi, lo * height, hi * height);
       for (std::size_t t = 0; t < species_.size(); ++t) {
         density.push_back(profile_.density(static_cast<int>(t), b));
-        csv += fmt::format(",{}", density.back());
+        csv += "," + csv_number(density.back());
       }
       mass.push_back(profile_.mass_density(b, mass_));
       neighbors.push_back(profile_.neighbors(b));
       bond.push_back(profile_.bond_length(b));
-      csv += fmt::format(",{},{},{}\n", mass.back(), neighbors.back(), bond.back());
+      csv += fmt::format(",{},{},{}\n", csv_number(mass.back()), csv_number(neighbors.back()),
+                         csv_number(bond.back()));
     }
     write_text_file(prefix.string() + ".csv", csv);
 

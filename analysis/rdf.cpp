@@ -104,9 +104,9 @@ public:
     for (int k = 0; k < rdf_.bins(); ++k) {
       csv += fmt::format("{}", rdf_.r(k));
       for (int p = 0; p < rdf_.pairs(); ++p) {
-        csv += fmt::format(",{},{}", rdf_.g(p, k), rdf_.coordination(p, k, false));
+        csv += "," + csv_number(rdf_.g(p, k)) + "," + csv_number(rdf_.coordination(p, k, false));
         if (rdf_.pair_types(p).first != rdf_.pair_types(p).second)
-          csv += fmt::format(",{}", rdf_.coordination(p, k, true));
+          csv += "," + csv_number(rdf_.coordination(p, k, true));
       }
       csv += "\n";
     }

@@ -66,6 +66,14 @@ struct ProfileSpec {
   double cutoff = 3.2;         // Å, neighbour cut-off for that species
 };
 
+// Velocity autocorrelation per species and its spectrum, the vibrational density of states.
+struct VdosSpec {
+  AnalysisCommon common;               // every defaults to 5 (1 for `mdgpu analyze`)
+  std::vector<std::string> species;    // empty = every species
+  std::optional<double> max_lag;       // ps; default: the shorter of 2 ps and a quarter stretch
+  std::optional<double> origin_every;  // ps; default: max_lag / 20
+};
+
 // `mdgpu analyze arrhenius`: which D to fit, where to write, where to extrapolate.
 struct ArrheniusSpec {
   std::string group;                // "Li", "Li_slab2"; empty = every group all inputs share
@@ -79,6 +87,7 @@ struct AnalysisSpecs {
   std::optional<RdfSpec> rdf;
   std::optional<MotifSpec> motifs;
   std::optional<ProfileSpec> profile;
+  std::optional<VdosSpec> vdos;
 };
 
 }  // namespace mdgpu

@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 struct Arguments {
   std::vector<std::string> positional, options;
   std::optional<double> frame_interval;
+  std::vector<std::string> types;  // species of LAMMPS atom types 1, 2, ...
   bool overwrite = false;
 };
 
@@ -41,6 +42,16 @@ Arguments split_arguments(const std::string& command, const std::vector<std::str
             command,
             fmt::format("--frame-interval-ps must be a time > 0 in ps, got '{}'", args[k]));
       a.frame_interval = v;
+    } else if (s == "--types") {
+      if (k + 1 >= args.size())
+        throw InputError(command, "--types needs the species of LAMMPS types 1, 2, ... (Li,P,O)");
+      for (std::size_t start = 0;;) {
+        const std::size_t comma = args[k + 1].find(',', start);
+        a.types.push_back(args[k + 1].substr(start, comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      ++k;
     } else if (!s.empty() && s[0] == '-') {
       throw InputError(command, fmt::format("unknown option '{}'", s));
     } else if (s.find('=') != std::string::npos && !fs::exists(s)) {
@@ -73,8 +84,13 @@ void analyze_trajectory(AnalysisKind kind, const Arguments& a,
   const AnalysisCommon& common = common_keys(specs, kind);
   const fs::path prefix = common.path;
   refuse_overwrite(analysis_outputs(kind, prefix), a.overwrite);
-  TrajectorySamples samples(a.positional[0], common.every, a.frame_interval,
-                            kind == AnalysisKind::Msd);
+  SampleOptions options;
+  options.every = common.every;
+  options.frame_interval = a.frame_interval;
+  options.unwrap = kind == AnalysisKind::Msd;
+  options.trajectory.type_species = a.types;
+  options.progress = warn;
+  TrajectorySamples samples(a.positional[0], options);
   System system;
   ThermoSample sample;
   samples.next(system, sample);
@@ -87,8 +103,8 @@ void analyze_trajectory(AnalysisKind kind, const Arguments& a,
 
 void analyze_arrhenius(const Arguments& a, const std::function<void(const std::string&)>& out) {
   const std::string command = "mdgpu analyze arrhenius";
-  if (a.frame_interval)
-    throw InputError(command, "--frame-interval-ps applies to trajectories only");
+  if (a.frame_interval || !a.types.empty())
+    throw InputError(command, "--frame-interval-ps and --types apply to trajectories only");
   if (a.positional.empty())
     throw InputError(command, "give the MSD results: directories or .h5 files");
   const ArrheniusSpec spec = parse_arrhenius_options(a.options);
@@ -99,31 +115,40 @@ void analyze_arrhenius(const Arguments& a, const std::function<void(const std::s
   for (const ArrheniusPoint& p : points) by_group[p.group].push_back(p);
 
   std::string csv =
-      "group,temperature_K,inv_temperature_per_K,D_cm2_per_s,D_err_cm2_per_s,ln_D_err,source\n";
+      "group,temperature_K,inv_temperature_per_K,D_cm2_per_s,D_err_cm2_per_s,"
+      "D_window_err_cm2_per_s,ln_D_err,used,excluded,source\n";
   std::string fit_csv =
       "group,component,points,Ea_eV,Ea_err_eV,D0_cm2_per_s,ln_D0_err,chi2,dof,error_scale,"
-      "T_extrapolated_K,D_cm2_per_s,ln_D_err,sigma_S_per_cm,haven_ratio\n";
+      "T_extrapolated_K,D_cm2_per_s,ln_D_err,sigma_S_per_cm,haven_ratio,excluded_points\n";
   std::string summary = fmt::format(
       "Arrhenius fit of D ({} component), ln D = ln D0 - Ea/(kB T), "
-      "weighted by the errors of D:",
+      "weighted by the full (statistical + window) errors of D:",
       spec.component);
+  const double cm2 = kAngstrom2PerPsToCm2PerS;
   for (const auto& [group, pts] : by_group) {
+    int excluded = 0;
+    for (const ArrheniusPoint& p : pts) {
+      csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", group, csv_number(p.temperature),
+                         csv_number(1.0 / p.temperature), csv_number(p.D * cm2),
+                         csv_number(p.error * cm2), csv_number(p.window_error * cm2),
+                         csv_number(p.total_error() / p.D), p.excluded.empty() ? 1 : 0,
+                         csv_quote(p.excluded), csv_quote(p.source));
+      if (p.excluded.empty()) continue;
+      ++excluded;
+      summary += fmt::format("\n  {}: excluded {}: {}", group, p.source, p.excluded);
+    }
     const ArrheniusFit f =
         fit_arrhenius(pts, spec.extrapolate_to, fmt::format("{}: group {}", command, group));
-    for (const ArrheniusPoint& p : pts)
-      csv += fmt::format("{},{},{},{},{},{},\"{}\"\n", group, p.temperature, 1.0 / p.temperature,
-                         p.D * kAngstrom2PerPsToCm2PerS, p.error * kAngstrom2PerPsToCm2PerS,
-                         p.error / p.D, p.source);
-    const double D = std::exp(f.ln_D) * kAngstrom2PerPsToCm2PerS;
-    fit_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},1\n", group, spec.component,
-                           f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * kAngstrom2PerPsToCm2PerS,
+    const double D = std::exp(f.ln_D) * cm2;
+    fit_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},1,{}\n", group,
+                           spec.component, f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * cm2,
                            f.ln_D0_error, f.chi2, f.dof, f.error_scale, f.temperature, D,
-                           f.ln_D_error, f.sigma);
+                           f.ln_D_error, csv_number(f.sigma), excluded);
     summary += fmt::format(
         "\n  {}: {} points, Ea = {:.4f} ± {:.4f} eV, D0 = {:.4g} cm²/s (ln error {:.2g}); at {} K: "
         "D = {:.4g} cm²/s (ln error {:.2g}){}; χ² = {:.3g} for {} dof{}",
-        group, f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * kAngstrom2PerPsToCm2PerS,
-        f.ln_D0_error, f.temperature, D, f.ln_D_error,
+        group, f.points, f.Ea, f.Ea_error, std::exp(f.ln_D0) * cm2, f.ln_D0_error, f.temperature, D,
+        f.ln_D_error,
         std::isfinite(f.sigma)
             ? fmt::format(", σ = {:.4g} S/cm (Nernst–Einstein, Haven ratio 1)", f.sigma)
             : "",
@@ -141,16 +166,17 @@ void analyze_command(const std::vector<std::string>& args,
                      const std::function<void(const std::string&)>& out,
                      const std::function<void(const std::string&)>& warn) {
   if (args.empty())
-    throw InputError("mdgpu analyze", "name the analysis: msd, rdf, motifs, profile or arrhenius");
+    throw InputError("mdgpu analyze",
+                     "name the analysis: msd, rdf, motifs, profile, vdos or arrhenius");
   const std::string& kind = args[0];
   const Arguments a = split_arguments("mdgpu analyze " + kind, {args.begin() + 1, args.end()});
   if (kind == "arrhenius") return analyze_arrhenius(a, out);
-  for (AnalysisKind k :
-       {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs, AnalysisKind::Profile})
+  for (AnalysisKind k : {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs,
+                         AnalysisKind::Profile, AnalysisKind::Vdos})
     if (kind == analysis_name(k)) return analyze_trajectory(k, a, out, warn);
   throw InputError(
       "mdgpu analyze",
-      fmt::format("unknown analysis '{}' (msd, rdf, motifs, profile or arrhenius)", kind));
+      fmt::format("unknown analysis '{}' (msd, rdf, motifs, profile, vdos or arrhenius)", kind));
 }
 
 }  // namespace mdgpu

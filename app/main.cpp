@@ -25,8 +25,9 @@ usage:
   mdgpu run [options] INPUT.toml    run every stage of the input file
   mdgpu eval --model M [options] FRAMES
                                     energies, forces and stress of a model on structure frames
-  mdgpu analyze msd|rdf|motifs|profile TRAJECTORY [key=value ...] [--frame-interval-ps DT]
-                                    analyse a saved extxyz trajectory (keys: [analysis.*])
+  mdgpu analyze msd|rdf|motifs|profile|vdos TRAJECTORY [key=value ...] [options]
+                                    analyse a saved trajectory (keys: [analysis.*]): extxyz,
+                                    AMBER NetCDF or LAMMPS dump, plain or gzip-compressed
   mdgpu analyze arrhenius DIR|FILE ... [key=value ...]
                                     Arrhenius fit of MSD results at several temperatures
   mdgpu --version                   print the version
@@ -46,6 +47,8 @@ closed, and mdgpu exits with 128 + the signal number (130, 143); a second signal
 {eval}
 analyze options:
   --overwrite          allow replacing existing result files
+  --frame-interval-ps DT   time between frames, for files whose frames carry no time
+  --types A,B,...      species of LAMMPS atom types 1, 2, ... (dumps without an element column)
 
 Units are LAMMPS "metal": Å, eV, ps, amu, K, bar. The input keys are documented in docs/input.md,
 the analyses and their methods in docs/analysis.md.

@@ -15,4 +15,10 @@ std::optional<Element> find_element(const std::string& symbol) {
   return std::nullopt;
 }
 
+std::optional<Element> find_element(int number) {
+  for (const Element& e : kElements)
+    if (number == e.number) return e;
+  return std::nullopt;
+}
+
 }  // namespace mdgpu

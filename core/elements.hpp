@@ -14,5 +14,7 @@ struct Element {
 
 // nullopt when `symbol` is not an element (case-sensitive: "Li", not "LI").
 std::optional<Element> find_element(const std::string& symbol);
+// nullopt when no element has atomic number `number`.
+std::optional<Element> find_element(int number);
 
 }  // namespace mdgpu

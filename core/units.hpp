@@ -9,5 +9,6 @@ inline constexpr double kFtm2v = 1.0 / kMvv2e;               // (eV/Å)/amu -> �
 inline constexpr double kEvPerA3ToBar = 1.602176634e6;       // eV/Å³ -> bar
 inline constexpr double kFsToPs = 1.0e-3;
 inline constexpr double kElementaryCharge = 1.602176634e-19;  // C (exact)
+inline constexpr double kKcalPerMolPerEv = 1.602176634e-19 * 6.02214076e23 / 4184.0;  // exact SI
 
 }  // namespace mdgpu::units

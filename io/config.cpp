@@ -751,15 +751,26 @@ ProfileSpec read_profile(const Section& s, const AnalysisContext& ctx) {
   return p;
 }
 
+VdosSpec read_vdos(const Section& s, const AnalysisContext& ctx) {
+  s.allow({"every", "path", "stages", "species", "max_lag_ps", "origin_every_ps"});
+  VdosSpec v;
+  v.common = read_common(s, ctx, ctx.stages ? 5 : 1, "vdos");
+  v.species = species_list(s, "species");
+  v.max_lag = s.number("max_lag_ps", Rule::Positive);
+  v.origin_every = s.number("origin_every_ps", Rule::Positive);
+  return v;
+}
+
 void read_analysis(const Section& root, RunPlan& plan, OutputPaths& paths) {
   const Section s = root.section("analysis", "[analysis]");
-  s.allow({"msd", "rdf", "motifs", "profile"});
+  s.allow({"msd", "rdf", "motifs", "profile", "vdos"});
   const AnalysisContext ctx{&plan.stages, &paths};
   AnalysisSpecs& a = plan.analysis;
   if (s.has("msd")) a.msd = read_msd(s.section("msd", "[analysis.msd]"), ctx);
   if (s.has("rdf")) a.rdf = read_rdf(s.section("rdf", "[analysis.rdf]"), ctx);
   if (s.has("motifs")) a.motifs = read_motifs(s.section("motifs", "[analysis.motifs]"), ctx);
   if (s.has("profile")) a.profile = read_profile(s.section("profile", "[analysis.profile]"), ctx);
+  if (s.has("vdos")) a.vdos = read_vdos(s.section("vdos", "[analysis.vdos]"), ctx);
 }
 
 // key=value command-line options as one TOML table. A value that is not TOML is taken as a
@@ -859,6 +870,7 @@ AnalysisSpecs parse_analysis_options(std::string_view kind,
   else if (kind == "rdf") a.rdf = read_rdf(s, ctx);
   else if (kind == "motifs") a.motifs = read_motifs(s, ctx);
   else if (kind == "profile") a.profile = read_profile(s, ctx);
+  else if (kind == "vdos") a.vdos = read_vdos(s, ctx);
   else throw std::invalid_argument("parse_analysis_options: unknown kind");
   return a;
 }

@@ -22,26 +22,10 @@
 #include <vector>
 
 #include "core/system.hpp"
+#include "io/frame.hpp"
 #include "io/text_file.hpp"
 
 namespace mdgpu {
-
-// One per-atom column group: atom i, column c is values[i * columns + c]. Integer columns
-// become doubles, logical ones 1 / 0.
-struct PerAtomArray {
-  int columns = 1;
-  std::vector<double> values;
-};
-
-struct Frame {
-  System system;
-  std::string where;  // "file:line" of the comment line, for messages about this frame
-  // Comment-line pairs other than Lattice, Properties and pbc, values unquoted ("T" for flags).
-  std::map<std::string, std::string> info;
-  // Every numeric per-atom property other than species and pos, under its name in the file
-  // (forces, velocities, momenta, ...). String properties other than species are skipped.
-  std::map<std::string, PerAtomArray> arrays;
-};
 
 namespace text {
 class LineReader;

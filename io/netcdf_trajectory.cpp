@@ -9,13 +9,11 @@
 
 #include "core/elements.hpp"
 #include "core/errors.hpp"
+#include "core/units.hpp"
 #include "io/fsync.hpp"
 
 namespace mdgpu {
 namespace {
-
-// 1 eV in kcal/mol: e · N_A / 4184 J (exact SI constants).
-constexpr double kKcalPerMolPerEv = 1.602176634e-19 * 6.02214076e23 / 4184.0;
 
 void check_nc(int status, const std::filesystem::path& path, const char* what) {
   if (status != NC_NOERR)
@@ -95,11 +93,7 @@ void NetcdfTrajectory::create(const System& system) {
   def("cell_lengths", NC_DOUBLE, {frame, cell_spatial}, "angstrom");
   def("cell_angles", NC_DOUBLE, {frame, cell_angular}, "degree");
   if (spec_.velocities) def("velocities", real, {frame, atom, spatial}, "angstrom/picosecond");
-  if (spec_.forces) {
-    const int forces = def("forces", real, {frame, atom, spatial}, "kilocalorie/mole/angstrom");
-    check(nc_put_att_double(ncid_, forces, "scale_factor", NC_DOUBLE, 1, &kKcalPerMolPerEv),
-          "cannot write an attribute");
-  }
+  if (spec_.forces) def("forces", real, {frame, atom, spatial}, "kilocalorie/mole/angstrom");
   if (spec_.energies) def("c_epot", real, {frame, atom}, "electron_volt");
   check(nc_enddef(ncid_), "cannot define the file");
 
@@ -137,7 +131,12 @@ void NetcdfTrajectory::observe(const Snapshot& snapshot) {
   };
   put_vectors("coordinates", frame.positions.r);
   if (spec_.velocities) put_vectors("velocities", frame.velocities);
-  if (spec_.forces) put_vectors("forces", frame.forces);
+  if (spec_.forces) {  // AMBER's unit, kcal/mol/Å
+    Vec3Array kcal = frame.forces;
+    for (std::vector<double>* c : {&kcal.x, &kcal.y, &kcal.z})
+      for (double& v : *c) v *= units::kKcalPerMolPerEv;
+    put_vectors("forces", kcal);
+  }
   if (spec_.energies) put("c_epot", {f, 0}, {1, n}, frame.energies.data());
   const double time = snapshot.thermo().time;
   put("time", {f}, {1}, &time);

@@ -3,9 +3,10 @@
 // cell_lengths / cell_angles; optionally velocities (Å/ps), forces and per-atom energy (c_epot,
 // OVITO's name); species as atomic numbers in atom_types (the name ASE and OVITO look for).
 //
-// Forces are stored in eV/Å under units "kilocalorie/mole/angstrom" with the matching
-// scale_factor, the AMBER way of stating a unit: MDAnalysis and netCDF4 (which apply it) get
-// kcal/mol/Å, readers that ignore it (OVITO) get eV/Å.
+// Units are AMBER's, stated by each variable's `units` attribute and with no scale_factor (which
+// some readers apply and others, OVITO among them, ignore): velocities in Å/ps, forces in
+// kcal/mol/Å (converted from eV/Å), per-atom energies in eV. ASE's reader takes the velocities as
+// its own unit and the forces as an unnamed array: docs/input.md says how to convert them.
 // The cell is stored as lengths and angles, so atoms and vectors are rotated into the orientation
 // readers rebuild it in (a along x, b in the xy plane). Each frame is synced (nc_sync), and the
 // file only counts synced frames: a killed run leaves a readable file.

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <zlib.h>
+
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
@@ -18,14 +20,34 @@ LineReader::LineReader(const std::filesystem::path& path) : path_(path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path.string(), "is a directory, not a structure file");
-  in_.open(path, std::ios::binary);
+  // zlib reads gzip-compressed files and, transparently, plain ones.
+  in_ = gzopen(path.c_str(), "rb");
   if (!in_) throw InputError(path.string(), fmt::format("cannot open: {}", std::strerror(errno)));
+  gzbuffer(in_, 1 << 17);
 }
 
+LineReader::~LineReader() { gzclose(in_); }
+
 bool LineReader::next(std::string& line) {
-  if (!std::getline(in_, line)) {
-    if (in_.bad()) throw InputError(where(line_number_ + 1), "read error");
-    return false;
+  line.clear();
+  char buffer[4096];
+  for (;;) {
+    if (!gzgets(in_, buffer, sizeof buffer)) {
+      int status = Z_OK;
+      const char* message = gzerror(in_, &status);
+      if (status != Z_OK && status != Z_BUF_ERROR)
+        throw InputError(where(line_number_ + 1), fmt::format("read error: {}", message));
+      // A truncated gzip stream ends without an error from gzgets: say what gzerror says.
+      if (status == Z_BUF_ERROR)
+        throw InputError(where(line_number_ + 1), "the compressed file is truncated");
+      if (line.empty()) return false;
+      break;
+    }
+    line += buffer;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      break;
+    }
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   ++line_number_;

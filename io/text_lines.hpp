@@ -1,13 +1,15 @@
-// Line-oriented text reading shared by the structure readers (io/extxyz.cpp, io/poscar.cpp):
-// line numbers for messages, splitting, and strict number parsing.
+// Line-oriented text reading shared by the structure and trajectory readers (extxyz, POSCAR, LAMMPS
+// dump): plain or gzip-compressed files, line numbers for messages, splitting, and strict number
+// parsing.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct gzFile_s;
 
 namespace mdgpu {
 
@@ -18,6 +20,9 @@ class LineReader {
 public:
   // Throws InputError (where = path) when the file is missing, a directory or unreadable.
   explicit LineReader(const std::filesystem::path& path);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
   // Next line without its end-of-line ('\r' of CRLF files stripped); false at end of file.
   bool next(std::string& line);
   std::size_t line_number() const { return line_number_; }  // of the line last read
@@ -27,7 +32,7 @@ public:
 
 private:
   std::filesystem::path path_;
-  std::ifstream in_;
+  gzFile_s* in_ = nullptr;  // zlib's gzFile
   std::size_t line_number_ = 0;
 };
 

@@ -21,7 +21,9 @@ const std::string kData = std::string(MDGPU_TEST_DATA) + "/lammps/";
 
 // LAMMPS's compute msd: one time origin, the first frame, no drift correction.
 MsdTable single_origin_msd(const std::filesystem::path& frames) {
-  TrajectorySamples samples(frames, 1, std::nullopt, true);
+  SampleOptions options;
+  options.unwrap = true;
+  TrajectorySamples samples(frames, options);
   MsdSetup setup;
   setup.species = {"Ar"};
   setup.group_of_type = {0};
@@ -75,7 +77,7 @@ TEST(LammpsAnalysisParity, MsdFromMinimumImageJoinsMatchesComputeMsd) {
 TEST(LammpsAnalysisParity, RdfAndCoordinationMatchComputeRdf) {
   const auto ref = testing::read_csv(kData + "lj_analysis_rdf.csv");  // r, g, coordination
   RdfAccumulator rdf(1, 8.5, 100);
-  TrajectorySamples samples(kData + "lj_analysis_frames.extxyz", 1, std::nullopt, false);
+  TrajectorySamples samples(kData + "lj_analysis_frames.extxyz", SampleOptions{});
   System s;
   ThermoSample t;
   while (samples.next(s, t)) rdf.add_frame(s);

@@ -56,7 +56,9 @@ protected:
     for (const char* f : fragments)
       EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
   }
-  std::string run_input(const std::string& analysis) {
+  std::string run_input(
+      const std::string& analysis,
+      const std::string& trajectory = "trajectory = { every = 10, velocities = true }\n") {
     return R"([system]
 structure = "argon.extxyz"
 velocities = { temperature = 94.4, seed = 3 }
@@ -75,8 +77,8 @@ steps = 2000
 [output]
 directory = "out"
 progress_every_s = 0
-trajectory = { every = 10, velocities = true }
-)" + analysis;
+)" + trajectory +
+           analysis;
   }
   testing::TempDir tmp_;
   const fs::path& dir_ = tmp_.path();
@@ -91,6 +93,9 @@ every = 100
 [analysis.profile]
 species = "Ar"
 cutoff = 4.2
+[analysis.vdos]
+every = 10
+max_lag_ps = 1.0
 )";
 
 TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
@@ -129,6 +134,22 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
               1e-9 * d_run.number(row, "D_A2_per_ps"));
   EXPECT_GT(d_run.number(row, "D_err_A2_per_ps"), 0.0);
 
+  // The vDOS from the saved velocities equals the one sampled in the run.
+  const CliResult vdos = run("analyze vdos out/traj.extxyz max_lag_ps=1.0 path=saved/vdos");
+  ASSERT_EQ(vdos.code, 0) << vdos.err;
+  EXPECT_NE(vdos.out.find("half Hann"), std::string::npos) << vdos.out;
+  const CsvTable v_run = read_csv_table((dir_ / "out/vdos_prod.csv").string());
+  const CsvTable v_saved = read_csv_table((dir_ / "saved/vdos.csv").string());
+  ASSERT_EQ(v_run.rows.size(), v_saved.rows.size());
+  for (std::size_t k = 0; k < v_run.rows.size(); k += 5)
+    EXPECT_NEAR(v_saved.number(k, "g_Ar_per_THz"), v_run.number(k, "g_Ar_per_THz"), 1e-9) << k;
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' > /dev/null 2>&1") == 0) {
+    const std::string plot = "cd '" + dir_.string() + "' && /usr/bin/python3 " + MDGPU_SOURCE_DIR +
+                             "/tools/plot_analysis.py saved/vdos.csv > plot.log 2>&1";
+    ASSERT_EQ(std::system(plot.c_str()), 0) << testing::slurp(dir_ / "plot.log");
+    EXPECT_GT(testing::slurp(dir_ / "saved/vdos.png").size(), 10000u);
+  }
+
   const CliResult rdf = run("analyze rdf out/traj.extxyz every=10 path=saved/rdf");
   ASSERT_EQ(rdf.code, 0) << rdf.err;
   const CsvTable g_run = read_csv_table((dir_ / "out/rdf_prod.csv").string());
@@ -148,6 +169,45 @@ TEST_F(AnalyzeCli, RunAndSavedTrajectoryGiveTheSameResults) {
   const CliResult rerun = run("run in.toml");
   EXPECT_EQ(rerun.code, 2);
   EXPECT_NE(rerun.err.find("out/msd_prod.csv already exists"), std::string::npos) << rerun.err;
+}
+
+// mdgpu analyze reads every kind of trajectory mdgpu writes — NetCDF (wrapped: joined by the
+// minimum image), LAMMPS dump (unwrapped, gzip-compressed, no time: --frame-interval-ps) — and
+// gets the MSD the run computed on the fly.
+TEST_F(AnalyzeCli, EveryTrajectoryKindGivesTheRunsMsd) {
+  tmp_.write("in.toml", run_input("[analysis.msd]\nspecies = \"Ar\"\nmax_lag_ps = 1.0\n", R"(
+[[output.trajectory]]
+path = "traj.nc"
+format = "netcdf"
+precision = "float64"
+every = 10
+[[output.trajectory]]
+path = "traj.dump"
+format = "lammps-dump"
+coordinates = "unwrapped"
+every = 10
+)"));
+  const CliResult r = run("run in.toml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(std::system(("gzip '" + (dir_ / "out/traj.dump").string() + "'").c_str()), 0);
+  const CsvTable in_run = read_csv_table((dir_ / "out/msd_prod.csv").string());
+  for (const auto& [prefix, args] : {std::pair<std::string, std::string>{"nc", "out/traj.nc"},
+                                     {"dump", "out/traj.dump.gz --frame-interval-ps 0.05"}}) {
+    const CliResult a = run("analyze msd " + args + " max_lag_ps=1.0 path=" + prefix);
+    ASSERT_EQ(a.code, 0) << args << "\n" << a.err;
+    const CsvTable saved = read_csv_table((dir_ / (prefix + ".csv")).string());
+    ASSERT_EQ(saved.rows.size(), in_run.rows.size()) << args;
+    for (std::size_t k = 1; k < in_run.rows.size(); ++k) {
+      const double want = in_run.number(k, "msd_total_A2");
+      EXPECT_NEAR(saved.number(k, "msd_total_A2"), want, 1e-9 * want) << args << " lag " << k;
+    }
+  }
+  const CliResult nonsense = run("analyze msd in.toml");
+  EXPECT_EQ(nonsense.code, 2);
+  EXPECT_NE(nonsense.err.find("in.toml: not a trajectory mdgpu reads (it reads extended XYZ, "
+                              "AMBER NetCDF (.nc) and LAMMPS dump text"),
+            std::string::npos)
+      << nonsense.err;
 }
 
 TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
@@ -179,6 +239,7 @@ TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
   EXPECT_EQ(given.code, 0) << given.err;
   EXPECT_NE(given.out.find("MSD of notime.extxyz: 200 samples"), std::string::npos) << given.out;
   expect_input_error("analyze diffusion walk.extxyz", {"unknown analysis 'diffusion'"});
+  expect_input_error("analyze vdos walk.extxyz", {"the vDOS needs velocities"});
   expect_input_error("analyze arrhenius", {"give the MSD results"});
   expect_input_error("analyze arrhenius walk.extxyz", {"walk.extxyz: not an MSD result file"});
 
@@ -202,7 +263,7 @@ TEST_F(AnalyzeCli, AFitWithTooFewPointsSaysSo) {
   EXPECT_NE(r.out.find("no D: the MSD stays below 0.5 a²"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("D = "), std::string::npos) << r.out;
   const CsvTable d = read_csv_table((dir_ / "msd_D.csv").string());
-  EXPECT_EQ(d.text(0, "D_A2_per_ps"), "nan");
+  EXPECT_EQ(d.text(0, "D_A2_per_ps"), "");  // no value: an empty field, explained by the note
   EXPECT_NE(d.text(0, "note").find("not diffusive on this time scale"), std::string::npos);
 }
 

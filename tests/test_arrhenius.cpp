@@ -1,5 +1,6 @@
 // The Arrhenius fit: exact on exact data (Ea, D0, the extrapolated D and σ), errors that cover
 // the truth as often as a standard error should on noisy data, and too few temperatures refused.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -72,8 +73,47 @@ TEST(Arrhenius, OneTemperatureIsTooFewPoints) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(),
                  "mdgpu analyze arrhenius: group Li: too few points for a fit: 1 temperature(s), "
-                 "at least 2 distinct are needed");
+                 "at least 3 distinct are needed");
   }
+}
+
+// A point flagged as not diffusive stays out of the fit (which then is exact again); with fewer
+// than three temperatures left the fit refuses, naming each point left out and why.
+TEST(Arrhenius, NonDiffusivePointsAreLeftOutWithTheirReason) {
+  std::vector<ArrheniusPoint> pts = points(0.05, nullptr);
+  ArrheniusPoint ballistic = pts[1];
+  ballistic.D *= 3.0;
+  ballistic.source = "hot.h5:/groups/Li";
+  ballistic.excluded = "NOT linear: log-log slope 1.92";
+  pts.push_back(ballistic);
+  const ArrheniusFit f = fit_arrhenius(pts, 300.0, "test");
+  EXPECT_EQ(f.points, 4);
+  EXPECT_NEAR(f.Ea, kEa, 1e-12);
+  pts[0].excluded = pts[2].excluded = "no D: the MSD stays below 0.5 a²";
+  try {
+    fit_arrhenius(pts, 300.0, "group Li");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("group Li: too few points for a fit: 2 temperature(s), at least 3"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("hot.h5:/groups/Li (NOT linear: log-log slope 1.92)"), std::string::npos)
+        << what;
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 0);
+  }
+}
+
+// The fit weights each point by its full error: a point whose window error is large barely pulls
+// the line, one without it pulls with its statistical error alone.
+TEST(Arrhenius, TheWindowErrorWeighsThePoint) {
+  std::vector<ArrheniusPoint> pts = points(0.02, nullptr);
+  pts[3].D *= 1.2;  // off the line at 1500 K
+  const double pulled = fit_arrhenius(pts, 300.0, "test").Ea;
+  pts[3].window_error = 2.0 * pts[3].D;
+  const double weighed = fit_arrhenius(pts, 300.0, "test").Ea;
+  EXPECT_GT(std::fabs(pulled - kEa), 0.01);
+  EXPECT_LT(std::fabs(weighed - kEa), 0.01 * std::fabs(pulled - kEa));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/diffusivity.hpp"
+#include "analysis/student_t.hpp"
 
 namespace mdgpu {
 namespace {
@@ -38,7 +39,10 @@ TEST(Diffusivity, WindowStartsAboveHalfTheSquaredNeighbourDistance) {
   EXPECT_TRUE(d.note.empty()) << d.note;
   for (int c = 0; c < kMsdComponents; ++c) {
     EXPECT_NEAR(d.components[c].D, D, 1e-12) << kMsdComponentNames[c];
-    EXPECT_NEAR(d.components[c].error, 0.01, 1e-12);  // std of 0.29, 0.31 (0.0141) / sqrt(2 blocks)
+    // D is the mean of the block values; its error the 68.3 % half-width of Student t with one
+    // degree of freedom (Cauchy: tan(π 0.683 / 2)) times their standard error, std of 0.29 and
+    // 0.31 (0.0141) / sqrt(2 blocks).
+    EXPECT_NEAR(d.components[c].error, 0.01 * std::tan(M_PI * 0.5 * kOneSigmaCoverage), 1e-12);
     // The offset bends the log-log line (slope 0.73 over the window): flagged as not linear.
     EXPECT_LT(d.components[c].loglog_slope, 1.0 - kLinearTolerance);
     EXPECT_FALSE(d.components[c].linear);
@@ -68,6 +72,44 @@ TEST(Diffusivity, TooFewPointsSaysSoInsteadOfANumber) {
   EXPECT_EQ(never.note,
             "no D: the MSD stays below 0.5 a² = 50 Å² up to the max lag (4 ps): not diffusive "
             "on this time scale");
+}
+
+// MSD per axis = 2 D t + k t²: the slope over [t1, t2] is 2 D + k (t1 + t2) exactly, so D rises by
+// k (t2 - t1) / 2 from the window's first half to its second; identical blocks have no noise, so
+// the window error is all of half that change.
+TEST(Diffusivity, WindowErrorIsHalfTheChangeOfDAcrossTheWindow) {
+  const double D = 0.3, k = 0.02, dt = 0.1;
+  MsdTable t;
+  t.resize(41, 1);
+  for (int lag = 0; lag < 41; ++lag) {
+    const double time = lag * dt, axis = 2.0 * D * time + k * time * time;
+    t.pairs[t.at(lag, 0)] = 1;
+    double* s = &t.sum[t.at(lag, 0) * kMsdComponents];
+    for (int c : {kMsdX, kMsdY, kMsdZ, kMsdA, kMsdB, kMsdC}) s[c] = axis;
+    s[kMsdAB] = 2 * axis;
+    s[kMsdTotal] = 3 * axis;
+  }
+  const GroupDiffusivity d = fit_diffusivity(t, {t, t, t, t}, 0, FitSettings{dt, 0.0, 10});
+  ASSERT_EQ(d.first_lag, 10);
+  ASSERT_EQ(d.last_lag, 40);
+  const ComponentDiffusivity& x = d.components[kMsdX];
+  // Halves [1, 2.5] and [2.5, 4] ps: D = (2 D + k (t1 + t2)) / 2 over each.
+  EXPECT_NEAR(x.D_early, D + k * 3.5 / 2, 1e-12);
+  EXPECT_NEAR(x.D_late, D + k * 6.5 / 2, 1e-12);
+  EXPECT_NEAR(x.window_error, k * 3.0 / 4, 1e-12);
+  EXPECT_NEAR(x.error, 0.0, 1e-14);  // identical blocks
+  EXPECT_NEAR(x.total_error(), x.window_error, 1e-14);
+}
+
+TEST(Diffusivity, ARunTooShortSaysWhatLengthWouldGiveAWindow) {
+  const MsdTable t = linear_table(41, 0.3, 0.1, 0.0);  // total MSD 1.8 t: 7.2 Å² at 4 ps
+  const GroupDiffusivity d = fit_diffusivity(t, {t, t}, 0, FitSettings{0.1, 50.0, std::nullopt});
+  // Growing as t^1, it reaches 50 Å² at 4 × 50 / 7.2 = 27.8 ps; a window to twice that in each
+  // of 5 blocks, with origins a twentieth of the max lag apart: 5 × 55.6 × 1.05 = 292 ps.
+  EXPECT_NE(d.advice.find("t^1.00"), std::string::npos) << d.advice;
+  EXPECT_NE(d.advice.find("near 27.8 ps"), std::string::npos) << d.advice;
+  EXPECT_NE(d.advice.find("a run of about 292 ps"), std::string::npos) << d.advice;
+  EXPECT_FALSE(d.has_window());
 }
 
 TEST(Diffusivity, BlocksWithoutDataGiveNoError) {

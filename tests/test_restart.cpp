@@ -116,6 +116,7 @@ protected:
     };
     move(p.analysis.msd);
     move(p.analysis.rdf);
+    move(p.analysis.vdos);
     return p;
   }
   static RunSummary run(const RunPlan& p, std::unique_ptr<Observer> extra = nullptr) {
@@ -167,7 +168,7 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
 }
 
 // On-the-fly analyses carry their accumulators in the checkpoint: a run stopped inside a stage and
-// continued writes the same MSD (every origin, lag and block) and RDF as an uninterrupted one.
+// continued writes the same MSD (every origin, lag, block), RDF and vDOS as an uninterrupted one.
 TEST_F(RestartTest, AnalysesContinueBitwise) {
   const std::string analyses = R"(
 [analysis.msd]
@@ -177,10 +178,13 @@ blocks = 2
 [analysis.rdf]
 every = 4
 r_max = 6.0
+[analysis.vdos]
+every = 1
 )";
   const std::string input = std::string(kInput) + analyses;
   ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
   ASSERT_TRUE(fs::exists(tmp_ / "straight/msd_nose-hoover.csv"));
+  ASSERT_TRUE(fs::exists(tmp_ / "straight/vdos_langevin-ramp.csv"));
   ASSERT_TRUE(fs::exists(tmp_ / "straight/rdf_langevin-ramp.csv"));
   for (std::int64_t stop : {37, 95}) {
     SCOPED_TRACE("stopped at step " + std::to_string(stop));

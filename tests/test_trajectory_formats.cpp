@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +18,7 @@
 #include "io/lammps_dump.hpp"
 #include "io/netcdf_trajectory.hpp"
 #include "io/trajectory.hpp"
+#include "io/trajectory_reader.hpp"
 #include "tests/json_text.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -152,6 +155,166 @@ TEST(TrajectoryFormats, OtherReadersSeeWhatMdgpuHeld) {
   EXPECT_EQ(rc, 0) << slurp(log);
   EXPECT_NE(slurp(log).find(fmt::format("{} files, {} frames OK", files, 3 * files)), std::string::npos)
       << slurp(log);
+  // OVITO's own readers, from the project's .venv (tools/requirements.txt).
+  if (!fs::exists(MDGPU_VENV_PYTHON)) {
+    std::printf("OVITO check SKIPPED: no %s (tools/install_debian_deps.sh makes it)\n",
+                MDGPU_VENV_PYTHON);
+    return;
+  }
+  const fs::path ovito_log = dir / "ovito.log";
+  const int ovito = std::system(fmt::format("{} {}/tests/python/check_ovito.py {} > {} 2>&1",
+                                            MDGPU_VENV_PYTHON, MDGPU_SOURCE_DIR, expected.string(),
+                                            ovito_log.string())
+                                    .c_str());
+  EXPECT_EQ(ovito, 0) << slurp(ovito_log);
+  EXPECT_NE(slurp(ovito_log).find(fmt::format("OVITO: {} files, {} frames OK", files, 3 * files)),
+            std::string::npos)
+      << slurp(ovito_log);
+}
+
+// Fractional coordinates of r (a row vector) in the cell h: what a rotation of the frame keeps.
+Vec3 fractional(const Mat3& h, const Vec3& r) {
+  const Box box(h, {true, true, true});
+  double s[3];
+  box_to_frac(box.data(), r.data(), s);
+  return Vec3{s[0], s[1], s[2]};
+}
+
+// Writes the held frames in every kind, gzip-compressing every other file, and reads them back
+// with mdgpu's own readers: the same atoms, unwrapped positions, velocities, forces (eV/Å),
+// energies, time and step — in the cell's own frame, so compared in fractional coordinates.
+TEST(TrajectoryFormats, MdgpuReadsBackEveryKindItWrites) {
+  testing::TempDir dir;
+  const TrajectorySpec specs[] = {
+      spec("netcdf", Coordinates::Wrapped, true, true),
+      spec("netcdf", Coordinates::Unwrapped, false, true),
+      spec("lammps-dump", Coordinates::Wrapped, false, true),
+      spec("lammps-dump", Coordinates::Unwrapped, false, true),
+      spec("extxyz", Coordinates::Wrapped, false, true),
+  };
+  int files = 0;
+  for (const Cell& cell : kCells)
+    for (const TrajectorySpec& base : specs) {
+      TrajectorySpec t = base;
+      t.path = dir / fmt::format("{}-{}.{}", cell.name, files++, t.format);
+      std::vector<HeldFrame> frames;
+      for (int k = 0; k < 3; ++k) frames.push_back(held_frame(cell, k));
+      {
+        auto writer = make_trajectory(t, 1, frames[0].system, false);
+        for (const HeldFrame& f : frames)
+          writer->observe(Snapshot(
+              f.thermo, [&f]() -> const System& { return f.system; },
+              [&f]() -> const Vec3Array& { return f.forces; },
+              [&f]() -> const std::vector<double>& { return f.energies; }));
+      }
+      fs::path path = t.path;
+      if (files % 2 == 0) {  // the same bytes, gzip-compressed
+        path += ".gz";
+        gzFile out = gzopen(path.c_str(), "wb");
+        const std::string bytes = slurp(t.path);
+        ASSERT_EQ(gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size())),
+                  static_cast<int>(bytes.size()));
+        gzclose(out);
+      }
+      const bool f32 = !t.float64 && t.format == "netcdf";
+      const double tol = f32 ? 1e-5 : 1e-12;
+      auto reader = open_trajectory(path);
+      EXPECT_EQ(reader->format(), t.format) << path;
+      EXPECT_EQ(reader->count_frames(), 3) << path;
+      for (const HeldFrame& held : frames) {
+        Frame got;
+        ASSERT_TRUE(reader->next(got)) << path;
+        const std::string tag = got.where;
+        const System& s = got.system, &h = held.system;
+        ASSERT_EQ(s.size(), h.size()) << tag;
+        const Mat3& cell_held = h.box.cell();
+        const Mat3& cell_read = s.box.cell();
+        for (int a = 0; a < 3; ++a)  // the metric: lengths and angles
+          for (int b = 0; b < 3; ++b)
+            EXPECT_NEAR(dot(cell_read[a], cell_read[b]), dot(cell_held[a], cell_held[b]),
+                        1e-9 * 200)
+                << tag;
+        const auto image = got.arrays.find("image");
+        EXPECT_EQ(got.unwrapped, t.coordinates == Coordinates::Unwrapped) << tag;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          EXPECT_EQ(s.species[s.type[i]], h.species[h.type[i]]) << tag;
+          Vec3 r{s.positions.x[i], s.positions.y[i], s.positions.z[i]};
+          if (image != got.arrays.end())
+            for (int k = 0; k < 3; ++k)
+              for (int j = 0; j < 3; ++j) r[j] += image->second.values[3 * i + k] * cell_read[k][j];
+          Vec3 unwrapped{h.positions.x[i], h.positions.y[i], h.positions.z[i]};
+          for (int k = 0; k < 3; ++k)
+            for (int j = 0; j < 3; ++j) unwrapped[j] += h.image[k][i] * cell_held[k][j];
+          // Wrapped positions without image flags (NetCDF, extxyz): compare them folded.
+          const Vec3 want = fractional(cell_held, unwrapped), have = fractional(cell_read, r);
+          const bool folded = image == got.arrays.end() && !got.unwrapped;
+          for (int k = 0; k < 3; ++k) {
+            const double d = have[k] - want[k];
+            EXPECT_NEAR(folded ? d - std::round(d) : d, 0.0, tol * 10) << tag << " atom " << i;
+          }
+          const Vec3 v_held = fractional(cell_held, Vec3{h.velocities.x[i], h.velocities.y[i],
+                                                         h.velocities.z[i]});
+          const Vec3 v_read = fractional(cell_read, Vec3{s.velocities.x[i], s.velocities.y[i],
+                                                         s.velocities.z[i]});
+          const auto& forces = got.arrays.at("forces").values;
+          const Vec3 f_held = fractional(cell_held, Vec3{held.forces.x[i], held.forces.y[i],
+                                                         held.forces.z[i]});
+          const Vec3 f_read =
+              fractional(cell_read, Vec3{forces[3 * i], forces[3 * i + 1], forces[3 * i + 2]});
+          for (int k = 0; k < 3; ++k) {
+            EXPECT_NEAR(v_read[k], v_held[k], tol * 3) << tag << " velocity of atom " << i;
+            EXPECT_NEAR(f_read[k], f_held[k], tol * 3) << tag << " force of atom " << i;
+          }
+          EXPECT_NEAR(got.arrays.at("energies").values[i], held.energies[i], tol * 5) << tag;
+        }
+        EXPECT_EQ(got.info.at("step"), std::to_string(held.thermo.step)) << tag;
+        if (t.format != "lammps-dump")  // dumps carry no time (ITEM: TIME would upset readers)
+          EXPECT_NEAR(std::stod(got.info.at("time")), held.thermo.time, 1e-7) << tag;
+      }
+      Frame none;
+      EXPECT_FALSE(reader->next(none)) << path;
+    }
+}
+
+// A LAMMPS dump as other engines write it: ITEM: TIME and UNITS, scaled or unwrapped columns in
+// any order, atoms out of id order, species from --types.
+TEST(TrajectoryFormats, LammpsDumpsOfOtherEngines) {
+  testing::TempDir dir;
+  const std::string frame =
+      "ITEM: UNITS\nmetal\nITEM: TIME\n0.25\nITEM: TIMESTEP\n250\nITEM: NUMBER OF ATOMS\n2\n"
+      "ITEM: BOX BOUNDS xy xz yz pp pp pp\n-1 11 2\n0 10 0\n0 10 0\n"
+      "ITEM: ATOMS xsu ysu zsu type id\n0.5 1.25 0.5 2 2\n0.1 0.2 0.3 1 1\n";
+  const fs::path path = dir.write("other.lammpstrj", frame);
+  EXPECT_THROW(open_trajectory(path)->next(*std::make_unique<Frame>()), InputError);  // no species
+  TrajectoryOptions options;
+  options.type_species = {"O", "Li"};
+  auto reader = open_trajectory(path, options);
+  Frame f;
+  ASSERT_TRUE(reader->next(f));
+  EXPECT_TRUE(f.unwrapped);
+  EXPECT_EQ(f.info.at("time"), "0.25");
+  EXPECT_EQ(f.info.at("step"), "250");
+  const System& s = f.system;
+  EXPECT_EQ(s.species[s.type[0]], "O");  // id 1 first
+  EXPECT_EQ(s.species[s.type[1]], "Li");
+  // Bounds -1..11 with xy = 2: xlo = -1 - min(0, 2) = -1, xhi = 11 - 2 = 9, so a = (10, 0, 0).
+  EXPECT_EQ(s.box.cell()[0], (Vec3{10.0, 0.0, 0.0}));
+  EXPECT_EQ(s.box.cell()[1], (Vec3{2.0, 10.0, 0.0}));
+  // Scaled 0.5 1.25 0.5 -> 0.5 a + 1.25 b + 0.5 c = (5 + 2.5, 12.5, 5).
+  EXPECT_NEAR(s.positions.x[1], 7.5, 1e-12);
+  EXPECT_NEAR(s.positions.y[1], 12.5, 1e-12);
+  const fs::path garbage = dir.write("notes.txt", "hello\n");
+  try {
+    open_trajectory(garbage);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a trajectory mdgpu reads (it reads extended XYZ, "
+                                         "AMBER NetCDF (.nc) and LAMMPS dump text"),
+              std::string::npos)
+        << e.what();
+  }
+  const fs::path real = dir.write("real.dump", "ITEM: UNITS\nreal\n" + frame.substr(18));
+  EXPECT_THROW(open_trajectory(real, options)->next(f), InputError);
 }
 
 TEST(TrajectoryFormats, TriclinicDumpHeaderIsTheLammpsBoundingBox) {

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config  # toolchain
-  libfmt-dev libtomlplusplus-dev libhdf5-dev libnetcdf-dev  # engine libraries
+  libfmt-dev libtomlplusplus-dev libhdf5-dev libnetcdf-dev zlib1g-dev  # engine libraries
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   python3 python3-numpy python3-ase python3-h5py python3-matplotlib python3-yaml  # tools/, test oracles
   python3-netcdf4 python3-mdanalysis  # trajectory readers the tests check our files with

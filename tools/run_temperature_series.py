@@ -132,11 +132,19 @@ def main(argv=None):
         diffusion_dirs.append(folder / "diffusion")
     if args.dry_run:
         return 0
-    mdgpu(exe, "analyze", "arrhenius", *diffusion_dirs, f"path={out.resolve() / 'arrhenius'}")
+    fit = [exe, "analyze", "arrhenius", *diffusion_dirs, f"path={out.resolve() / 'arrhenius'}"]
+    print("$ " + " ".join(str(c) for c in fit), flush=True)
+    status = subprocess.run([str(c) for c in fit]).returncode
+    if status not in (0, 2):
+        return status
+    if status == 2:  # not enough diffusive temperatures: mdgpu said which and why
+        print("no Arrhenius fit: the series has too few diffusive temperatures (see above); the "
+              "MSD curves are plotted for a look", flush=True)
     if not args.no_plots:
         results = [str(p) for d in diffusion_dirs for p in sorted(d.glob("msd_*.csv"))
                    if not p.name.endswith("_D.csv")]
-        plot = [sys.executable, str(HERE / "plot_analysis.py"), str(out / "arrhenius.csv"), *results]
+        fitted = [str(out / "arrhenius.csv")] if status == 0 else []
+        plot = [sys.executable, str(HERE / "plot_analysis.py"), *fitted, *results]
         print("$ " + " ".join(plot), flush=True)
         if subprocess.run(plot).returncode != 0:
             return 1

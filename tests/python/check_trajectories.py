@@ -22,6 +22,7 @@ import numpy as np
 from ase.calculators.lammps import convert
 from ase.data import atomic_numbers
 from ase.geometry import cell_to_cellpar, cellpar_to_cell
+from ase import units
 from ase.io import read
 
 warnings.filterwarnings("ignore")  # MDAnalysis warns about absent topology information
@@ -30,52 +31,11 @@ import MDAnalysis.coordinates.TRJ as mda_trj  # noqa: E402
 import netCDF4  # noqa: E402
 from MDAnalysis.lib.mdamath import triclinic_vectors  # noqa: E402
 
-KCAL_PER_MOL_PER_EV = 1.602176634e-19 * 6.02214076e23 / 4184.0
-F32 = 2.0 ** -24  # relative rounding of float32
+from held_frames import (F32, KCAL_PER_MOL_PER_EV, Checker, held_positions,  # noqa: E402
+                         in_reader_frame, is_lammps_oriented)
+
 # Lengths and angles -> cell vectors (trigonometry) loses a few ulps.
 REBUILT_CELL_RTOL = 1e-12
-
-
-class Checker:
-    def __init__(self):
-        self.errors = []
-
-    def expect(self, ok, what):
-        if not ok:
-            self.errors.append(what)
-
-    def close(self, got, want, atol, what):
-        got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != want.shape:
-            self.errors.append(f"{what}: shape {got.shape}, expected {want.shape}")
-            return
-        err = np.max(np.abs(got - want)) if got.size else 0.0
-        self.expect(err <= atol, f"{what}: differs by {err:.3g} (allowed {atol:.3g})")
-
-
-def held_positions(frame, unwrapped):
-    """Positions and image flags the file should hold, in the engine's frame and arithmetic:
-    r - (n0 a + n1 b + n2 c), summed left to right."""
-    h = np.array(frame["cell"])
-    r = np.array(frame["positions"])
-    images = np.array(frame["images"])
-    if unwrapped:
-        shift, flags = -images, np.zeros_like(images)
-    else:
-        shift = np.floor(r @ np.linalg.inv(h)).astype(int)
-        flags = images + shift
-    d = np.array([[s[0] * h[0][j] + s[1] * h[1][j] + s[2] * h[2][j] for j in range(3)]
-                  for s in shift])
-    return r - d, flags
-
-
-def is_lammps_oriented(h):
-    return h[0][1] == 0 and h[0][2] == 0 and h[1][2] == 0 and min(h[0][0], h[1][1], h[2][2]) > 0
-
-
-def in_reader_frame(vectors, h, h_reader):
-    """Vectors of the engine's frame expressed in a reader's rotated cell."""
-    return np.asarray(vectors) @ np.linalg.inv(h) @ h_reader
 
 
 def compare_vectors(c, got, want, h, h_reader, precision, what):
@@ -117,9 +77,11 @@ def check_netcdf(c, spec):
         c.expect(list(v["atom_types"][:]) == [atomic_numbers[s] for s in frames[0]["symbols"]],
                  f"{path}: atom_types")
         if spec["extras"]:
+            # AMBER's units, stated by `units` alone: no scale_factor for readers to apply or not.
             c.expect(v["forces"].units == "kilocalorie/mole/angstrom"
-                     and v["forces"].scale_factor == KCAL_PER_MOL_PER_EV, f"{path}: force units")
-            c.expect(v["velocities"].units == "angstrom/picosecond", f"{path}: velocity units")
+                     and "scale_factor" not in v["forces"].ncattrs(), f"{path}: force units")
+            c.expect(v["velocities"].units == "angstrom/picosecond"
+                     and "scale_factor" not in v["velocities"].ncattrs(), f"{path}: velocity units")
         for k, frame in enumerate(frames):
             tag = f"{path} frame {k}"
             h = np.array(frame["cell"])
@@ -135,8 +97,10 @@ def check_netcdf(c, spec):
             if spec["extras"]:
                 compare_vectors(c, v["velocities"][k], frame["velocities"], h, h_reader, precision,
                                 f"{tag}: velocities")
-                compare_vectors(c, v["forces"][k], frame["forces"], h, h_reader, precision,
-                                f"{tag}: forces (eV/Å stored)")
+                kcal = np.array(frame["forces"]) * KCAL_PER_MOL_PER_EV
+                compare_vectors(c, v["forces"][k], kcal, h, h_reader,
+                                "mdanalysis" if precision == "float32" else precision,
+                                f"{tag}: forces (kcal/mol/Å stored)")
                 want = np.array(frame["energies"], dtype=real)
                 c.expect(np.array_equal(v["c_epot"][k], want), f"{tag}: c_epot")
 
@@ -149,6 +113,18 @@ def check_netcdf(c, spec):
         check_cell(c, a.cell[:], h, REBUILT_CELL_RTOL, tag)
         positions, _ = held_positions(frame, spec["unwrapped"])
         compare_vectors(c, a.positions, positions, h, a.cell[:], precision, f"{tag}: positions")
+        if spec["extras"]:
+            # ASE takes the stored Å/ps for its own velocity unit and keeps the kcal/mol/Å forces
+            # as a plain array: the conversions docs/input.md gives recover mdgpu's values.
+            # ASE 3.22's kcal/mol uses CODATA 2014 constants (mdgpu 2018): 1e-8 apart.
+            rel = 1e-7 if spec["float64"] else 8 * F32
+            for got, want, what in [
+                    (a.get_velocities() / (1000 * units.fs), np.array(frame["velocities"]) / (1000 * units.fs),
+                     "velocities / (1000 ase.units.fs)"),
+                    (a.arrays["forces"] * units.kcal / units.mol, frame["forces"],
+                     "forces × ase.units.kcal / ase.units.mol")]:
+                want = in_reader_frame(want, h, a.cell[:])
+                c.close(got, want, rel * max(1.0, float(np.max(np.abs(want)))), f"{tag}: {what}")
 
     u = mda_trj.NCDFReader(path)
     c.expect(u.n_frames == len(frames), f"{path}: MDAnalysis reads {u.n_frames} frames")
@@ -163,7 +139,7 @@ def check_netcdf(c, spec):
         if spec["extras"]:
             compare_vectors(c, ts.velocities, frame["velocities"], h, h_reader, "mdanalysis",
                             f"{tag}: velocities")
-            # MDAnalysis applies scale_factor (-> kcal/mol/Å), then converts to kJ/mol/Å.
+            # MDAnalysis reads kcal/mol/Å (as stored) and converts to kJ/mol/Å.
             kj = np.array(frame["forces"]) * KCAL_PER_MOL_PER_EV * 4.184
             compare_vectors(c, ts.forces, kj, h, h_reader, "mdanalysis", f"{tag}: forces")
 
