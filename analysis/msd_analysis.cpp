@@ -211,7 +211,10 @@ namespace {
 // "2.441 ± 0.052 (statistical) ± 0.021 (window) ×10⁻⁵ cm²/s": one power of ten for all three.
 std::string format_d(const ComponentDiffusivity& cd) {
   const double D = cd.D * kAngstrom2PerPsToCm2PerS;
-  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(D))));
+  // A zero or non-finite D has no power of ten of its own; print it unscaled.
+  const int exponent = std::isfinite(D) && D != 0.0
+                           ? static_cast<int>(std::floor(std::log10(std::fabs(D))))
+                           : 0;
   const double scale = std::pow(10.0, -exponent);
   std::string out = fmt::format("D = {:.4g}", D * scale);
   if (std::isfinite(cd.error))
