@@ -8,7 +8,7 @@
 
 #include "engine/atoms.hpp"
 #include "engine/forces.hpp"
-#include "engine/run_plan.hpp"
+#include "engine/md_plan.hpp"
 
 namespace mdgpu {
 

@@ -20,7 +20,7 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
-Simulation::Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential)
+Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential)
     : plan_(plan), system_(std::move(system)), backend_(backend),
       atoms_(backend.space(), system_), forces_(backend, potential, plan.neighbor_skin),
       guard_(backend, plan.guard) {

@@ -10,7 +10,7 @@
 #include "engine/forces.hpp"
 #include "engine/integrators.hpp"
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "engine/md_plan.hpp"
 #include "engine/run_state.hpp"
 #include "engine/step_guard.hpp"
 
@@ -21,7 +21,7 @@ enum class RunOutcome { Completed, Stopped };
 class Simulation {
 public:
   // `system` must already carry its initial velocities. Uploads it to the backend.
-  Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential);
+  Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential);
 
   void add_observer(std::unique_ptr<Observer> observer);
   const std::vector<std::unique_ptr<Observer>>& observers() const { return observers_; }
@@ -57,7 +57,7 @@ private:
   void report_progress(const ThermoSample& s, double timestep, std::int64_t stage_step,
                        std::int64_t stage_steps);
 
-  const RunPlan& plan_;
+  const MdPlan& plan_;
   System system_;
   Backend& backend_;
   Atoms atoms_;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "engine/run_state.hpp"
 
 namespace mdgpu {
