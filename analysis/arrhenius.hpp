@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/specs.hpp"
+#include "io/analysis_specs.hpp"
 
 namespace mdgpu {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/specs.hpp"
+#include "io/analysis_specs.hpp"
 #include "engine/observer.hpp"
 #include "core/system.hpp"
 

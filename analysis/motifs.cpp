@@ -24,11 +24,11 @@ int find_root(std::vector<int>& parent, int i) {
 }  // namespace
 
 MotifCounter::MotifCounter(int p, int o, int n, double p_o_cutoff, double p_n_cutoff)
-    : p_(p),
-      o_(o),
-      n_(n),
-      p_o_(p_o_cutoff),
-      p_n_(p_n_cutoff),
+    : p_type_(p),
+      o_type_(o),
+      n_type_(n),
+      p_o_cutoff_(p_o_cutoff),
+      p_n_cutoff_(p_n_cutoff),
       finder_(std::max(p_o_cutoff, p_n_cutoff)) {}
 
 MotifCounts MotifCounter::count(const System& system) {
@@ -38,8 +38,8 @@ MotifCounts MotifCounter::count(const System& system) {
   std::vector<int> p_bonds(atoms, 0);           // of each anion: bonds to P
   finder_.build(system);
   finder_.for_each([&](int i, int j, double r) {
-    if (type[i] != p_) return;
-    if ((type[j] == o_ && r < p_o_) || (type[j] == n_ && r < p_n_)) {
+    if (type[i] != p_type_) return;
+    if ((type[j] == o_type_ && r < p_o_cutoff_) || (type[j] == n_type_ && r < p_n_cutoff_)) {
       anions[i].push_back(j);
       ++p_bonds[j];
     }
@@ -56,7 +56,7 @@ MotifCounts MotifCounter::count(const System& system) {
     }
   std::map<int, std::vector<int>> units;
   for (std::size_t i = 0; i < atoms; ++i)
-    if (type[i] == p_) units[find_root(parent, static_cast<int>(i))].push_back(static_cast<int>(i));
+    if (type[i] == p_type_) units[find_root(parent, static_cast<int>(i))].push_back(static_cast<int>(i));
 
   MotifCounts c{};
   const auto count_type = [&](int i, int t) {
@@ -65,7 +65,7 @@ MotifCounts MotifCounter::count(const System& system) {
   for (const auto& [root, members] : units) {
     if (members.size() == 1) {
       const int i = members[0];
-      const auto o = count_type(i, o_), n = count_type(i, n_);
+      const auto o = count_type(i, o_type_), n = count_type(i, n_type_);
       if (o == 4 && n == 0)
         ++c[kPO4];
       else if (o == 3 && n == 1)
@@ -82,24 +82,24 @@ MotifCounts MotifCounter::count(const System& system) {
         if (std::find(b.begin(), b.end(), j) != b.end()) shared.push_back(j);
       const auto terminal_o = [&](const std::vector<int>& list) {
         return std::all_of(list.begin(), list.end(), [&](int j) {
-          return j == shared[0] || (type[j] == o_ && p_bonds[j] == 1);
+          return j == shared[0] || (type[j] == o_type_ && p_bonds[j] == 1);
         });
       };
       if (a.size() == 4 && b.size() == 4 && shared.size() == 1 && p_bonds[shared[0]] == 2 &&
           terminal_o(a) && terminal_o(b)) {
-        ++c[type[shared[0]] == o_ ? kP2O7 : kP2O6N];
+        ++c[type[shared[0]] == o_type_ ? kP2O7 : kP2O6N];
         continue;
       }
     }
     c[kPOther] += static_cast<std::int64_t>(members.size());
   }
   for (std::size_t j = 0; j < atoms; ++j) {
-    if (type[j] == n_)
+    if (type[j] == n_type_)
       ++c[p_bonds[j] == 0   ? kNFree
           : p_bonds[j] == 1 ? kNApical
           : p_bonds[j] == 2 ? kNBridging
                             : kNTriply];
-    else if (type[j] == o_)
+    else if (type[j] == o_type_)
       ++c[p_bonds[j] == 0 ? kOFree : p_bonds[j] == 1 ? kONonBridging : kOBridging];
   }
   return c;

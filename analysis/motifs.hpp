@@ -44,8 +44,8 @@ public:
   MotifCounts count(const System& system);
 
 private:
-  int p_, o_, n_;
-  double p_o_, p_n_;
+  int p_type_, o_type_, n_type_;
+  double p_o_cutoff_, p_n_cutoff_;
   PairFinder finder_;
 };
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 
 namespace mdgpu {
 

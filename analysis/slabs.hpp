@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/specs.hpp"
+#include "io/analysis_specs.hpp"
 #include "core/box.hpp"
 
 namespace mdgpu {

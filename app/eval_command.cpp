@@ -5,10 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "app/evaluation.hpp"
 #include "app/usage_error.hpp"
 #include "core/errors.hpp"
-#include "app/evaluation.hpp"
 #include "io/structure.hpp"
+#include "model/nequip_model.hpp"
 
 namespace mdgpu::app {
 
@@ -73,10 +74,14 @@ int eval_command(const std::vector<std::string>& args) {
   if (!output.empty() && std::filesystem::exists(output) && !overwrite)
     throw InputError(output, "exists; pass --overwrite to replace it");
 
-  const auto model = NequipModel::load(model_file);
+  const auto model = NequipModel::load(model_file);  // checked first, and summarised below
   auto backend = make_backend(backend_name, 0);
   const auto frames = load_frames(input);
-  FrameEvaluator evaluator(model, precision == "float64", *backend);
+  PotentialSpec spec;
+  spec.kind = "nequip";
+  spec.model = model_file;
+  spec.precision = precision;
+  FrameEvaluator evaluator(spec, *backend);
   fmt::print("mdgpu eval: {} frame(s) from {}, model {} ({}, {} species, r_max {} Å)\n", frames.size(), input,
              model_file, precision, model.type_names.size(), model.r_max);
 

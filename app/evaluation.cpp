@@ -6,51 +6,42 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "engine/neighbor_list.hpp"
 #include "engine/atoms.hpp"
+#include "engine/neighbor_list.hpp"
+#include "model/potential_factory.hpp"
 
 namespace mdgpu {
 
-FrameEvaluator::FrameEvaluator(const NequipModel& model, bool float64, Backend& backend)
-    : model_(model), backend_(backend), evaluator_(make_nequip_evaluator(model, float64, backend.space())) {}
+FrameEvaluator::FrameEvaluator(PotentialSpec spec, Backend& backend)
+    : spec_(std::move(spec)), backend_(backend) {}
+
+Potential& FrameEvaluator::potential_for(const System& system) {
+  std::unique_ptr<Potential>& p = potentials_[system.species];
+  if (!p) p = make_potential(spec_, system, backend_);
+  return *p;
+}
 
 FramePrediction FrameEvaluator::evaluate(const System& system) {
+  Potential& potential = potential_for(system);
   const auto n = system.size();
-  std::vector<int> type(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string& s = system.species[system.type[i]];
-    const auto it = std::find(model_.type_names.begin(), model_.type_names.end(), s);
-    if (it == model_.type_names.end())
-      throw InputError("", fmt::format("the model has no species '{}' (it knows {})", s,
-                                       fmt::join(model_.type_names, ", ")));
-    type[i] = static_cast<int>(it - model_.type_names.begin());
-  }
   // The frame in the backend's memory (the neighbor list wraps positions: a copy in any case).
   const Space space = backend_.space();
   Atoms atoms(space, system);
   AtomsView view = atoms.view();
-  NeighborList list(backend_, model_.r_max, 0.0);
+  NeighborList list(backend_, potential.cutoff(), 0.0);
   list.update(view, system.box, true);
-  Buffer<int> model_type(space, 0);
-  model_type.upload(type);
   Buffer<double> per_atom(space, n);
-  NequipInput in{view.n, view.x, view.y, view.z, model_type.data(), list.view(), system.box.data()};
-  NequipOutput out;
-  out.fx = view.fx;
-  out.fy = view.fy;
-  out.fz = view.fz;
-  out.per_atom_energy = per_atom.data();
-  evaluator_->evaluate(in, out);
+  const ForceResult result = potential.compute(view, list.view(), system.box, per_atom.data());
   FramePrediction p;
   per_atom.download(p.per_atom);
   atoms.download_forces(p.forces);
-  p.energy = out.energy;
-  p.virial = out.virial;
+  p.energy = result.energy;
+  p.virial = result.virial;
   if (system.box.has_volume()) {
     const double v = std::fabs(system.box.volume());
     Mat3 s{};
     for (int a = 0; a < 3; ++a)
-      for (int b = 0; b < 3; ++b) s[a][b] = -out.virial[a][b] / v;
+      for (int b = 0; b < 3; ++b) s[a][b] = -result.virial[a][b] / v;
     p.stress = s;
   }
   return p;

@@ -1,4 +1,4 @@
-// `mdgpu eval`: a NequIP model's energy, per-atom energies, forces and stress for a set of frames,
+// `mdgpu eval`: a potential's energy, per-atom energies, forces and stress for a set of frames,
 // and, where the frames carry labels (energy, forces, stress or virial), the errors a validation
 // reports: energy MAE per atom, force MAE/RMSE per component, overall, per species and per
 // config_type.
@@ -11,7 +11,8 @@
 
 #include "io/extxyz.hpp"
 #include "kernels/backend.hpp"
-#include "model/nequip_evaluator.hpp"
+#include "model/potential.hpp"
+#include "model/potential_spec.hpp"
 
 namespace mdgpu {
 
@@ -23,16 +24,20 @@ struct FramePrediction {
   std::optional<Mat3> stress;           // eV/Å³, ASE sign (-W/V); only with a cell volume
 };
 
-// Evaluates one frame (its species must all be in the model).
+// Evaluates frames with the Potential `spec` makes, as a run would (a frame's species must all be
+// known to it). A Potential maps the species of the system it is made for onto its own, so there
+// is one per distinct species list of the frames.
 class FrameEvaluator {
 public:
-  FrameEvaluator(const NequipModel& model, bool float64, Backend& backend);
+  FrameEvaluator(PotentialSpec spec, Backend& backend);
   FramePrediction evaluate(const System& system);
 
 private:
-  const NequipModel& model_;
+  Potential& potential_for(const System& system);
+
+  PotentialSpec spec_;
   Backend& backend_;
-  std::unique_ptr<NequipEvaluator> evaluator_;
+  std::map<std::vector<std::string>, std::unique_ptr<Potential>> potentials_;
 };
 
 // Labels of a frame, as ASE writes them: info energy, stress (9 or Voigt 6, eV/Å³) or virial

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "engine/simulation.hpp"
 #include "core/system.hpp"
 #include "model/potential.hpp"

@@ -9,9 +9,7 @@ Atoms::Atoms(Space space, const System& system)
   for (Buffer<std::int32_t>* b : {&imx_, &imy_, &imz_}) b->set_space(space);
   type_.set_space(space);
 
-  x_.upload(system.positions.x);
-  y_.upload(system.positions.y);
-  z_.upload(system.positions.z);
+  upload_positions(system);
   upload_velocities(system);
   for (Buffer<double>* f : {&fx_, &fy_, &fz_}) {
     f->resize(n_);
@@ -54,6 +52,12 @@ void Atoms::download_forces(Vec3Array& forces) const {
   fx_.download(forces.x);
   fy_.download(forces.y);
   fz_.download(forces.z);
+}
+
+void Atoms::upload_positions(const System& system) {
+  x_.upload(system.positions.x);
+  y_.upload(system.positions.y);
+  z_.upload(system.positions.z);
 }
 
 void Atoms::upload_velocities(const System& system) {

@@ -22,6 +22,7 @@ public:
   void download_state(System& system) const;
   void download_forces(Vec3Array& forces) const;
   void upload_velocities(const System& system);
+  void upload_positions(const System& system);
 
 private:
   Space space_;

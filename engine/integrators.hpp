@@ -8,7 +8,7 @@
 
 #include "engine/atoms.hpp"
 #include "engine/forces.hpp"
-#include "engine/run_plan.hpp"
+#include "engine/md_plan.hpp"
 
 namespace mdgpu {
 
@@ -16,7 +16,7 @@ struct StepContext {
   Backend& backend;
   Atoms& atoms;
   ForceComputer& forces;
-  const Box& box;
+  Box& box;                 // the current cell; a barostat changes it
   int dof;                  // degrees of freedom for the kinetic temperature
   double target;            // K, the thermostat's target for this step
   std::uint64_t step;       // global step index being taken (0-based), for RNG counters

@@ -26,12 +26,50 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin)
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
   bool rebuild = force || n_ != atoms.n || skin_ <= 0.0;
   if (!rebuild) {
-    const double half = 0.5 * skin_;
-    rebuild = backend_.max_displacement_sq(atoms, ref_x_.data(), ref_y_.data(), ref_z_.data()) >
-              half * half;
+    const double allowed = allowed_displacement(box);
+    rebuild = allowed <= 0.0 ||
+              backend_.max_displacement_sq(atoms, ref_x_.data(), ref_y_.data(), ref_z_.data()) >
+                  allowed * allowed;
   }
   if (rebuild) build(atoms, box);
   return rebuild;
+}
+
+// How far (Å) any atom may have moved from its position at the last build while the list still
+// holds every pair within the cut-off: skin/2 while the cell is the one of the build. After a
+// change H0 -> H (ΔH = H - H0, M = H0⁻¹H) a listed pair had |d0| < rc + skin at the build, and
+// now d = d0·M + u_j - u_i, where u = r - r0·M is an atom's motion beyond the affine one. Since
+// |d0·M| >= (1 - ‖M - I‖)|d0| and |u| <= |r - r0| + |s0·ΔH| (s0 the reference's fractional
+// position, inside its bounds at the build), every pair with |d| < rc is listed while
+//   max |r - r0| <= (skin - ‖M - I‖_F (rc + skin)) / 2 - max over the bounds' corners |s·ΔH|.
+// Atoms scaled with the cell (a barostat) thus rebuild only once the strain eats up the skin.
+double NeighborList::allowed_displacement(const Box& box) const {
+  const BoxData& h0 = built_box_.data();
+  const BoxData& h = box.data();
+  double dh[3][3];
+  bool changed = false;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      dh[i][j] = h.h[i][j] - h0.h[i][j];
+      changed = changed || dh[i][j] != 0.0;
+    }
+  if (!changed) return 0.5 * skin_;
+  double strain2 = 0.0;  // ‖M - I‖_F², M - I = H0⁻¹ΔH
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const double m = h0.hinv[i][0] * dh[0][j] + h0.hinv[i][1] * dh[1][j] + h0.hinv[i][2] * dh[2][j];
+      strain2 += m * m;
+    }
+  double affine2 = 0.0;  // max |s·ΔH|² over the corners of the references' fractional bounds
+  for (int corner = 0; corner < 8; ++corner) {
+    double shift[3] = {0.0, 0.0, 0.0};
+    for (int k = 0; k < 3; ++k) {
+      const double s = (corner >> k) & 1 ? ref_hi_[k] : ref_lo_[k];
+      for (int j = 0; j < 3; ++j) shift[j] += s * dh[k][j];
+    }
+    affine2 = std::max(affine2, shift[0] * shift[0] + shift[1] * shift[1] + shift[2] * shift[2]);
+  }
+  return 0.5 * (skin_ - std::sqrt(strain2) * (cutoff_ + skin_)) - std::sqrt(affine2);
 }
 
 BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
@@ -82,7 +120,7 @@ void NeighborList::build(AtomsView atoms, const Box& box) {
   ++builds_;
 }
 
-void NeighborList::restore(AtomsView atoms, const Box& box, const Vec3Array& reference,
+void NeighborList::restore(AtomsView atoms, const Box& built_box, const Vec3Array& reference,
                            std::int64_t builds) {
   ref_x_.upload(reference.x);
   ref_y_.upload(reference.y);
@@ -91,7 +129,7 @@ void NeighborList::restore(AtomsView atoms, const Box& box, const Vec3Array& ref
   at_reference.x = ref_x_.data();
   at_reference.y = ref_y_.data();
   at_reference.z = ref_z_.data();
-  index(at_reference, box);  // not build(): wrapping again could move atoms on the cell faces
+  index(at_reference, built_box);  // not build(): wrapping again could move atoms on the cell faces
   builds_ = builds;
 }
 
@@ -105,6 +143,11 @@ Vec3Array NeighborList::reference() const {
 
 void NeighborList::index(AtomsView atoms, const Box& box) {
   grid_ = make_grid(atoms, box);
+  built_box_ = box;
+  for (int k = 0; k < 3; ++k) {  // the binned region: [0, 1) on periodic axes, the atoms' extent on open ones
+    ref_lo_[k] = grid_.lo[k];
+    ref_hi_[k] = grid_.lo[k] + grid_.nbins[k] / grid_.inv_width[k];
+  }
   total_ = backend_.count_neighbors(atoms, box.data(), grid_, scratch_, offsets_);
   index_.resize(total_);
   image_.resize(total_);

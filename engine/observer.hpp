@@ -1,10 +1,10 @@
-// Observers see the run every `every()` steps (step 0 included): thermo log, trajectory writers,
-// later the on-the-fly analyses. They copy from the device only what they ask for.
+// Observers see the run every `every()` steps (step 0 included): the thermo log, trajectory
+// writers and the on-the-fly analyses (analysis/observers.hpp). They copy from the device only
+// what they ask for.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +38,7 @@ public:
       : thermo_(thermo), system_(std::move(system)), forces_(std::move(forces)),
         per_atom_energy_(std::move(per_atom_energy)) {}
   const ThermoSample& thermo() const { return thermo_; }
-  const System& system() const { return system_(); }  // positions, velocities, image counters
+  const System& system() const { return system_(); }  // positions, velocities, images, cell
   const Vec3Array& forces() const { return forces_(); }
   const std::vector<double>& per_atom_energy() const { return per_atom_energy_(); }
 

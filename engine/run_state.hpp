@@ -11,7 +11,9 @@
 namespace mdgpu {
 
 struct RunState {
-  System system;                    // positions, velocities, image counters, cell, species, masses
+  System system;                    // positions, velocities, image counters, current cell, species,
+                                    // masses
+  Mat3 start_cell{};                // the cell the run began in (the structure's), Å
   std::int64_t step = 0;            // steps done in the whole run
   double time = 0.0;                // ps
   std::size_t stage = 0;            // index of the stage the run is in
@@ -21,6 +23,7 @@ struct RunState {
   double thermostat_energy = 0.0;   // eV, that plus the current integrator's
   std::vector<double> integrator;   // its integrator's variables (Integrator::state)
   Vec3Array neighbor_reference;     // positions the neighbor list was last built from
+  Mat3 neighbor_cell{};             // Å, the cell it was built in
   std::int64_t neighbor_builds = 0;
   double neighbor_cutoff = 0.0;     // Å
   double neighbor_skin = 0.0;       // Å

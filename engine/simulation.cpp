@@ -20,9 +20,9 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
-Simulation::Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential)
-    : plan_(plan), system_(std::move(system)), backend_(backend),
-      atoms_(backend.space(), system_), forces_(backend, potential, plan.neighbor_skin),
+Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential)
+    : plan_(plan), system_(std::move(system)), start_cell_(system_.box.cell()), backend_(backend),
+      atoms_(backend.space(), system_), force_computer_(backend, potential, plan.neighbor_skin),
       guard_(backend, plan.guard) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
 }
@@ -38,7 +38,7 @@ void Simulation::restore(const RunState& s) {
   if (s.stage >= plan_.stages.size() || s.stage_step > plan_.stages[s.stage].steps)
     fail(fmt::format("it is at step {} of stage {}, which the input does not have", s.stage_step,
                      s.stage + 1));
-  NeighborList& list = forces_.neighbors();
+  NeighborList& list = force_computer_.neighbors();
   if (s.neighbor_cutoff != list.cutoff() || s.neighbor_skin != list.skin())
     fail(fmt::format("its neighbor list used cut-off {} Å and skin {} Å, the input {} Å and {} Å: "
                      "the potential or neighbor.skin changed",
@@ -47,11 +47,15 @@ void Simulation::restore(const RunState& s) {
   if (!integrator->set_state(s.integrator))
     fail(fmt::format("its thermostat state does not fit stage '{}'", plan_.stages[s.stage].name));
 
+  if (s.system.box.periodic() != system_.box.periodic())
+    fail("its cell's periodicity differs from the structure's");
+  system_.box = s.system.box;
   system_.positions = s.system.positions;
   system_.velocities = s.system.velocities;
   for (int k = 0; k < 3; ++k) system_.image[k] = s.system.image[k];
   atoms_ = Atoms(backend_.space(), system_);
-  list.restore(atoms_.view(), system_.box, s.neighbor_reference, s.neighbor_builds);
+  list.restore(atoms_.view(), Box(s.neighbor_cell, system_.box.periodic(), "checkpoint"),
+               s.neighbor_reference, s.neighbor_builds);
   integrator_ = std::move(integrator);
   step_ = s.step;
   time_ = s.time;
@@ -68,6 +72,7 @@ void Simulation::restore(const RunState& s) {
 RunState Simulation::state() {
   RunState s;
   s.system = system();
+  s.start_cell = start_cell_;
   s.step = step_;
   s.time = time_;
   s.stage = stage_;
@@ -76,8 +81,9 @@ RunState Simulation::state() {
   s.thermostat_carried = thermostat_carried_;
   s.thermostat_energy = thermostat_energy_;
   if (integrator_) s.integrator = integrator_->state();
-  const NeighborList& list = forces_.neighbors();
+  const NeighborList& list = force_computer_.neighbors();
   s.neighbor_reference = list.reference();
+  s.neighbor_cell = list.built_box().cell();
   s.neighbor_builds = list.builds();
   s.neighbor_cutoff = list.cutoff();
   s.neighbor_skin = list.skin();
@@ -92,13 +98,32 @@ const System& Simulation::system() {
   return system_;
 }
 
+void Simulation::set_box(const Box& box) {
+  if (box.periodic() != system_.box.periodic())
+    throw InputError("box", "a new cell must keep the periodicity of the old one");
+  system();  // the current positions
+  const BoxData& from = system_.box.data();
+  const BoxData& to = box.data();
+  Vec3Array& r = system_.positions;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    const double cart[3] = {r.x[i], r.y[i], r.z[i]};
+    double frac[3], moved[3];
+    box_to_frac(from, cart, frac);
+    box_to_cart(to, frac, moved);
+    r.x[i] = moved[0], r.y[i] = moved[1], r.z[i] = moved[2];
+  }
+  system_.box = box;
+  atoms_.upload_positions(system_);
+  force_computer_.compute(atoms_.view(), system_.box);
+}
+
 ThermoSample Simulation::sample(const StageSpec* stage, double target, int dof) {
   ThermoSample s;
   s.stage = stage ? stage->name : "";
   s.step = step_;
   s.time = time_;
   s.target = target;
-  const ForceResult& f = forces_.last();
+  const ForceResult& f = force_computer_.last();
   const auto kt = backend_.kinetic_tensor(atoms_.view());
   s.kinetic = 0.5 * (kt[0] + kt[1] + kt[2]);
   s.potential = f.energy;
@@ -129,7 +154,7 @@ void Simulation::observe(const ThermoSample& s, bool force_all) {
       },
       [this, &energies_current]() -> const std::vector<double>& {
         if (!energies_current)
-          forces_.per_atom_energy().download(per_atom_energy_host_), energies_current = true;
+          force_computer_.per_atom_energy().download(per_atom_energy_host_), energies_current = true;
         return per_atom_energy_host_;
       });
   for (const auto& o : observers_)
@@ -140,7 +165,7 @@ RunOutcome Simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
   progress_step0_ = step_;
   // After a restore: the forces the saved run had at this step (same positions, same list).
-  forces_.compute(atoms_.view(), system_.box);
+  force_computer_.compute(atoms_.view(), system_.box);
   if (plan_.stages.empty()) {
     observe(sample(nullptr, 0.0, 3 * atoms_.size()), false);
   } else {
@@ -174,7 +199,7 @@ bool Simulation::run_stage() {
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
     const double target =
         stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(double(k + 1) / stage.steps);
-    StepContext ctx{backend_, atoms_, forces_, system_.box, dof, target,
+    StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
                     static_cast<std::uint64_t>(step_)};
     const double previous_time = time_;
     guard_.begin_step(atoms_.view());
@@ -185,7 +210,7 @@ bool Simulation::run_stage() {
     // time = stage start + k dt: no accumulated round-off
     time_ = stage_start_time_ + static_cast<double>(k + 1) * stage.timestep;
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
-    guard_.check(atoms_.view(), system_.box, forces_, system_, step_, stage.name, time_);
+    guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
 
     const bool last = step_ == total_steps_;
     bool due = last;

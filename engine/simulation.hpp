@@ -10,7 +10,7 @@
 #include "engine/forces.hpp"
 #include "engine/integrators.hpp"
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "engine/md_plan.hpp"
 #include "engine/run_state.hpp"
 #include "engine/step_guard.hpp"
 
@@ -21,7 +21,7 @@ enum class RunOutcome { Completed, Stopped };
 class Simulation {
 public:
   // `system` must already carry its initial velocities. Uploads it to the backend.
-  Simulation(const RunPlan& plan, System system, Backend& backend, Potential& potential);
+  Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential);
 
   void add_observer(std::unique_ptr<Observer> observer);
   const std::vector<std::unique_ptr<Observer>>& observers() const { return observers_; }
@@ -37,6 +37,12 @@ public:
   // InputError when the state does not fit the plan.
   void restore(const RunState& state);
 
+  // Changes the cell to `box` (same periodicity), moving every atom with it (its fractional
+  // coordinates kept: r -> r H_old⁻¹ H_new, velocities as they are), and recomputes the forces.
+  // The neighbor list rebuilds only when the change exceeds what its skin covers.
+  void set_box(const Box& box);
+  const Box& box() const { return system_.box; }
+
   // Every stage of the plan (from the restored point), then observers' finish(); Stopped when
   // stop_requested() (engine/stop_request.hpp) ended it early, after a checkpoint.
   RunOutcome run();
@@ -44,8 +50,9 @@ public:
   const System& system();                // the current state copied back from the backend
   RunState state();                      // everything a checkpoint saves
   std::int64_t step() const { return step_; }
-  const ForceResult& forces() const { return forces_.last(); }
-  ForceComputer& force_computer() { return forces_; }
+  const ForceResult& forces() const { return force_computer_.last(); }
+  ForceComputer& force_computer() { return force_computer_; }
+  const Atoms& atoms() const { return atoms_; }
 
 private:
   void start_stage();  // a fresh integrator for stage_, from its first step
@@ -57,11 +64,12 @@ private:
   void report_progress(const ThermoSample& s, double timestep, std::int64_t stage_step,
                        std::int64_t stage_steps);
 
-  const RunPlan& plan_;
-  System system_;
+  const MdPlan& plan_;
+  System system_;  // the state between downloads; its box is the current cell
+  Mat3 start_cell_;
   Backend& backend_;
   Atoms atoms_;
-  ForceComputer forces_;
+  ForceComputer force_computer_;
   StepGuard guard_;
   std::vector<std::unique_ptr<Observer>> observers_;
   std::function<void(const std::string&)> progress_;

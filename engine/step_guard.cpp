@@ -20,18 +20,18 @@ void copy_into(Buffer<T>& to, Space space, const T* from, int n) {
 }  // namespace
 
 StepGuard::StepGuard(Backend& backend, const GuardSpec& spec) : backend_(backend), spec_(spec) {
-  for (Buffer<double>* b : {&x_, &y_, &z_}) b->set_space(backend.space());
-  for (Buffer<std::int32_t>* b : {&imx_, &imy_, &imz_}) b->set_space(backend.space());
+  for (Buffer<double>* b : {&before_x_, &before_y_, &before_z_}) b->set_space(backend.space());
+  for (Buffer<std::int32_t>* b : {&before_imx_, &before_imy_, &before_imz_}) b->set_space(backend.space());
 }
 
 void StepGuard::begin_step(const AtomsView& atoms) {
   const Space s = backend_.space();
-  copy_into(x_, s, atoms.x, atoms.n);
-  copy_into(y_, s, atoms.y, atoms.n);
-  copy_into(z_, s, atoms.z, atoms.n);
-  copy_into(imx_, s, atoms.imx, atoms.n);
-  copy_into(imy_, s, atoms.imy, atoms.n);
-  copy_into(imz_, s, atoms.imz, atoms.n);
+  copy_into(before_x_, s, atoms.x, atoms.n);
+  copy_into(before_y_, s, atoms.y, atoms.n);
+  copy_into(before_z_, s, atoms.z, atoms.n);
+  copy_into(before_imx_, s, atoms.imx, atoms.n);
+  copy_into(before_imy_, s, atoms.imy, atoms.n);
+  copy_into(before_imz_, s, atoms.imz, atoms.n);
 }
 
 void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces,
@@ -39,8 +39,8 @@ void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceCompute
                       double time) {
   AtomsView before;
   before.n = atoms.n;
-  before.x = x_.data(), before.y = y_.data(), before.z = z_.data();
-  before.imx = imx_.data(), before.imy = imy_.data(), before.imz = imz_.data();
+  before.x = before_x_.data(), before.y = before_y_.data(), before.z = before_z_.data();
+  before.imx = before_imx_.data(), before.imy = before_imy_.data(), before.imz = before_imz_.data();
   const StepCheck c = backend_.check_step(atoms, before, box.data());
 
   auto atom = [&](int i) {

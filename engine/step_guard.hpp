@@ -8,7 +8,7 @@
 
 #include "engine/atoms.hpp"
 #include "engine/forces.hpp"
-#include "engine/run_plan.hpp"
+#include "engine/md_plan.hpp"
 
 namespace mdgpu {
 
@@ -24,8 +24,8 @@ public:
 private:
   Backend& backend_;
   GuardSpec spec_;
-  Buffer<double> x_, y_, z_;
-  Buffer<std::int32_t> imx_, imy_, imz_;
+  Buffer<double> before_x_, before_y_, before_z_;
+  Buffer<std::int32_t> before_imx_, before_imy_, before_imz_;
 };
 
 }  // namespace mdgpu

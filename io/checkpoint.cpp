@@ -10,7 +10,10 @@ namespace mdgpu {
 namespace {
 
 constexpr const char* kFormat = "mdgpu checkpoint";
-constexpr std::int64_t kVersion = 1;
+// 2: the cell may change during a run (/cell/rows is the current one, /cell/start_rows the
+// structure's, /neighbor/cell_rows the neighbor list's). Version 1 files, from before the cell
+// could change, have only /cell/rows, which is all three.
+constexpr std::int64_t kVersion = 2;
 
 // A stage as the checkpoint remembers it: every setting that changes its trajectory, with
 // round-trip numbers so that equal text means equal settings.
@@ -24,6 +27,20 @@ std::string stage_text(const StageSpec& s) {
     text += fmt::format(", langevin {} -> {} K, friction time {} ps, seed {}", s.temperature.start,
                         s.temperature.stop, s.friction_time, s.seed);
   return text;
+}
+
+std::vector<double> rows(const Mat3& m) {
+  std::vector<double> out;
+  for (const Vec3& row : m) out.insert(out.end(), row.begin(), row.end());
+  return out;
+}
+
+Mat3 read_cell(const h5::File& f, const std::string& name) {
+  const auto a = f.read_doubles(name);
+  if (a.data.size() != 9) throw InputError(f.path() + ":" + name, "expected 3 x 3 values (damaged checkpoint?)");
+  Mat3 m;
+  for (int k = 0; k < 9; ++k) m[k / 3][k % 3] = a.data[k];
+  return m;
 }
 
 std::vector<double> interleave(const Vec3Array& v) {
@@ -70,9 +87,8 @@ void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
   f.write("/atoms/types", types, {n});
   f.write("/atoms/species", s.species);
   f.write("/atoms/species_masses", s.species_mass, {s.species_mass.size()});
-  std::vector<double> cell;
-  for (const Vec3& row : s.box.cell()) cell.insert(cell.end(), row.begin(), row.end());
-  f.write("/cell/rows", cell, {3, 3});
+  f.write("/cell/rows", rows(s.box.cell()), {3, 3});
+  f.write("/cell/start_rows", rows(state.start_cell), {3, 3});
   const auto& pbc = s.box.periodic();
   f.write("/cell/periodic", std::vector<std::int64_t>{pbc[0], pbc[1], pbc[2]}, {3});
 
@@ -90,6 +106,7 @@ void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
   f.write("/state/stages", stages);
 
   f.write("/neighbor/reference_positions", interleave(state.neighbor_reference), {n, 3});
+  f.write("/neighbor/cell_rows", rows(state.neighbor_cell), {3, 3});
   f.set_attr("/neighbor", "cutoff", state.neighbor_cutoff);
   f.set_attr("/neighbor", "skin", state.neighbor_skin);
   f.set_attr("/neighbor", "builds", state.neighbor_builds);
@@ -129,9 +146,12 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
   const std::string file = path.string();
   if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kFormat)
     throw InputError(file, "not an mdgpu checkpoint (an HDF5 file without format = \"mdgpu checkpoint\")");
-  if (f.attr_int("/", "version") != kVersion)
-    throw InputError(file, fmt::format("checkpoint version {} is not supported (this mdgpu reads {})",
-                                       f.attr_int("/", "version"), kVersion));
+  const std::int64_t version = f.attr_int("/", "version");
+  if (version < 1 || version > kVersion)
+    throw InputError(file, fmt::format("checkpoint version {} is not supported (this mdgpu reads "
+                                       "versions 1 to {}; a newer mdgpu wrote it?)",
+                                       version, kVersion));
+  const bool fixed_cell = version == 1;
   auto misfit = [&file](const std::string& what) {
     throw InputError(file, "does not fit this input: " + what);
   };
@@ -155,18 +175,18 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
       misfit(fmt::format("{} has mass {} amu there and {} amu here (system.masses)", species[t],
                          masses.data[t], system.mass(i)));
   }
-  const auto cell = f.read_doubles("/cell/rows");
+  const Mat3 cell = read_cell(f, "/cell/rows");
+  const Mat3 start_cell = fixed_cell ? cell : read_cell(f, "/cell/start_rows");
   const auto periodic = f.read_ints("/cell/periodic");
-  if (cell.data.size() != 9 || periodic.data.size() != 3)
-    throw InputError(file, "the cell is damaged");
-  for (int k = 0; k < 3; ++k) {
-    for (int j = 0; j < 3; ++j)
-      if (cell.data[3 * k + j] != system.box.cell()[k][j]) misfit("the cell differs from the structure's");
+  if (periodic.data.size() != 3) throw InputError(file, "the cell is damaged");
+  if (start_cell != system.box.cell()) misfit("the cell differs from the structure's");
+  for (int k = 0; k < 3; ++k)
     if ((periodic.data[k] != 0) != system.box.periodic()[k]) misfit("the periodicity differs from the structure's");
-  }
 
   RunState s;
   s.system = system;
+  s.system.box = Box(cell, system.box.periodic(), file + ":/cell/rows");
+  s.start_cell = start_cell;
   s.system.positions = read_vectors(f, "/atoms/positions", n);
   s.system.velocities = read_vectors(f, "/atoms/velocities", n);
   s.system.has_velocities = true;
@@ -195,6 +215,7 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
       misfit(fmt::format("stage[{}] was {} and is now {}", k + 1, stages[k], stage_text(plan.stages[k])));
 
   s.neighbor_reference = read_vectors(f, "/neighbor/reference_positions", n);
+  s.neighbor_cell = fixed_cell ? cell : read_cell(f, "/neighbor/cell_rows");
   s.neighbor_cutoff = f.attr_double("/neighbor", "cutoff");
   s.neighbor_skin = f.attr_double("/neighbor", "skin");
   s.neighbor_builds = f.attr_int("/neighbor", "builds");

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "engine/run_state.hpp"
 
 namespace mdgpu {
@@ -20,9 +20,10 @@ void write_checkpoint(const std::filesystem::path& path, const RunState& state, 
                       const std::vector<std::unique_ptr<Observer>>& observers);
 
 // The state in checkpoint `path`, checked against the run `plan` and `system` describe: the same
-// atoms, species and masses, the same cell, and the same stages up to the checkpoint's one (later
-// stages may be changed or added). InputError naming the file when it is not a checkpoint, is
-// damaged, or does not fit.
+// atoms, species and masses, the same starting cell (the current cell, which may have changed, is
+// restored), and the same stages up to the checkpoint's one (later stages may be changed or
+// added). InputError naming the file when it is not a checkpoint (of this version), is damaged,
+// or does not fit.
 RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan, const System& system);
 
 // Hands every observer with a checkpoint key its saved state. InputError when the checkpoint has

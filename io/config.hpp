@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 
 namespace mdgpu {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "core/system.hpp"
 
 namespace mdgpu {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "io/frame_geometry.hpp"
 #include "io/output_file.hpp"
 

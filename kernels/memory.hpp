@@ -57,11 +57,6 @@ public:
     download(host);
     return host;
   }
-  void copy_from(const Buffer& other) {
-    resize(other.size_);
-    space_copy(space_, data_, other.space_, other.data_, size_ * sizeof(T));
-  }
-
   T* data() { return data_; }
   const T* data() const { return data_; }
   std::size_t size() const { return size_; }

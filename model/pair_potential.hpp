@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "engine/run_plan.hpp"
+#include "model/potential_spec.hpp"
 #include "core/system.hpp"
 #include "kernels/backend.hpp"
 #include "model/potential.hpp"

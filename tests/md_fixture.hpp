@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/observer.hpp"
-#include "engine/run_plan.hpp"
+#include "io/run_plan.hpp"
 #include "core/system.hpp"
 
 namespace mdgpu::testing {

@@ -11,6 +11,7 @@
 #include "engine/neighbor_list.hpp"
 #include "tests/backends.hpp"
 #include "tests/brute_force_pairs.hpp"
+#include "tests/listed_pairs.hpp"
 
 namespace mdgpu {
 namespace {
@@ -47,23 +48,14 @@ std::vector<Pair> listed_pairs(Atoms& atoms, const NeighborList& list) {
   back.velocities.resize(atoms.size());
   for (auto& im : back.image) im.resize(atoms.size());
   atoms.download_state(back);
-  const NeighborView v = list.view();
-  std::vector<std::int64_t> off(v.n + 1);
-  space_copy(Space::Host, off.data(), atoms.space(), v.offsets, off.size() * sizeof(std::int64_t));
-  std::vector<int> idx(off.back());
-  std::vector<std::int32_t> img(off.back());
-  space_copy(Space::Host, idx.data(), atoms.space(), v.index, idx.size() * sizeof(int));
-  space_copy(Space::Host, img.data(), atoms.space(), v.image, img.size() * sizeof(std::int32_t));
-  std::vector<Pair> out;
-  for (int i = 0; i < v.n; ++i)
-    for (std::int64_t p = off[i]; p < off[i + 1]; ++p) {
-      int n[3];
-      unpack_image(img[p], n[0], n[1], n[2]);
-      const int j = idx[p];
-      // x_j,wrapped + n = x_j,orig - im_j + n; relative to x_i,orig - im_i.
-      for (int k = 0; k < 3; ++k) n[k] += back.image[k][i] - back.image[k][j];
-      out.emplace_back(i, j, n[0], n[1], n[2]);
-    }
+  std::vector<Pair> out = testing::listed_pairs_as_held(atoms, list);
+  for (Pair& p : out) {
+    auto& [i, j, n0, n1, n2] = p;
+    // x_j,wrapped + n = x_j,orig - im_j + n; relative to x_i,orig - im_i.
+    n0 += back.image[0][i] - back.image[0][j];
+    n1 += back.image[1][i] - back.image[1][j];
+    n2 += back.image[2][i] - back.image[2][j];
+  }
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -1,7 +1,8 @@
 // What the [analysis.*] tables of an input file (and the key=value options of `mdgpu analyze`)
-// ask for, validated by io/config.cpp and in engine units (Å, ps, K). Checks that need the
-// structure (species present, slab edges inside the cell) happen when the analysis starts;
-// `where` keeps the "file:line: key" of each key given, so those messages can still name it.
+// ask for, validated by io/config.cpp and in engine units (Å, ps, K). They sit in io/, below the
+// analyses, because the input readers build them. Checks that need the structure (species present,
+// slab edges inside the cell) happen when the analysis starts; `where` keeps the "file:line: key"
+// of each key given, so those messages can still name it.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,60 @@
+// The part of an input file the MD loop runs: its stages, the neighbour-list skin, the guard and
+// the checkpoint clock, validated and in engine units (Å, eV, ps, amu, K). io/run_plan.hpp adds
+// what only the input's readers and writers need.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace mdgpu {
+
+enum class Ensemble { NVE, NVT };
+enum class Thermostat { None, NoseHoover, Langevin };
+
+struct TemperatureRamp {
+  double start = 0.0;  // K
+  double stop = 0.0;   // K; equal to start for a constant target
+  double at(double fraction) const { return start + (stop - start) * fraction; }
+};
+
+struct StageSpec {
+  std::string name;
+  Ensemble ensemble = Ensemble::NVE;
+  Thermostat thermostat = Thermostat::None;
+  TemperatureRamp temperature;  // unused for NVE
+  double timestep = 0.0;        // ps
+  std::int64_t steps = 0;
+  // Nosé–Hoover chain (Martyna–Tuckerman–Klein).
+  double tdamp = 0.1;      // ps, relaxation time of the thermostat (default 100 × timestep)
+  int chain_length = 3;
+  int chain_substeps = 1;  // multiple-time-step loops per half step
+  // Langevin (BAOAB).
+  double friction_time = 0.1;  // ps; friction coefficient gamma = 1 / friction_time
+  std::uint64_t seed = 1;
+};
+
+// Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated
+// time (0 = not on that clock), when a stop is requested, and at the end.
+struct CheckpointSpec {
+  std::filesystem::path path;    // default: <input file's stem>.ckpt.h5
+  std::int64_t every = 10000;    // steps
+  double every_ps = 0.0;         // ps
+};
+
+// The instability guard: a step that produces these stops the run (NaN/Inf always does).
+struct GuardSpec {
+  double max_displacement = 1.0;  // Å an atom may move in one step
+  double max_force = 100.0;       // eV/Å on any atom
+};
+
+struct MdPlan {
+  std::vector<StageSpec> stages;
+  double neighbor_skin = 1.0;            // Å
+  CheckpointSpec checkpoint;
+  double progress_interval = 2.0;        // s of wall time between progress lines (0 = off)
+  GuardSpec guard;
+};
+
+}  // namespace mdgpu
