@@ -1,5 +1,7 @@
 #include "io/checkpoint.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
@@ -108,7 +110,8 @@ void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
 
 void write_checkpoint(const std::filesystem::path& path, const RunState& state, const RunPlan& plan,
                       const std::vector<std::unique_ptr<Observer>>& observers) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
+  // Named after the process, so that no output of this run or of another one can be it.
+  const std::filesystem::path temporary = fmt::format("{}.tmp{}", path.string(), ::getpid());
   try {
     {
       h5::File f(temporary.string(), h5::Mode::Create);

@@ -11,13 +11,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +23,8 @@
 #include "core/elements.hpp"
 #include "core/errors.hpp"
 #include "core/units.hpp"
+#include "io/input_files.hpp"
+#include "io/toml_depth.hpp"
 
 namespace mdgpu {
 namespace {
@@ -223,11 +223,7 @@ public:
   fs::path existing_file(std::string_view key) const {
     if (!has(key)) fail_missing(key);
     const fs::path p = fs::absolute(src_->dir / *string(key)).lexically_normal();
-    std::error_code ec;
-    const fs::file_status status = fs::status(p, ec);
-    if (!fs::exists(status)) fail(key, fmt::format("file not found: {}", p.string()));
-    if (fs::is_directory(status))
-      fail(key, fmt::format("is a directory, not a file: {}", p.string()));
+    check_regular_file(p, where(*src_, line_of(key), key_path(key)), "file");
     return p;
   }
 
@@ -809,6 +805,7 @@ toml::table parse_options(const std::vector<std::string>& options, const Source&
 
 RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages) {
   const Source src{name_for_messages.string(), name_for_messages.parent_path()};
+  check_toml_depth(toml_text, src.file);
   toml::table doc;
   try {
     doc = toml::parse(toml_text, src.file);
@@ -847,16 +844,7 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
 }
 
 RunPlan load_run_plan(const std::filesystem::path& toml_file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(toml_file, ec))
-    throw InputError(toml_file.string(), "input file not found");
-  if (std::filesystem::is_directory(toml_file, ec))
-    throw InputError(toml_file.string(), "is a directory, not an input file");
-  std::ifstream in(toml_file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw InputError(toml_file.string(), "cannot read the input file");
-  return parse_run_plan(text.str(), toml_file);
+  return parse_run_plan(read_small_input(toml_file, "input file"), toml_file);
 }
 
 AnalysisSpecs parse_analysis_options(std::string_view kind,

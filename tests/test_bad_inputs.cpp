@@ -1,6 +1,7 @@
 // The bad-input corpus (tests/bad_inputs/README.md): every case through the real binary must end
 // with exit code 2 and exactly one line on stderr naming what is wrong and where, within a time
-// limit, without a crash, and without creating, changing or removing any file.
+// limit, without a crash, and without creating, changing or removing any file; `--dry-run` must
+// refuse it with the very same line.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -72,20 +73,29 @@ TEST_P(BadInput, ExitCode2AndOneLineNamingWhatAndWhereAndNoFileTouched) {
   ASSERT_FALSE(h.expect.empty()) << "the case has no '# expect:' line";
 
   const auto before = contents(dir);
-  std::vector<std::string> argv{MDGPU_BINARY, "run"};
-  argv.insert(argv.end(), h.args.begin(), h.args.end());
-  argv.push_back("in.toml");
-  testing::ChildProcess p(argv, dir, tmp / "out.txt", tmp / "err.txt");
-  const auto status = p.wait(120s);
-  ASSERT_TRUE(status) << "no exit within 120 s (hang?)";
-  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << slurp(tmp / "err.txt");
-  const std::string err = slurp(tmp / "err.txt");
-  EXPECT_EQ(WEXITSTATUS(*status), 2) << err;
-  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
-  EXPECT_EQ(err.rfind("mdgpu: ", 0), 0u) << err;
-  for (const std::string& fragment : h.expect)
-    EXPECT_NE(err.find(fragment), std::string::npos) << "missing '" << fragment << "' in: " << err;
-  EXPECT_EQ(contents(dir), before) << "a file was created, changed or removed";
+  // The dry run refuses what the run refuses, with the same message (both change nothing).
+  std::string dry_run_error;
+  for (const bool dry_run : {true, false}) {
+    SCOPED_TRACE(dry_run ? "mdgpu run --dry-run" : "mdgpu run");
+    std::vector<std::string> argv{MDGPU_BINARY, "run"};
+    if (dry_run) argv.push_back("--dry-run");
+    argv.insert(argv.end(), h.args.begin(), h.args.end());
+    // A case whose words name in.toml themselves places it (`--restart in.toml`).
+    if (std::find(h.args.begin(), h.args.end(), "in.toml") == h.args.end()) argv.push_back("in.toml");
+    testing::ChildProcess p(argv, dir, tmp / "out.txt", tmp / "err.txt");
+    const auto status = p.wait(120s);
+    ASSERT_TRUE(status) << "no exit within 120 s (hang?)";
+    ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << slurp(tmp / "err.txt");
+    const std::string err = slurp(tmp / "err.txt");
+    EXPECT_EQ(WEXITSTATUS(*status), 2) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_EQ(err.rfind("mdgpu: ", 0), 0u) << err;
+    for (const std::string& fragment : h.expect)
+      EXPECT_NE(err.find(fragment), std::string::npos) << "missing '" << fragment << "' in: " << err;
+    EXPECT_EQ(contents(dir), before) << "a file was created, changed or removed";
+    if (dry_run) dry_run_error = err;
+    else EXPECT_EQ(err, dry_run_error) << "the dry run and the run refuse differently";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(case_names()), [](const auto& info) {

@@ -125,10 +125,11 @@ class LiponStudy(unittest.TestCase):
         groups = {r["group"] for r in rows(tmp / "out/lipon/interface/T600/msd_production_D.csv")}
         self.assertTrue({"Li", "Li_slab1", "Li_slab2", "Li_slab3", "Li_slab4"} <= groups, groups)
 
-        # 5. Every shipped input, unchanged, is valid now that what it starts from exists.
+        # 5. Every shipped input, unchanged, is valid now that what it starts from exists (and
+        #    what it writes too: the dry run checks the outputs, hence --overwrite).
         for path in sorted(REPO.glob("inputs/*.toml")):
             with self.subTest(input=path.name):
-                plan = run(MDGPU, "run", "--dry-run", inputs / path.name, cwd=tmp)
+                plan = run(MDGPU, "run", "--dry-run", "--overwrite", inputs / path.name, cwd=tmp)
                 self.assertIn("stages:", plan)
 
 
