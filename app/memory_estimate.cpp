@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "io/config.hpp"
 
 namespace mdgpu {
 namespace {
@@ -17,14 +20,14 @@ namespace {
 constexpr double kListBytesPerPair = 8.0;
 constexpr double kNequipBytesPerEdge = 40.0;
 
-void check_radius(const RunPlan& plan, const System& system, double radius, double bytes_per_pair,
-                  const std::string& key, const std::string& what) {
+void check_radius(const System& system, double radius, double bytes_per_pair,
+                  const std::function<std::string()>& where, const std::string& what) {
   const double pairs = expected_pairs(system, radius);
   const double bytes = pairs * bytes_per_pair;
   const double available = static_cast<double>(machine_memory_bytes());
   if (!(bytes < available))
     throw InputError(
-        plan.input_file.string() + ": " + key,
+        where(),
         fmt::format("{} of {:.4g} Å would hold about {:.3g} pairs for {} atoms at {:.4g} "
                     "atoms/Å³, at least {:.3g} GB, more than this machine's {:.3g} GB of memory",
                     what, radius, pairs, system.size(),
@@ -48,21 +51,30 @@ std::uint64_t machine_memory_bytes() {
 }
 
 void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff) {
+  const auto key = [&plan](const char* path) {
+    return [&plan, path] { return key_location(plan.input_file, path); };
+  };
   const bool nequip = plan.potential.kind == "nequip";
-  check_radius(plan, system, potential_cutoff + plan.neighbor_skin,
+  check_radius(system, potential_cutoff + plan.neighbor_skin,
                kListBytesPerPair + (nequip ? kNequipBytesPerEdge : 0.0),
-               nequip ? "potential.model" : "potential.cutoff",
+               key(plan.neighbor_skin > potential_cutoff ? "neighbor.skin"
+                   : nequip                              ? "potential.model"
+                                                         : "potential.cutoff"),
                "the neighbour list's cut-off + skin");
   if (plan.min_distance > 0)
-    check_radius(plan, system, plan.min_distance, kListBytesPerPair, "system.min_distance",
+    check_radius(system, plan.min_distance, kListBytesPerPair, key("system.min_distance"),
                  "the closest-approach check's pair list");
   const AnalysisSpecs& a = plan.analysis;
-  if (a.rdf) check_radius(plan, system, a.rdf->r_max, kListBytesPerPair, "analysis.rdf.r_max", "the RDF's pair list");
+  const auto at = [](const AnalysisCommon& c, const char* k) { return [&c, k] { return c.at(k); }; };
+  if (a.rdf)
+    check_radius(system, a.rdf->r_max, kListBytesPerPair, at(a.rdf->common, "r_max"),
+                 "the RDF's pair list");
   if (a.motifs)
-    check_radius(plan, system, std::max(a.motifs->p_o_cutoff, a.motifs->p_n_cutoff), kListBytesPerPair,
-                 "analysis.motifs", "the motif counter's pair list");
+    check_radius(system, std::max(a.motifs->p_o_cutoff, a.motifs->p_n_cutoff), kListBytesPerPair,
+                 at(a.motifs->common, a.motifs->p_o_cutoff > a.motifs->p_n_cutoff ? "p_o_cutoff" : "p_n_cutoff"),
+                 "the motif counter's pair list");
   if (a.profile)
-    check_radius(plan, system, a.profile->cutoff, kListBytesPerPair, "analysis.profile.cutoff",
+    check_radius(system, a.profile->cutoff, kListBytesPerPair, at(a.profile->common, "cutoff"),
                  "the profile's pair list");
 }
 

@@ -195,7 +195,11 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   // the checkpoint, so they are restored with the other observers.
   for (auto& a : analyses) sim.add_observer(std::move(a));
   if (restart) {
-    sim.restore(restart_state);
+    try {
+      sim.restore(restart_state);
+    } catch (const InputError& e) {  // name the checkpoint file, not just "checkpoint"
+      throw InputError(plan.restart.string(), std::string(e.what()).substr(e.where().size() + 2));
+    }
     restore_observers(plan.restart, sim.observers());
     if (purpose == Purpose::Check) return;
     for (OutputFile* o : outputs) o->resume();
