@@ -37,7 +37,8 @@ usage:
   mdgpu --help                      print this help
 
 run options:
-  --dry-run            validate the input and print the plan (stages, steps, outputs); run nothing
+  --dry-run            check everything the run checks at start-up (input, structure, model,
+                       checkpoint, outputs, memory) and print the plan; run and write nothing
   --backend NAME       override [run] backend: auto, cpu or cuda
   --overwrite          allow replacing existing output files
   --restart CHECKPOINT continue the run saved in CHECKPOINT (same input file), appending to its
