@@ -8,6 +8,7 @@
 #include "app/evaluation.hpp"
 #include "app/usage_error.hpp"
 #include "core/errors.hpp"
+#include "io/input_files.hpp"
 #include "io/structure.hpp"
 #include "model/nequip_model.hpp"
 
@@ -71,6 +72,8 @@ int eval_command(const std::vector<std::string>& args) {
     throw UsageError("--precision must be float32 or float64, not '" + precision + "'");
   if (!std::filesystem::exists(input)) throw InputError(input, "no such file");
   if (!std::filesystem::exists(model_file)) throw InputError(model_file, "no such file");
+  check_regular_file(input, input, "frames file");  // FIFOs and devices would block or never end
+  check_regular_file(model_file, model_file, "model file");
   if (!output.empty() && std::filesystem::exists(output) && !overwrite)
     throw InputError(output, "exists; pass --overwrite to replace it");
 

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,11 +12,13 @@
 
 #include "app/analyze_command.hpp"
 #include "app/eval_command.hpp"
+#include "app/one_line.hpp"
 #include "app/usage_error.hpp"
 #include "core/errors.hpp"
 #include "app/runner.hpp"
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
+#include "io/input_files.hpp"
 
 namespace {
 
@@ -34,7 +37,8 @@ usage:
   mdgpu --help                      print this help
 
 run options:
-  --dry-run            validate the input and print the plan (stages, steps, outputs); run nothing
+  --dry-run            check everything the run checks at start-up (input, structure, model,
+                       checkpoint, outputs, memory) and print the plan; run and write nothing
   --backend NAME       override [run] backend: auto, cpu or cuda
   --overwrite          allow replacing existing output files
   --restart CHECKPOINT continue the run saved in CHECKPOINT (same input file), appending to its
@@ -77,10 +81,14 @@ int run_command(const std::vector<std::string>& args) {
     else if (a == "--overwrite") overwrite = true;
     else if (a == "-q" || a == "--quiet") quiet = true;
     else if (a == "--backend") {
-      if (k + 1 >= args.size()) throw UsageError("--backend needs a value (auto, cpu or cuda)");
+      if (k + 1 >= args.size() || args[k + 1].empty() || args[k + 1][0] == '-')
+        throw UsageError("--backend needs a value (auto, cpu or cuda)");
       backend = args[++k];
     } else if (a == "--restart") {
-      if (k + 1 >= args.size()) throw UsageError("--restart needs a checkpoint file");
+      // `--restart in.toml` with the checkpoint forgotten would take the input for it.
+      if (k + 1 >= args.size() || args[k + 1].empty() || args[k + 1][0] == '-' ||
+          (k + 2 >= args.size() && input.empty()))
+        throw UsageError("--restart needs a checkpoint file: mdgpu run --restart CHECKPOINT INPUT.toml");
       restart = args[++k];
     } else if (!a.empty() && a[0] == '-') throw UsageError("unknown option '" + a + "' for 'mdgpu run'");
     else if (input.empty()) input = a;
@@ -92,11 +100,11 @@ int run_command(const std::vector<std::string>& args) {
   if (!backend.empty()) plan.backend = backend;
   if (overwrite) plan.overwrite = true;
   if (!restart.empty()) {
-    if (!std::filesystem::is_regular_file(restart))
-      throw mdgpu::InputError("--restart", "checkpoint file not found: " + restart);
+    mdgpu::check_regular_file(restart, "--restart", "checkpoint file");
     plan.restart = restart;
   }
   if (dry_run) {
+    mdgpu::PreparedRun(plan, [](const std::string&) {}, mdgpu::PreparedRun::Purpose::Check);
     fmt::print("{}", mdgpu::describe_plan(plan));
     fmt::print("input is valid (dry run: nothing was run)\n");
     return 0;
@@ -142,13 +150,22 @@ int main(int argc, char** argv) {
     }
     throw UsageError("unknown command '" + args[0] + "' (try 'mdgpu --help')");
   } catch (const UsageError& e) {
-    fmt::print(stderr, "mdgpu: {}\n", e.what());
+    fmt::print(stderr, "mdgpu: {}\n", mdgpu::app::one_line(e.what()));
     return 2;
   } catch (const mdgpu::InputError& e) {
-    fmt::print(stderr, "mdgpu: error: {}\n", e.what());
+    fmt::print(stderr, "mdgpu: error: {}\n", mdgpu::app::one_line(e.what()));
     return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "mdgpu: failed: out of memory (a larger system or run than this machine "
+                       "holds)\n");
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    fmt::print(stderr, "mdgpu: failed: {}: {}\n",
+               mdgpu::app::one_line(e.path1().empty() ? std::string("filesystem") : e.path1().string()),
+               e.code().message());
+    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "mdgpu: failed: {}\n", e.what());
+    fmt::print(stderr, "mdgpu: failed: {}\n", mdgpu::app::one_line(e.what()));
     return 1;
   }
 }

@@ -7,12 +7,14 @@
 #include <fmt/format.h>
 
 #include "analysis/observers.hpp"
+#include "app/memory_estimate.hpp"
 #include "core/errors.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
+#include "io/output_paths.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
@@ -27,31 +29,28 @@ const char* ensemble_name(const StageSpec& s) {
   return s.thermostat == Thermostat::Langevin ? "NVT (Langevin BAOAB)" : "NVT (Nosé–Hoover chain)";
 }
 
-std::vector<std::filesystem::path> output_paths(const RunPlan& plan) {
-  std::vector<std::filesystem::path> paths;
-  if (!plan.thermo.path.empty()) paths.push_back(plan.thermo.path);
-  for (const TrajectorySpec& t : plan.trajectories) paths.push_back(t.path);
-  paths.push_back(plan.checkpoint.path);
-  for (auto& p : analysis_output_paths(plan)) paths.push_back(std::move(p));
+std::vector<NamedPath> output_paths(const RunPlan& plan) {
+  std::vector<NamedPath> paths;
+  if (!plan.thermo.path.empty()) paths.push_back({plan.thermo.path, "output.thermo"});
+  for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
+    paths.push_back({plan.trajectories[k].path, fmt::format("output.trajectory[{}]", k + 1)});
+  paths.push_back({plan.checkpoint.path, "output.checkpoint"});
+  for (auto& p : analysis_output_paths(plan)) paths.push_back({std::move(p), "an analysis result"});
   return paths;
 }
 
-// Refuses to replace existing outputs unless the plan says so (a restart appends to its run's
-// outputs); runs before anything is opened.
+std::vector<NamedPath> input_paths(const RunPlan& plan) {
+  std::vector<NamedPath> paths{{plan.input_file, "input file"}, {plan.structure, "structure file"}};
+  if (!plan.potential.model.empty()) paths.push_back({plan.potential.model, "model file"});
+  if (!plan.restart.empty()) paths.push_back({plan.restart, "checkpoint restarted from"});
+  return paths;
+}
+
+// Outputs must not replace existing files unless the plan says so (a restart appends to its
+// run's outputs), nor alias an input or each other; checked before anything is opened.
 void check_outputs(const RunPlan& plan) {
-  for (const auto& p : output_paths(plan)) {
-    if (std::filesystem::exists(p) && !plan.overwrite && plan.restart.empty())
-      throw InputError(plan.input_file.string(),
-                       fmt::format("output file {} already exists; remove it, choose another path "
-                                   "or set output.overwrite = true",
-                                   p.string()));
-    std::error_code ec;
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec)
-      throw InputError(plan.input_file.string(),
-                       fmt::format("cannot create the folder {} for the output file {}: {}",
-                                   p.parent_path().string(), p.string(), ec.message()));
-  }
+  const OutputRules rules{plan.overwrite || !plan.restart.empty(), plan.restart};
+  check_output_paths(output_paths(plan), input_paths(plan), rules, plan.input_file.string());
 }
 
 }  // namespace
@@ -159,17 +158,23 @@ void check_min_distance(const System& system, double min_distance, const std::st
                                       system.species[system.type[bj]], best, min_distance));
 }
 
-PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log)
+PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log,
+                         Purpose purpose)
     : plan_(plan), log_(std::move(log)) {
   System system = prepare_system(plan);
+  backend_ = make_backend(plan.backend, plan.threads);
+  potential_ = make_potential(plan.potential, system, *backend_);
+  check_pair_list_memory(plan, system, potential_->cutoff());
   check_min_distance(system, plan.min_distance, plan.structure.string());
   const bool restart = !plan.restart.empty();
   RunState restart_state;
   if (restart) restart_state = read_checkpoint(plan.restart, plan, system);
-  backend_ = make_backend(plan.backend, plan.threads);
-  potential_ = make_potential(plan.potential, system, *backend_);
   auto analyses = make_analysis_observers(plan, system, log_);
   check_outputs(plan);
+  // A fresh run has checked everything it can without creating its outputs; a restart goes on
+  // to check its outputs against the checkpoint, which changes no file either.
+  if (purpose == Purpose::Check && !restart) return;
+  if (!restart) create_output_folders(output_paths(plan));
 
   log_(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
                    system.species.size(), backend_->describe(), potential_->describe()));
@@ -190,8 +195,13 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   // the checkpoint, so they are restored with the other observers.
   for (auto& a : analyses) sim.add_observer(std::move(a));
   if (restart) {
-    sim.restore(restart_state);
+    try {
+      sim.restore(restart_state);
+    } catch (const InputError& e) {  // name the checkpoint file, not just "checkpoint"
+      throw InputError(plan.restart.string(), std::string(e.what()).substr(e.where().size() + 2));
+    }
     restore_observers(plan.restart, sim.observers());
+    if (purpose == Purpose::Check) return;
     for (OutputFile* o : outputs) o->resume();
     log_(fmt::format("continuing from {} at step {} (t = {} ps, stage '{}')", plan.restart.string(),
                      restart_state.step, restart_state.time, plan.stages[restart_state.stage].name));
@@ -203,6 +213,7 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
 }
 
 RunSummary PreparedRun::run() {
+  if (!simulation_) throw std::logic_error("PreparedRun::run on a run prepared only to be checked");
   Simulation& sim = *simulation_;
   const auto start = std::chrono::steady_clock::now();
   const std::int64_t first_step = sim.step();

@@ -27,13 +27,17 @@ struct RunSummary {
   std::int64_t step;  // where the run ended
 };
 
-// A run set up from its plan: structure read, backend and potential made, outputs opened (or,
-// continuing from plan.restart, the checkpoint read and the outputs cut back to it). Nothing is
-// written before the input, structure, potential and any restart checkpoint have been checked.
-// `log` receives the header, progress lines and the summary.
+// A run set up from its plan: structure read, backend and potential made, memory estimated,
+// analyses checked against the stages, output paths checked, outputs opened (or, continuing from
+// plan.restart, the checkpoint read and the outputs cut back to it). Nothing is created or
+// written before all of that has been checked. Purpose::Check (`mdgpu run --dry-run`) stops
+// there: it refuses exactly what the run would refuse at start-up, with the same message, and
+// writes nothing. `log` receives the header, progress lines and the summary.
 class PreparedRun {
 public:
-  PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log);
+  enum class Purpose { Run, Check };
+  PreparedRun(const RunPlan& plan, std::function<void(const std::string&)> log,
+              Purpose purpose = Purpose::Run);
   Simulation& simulation() { return *simulation_; }
   RunSummary run();
 

@@ -1,8 +1,13 @@
 #include "io/checkpoint.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "io/checkpoint_checks.hpp"
 #include "io/fsync.hpp"
 #include "core/hdf5_file.hpp"
 
@@ -125,7 +130,8 @@ void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
 
 void write_checkpoint(const std::filesystem::path& path, const RunState& state, const RunPlan& plan,
                       const std::vector<std::unique_ptr<Observer>>& observers) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
+  // Named after the process, so that no output of this run or of another one can be it.
+  const std::filesystem::path temporary = fmt::format("{}.tmp{}", path.string(), ::getpid());
   try {
     {
       h5::File f(temporary.string(), h5::Mode::Create);
@@ -192,6 +198,7 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
   s.system.has_velocities = true;
   const auto images = read_rows<std::int64_t>(f, "/atoms/images", n,
                                               [&f](const std::string& d) { return f.read_ints(d); });
+  check_image_counters(images, file);
   for (std::size_t i = 0; i < n; ++i)
     for (int k = 0; k < 3; ++k) s.system.image[k][i] = static_cast<std::int32_t>(images[3 * i + k]);
 
@@ -219,6 +226,7 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
   s.neighbor_cutoff = f.attr_double("/neighbor", "cutoff");
   s.neighbor_skin = f.attr_double("/neighbor", "skin");
   s.neighbor_builds = f.attr_int("/neighbor", "builds");
+  check_checkpoint_state(s, plan, file);
   return s;
 }
 
@@ -236,6 +244,14 @@ void restore_observers(const std::filesystem::path& path,
                                                   key));
     o->restore_state(f, group);
   }
+  // And the other way round: an output or analysis the checkpointed run had and the input has
+  // dropped would be left cut off mid-run.
+  for (const std::string& key : f.list("/observers"))
+    if (std::none_of(observers.begin(), observers.end(),
+                     [&key](const auto& o) { return o->checkpoint_key() == key; }))
+      throw InputError(path.string(), fmt::format("holds the state of {}, which the input no longer "
+                                                  "has; restart with the same outputs and analyses",
+                                                  key));
 }
 
 }  // namespace mdgpu

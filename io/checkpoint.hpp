@@ -14,7 +14,7 @@
 
 namespace mdgpu {
 
-// Writes `state` to a temporary file beside `path`, syncs it and renames it over `path`: a crash
+// Writes `state` to a temporary file beside `path` (named after the process), syncs it and renames it over `path`: a crash
 // at any moment leaves either the previous checkpoint or the new one, whole.
 void write_checkpoint(const std::filesystem::path& path, const RunState& state, const RunPlan& plan,
                       const std::vector<std::unique_ptr<Observer>>& observers);

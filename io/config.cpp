@@ -11,13 +11,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +23,9 @@
 #include "core/elements.hpp"
 #include "core/errors.hpp"
 #include "core/units.hpp"
+#include "io/input_files.hpp"
+#include "io/input_limits.hpp"
+#include "io/toml_depth.hpp"
 
 namespace mdgpu {
 namespace {
@@ -53,6 +54,9 @@ std::optional<std::string_view> nearest(std::string_view word, Words valid) {
   std::optional<std::string_view> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (std::string_view candidate : valid) {
+    // The distance is at least the difference in length: a megabyte key costs nothing.
+    const std::size_t longer = std::max(word.size(), candidate.size());
+    if (longer - std::min(word.size(), candidate.size()) >= best_distance) continue;
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance && d < word.size()) {
       best = candidate;
@@ -223,11 +227,7 @@ public:
   fs::path existing_file(std::string_view key) const {
     if (!has(key)) fail_missing(key);
     const fs::path p = fs::absolute(src_->dir / *string(key)).lexically_normal();
-    std::error_code ec;
-    const fs::file_status status = fs::status(p, ec);
-    if (!fs::exists(status)) fail(key, fmt::format("file not found: {}", p.string()));
-    if (fs::is_directory(status))
-      fail(key, fmt::format("is a directory, not a file: {}", p.string()));
+    check_regular_file(p, where(*src_, line_of(key), key_path(key)), "file");
     return p;
   }
 
@@ -272,8 +272,6 @@ private:
   std::uint32_t line_;
 };
 
-constexpr int kIntMax = std::numeric_limits<int>::max();
-
 // Species names are chemical symbols (case-sensitive), as in the structure readers.
 void check_element(const Section& s, std::string_view key, const std::string& symbol) {
   if (find_element(symbol)) return;
@@ -301,11 +299,11 @@ std::optional<double> time_ps(const Section& s, std::string_view stem) {
 std::int64_t read_steps(const Section& s, double timestep) {
   if (s.has("steps") && s.has("duration_ps"))
     s.fail(s.later("steps", "duration_ps"), "give either duration_ps or steps, not both");
-  if (auto steps = s.integer("steps", 1)) return *steps;
+  if (auto steps = s.integer("steps", 1, kMaxSteps)) return *steps;
   const auto duration = s.number("duration_ps", Rule::Positive);
   if (!duration) s.fail_here("missing stage length: give duration_ps or steps");
   const double n = *duration / timestep;
-  if (n > 1e15)
+  if (n > static_cast<double>(kMaxSteps))
     s.fail("duration_ps",
            fmt::format("{} ps is {:.3g} steps of {:g} ps: too many", *duration, n, timestep));
   const std::int64_t whole = std::llround(n);
@@ -348,9 +346,9 @@ void read_nose_hoover(const Section& s, StageSpec& stage) {
            "\"langevin\" to cool to 0 K");
   stage.tdamp = time_ps(s, "tdamp").value_or(100 * stage.timestep);
   stage.chain_length =
-      static_cast<int>(s.integer("chain_length", 1, kIntMax).value_or(stage.chain_length));
-  stage.chain_substeps =
-      static_cast<int>(s.integer("chain_substeps", 1, kIntMax).value_or(stage.chain_substeps));
+      static_cast<int>(s.integer("chain_length", 1, kMaxChainLength).value_or(stage.chain_length));
+  stage.chain_substeps = static_cast<int>(
+      s.integer("chain_substeps", 1, kMaxChainSubsteps).value_or(stage.chain_substeps));
 }
 
 void read_langevin(const Section& s, StageSpec& stage) {
@@ -366,8 +364,13 @@ StageSpec read_stage(const Section& s, std::size_t index) {
            "friction_fs", "friction_ps", "seed"});
   StageSpec stage;
   stage.name = s.string("name").value_or(fmt::format("stage{}", index));
+  if (const std::string why = stage_name_problem(stage.name); !why.empty())
+    s.fail("name", fmt::format("stage name '{}' {}", stage.name, why));
   const auto timestep = time_ps(s, "timestep");
   if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
+  if (*timestep < kMinTimestepPs)
+    s.fail(s.has("timestep_fs") ? "timestep_fs" : "timestep_ps",
+           fmt::format("{:g} ps is below the smallest time step, {:g} fs", *timestep, kMinTimestepPs * 1e3));
   stage.timestep = *timestep;
   stage.steps = read_steps(s, stage.timestep);
 
@@ -396,8 +399,12 @@ std::vector<StageSpec> read_stages(const Section& root) {
   std::map<std::string, std::size_t> first_use;  // stage name -> stage number
   const auto sections =
       root.array_of_tables("stage", [](std::size_t i) { return fmt::format("[[stage]] #{}", i); });
+  std::int64_t total = 0;
   for (std::size_t i = 0; i < sections.size(); ++i) {
     stages.push_back(read_stage(sections[i], i + 1));
+    if ((total = add_steps(total, stages.back().steps)) < 0)
+      sections[i].fail_here(fmt::format("the stages up to this one hold more than {} steps in all",
+                                        kMaxSteps));
     const auto [it, fresh] = first_use.emplace(stages.back().name, i + 1);
     if (!fresh)
       sections[i].fail("name", fmt::format("stage name '{}' is already used by stage[{}]",
@@ -651,6 +658,20 @@ std::optional<std::vector<double>> number_list(const Section& s, std::string_vie
   return out;
 }
 
+// A time window of an analysis (max lag, origin spacing, fit start), > 0 and, in an input file,
+// at most INT_MAX sampling intervals of any stage (the analyses count lags in int).
+std::optional<double> window_ps(const Section& s, std::string_view key, const AnalysisContext& ctx,
+                                std::int64_t every) {
+  const auto t = s.number(key, Rule::Positive);
+  for (std::size_t k = 0; t && ctx.stages && k < ctx.stages->size(); ++k) {
+    const double intervals = *t / (static_cast<double>(every) * (*ctx.stages)[k].timestep);
+    if (intervals > std::numeric_limits<int>::max())
+      s.fail(key, fmt::format("{:g} ps is {:.3g} sampling intervals of stage[{}]; at most {}", *t,
+                              intervals, k + 1, std::numeric_limits<int>::max()));
+  }
+  return t;
+}
+
 // Keys every analysis table has: every, path, stages.
 AnalysisCommon read_common(const Section& s, const AnalysisContext& ctx, std::int64_t every,
                            std::string_view path) {
@@ -703,15 +724,15 @@ MsdSpec read_msd(const Section& s, const AnalysisContext& ctx) {
   MsdSpec m;
   m.common = read_common(s, ctx, ctx.stages ? 10 : 1, "msd");
   m.species = species_list(s, "species");
-  m.max_lag = s.number("max_lag_ps", Rule::Positive);
-  m.origin_every = s.number("origin_every_ps", Rule::Positive);
+  m.max_lag = window_ps(s, "max_lag_ps", ctx, m.common.every);
+  m.origin_every = window_ps(s, "origin_every_ps", ctx, m.common.every);
   m.blocks = static_cast<int>(s.integer("blocks", 2, 1000).value_or(m.blocks));
   if (s.has("slabs")) m.slabs = read_slabs(s.section("slabs", s.key_path("slabs")));
   m.remove_drift = s.boolean("remove_drift").value_or(false);
   if (!m.remove_drift) s.reject({"framework"}, "applies only with remove_drift = true");
   m.framework = species_list(s, "framework");
   m.nn_distance = s.number("nn_distance", Rule::Positive);
-  m.fit_start = s.number("fit_start_ps", Rule::Positive);
+  m.fit_start = window_ps(s, "fit_start_ps", ctx, m.common.every);
   m.temperature = s.number("temperature", Rule::Positive);
   const Section charges = s.section("charges", s.key_path("charges"));
   for (auto&& [key, value] : charges.table()) {
@@ -756,8 +777,8 @@ VdosSpec read_vdos(const Section& s, const AnalysisContext& ctx) {
   VdosSpec v;
   v.common = read_common(s, ctx, ctx.stages ? 5 : 1, "vdos");
   v.species = species_list(s, "species");
-  v.max_lag = s.number("max_lag_ps", Rule::Positive);
-  v.origin_every = s.number("origin_every_ps", Rule::Positive);
+  v.max_lag = window_ps(s, "max_lag_ps", ctx, v.common.every);
+  v.origin_every = window_ps(s, "origin_every_ps", ctx, v.common.every);
   return v;
 }
 
@@ -809,6 +830,7 @@ toml::table parse_options(const std::vector<std::string>& options, const Source&
 
 RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages) {
   const Source src{name_for_messages.string(), name_for_messages.parent_path()};
+  check_toml_depth(toml_text, src.file);
   toml::table doc;
   try {
     doc = toml::parse(toml_text, src.file);
@@ -832,7 +854,7 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
   const Section run = root.section("run", "[run]");
   run.allow({"backend", "threads"});
   plan.backend = run.choice("backend", {"auto", "cpu", "cuda"}, "auto");
-  plan.threads = static_cast<int>(run.integer("threads", 0, kIntMax).value_or(plan.threads));
+  plan.threads = static_cast<int>(run.integer("threads", 0, kMaxThreads).value_or(plan.threads));
 
   plan.stages = read_stages(root);
   OutputPaths paths = read_output(root, plan);
@@ -847,16 +869,18 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
 }
 
 RunPlan load_run_plan(const std::filesystem::path& toml_file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(toml_file, ec))
-    throw InputError(toml_file.string(), "input file not found");
-  if (std::filesystem::is_directory(toml_file, ec))
-    throw InputError(toml_file.string(), "is a directory, not an input file");
-  std::ifstream in(toml_file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw InputError(toml_file.string(), "cannot read the input file");
-  return parse_run_plan(text.str(), toml_file);
+  return parse_run_plan(read_small_input(toml_file, "input file"), toml_file);
+}
+
+std::string key_location(const std::filesystem::path& toml_file, std::string_view key_path) {
+  std::uint32_t line = 0;
+  try {
+    const toml::table doc = toml::parse(read_small_input(toml_file, "input file"), toml_file.string());
+    if (const toml::node* n = doc.at_path(key_path).node()) line = n->source().begin.line;
+  } catch (const std::exception&) {  // the file changed since it was read: name it without a line
+  }
+  const Source src{toml_file.string(), toml_file.parent_path()};
+  return where(src, line, key_path);
 }
 
 AnalysisSpecs parse_analysis_options(std::string_view kind,

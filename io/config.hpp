@@ -20,6 +20,11 @@ RunPlan load_run_plan(const std::filesystem::path& toml_file);
 // directory is the one relative structure and model paths resolve against.
 RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& name_for_messages);
 
+// "file:line: key.path" for a key of an input file that load_run_plan accepted, for checks made
+// later from the plan (the memory estimate): "file: key.path" when the key is not written there
+// (its default applies).
+std::string key_location(const std::filesystem::path& toml_file, std::string_view key_path);
+
 // The key=value options of `mdgpu analyze KIND` (msd, rdf, motifs or profile), read as the
 // [analysis.KIND] table of an input file is — same keys, checks and messages — into the one spec
 // of `kind`. Values that are not TOML are taken as strings (species=Li).

@@ -11,15 +11,14 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "io/input_files.hpp"
 
 namespace mdgpu {
 
 namespace text {
 
 LineReader::LineReader(const std::filesystem::path& path) : path_(path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(path.string(), "is a directory, not a structure file");
+  check_regular_file(path, path.string(), "file");
   // zlib reads gzip-compressed files and, transparently, plain ones.
   in_ = gzopen(path.c_str(), "rb");
   if (!in_) throw InputError(path.string(), fmt::format("cannot open: {}", std::strerror(errno)));
@@ -44,6 +43,10 @@ bool LineReader::next(std::string& line) {
       break;
     }
     line += buffer;
+    if (line.size() > kMaxLineBytes)
+      throw InputError(where(line_number_ + 1),
+                       fmt::format("a line longer than {} bytes: not a text file of this kind",
+                                   kMaxLineBytes));
     if (!line.empty() && line.back() == '\n') {
       line.pop_back();
       break;

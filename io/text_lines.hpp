@@ -18,7 +18,10 @@ namespace text {
 // Reads a text file line by line, remembering line numbers for error messages.
 class LineReader {
 public:
-  // Throws InputError (where = path) when the file is missing, a directory or unreadable.
+  // Longer lines are refused: no structure or trajectory format has them, and a binary file
+  // without line ends would otherwise be read into memory whole.
+  static constexpr std::size_t kMaxLineBytes = 1u << 20;
+  // Throws InputError (where = path) when the file is missing, not a regular file or unreadable.
   explicit LineReader(const std::filesystem::path& path);
   ~LineReader();
   LineReader(const LineReader&) = delete;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "io/input_files.hpp"
 #include "io/extxyz.hpp"
 #include "io/lammps_dump_reader.hpp"
 #include "io/netcdf_reader.hpp"
@@ -43,6 +44,7 @@ std::string leading_bytes(const std::filesystem::path& path, std::size_t bytes, 
   if (!std::filesystem::exists(path, ec)) throw InputError(path.string(), "no such file");
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path.string(), "is a directory, not a trajectory");
+  check_regular_file(path, path.string(), "trajectory");  // a FIFO would block the read
   gzFile in = gzopen(path.c_str(), "rb");
   if (!in) throw InputError(path.string(), "cannot open");
   std::string out(bytes, '\0');

@@ -81,6 +81,18 @@ TEST_F(CliTest, DryRunPrintsThePlanAndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "thermo.csv"));
 }
 
+// Words the corpus (tests/bad_inputs) cannot spell: an empty option value.
+TEST_F(CliTest, EmptyOptionValuesAreRefused) {
+  write("in.toml", input());
+  for (const char* args : {"run --backend '' in.toml", "run --restart '' in.toml"}) {
+    const CliResult r = run(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_NE(r.err.find("needs a"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "thermo.csv"));
+}
+
 TEST_F(CliTest, RunWritesThermoAndTrajectoryAndReportsProgress) {
   write("in.toml", input());
   const CliResult r = run("run in.toml");

@@ -381,7 +381,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ExtxyzErrors, MissingFileAndDirectory) {
   TempDir dir;
   testing::expect_input_error([&] { read_extxyz(dir / "absent.extxyz"); },
-                              (dir / "absent.extxyz").string(), "cannot open");
+                              (dir / "absent.extxyz").string(), "file not found");
   EXPECT_THROW(read_extxyz_first(dir / ""), InputError);  // a directory
 }
 

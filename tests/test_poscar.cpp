@@ -210,7 +210,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(PoscarErrors, MissingFile) {
   TempDir dir;
   testing::expect_input_error([&] { read_poscar(dir / "POSCAR"); }, (dir / "POSCAR").string(),
-                              "cannot open");
+                              "file not found");
 }
 
 }  // namespace

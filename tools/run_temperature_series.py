@@ -20,6 +20,7 @@ otherwise that of the first mdgpu command that fails.
 import argparse
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -52,7 +53,8 @@ def parse_args(argv):
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a key of both inputs (repeatable)")
     p.add_argument("--dry-run", action="store_true",
-                   help="write the inputs and validate them with `mdgpu run --dry-run` only")
+                   help="write the inputs and validate them with `mdgpu run --dry-run` only (a "
+                        "real series does this too, for every input, before it starts any run)")
     p.add_argument("--no-plots", action="store_true", help="skip tools/plot_analysis.py")
     args = p.parse_args(argv)
     for name in ("start", "equilibrate", "diffusion", "mdgpu"):
@@ -94,6 +96,25 @@ def mdgpu(*command):
         sys.exit(status)
 
 
+def dry_run(exe, path, start, stand_in):
+    """`mdgpu run --dry-run` of `path`; one that starts from a structure an earlier run writes is
+    checked with `stand_in` (the series' own start: the same atoms) in its place, and the
+    velocities that file will carry taken as given."""
+    if Path(start).exists():
+        mdgpu(exe, "run", "--dry-run", path)
+        return
+    with tempfile.TemporaryDirectory(prefix="mdgpu-series-") as tmp:
+        doc = mdgpu_toml.load(path)
+        mdgpu_toml.set_key(doc, "system.structure", str(Path(stand_in).resolve()))
+        if doc["system"].get("velocities") == "file":
+            doc["system"]["velocities"] = "auto"
+        probe = Path(tmp) / path.name  # the same name: the same default checkpoint file
+        mdgpu_toml.write(doc, probe)
+        print(f"(dry run of {path} with {stand_in} in place of {start}, which the equilibration "
+              "writes)", flush=True)
+        mdgpu(exe, "run", "--dry-run", probe)
+
+
 def check_overrides(args):
     """Every --set key must fit at least one of the two inputs, before anything runs."""
     unused = set(args.set)
@@ -113,7 +134,7 @@ def main(argv=None):
         return 2
     out = Path(args.out)
     exe = Path(args.mdgpu).resolve()
-    run_flags = ["--dry-run"] if args.dry_run else []
+    runs = []  # (input file, structure it starts from)
     diffusion_dirs = []
     for t in args.temperatures:
         folder = out / label(t)
@@ -124,14 +145,16 @@ def main(argv=None):
             path = folder / f"{name}.toml"
             mdgpu_toml.write(doc, path, header=f"# {name} at {t:g} K, written by "
                                                f"tools/run_temperature_series.py from {template}\n")
-            if args.dry_run and not start.exists():
-                print(f"(dry run: {path} starts from {start}, which the equilibration writes; "
-                      "not validated)")
-                continue
-            mdgpu(exe, "run", *run_flags, path)
+            runs.append((path, start))
         diffusion_dirs.append(folder / "diffusion")
+    # Every input is validated before any run starts: a diffusion input refused after hours of
+    # equilibration is the mistake this prevents.
+    for path, start in runs:
+        dry_run(exe, path, start, args.start)
     if args.dry_run:
         return 0
+    for path, _ in runs:
+        mdgpu(exe, "run", path)
     fit = [exe, "analyze", "arrhenius", *diffusion_dirs, f"path={out.resolve() / 'arrhenius'}"]
     print("$ " + " ".join(str(c) for c in fit), flush=True)
     status = subprocess.run([str(c) for c in fit]).returncode

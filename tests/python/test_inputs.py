@@ -125,11 +125,34 @@ class LiponStudy(unittest.TestCase):
         groups = {r["group"] for r in rows(tmp / "out/lipon/interface/T600/msd_production_D.csv")}
         self.assertTrue({"Li", "Li_slab1", "Li_slab2", "Li_slab3", "Li_slab4"} <= groups, groups)
 
-        # 5. Every shipped input, unchanged, is valid now that what it starts from exists.
+        # 5. Every shipped input, unchanged, is valid now that what it starts from exists (and
+        #    what it writes too: the dry run checks the outputs, hence --overwrite).
         for path in sorted(REPO.glob("inputs/*.toml")):
             with self.subTest(input=path.name):
-                plan = run(MDGPU, "run", "--dry-run", inputs / path.name, cwd=tmp)
+                plan = run(MDGPU, "run", "--dry-run", "--overwrite", inputs / path.name, cwd=tmp)
                 self.assertIn("stages:", plan)
+
+
+class SeriesValidatedFirst(unittest.TestCase):
+    """A series whose diffusion input the real run would refuse (20 ps hold no 5 blocks of the
+    default max lag) stops before its first equilibration, creating no run folder."""
+
+    def test_refused_before_any_run(self):
+        with tempfile.TemporaryDirectory(prefix="mdgpu-series-") as tmp:
+            tmp = Path(tmp)
+            model = tmp / "model.h5"
+            run(sys.executable, REPO / "tools/export_nequip.py",
+                REPO / "tests/data/nequip/small_seed0.h5", "-o", model, cwd=tmp)
+            series = subprocess.run(
+                [str(c) for c in [sys.executable, REPO / "tools/run_temperature_series.py",
+                                  "--start", REPO / "inputs/structures/lipon_Li47P16O56N5_start.extxyz",
+                                  "--temperatures", "600", "900", "--out", "out", "--mdgpu", MDGPU,
+                                  "--set", "stage.duration_ps=20", "--set", f"potential.model={model}"]],
+                cwd=tmp, capture_output=True, text=True)
+            self.assertEqual(series.returncode, 2, series.stdout[-2000:] + series.stderr[-2000:])
+            self.assertIn("max lag + origin spacing", series.stderr)
+            self.assertNotIn("$ " + str(MDGPU) + " run out", series.stdout)  # no real run began
+            self.assertFalse((tmp / "out/T600/equilibrate").exists())
 
 
 class QuickStart(unittest.TestCase):

@@ -1,0 +1,81 @@
+#include "app/memory_estimate.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "io/config.hpp"
+
+namespace mdgpu {
+namespace {
+
+// Bytes per pair that the neighbour list itself stores (neighbour index and image code, both 32
+// bit); a NequIP evaluation keeps per-edge arrays besides (at least the centre, neighbour, image,
+// reverse-edge indices and the edge vector: 40 bytes), so the estimate is a lower bound.
+constexpr double kListBytesPerPair = 8.0;
+constexpr double kNequipBytesPerEdge = 40.0;
+
+void check_radius(const System& system, double radius, double bytes_per_pair,
+                  const std::function<std::string()>& where, const std::string& what) {
+  const double pairs = expected_pairs(system, radius);
+  const double bytes = pairs * bytes_per_pair;
+  const double available = static_cast<double>(machine_memory_bytes());
+  if (!(bytes < available))
+    throw InputError(
+        where(),
+        fmt::format("{} of {:.4g} Å would hold about {:.3g} pairs for {} atoms at {:.4g} "
+                    "atoms/Å³, at least {:.3g} GB, more than this machine's {:.3g} GB of memory",
+                    what, radius, pairs, system.size(),
+                    static_cast<double>(system.size()) / system.box.volume(), bytes / 1e9,
+                    available / 1e9));
+}
+
+}  // namespace
+
+double expected_pairs(const System& system, double radius) {
+  const double n = static_cast<double>(system.size());
+  const double volume = system.box.has_volume() ? system.box.volume() : 0.0;
+  if (!(volume > 0.0)) return 0.0;  // the structure readers refuse such cells
+  return n * (n / volume) * (4.0 / 3.0) * M_PI * radius * radius * radius;
+}
+
+std::uint64_t machine_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                               : UINT64_MAX;
+}
+
+void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff) {
+  const auto key = [&plan](const char* path) {
+    return [&plan, path] { return key_location(plan.input_file, path); };
+  };
+  const bool nequip = plan.potential.kind == "nequip";
+  check_radius(system, potential_cutoff + plan.neighbor_skin,
+               kListBytesPerPair + (nequip ? kNequipBytesPerEdge : 0.0),
+               key(plan.neighbor_skin > potential_cutoff ? "neighbor.skin"
+                   : nequip                              ? "potential.model"
+                                                         : "potential.cutoff"),
+               "the neighbour list's cut-off + skin");
+  if (plan.min_distance > 0)
+    check_radius(system, plan.min_distance, kListBytesPerPair, key("system.min_distance"),
+                 "the closest-approach check's pair list");
+  const AnalysisSpecs& a = plan.analysis;
+  const auto at = [](const AnalysisCommon& c, const char* k) { return [&c, k] { return c.at(k); }; };
+  if (a.rdf)
+    check_radius(system, a.rdf->r_max, kListBytesPerPair, at(a.rdf->common, "r_max"),
+                 "the RDF's pair list");
+  if (a.motifs)
+    check_radius(system, std::max(a.motifs->p_o_cutoff, a.motifs->p_n_cutoff), kListBytesPerPair,
+                 at(a.motifs->common, a.motifs->p_o_cutoff > a.motifs->p_n_cutoff ? "p_o_cutoff" : "p_n_cutoff"),
+                 "the motif counter's pair list");
+  if (a.profile)
+    check_radius(system, a.profile->cutoff, kListBytesPerPair, at(a.profile->common, "cutoff"),
+                 "the profile's pair list");
+}
+
+}  // namespace mdgpu
