@@ -17,6 +17,7 @@
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
 #include "kernels/host/host_backend.hpp"
+#include "kernels/neighbor_bodies.hpp"
 #include "model/potential_factory.hpp"
 
 namespace mdgpu {

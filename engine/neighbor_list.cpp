@@ -20,7 +20,6 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin)
   scratch_.bin_atoms.set_space(s);
   scratch_.bin_start.set_space(s);
   scratch_.counts.set_space(s);
-  scratch_.temp.set_space(s);
 }
 
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {

@@ -1,43 +1,18 @@
-// Per-atom bodies of the pair potentials (Lennard-Jones, Morse) over a full neighbor list.
-// Each atom sums its own force, half of each pair energy and half of each pair virial, so no
-// atomics are needed and results do not depend on thread order.
+// Per-atom body of the pair potentials over a full neighbor list, one template for every
+// evaluator kind (kernels/pair_evaluators.hpp). Each atom sums its own force, half of each pair
+// energy and half of each pair virial, so no atomics are needed and results do not depend on
+// thread order.
 #pragma once
 
-#include <cmath>
-
 #include "kernels/neighbor_bodies.hpp"
+#include "kernels/pair_evaluators.hpp"
 
 namespace mdgpu {
 
-enum class PairKind : int { LennardJones = 0, Morse = 1 };
-
-// Per type-pair coefficients, row-major [ta * ntypes + tb].
-// LJ: p0 = 4 eps sigma^12, p1 = 4 eps sigma^6. Morse: p0 = D0, p1 = alpha, p2 = r0.
-struct PairTableView {
-  PairKind kind;
-  int ntypes;
-  const double *p0, *p1, *p2;
-  const double* rc2;     // squared cut-off per pair (0 = no interaction)
-  const double* eshift;  // energy subtracted inside the cut-off
-};
-
-// Energy and (dE/dr)/r of one pair at squared distance r2.
-MDGPU_HD void pair_energy(const PairTableView& t, int k, double r2, double& e, double& dedr_over_r) {
-  if (t.kind == PairKind::LennardJones) {
-    const double inv2 = 1.0 / r2, inv6 = inv2 * inv2 * inv2;
-    e = inv6 * (t.p0[k] * inv6 - t.p1[k]) - t.eshift[k];
-    dedr_over_r = -inv6 * (12.0 * t.p0[k] * inv6 - 6.0 * t.p1[k]) * inv2;
-  } else {
-    const double r = std::sqrt(r2);
-    const double ex = std::exp(-t.p1[k] * (r - t.p2[k]));
-    e = t.p0[k] * (ex * ex - 2.0 * ex) - t.eshift[k];
-    dedr_over_r = 2.0 * t.p0[k] * t.p1[k] * (ex - ex * ex) / r;
-  }
-}
-
 // Writes force, half the pair energies and half the pair virials (xx yy zz xy xz yz, stored
 // as virial6[c * n + i]) of atom i. Virial W = -sum_pairs (dE/dr / r) r_ij ⊗ r_ij.
-MDGPU_HD void pair_forces_atom(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
+template <class Ev>
+MDGPU_HD void pair_forces_atom(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl,
                                const BoxData& box, int i, double* energy, double* virial6) {
   double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
   const int ti = a.type[i];
@@ -48,7 +23,8 @@ MDGPU_HD void pair_forces_atom(const PairTableView& t, const AtomsView& a, const
     const int k = ti * t.ntypes + a.type[nl.index[p]];
     if (r2 >= t.rc2[k]) continue;
     double eij, g;
-    pair_energy(t, k, r2, eij, g);
+    Ev::evaluate(t.coeffs[k], r2, eij, g);
+    eij -= t.eshift[k];
     e += 0.5 * eij;
     for (int c = 0; c < 3; ++c) f[c] += g * r[c];
     w[0] -= 0.5 * g * r[0] * r[0];
