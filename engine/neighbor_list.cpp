@@ -9,8 +9,8 @@ namespace {
 constexpr long kMaxBinsPerAtom = 4;
 }  // namespace
 
-NeighborList::NeighborList(Backend& backend, double cutoff, double skin)
-    : backend_(backend), cutoff_(cutoff), skin_(skin) {
+NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool half)
+    : backend_(backend), cutoff_(cutoff), skin_(skin), half_(half) {
   const Space s = backend.space();
   offsets_.set_space(s);
   index_.set_space(s);
@@ -37,6 +37,7 @@ BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
   BinGrid g{};
   const double rlist = cutoff_ + skin_;
   g.rlist2 = rlist * rlist;
+  g.half = half_ ? 1 : 0;
   double lo[3], hi[3];
   backend_.fractional_bounds(atoms, box.data(), lo, hi);
   double span[3], width[3];
@@ -115,6 +116,7 @@ void NeighborList::index(AtomsView atoms, const Box& box) {
 NeighborView NeighborList::view() const {
   NeighborView v;
   v.n = n_;
+  v.half = half_ ? 1 : 0;
   v.offsets = offsets_.data();
   v.index = index_.data();
   v.image = image_.data();

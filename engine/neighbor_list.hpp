@@ -1,5 +1,6 @@
-// Full neighbor list (cut-off + skin) in receiver-sorted CSR form, kept in the backend's memory
-// and rebuilt when some atom has moved more than skin/2 since the last build.
+// Neighbor list (cut-off + skin) in receiver-sorted CSR form, full or half (kernels/views.hpp),
+// kept in the backend's memory and rebuilt when some atom has moved more than skin/2 since the
+// last build.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@ namespace mdgpu {
 
 class NeighborList {
 public:
-  NeighborList(Backend& backend, double cutoff, double skin);
+  NeighborList(Backend& backend, double cutoff, double skin, bool half = false);
 
   // Rebuilds if needed (or if `force`); returns whether it did. A rebuild first wraps the atoms
   // into the cell (updating their image counters), so positions stay bounded.
@@ -38,6 +39,7 @@ private:
 
   Backend& backend_;
   double cutoff_, skin_;
+  bool half_;
   Buffer<std::int64_t> offsets_;
   Buffer<int> index_;
   Buffer<std::int32_t> image_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "core/errors.hpp"
 #include "kernels/backend.hpp"
 #include "kernels/md_items.hpp"
 
@@ -77,11 +78,11 @@ public:
 
   void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
                    double* energy, double* virial6) override {
-    exec_.for_each(a.n, md_items::PairForces<LennardJones>{t, a, nl, box, energy, virial6}, kNeighborItems);
+    pair_forces_of(t, a, nl, box, energy, virial6);
   }
   void pair_forces(const PairTable<Morse>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
                    double* energy, double* virial6) override {
-    exec_.for_each(a.n, md_items::PairForces<Morse>{t, a, nl, box, energy, virial6}, kNeighborItems);
+    pair_forces_of(t, a, nl, box, energy, virial6);
   }
 
   double sum(const double* values, std::size_t n) override {
@@ -89,6 +90,21 @@ public:
   }
 
 private:
+  template <class Ev>
+  void pair_forces_of(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
+                      double* energy, double* virial6) {
+    if (!nl.half) {
+      exec_.for_each(a.n, md_items::PairForces<Ev>{t, a, nl, box, energy, virial6}, kNeighborItems);
+      return;
+    }
+    if constexpr (Exec::kPrivateAccumulators) {
+      double* const out[4] = {a.fx, a.fy, a.fz, energy};
+      exec_.for_each_private(a.n, out, md_items::PairForcesHalf<Ev>{t, a, nl, box, virial6});
+    } else {
+      throw RuntimeFailure("the " + name_ + " backend takes full neighbor lists only");
+    }
+  }
+
   std::string name_;
   Exec exec_;
 };

@@ -162,4 +162,17 @@ struct PairForces {
   }
 };
 
+// Over a half list: acc[0..3] stand for fx, fy, fz and the per-atom energy (for_each_private).
+template <class Ev>
+struct PairForcesHalf {
+  PairTable<Ev> t;
+  AtomsView a;
+  NeighborView nl;
+  BoxData box;
+  double* virial6;
+  MDGPU_HD void operator()(std::int64_t i, double* const* acc) const {
+    pair_forces_half_atom(t, a, nl, box, static_cast<int>(i), PairAccumulators{acc[0], acc[1], acc[2], acc[3]}, virial6);
+  }
+};
+
 }  // namespace mdgpu::md_items

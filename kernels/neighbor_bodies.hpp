@@ -26,6 +26,13 @@ MDGPU_HD int bin_of_atom(const BinGrid& g, const BoxData& box, double x, double 
   return (c[0] * g.nbins[1] + c[1]) * g.nbins[2] + c[2];
 }
 
+// Which of the two entries of a pair a half list keeps: the one under the lower atom index, and
+// for an atom and its own image, the one with the positive shift (first non-zero component).
+MDGPU_HD bool half_list_keeps(int i, int j, int n0, int n1, int n2) {
+  if (j != i) return j > i;
+  return n0 > 0 || (n0 == 0 && (n1 > 0 || (n1 == 0 && n2 > 0)));
+}
+
 // Visits every image of every atom within the list radius of atom i (except i itself at zero
 // shift), in a fixed order: stencil bins, then atoms of a bin in their sorted order.
 // Returns the count; when out_index is given, writes neighbors from there on.
@@ -67,6 +74,7 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
         for (int p = bin_start[bin]; p < bin_start[bin + 1]; ++p) {
           const int j = bin_atoms[p];
           if (j == i && zero_shift) continue;
+          if (g.half && !half_list_keeps(i, j, n0, n1, n2)) continue;
           const double dx = x[j] + shift[0] - x[i];
           const double dy = y[j] + shift[1] - y[i];
           const double dz = z[j] + shift[2] - z[i];
@@ -83,10 +91,17 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
   return count;
 }
 
-// r_ij = x_j + shift - x_i for neighbor slot p of atom i.
+// r_ij = x_j + shift - x_i for neighbor slot p of atom i. Most neighbors are in the home cell:
+// their zero shift is skipped, with the same result (adding a zero shift is exact).
 MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
                               const double* y, const double* z, int i, std::int64_t p, double r[3]) {
   const int j = nl.index[p];
+  if (nl.image[p] == kZeroImage) {
+    r[0] = x[j] - x[i];
+    r[1] = y[j] - y[i];
+    r[2] = z[j] - z[i];
+    return;
+  }
   int n0, n1, n2;
   unpack_image(nl.image[p], n0, n1, n2);
   double shift[3];

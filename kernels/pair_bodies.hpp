@@ -1,7 +1,8 @@
-// Per-atom body of the pair potentials over a full neighbor list, one template for every
-// evaluator kind (kernels/pair_evaluators.hpp). Each atom sums its own force, half of each pair
+// Per-atom bodies of the pair potentials, one template for every evaluator kind
+// (kernels/pair_evaluators.hpp). Over a full list each atom sums its own force, half of each pair
 // energy and half of each pair virial, so no atomics are needed and results do not depend on
-// thread order.
+// thread order. Over a half list each pair is evaluated once and its force applied to both atoms
+// (Newton's third law): half the work, but the partner's share goes to an accumulator.
 #pragma once
 
 #include "kernels/neighbor_bodies.hpp"
@@ -38,6 +39,50 @@ MDGPU_HD void pair_forces_atom(const PairTable<Ev>& t, const AtomsView& a, const
   a.fy[i] = f[1];
   a.fz[i] = f[2];
   energy[i] = e;
+  for (int c = 0; c < 6; ++c) virial6[c * a.n + i] = w[c];
+}
+
+// Accumulators of the half-list body, [0, n) each: force components and per-atom energy.
+struct PairAccumulators {
+  double *fx, *fy, *fz, *energy;
+};
+
+// Adds the pairs of atom i's half-list row to acc — for both atoms of each pair the force and
+// half the pair energy — and writes the row's whole pair virial to virial6[c * n + i], so the
+// virials of all rows sum to the total.
+template <class Ev>
+MDGPU_HD void pair_forces_half_atom(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl,
+                                    const BoxData& box, int i, const PairAccumulators& acc, double* virial6) {
+  double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
+  const int ti = a.type[i];
+  for (std::int64_t p = nl.offsets[i]; p < nl.offsets[i + 1]; ++p) {
+    double r[3];
+    neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
+    const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+    const int j = nl.index[p];
+    const int k = ti * t.ntypes + a.type[j];
+    if (r2 >= t.rc2[k]) continue;
+    double eij, g;
+    Ev::evaluate(t.coeffs[k], r2, eij, g);
+    eij -= t.eshift[k];
+    const double fij[3] = {g * r[0], g * r[1], g * r[2]};
+    for (int c = 0; c < 3; ++c) f[c] += fij[c];
+    e += 0.5 * eij;
+    acc.fx[j] -= fij[0];
+    acc.fy[j] -= fij[1];
+    acc.fz[j] -= fij[2];
+    acc.energy[j] += 0.5 * eij;
+    w[0] -= fij[0] * r[0];
+    w[1] -= fij[1] * r[1];
+    w[2] -= fij[2] * r[2];
+    w[3] -= fij[0] * r[1];
+    w[4] -= fij[0] * r[2];
+    w[5] -= fij[1] * r[2];
+  }
+  acc.fx[i] += f[0];
+  acc.fy[i] += f[1];
+  acc.fz[i] += f[2];
+  acc.energy[i] += e;
   for (int c = 0; c < 6; ++c) virial6[c * a.n + i] = w[c];
 }
 

@@ -20,6 +20,8 @@ public:
 
   std::string describe() const override { return description_; }
   double cutoff() const override { return cutoff_; }
+  // On the host: half the pair work. The device takes full lists (kernels/cuda/cuda_exec.cuh).
+  bool wants_half_list() const override { return backend_.space() == Space::Host; }
   ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                       double* per_atom_energy) override;
 

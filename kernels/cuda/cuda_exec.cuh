@@ -163,6 +163,10 @@ public:
     for_each(static_cast<std::int64_t>(nkeys) + 1, exec_detail::LowerBound{sorted, n, start});
   }
 
+  // No private accumulators: items write only their own entries, so the device takes full
+  // neighbor lists (a half list would need floating-point atomics, whose order varies).
+  static constexpr bool kPrivateAccumulators = false;
+
 private:
   Buffer<std::uint8_t> temp_{Space::Device, 0};  // CUB storage and results, grow-only
 };

@@ -72,8 +72,52 @@ public:
     for (int i = 0; i < n; ++i) order[cursor[key[i]]++] = i;
   }
 
+  // Items may add to other items' entries (for_each_private).
+  static constexpr bool kPrivateAccumulators = true;
+
+  // f(i, acc) for every item, where acc[k] stands for out[k] (n entries each): out[k] itself,
+  // zeroed, on one thread; with more, each thread's private zeroed copy, and afterwards out[k] is
+  // the copies summed in thread order. Items go to threads in equal static shares, so the result is
+  // the same from run to run for a given thread count (not across counts: the sums group
+  // differently).
+  template <std::size_t K, class F>
+  void for_each_private(std::int64_t n, double* const (&out)[K], const F& f) const {
+    const int threads = n >= kNeighborItems.min_parallel ? omp_get_max_threads() : 1;
+    if (threads == 1) {
+      for (double* o : out) std::fill(o, o + n, 0.0);
+      for (std::int64_t i = 0; i < n; ++i) f(i, out);
+      return;
+    }
+    const std::size_t len = static_cast<std::size_t>(n);
+    private_.resize(static_cast<std::size_t>(threads) * K * len);
+    double* const base = private_.data();
+    int team = 1;
+#pragma omp parallel num_threads(threads)
+    {
+      const int t = omp_get_thread_num();
+#pragma omp single
+      team = omp_get_num_threads();
+      double* acc[K];
+      for (std::size_t k = 0; k < K; ++k) {
+        acc[k] = base + (static_cast<std::size_t>(t) * K + k) * len;
+        std::fill(acc[k], acc[k] + len, 0.0);
+      }
+#pragma omp for schedule(static)
+      for (std::int64_t i = 0; i < n; ++i) f(i, acc);
+#pragma omp for schedule(static)
+      for (std::int64_t m = 0; m < n; ++m) {
+        for (std::size_t k = 0; k < K; ++k) {
+          double s = base[k * len + m];
+          for (int u = 1; u < team; ++u) s += base[(static_cast<std::size_t>(u) * K + k) * len + m];
+          out[k][m] = s;
+        }
+      }
+    }
+  }
+
 private:
   static constexpr std::int64_t kReduceBlock = 4096;
+  mutable std::vector<double> private_;  // the threads' accumulators of for_each_private, grow-only
 };
 
 }  // namespace mdgpu
