@@ -36,6 +36,10 @@ bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
 BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
   BinGrid g{};
   const double rlist = cutoff_ + skin_;
+  // Bins of rlist/2 (reach 2) search 125 small bins instead of 27 of rlist: 40 % fewer candidates
+  // in the bulk. Full lists keep bins of rlist, and with them the neighbor order (and so the
+  // rounding) of the runs made before half lists existed.
+  const int bins_per_rlist = half_ ? 2 : 1;
   g.rlist2 = rlist * rlist;
   g.half = half_ ? 1 : 0;
   double lo[3], hi[3];
@@ -53,7 +57,7 @@ BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
       g.lo[k] = atoms.n > 0 ? lo[k] - 0.5e-9 * span[k] : 0.0;
     }
     width[k] = span[k] * w;  // Cartesian thickness of the binned region
-    g.nbins[k] = std::max(1, static_cast<int>(std::min(width[k] / rlist, 1e6)));
+    g.nbins[k] = std::max(1, static_cast<int>(std::min(width[k] * bins_per_rlist / rlist, 1e6)));
   }
   const long cap = std::max<long>(1, kMaxBinsPerAtom * atoms.n);
   while (static_cast<long>(g.nbins[0]) * g.nbins[1] * g.nbins[2] > cap) {

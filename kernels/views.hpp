@@ -21,7 +21,7 @@ struct AtomsView {
 // Neighbor list in receiver-sorted CSR form: the neighbors of atom i are
 // index[offsets[i] .. offsets[i+1]), each with the integer cell shift of its image, packed.
 // A full list holds every pair twice (i-j and j-i); a half list once, under the atom that
-// half_list_keeps (kernels/neighbor_bodies.hpp) names, for kernels that apply Newton's third law.
+// upper_stencil_half (kernels/neighbor_bodies.hpp) names, for kernels that apply Newton's third law.
 struct NeighborView {
   int n = 0;
   int half = 0;

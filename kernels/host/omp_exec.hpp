@@ -44,7 +44,7 @@ public:
   R reduce(std::int64_t n, const R& init, const F& value, const Merge& merge) const {
     const std::int64_t nblocks = (n + kReduceBlock - 1) / kReduceBlock;
     std::vector<R> partial(static_cast<std::size_t>(nblocks), init);
-#pragma omp parallel for schedule(static) if (nblocks > 1)
+#pragma omp parallel for schedule(static) if (n >= kLightItems.min_parallel)
     for (std::int64_t b = 0; b < nblocks; ++b) {
       R acc = init;
       const std::int64_t end = std::min(n, (b + 1) * kReduceBlock);
