@@ -34,7 +34,7 @@ public:
     exec_.for_each(a.n, md_items::Wrap{a, box}, kLightItems);
   }
   std::array<double, 6> kinetic_tensor(const AtomsView& a) override {
-    const md_items::Sym6 t = exec_.template sum<md_items::Sym6>(a.n, md_items::KineticTensorOf{a});
+    const Sums<6> t = exec_.template sum<Sums<6>>(a.n, md_items::KineticTensorOf{a});
     return {t.v[0], t.v[1], t.v[2], t.v[3], t.v[4], t.v[5]};
   }
   double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry, const double* rz) override {

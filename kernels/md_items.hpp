@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels/fixed_sums.hpp"
 #include "kernels/guard_bodies.hpp"
 #include "kernels/integrate_bodies.hpp"
 #include "kernels/neighbor_bodies.hpp"
@@ -45,19 +46,10 @@ struct Wrap {
   MDGPU_HD void operator()(std::int64_t i) const { wrap_atom(a, static_cast<int>(i), box); }
 };
 
-struct Sym6 {
-  double v[6];
-  MDGPU_HD Sym6 operator+(const Sym6& o) const {
-    Sym6 s;
-    for (int c = 0; c < 6; ++c) s.v[c] = v[c] + o.v[c];
-    return s;
-  }
-};
-
 struct KineticTensorOf {
   AtomsView a;
-  MDGPU_HD Sym6 operator()(std::int64_t i) const {
-    Sym6 t;
+  MDGPU_HD Sums<6> operator()(std::int64_t i) const {
+    Sums<6> t;
     kinetic_tensor_atom(a, static_cast<int>(i), t.v);
     return t;
   }

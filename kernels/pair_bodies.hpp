@@ -10,6 +10,20 @@
 
 namespace mdgpu {
 
+// The pair in slot p of atom i (type ti): false beyond its cut-off; otherwise r_ij, the pair's
+// energy (shifted) and (dE/dr)/r.
+template <class Ev>
+MDGPU_HD bool pair_term(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
+                        int i, int ti, std::int64_t p, double r[3], double& eij, double& g) {
+  neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
+  const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+  const int k = ti * t.ntypes + a.type[nl.index[p]];
+  if (r2 >= t.rc2[k]) return false;
+  Ev::evaluate(t.coeffs[k], r2, eij, g);
+  eij -= t.eshift[k];
+  return true;
+}
+
 // Writes force, half the pair energies and half the pair virials (xx yy zz xy xz yz, stored
 // as virial6[c * n + i]) of atom i. Virial W = -sum_pairs (dE/dr / r) r_ij ⊗ r_ij.
 template <class Ev>
@@ -18,14 +32,8 @@ MDGPU_HD void pair_forces_atom(const PairTable<Ev>& t, const AtomsView& a, const
   double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
   const int ti = a.type[i];
   for (std::int64_t p = nl.offsets[i]; p < nl.offsets[i + 1]; ++p) {
-    double r[3];
-    neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
-    const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
-    const int k = ti * t.ntypes + a.type[nl.index[p]];
-    if (r2 >= t.rc2[k]) continue;
-    double eij, g;
-    Ev::evaluate(t.coeffs[k], r2, eij, g);
-    eij -= t.eshift[k];
+    double r[3], eij, g;
+    if (!pair_term(t, a, nl, box, i, ti, p, r, eij, g)) continue;
     e += 0.5 * eij;
     for (int c = 0; c < 3; ++c) f[c] += g * r[c];
     w[0] -= 0.5 * g * r[0] * r[0];
@@ -56,15 +64,9 @@ MDGPU_HD void pair_forces_half_atom(const PairTable<Ev>& t, const AtomsView& a, 
   double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
   const int ti = a.type[i];
   for (std::int64_t p = nl.offsets[i]; p < nl.offsets[i + 1]; ++p) {
-    double r[3];
-    neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
-    const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+    double r[3], eij, g;
+    if (!pair_term(t, a, nl, box, i, ti, p, r, eij, g)) continue;
     const int j = nl.index[p];
-    const int k = ti * t.ntypes + a.type[j];
-    if (r2 >= t.rc2[k]) continue;
-    double eij, g;
-    Ev::evaluate(t.coeffs[k], r2, eij, g);
-    eij -= t.eshift[k];
     const double fij[3] = {g * r[0], g * r[1], g * r[2]};
     for (int c = 0; c < 3; ++c) f[c] += fij[c];
     e += 0.5 * eij;
