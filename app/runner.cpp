@@ -61,8 +61,8 @@ std::string describe_plan(const RunPlan& plan) {
   std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}", plan.input_file.string(),
                                 plan.structure.string(), plan.structure_format, plan.potential.kind);
   if (plan.potential.kind == "lj" || plan.potential.kind == "morse")
-    out += fmt::format(", cut-off {} Å, {} pair(s){}", plan.potential.cutoff, plan.potential.pairs.size(),
-                       plan.potential.shift ? ", shifted" : "");
+    out += fmt::format(", cut-off {} Å, {} pair(s){}{}", plan.potential.cutoff, plan.potential.pairs.size(),
+                       plan.potential.shift ? ", shifted" : "", plan.potential.newton ? ", newton (each pair once)" : "");
   else
     out += fmt::format(", model {} ({})", plan.potential.model.string(), plan.potential.precision);
   out += fmt::format("\nneighbor  skin {} Å\nbackend   {}\nstages:\n", plan.neighbor_skin, plan.backend);

@@ -43,6 +43,7 @@ const System& lj32k() {
 PotentialSpec plain_lj() {
   PotentialSpec p = testing::argon_lj(2.5 * kSigma);
   p.shift = false;  // LAMMPS's lj/cut
+  p.newton = true;  // each pair once, as LAMMPS's default `newton on`
   return p;
 }
 

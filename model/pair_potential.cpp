@@ -26,7 +26,7 @@ Morse::Coeffs coeffs_of(Morse, const PairCoefficients& c) { return {c.d0, c.alph
 }  // namespace
 
 PairPotential::PairPotential(const PotentialSpec& spec, const System& system, Backend& backend)
-    : backend_(backend) {
+    : backend_(backend), newton_(spec.newton) {
   const Space s = backend.space();
   for (Buffer<double>* b : {&rc2_, &eshift_, &energy_, &virial6_}) b->set_space(s);
   coeffs_.set_space(s);
@@ -65,7 +65,8 @@ void PairPotential::set_up(const PotentialSpec& spec, const System& system) {
   rc2_.upload(rc2);
   eshift_.upload(eshift);
   table_ = PairTable<Ev>{ntypes, reinterpret_cast<const Coeffs*>(coeffs_.data()), rc2_.data(), eshift_.data()};
-  description_ = fmt::format("{} pair potential, cut-off {} Å{}", Ev::kName, cutoff_, spec.shift ? ", shifted" : "");
+  description_ = fmt::format("{} pair potential, cut-off {} Å{}{}", Ev::kName, cutoff_, spec.shift ? ", shifted" : "",
+                             wants_half_list() ? ", each pair once (newton)" : "");
 }
 
 ForceResult PairPotential::compute(const AtomsView& atoms, const NeighborView& neighbors,

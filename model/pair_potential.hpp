@@ -20,8 +20,9 @@ public:
 
   std::string describe() const override { return description_; }
   double cutoff() const override { return cutoff_; }
-  // On the host: half the pair work. The device takes full lists (kernels/cuda/cuda_exec.cuh).
-  bool wants_half_list() const override { return backend_.space() == Space::Host; }
+  // With `newton` on the host: half the pair work. The device takes full lists
+  // (kernels/cuda/cuda_exec.cuh).
+  bool wants_half_list() const override { return newton_ && backend_.space() == Space::Host; }
   ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                       double* per_atom_energy) override;
 
@@ -30,6 +31,7 @@ private:
   void set_up(const PotentialSpec& spec, const System& system);
 
   Backend& backend_;
+  bool newton_;
   double cutoff_ = 0.0;
   std::string description_;
   Buffer<std::uint8_t> coeffs_;  // the kind's Coeffs per type pair, in the backend's memory

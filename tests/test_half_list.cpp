@@ -1,7 +1,8 @@
 // Half neighbor lists (each pair once, for Newton's third law on the host): the half list with
 // every entry mirrored is the brute-force set of pairs, in random triclinic cells narrow enough
 // that atoms see several images of a neighbour and of themselves, in slabs and clusters; and pair
-// forces, energies and virials over a half list are those over the full list up to rounding.
+// forces, energies and virials over a half list are those over the full list up to rounding; the
+// potential's `newton` key chooses the list.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "engine/atoms.hpp"
+#include "engine/forces.hpp"
 #include "engine/neighbor_list.hpp"
 #include "kernels/backend.hpp"
 #include "model/pair_potential.hpp"
@@ -142,6 +144,22 @@ TEST(HalfNeighborList, MorseWithSpeciesPairsMatchesTheFullList) {
                 pair("O", "O", 0.2, 1.1, 3.0, 0)};
   auto backend = make_backend("cpu", 2);
   expect_half_matches_full(*backend, spec, s);
+}
+
+// `newton = true` asks for the half list on the CPU; the default keeps the full list (and with it
+// the rounding of runs made before half lists existed).
+TEST(HalfNeighborList, NewtonKeyChoosesTheList) {
+  const System s = testing::argon_fcc(3, 1.374, 0.3, 5);
+  auto backend = make_backend("cpu", 1);
+  for (bool newton : {false, true}) {
+    PotentialSpec spec = testing::argon_lj();
+    spec.newton = newton;
+    PairPotential pot(spec, s, *backend);
+    Atoms atoms(backend->space(), s);
+    ForceComputer forces(*backend, pot, 1.0);
+    forces.compute(atoms.view(), s.box);
+    EXPECT_EQ(forces.neighbors().view().half, newton ? 1 : 0);
+  }
 }
 
 }  // namespace
