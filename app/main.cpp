@@ -12,6 +12,7 @@
 
 #include "app/analyze_command.hpp"
 #include "app/eval_command.hpp"
+#include "app/omp_wait_policy.hpp"
 #include "app/one_line.hpp"
 #include "app/usage_error.hpp"
 #include "core/errors.hpp"
@@ -130,6 +131,7 @@ int run_command(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mdgpu::app::default_to_passive_omp_waiting(argv);
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

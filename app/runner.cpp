@@ -19,6 +19,7 @@
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
 #include "kernels/host/host_backend.hpp"
+#include "kernels/neighbor_bodies.hpp"
 #include "model/potential_factory.hpp"
 
 namespace mdgpu {
@@ -59,8 +60,8 @@ std::string describe_plan(const RunPlan& plan) {
   std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}", plan.input_file.string(),
                                 plan.structure.string(), plan.structure_format, plan.potential.kind);
   if (plan.potential.kind == "lj" || plan.potential.kind == "morse")
-    out += fmt::format(", cut-off {} Å, {} pair(s){}", plan.potential.cutoff, plan.potential.pairs.size(),
-                       plan.potential.shift ? ", shifted" : "");
+    out += fmt::format(", cut-off {} Å, {} pair(s){}{}", plan.potential.cutoff, plan.potential.pairs.size(),
+                       plan.potential.shift ? ", shifted" : "", plan.potential.newton ? ", newton (each pair once)" : "");
   else
     out += fmt::format(", model {} ({})", plan.potential.model.string(), plan.potential.precision);
   out += fmt::format("\nneighbor  skin {} Å\nbackend   {}\nstages:\n", plan.neighbor_skin, plan.backend);

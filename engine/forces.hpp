@@ -9,7 +9,7 @@ namespace mdgpu {
 class ForceComputer {
 public:
   ForceComputer(Backend& backend, Potential& potential, double skin)
-      : potential_(potential), neighbors_(backend, potential.cutoff(), skin),
+      : potential_(potential), neighbors_(backend, potential.cutoff(), skin, potential.wants_half_list()),
         per_atom_energy_(backend.space(), 0) {}
 
   // Updates the neighbor list if needed, then the forces in `atoms`; returns energy and virial.

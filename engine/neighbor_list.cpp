@@ -9,8 +9,8 @@ namespace {
 constexpr long kMaxBinsPerAtom = 4;
 }  // namespace
 
-NeighborList::NeighborList(Backend& backend, double cutoff, double skin)
-    : backend_(backend), cutoff_(cutoff), skin_(skin) {
+NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool half)
+    : backend_(backend), cutoff_(cutoff), skin_(skin), half_(half) {
   const Space s = backend.space();
   offsets_.set_space(s);
   index_.set_space(s);
@@ -20,7 +20,6 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin)
   scratch_.bin_atoms.set_space(s);
   scratch_.bin_start.set_space(s);
   scratch_.counts.set_space(s);
-  scratch_.temp.set_space(s);
 }
 
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
@@ -75,7 +74,12 @@ double NeighborList::allowed_displacement(const Box& box) const {
 BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
   BinGrid g{};
   const double rlist = cutoff_ + skin_;
+  // Bins of rlist/2 (reach 2) search 125 small bins instead of 27 of rlist: 40 % fewer candidates
+  // in the bulk. Full lists keep bins of rlist, and with them the neighbor order (and so the
+  // rounding) of the runs made before half lists existed.
+  const int bins_per_rlist = half_ ? 2 : 1;
   g.rlist2 = rlist * rlist;
+  g.half = half_ ? 1 : 0;
   double lo[3], hi[3];
   backend_.fractional_bounds(atoms, box.data(), lo, hi);
   double span[3], width[3];
@@ -91,7 +95,7 @@ BinGrid NeighborList::make_grid(AtomsView atoms, const Box& box) const {
       g.lo[k] = atoms.n > 0 ? lo[k] - 0.5e-9 * span[k] : 0.0;
     }
     width[k] = span[k] * w;  // Cartesian thickness of the binned region
-    g.nbins[k] = std::max(1, static_cast<int>(std::min(width[k] / rlist, 1e6)));
+    g.nbins[k] = std::max(1, static_cast<int>(std::min(width[k] * bins_per_rlist / rlist, 1e6)));
   }
   const long cap = std::max<long>(1, kMaxBinsPerAtom * atoms.n);
   while (static_cast<long>(g.nbins[0]) * g.nbins[1] * g.nbins[2] > cap) {
@@ -159,6 +163,7 @@ void NeighborList::index(AtomsView atoms, const Box& box) {
 NeighborView NeighborList::view() const {
   NeighborView v;
   v.n = n_;
+  v.half = half_ ? 1 : 0;
   v.offsets = offsets_.data();
   v.index = index_.data();
   v.image = image_.data();

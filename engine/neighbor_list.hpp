@@ -1,7 +1,8 @@
-// Full neighbor list (cut-off + skin) in receiver-sorted CSR form, kept in the backend's memory
-// and rebuilt when some atom has moved more than skin/2 since the last build — less when the cell
-// has changed since then (see allowed_displacement), so that a cell that changes (a barostat,
-// Simulation::set_box) is followed without a rebuild at every change.
+// Neighbor list (cut-off + skin) in receiver-sorted CSR form, full or half (kernels/views.hpp),
+// kept in the backend's memory and rebuilt when some atom has moved more than skin/2 since the
+// last build — less when the cell has changed since then (see allowed_displacement), so that a
+// cell that changes (a barostat, Simulation::set_box) is followed without a rebuild at every
+// change.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace mdgpu {
 
 class NeighborList {
 public:
-  NeighborList(Backend& backend, double cutoff, double skin);
+  NeighborList(Backend& backend, double cutoff, double skin, bool half = false);
 
   // Rebuilds if needed (or if `force`); returns whether it did. `box` is the current cell. A
   // rebuild first wraps the atoms into the cell (updating their image counters), so positions
@@ -45,6 +46,7 @@ private:
 
   Backend& backend_;
   double cutoff_, skin_;
+  bool half_;
   Buffer<std::int64_t> offsets_;
   Buffer<int> index_;
   Buffer<std::int32_t> image_;

@@ -511,11 +511,11 @@ void read_pairs(const Section& s, PotentialSpec& potential) {
 
 PotentialSpec read_potential(const Section& root) {
   const Section s = root.section("potential", "[potential]");
-  s.allow({"kind", "cutoff", "shift", "pairs", "model", "precision"});
+  s.allow({"kind", "cutoff", "shift", "newton", "pairs", "model", "precision"});
   PotentialSpec p;
   p.kind = s.choice("kind", {"lj", "morse", "nequip"}, std::nullopt);
   if (p.kind == "nequip") {
-    s.reject({"cutoff", "shift", "pairs"},
+    s.reject({"cutoff", "shift", "newton", "pairs"},
              "applies only to kind = \"lj\" or \"morse\" (a NequIP model carries its own cut-off)");
     p.model = s.existing_file("model");
     p.precision = s.choice("precision", {"float32", "float64"}, "float32");
@@ -524,6 +524,7 @@ PotentialSpec read_potential(const Section& root) {
   s.reject({"model", "precision"}, "applies only to kind = \"nequip\"");
   p.cutoff = s.required_number("cutoff", Rule::Positive);
   p.shift = s.boolean("shift").value_or(p.shift);
+  p.newton = s.boolean("newton").value_or(p.newton);
   read_pairs(s, p);
   return p;
 }

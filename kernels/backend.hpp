@@ -1,6 +1,6 @@
-// One kernel interface, two platforms (the OpenMM pattern): HostBackend loops over the MDGPU_HD
-// bodies, CudaBackend launches them. Arguments are plain views and small structs; buffers belong
-// to the caller and live in space().
+// One kernel interface, two platforms (the OpenMM pattern), both ExecBackend (kernels/md_backend.hpp)
+// over an executor: OpenMP loops on the host, one CUDA thread per item on the device. Arguments are
+// plain views and small structs; buffers belong to the caller and live in space().
 #pragma once
 
 #include <array>
@@ -11,7 +11,7 @@
 #include "core/box_data.hpp"
 #include "kernels/guard_bodies.hpp"
 #include "kernels/memory.hpp"
-#include "kernels/pair_bodies.hpp"
+#include "kernels/pair_evaluators.hpp"
 #include "kernels/views.hpp"
 
 namespace mdgpu {
@@ -21,8 +21,7 @@ struct NeighborScratch {
   Buffer<int> atom_bin;   // n
   Buffer<int> bin_atoms;  // n, atom indices sorted by bin (stable)
   Buffer<int> bin_start;  // bins + 1
-  Buffer<int> counts;     // n
-  Buffer<std::uint8_t> temp;  // backend-private temporary storage
+  Buffer<std::int64_t> counts;  // n, neighbors per atom
 };
 
 class Backend {
@@ -60,9 +59,11 @@ public:
                               NeighborScratch& s, const std::int64_t* offsets, int* index,
                               std::int32_t* image) = 0;
 
-  // --- pair potentials ---
+  // --- pair potentials: one overload per evaluator kind (kernels/pair_evaluators.hpp) ---
   // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major).
-  virtual void pair_forces(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
+  virtual void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl,
+                           const BoxData& box, double* energy, double* virial6) = 0;
+  virtual void pair_forces(const PairTable<Morse>& t, const AtomsView& a, const NeighborView& nl,
                            const BoxData& box, double* energy, double* virial6) = 0;
 
   // --- reductions (deterministic for a given backend and size) ---

@@ -26,6 +26,25 @@ MDGPU_HD int bin_of_atom(const BinGrid& g, const BoxData& box, double x, double 
   return (c[0] * g.nbins[1] + c[1]) * g.nbins[2] + c[2];
 }
 
+// Folds stencil bin b along axis k into the grid, counting the cell shifts n it crossed; false
+// when b falls outside an open axis. Stencils reach a bin or two, so the loops run at most once
+// or twice (no integer division in the innermost loop).
+MDGPU_HD bool stencil_bin(const BinGrid& g, int k, int& b, int& n) {
+  const int nb = g.nbins[k];
+  if (!g.periodic[k]) return b >= 0 && b < nb;
+  while (b < 0) b += nb, --n;
+  while (b >= nb) b -= nb, ++n;
+  return true;
+}
+
+// Which of the two entries of a pair a half list keeps. The image of j sits d stencil bins from
+// i exactly when the image of i sits -d bins from j, so keeping the upper half of the stencil
+// (first non-zero component of d positive) keeps one of the two, without visiting the other half;
+// in i's own bin (d = 0), the entry under the lower index.
+MDGPU_HD bool upper_stencil_half(int d0, int d1, int d2) {
+  return d0 > 0 || (d0 == 0 && (d1 > 0 || (d1 == 0 && d2 >= 0)));
+}
+
 // Visits every image of every atom within the list radius of atom i (except i itself at zero
 // shift), in a fixed order: stencil bins, then atoms of a bin in their sorted order.
 // Returns the count; when out_index is given, writes neighbors from there on.
@@ -38,35 +57,23 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
   int count = 0;
   for (int d0 = -g.reach[0]; d0 <= g.reach[0]; ++d0) {
     int b0 = c[0] + d0, n0 = 0;
-    if (g.periodic[0]) {
-      n0 = b0 >= 0 ? b0 / g.nbins[0] : -((-b0 + g.nbins[0] - 1) / g.nbins[0]);
-      b0 -= n0 * g.nbins[0];
-    } else if (b0 < 0 || b0 >= g.nbins[0]) {
-      continue;
-    }
+    if (!stencil_bin(g, 0, b0, n0)) continue;
     for (int d1 = -g.reach[1]; d1 <= g.reach[1]; ++d1) {
       int b1 = c[1] + d1, n1 = 0;
-      if (g.periodic[1]) {
-        n1 = b1 >= 0 ? b1 / g.nbins[1] : -((-b1 + g.nbins[1] - 1) / g.nbins[1]);
-        b1 -= n1 * g.nbins[1];
-      } else if (b1 < 0 || b1 >= g.nbins[1]) {
-        continue;
-      }
+      if (!stencil_bin(g, 1, b1, n1)) continue;
       for (int d2 = -g.reach[2]; d2 <= g.reach[2]; ++d2) {
+        if (g.half && !upper_stencil_half(d0, d1, d2)) continue;
+        const bool own_bin = d0 == 0 && d1 == 0 && d2 == 0;
         int b2 = c[2] + d2, n2 = 0;
-        if (g.periodic[2]) {
-          n2 = b2 >= 0 ? b2 / g.nbins[2] : -((-b2 + g.nbins[2] - 1) / g.nbins[2]);
-          b2 -= n2 * g.nbins[2];
-        } else if (b2 < 0 || b2 >= g.nbins[2]) {
-          continue;
-        }
-        double shift[3];
-        box_shift(box, n0, n1, n2, shift);
-        const int bin = (b0 * g.nbins[1] + b1) * g.nbins[2] + b2;
+        if (!stencil_bin(g, 2, b2, n2)) continue;
         const bool zero_shift = n0 == 0 && n1 == 0 && n2 == 0;
+        double shift[3] = {0.0, 0.0, 0.0};
+        if (!zero_shift) box_shift(box, n0, n1, n2, shift);
+        const int bin = (b0 * g.nbins[1] + b1) * g.nbins[2] + b2;
         for (int p = bin_start[bin]; p < bin_start[bin + 1]; ++p) {
           const int j = bin_atoms[p];
           if (j == i && zero_shift) continue;
+          if (g.half && own_bin && j < i) continue;
           const double dx = x[j] + shift[0] - x[i];
           const double dy = y[j] + shift[1] - y[i];
           const double dz = z[j] + shift[2] - z[i];
@@ -83,10 +90,17 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
   return count;
 }
 
-// r_ij = x_j + shift - x_i for neighbor slot p of atom i.
+// r_ij = x_j + shift - x_i for neighbor slot p of atom i. Most neighbors are in the home cell:
+// their zero shift is skipped, with the same result (adding a zero shift is exact).
 MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
                               const double* y, const double* z, int i, std::int64_t p, double r[3]) {
   const int j = nl.index[p];
+  if (nl.image[p] == kZeroImage) {
+    r[0] = x[j] - x[i];
+    r[1] = y[j] - y[i];
+    r[2] = z[j] - z[i];
+    return;
+  }
   int n0, n1, n2;
   unpack_image(nl.image[p], n0, n1, n2);
   double shift[3];

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/fixed_sums.hpp"
 #include "kernels/nequip_graph_bodies.hpp"
 #include "kernels/nequip_kernels.hpp"
 
@@ -26,14 +27,7 @@ namespace mdgpu::nequip {
 
 namespace items {
 
-struct Virial9 {
-  double v[9];
-  MDGPU_HD Virial9 operator+(const Virial9& o) const {
-    Virial9 s;
-    for (int k = 0; k < 9; ++k) s.v[k] = v[k] + o.v[k];
-    return s;
-  }
-};
+using Virial9 = Sums<9>;
 
 struct MapTypes {
   const int *type, *map;

@@ -1,54 +1,39 @@
-// Per-atom bodies of the pair potentials (Lennard-Jones, Morse) over a full neighbor list.
-// Each atom sums its own force, half of each pair energy and half of each pair virial, so no
-// atomics are needed and results do not depend on thread order.
+// Per-atom bodies of the pair potentials, one template for every evaluator kind
+// (kernels/pair_evaluators.hpp). Over a full list each atom sums its own force, half of each pair
+// energy and half of each pair virial, so no atomics are needed and results do not depend on
+// thread order. Over a half list each pair is evaluated once and its force applied to both atoms
+// (Newton's third law): half the work, but the partner's share goes to an accumulator.
 #pragma once
 
-#include <cmath>
-
 #include "kernels/neighbor_bodies.hpp"
+#include "kernels/pair_evaluators.hpp"
 
 namespace mdgpu {
 
-enum class PairKind : int { LennardJones = 0, Morse = 1 };
-
-// Per type-pair coefficients, row-major [ta * ntypes + tb].
-// LJ: p0 = 4 eps sigma^12, p1 = 4 eps sigma^6. Morse: p0 = D0, p1 = alpha, p2 = r0.
-struct PairTableView {
-  PairKind kind;
-  int ntypes;
-  const double *p0, *p1, *p2;
-  const double* rc2;     // squared cut-off per pair (0 = no interaction)
-  const double* eshift;  // energy subtracted inside the cut-off
-};
-
-// Energy and (dE/dr)/r of one pair at squared distance r2.
-MDGPU_HD void pair_energy(const PairTableView& t, int k, double r2, double& e, double& dedr_over_r) {
-  if (t.kind == PairKind::LennardJones) {
-    const double inv2 = 1.0 / r2, inv6 = inv2 * inv2 * inv2;
-    e = inv6 * (t.p0[k] * inv6 - t.p1[k]) - t.eshift[k];
-    dedr_over_r = -inv6 * (12.0 * t.p0[k] * inv6 - 6.0 * t.p1[k]) * inv2;
-  } else {
-    const double r = std::sqrt(r2);
-    const double ex = std::exp(-t.p1[k] * (r - t.p2[k]));
-    e = t.p0[k] * (ex * ex - 2.0 * ex) - t.eshift[k];
-    dedr_over_r = 2.0 * t.p0[k] * t.p1[k] * (ex - ex * ex) / r;
-  }
+// The pair in slot p of atom i (type ti): false beyond its cut-off; otherwise r_ij, the pair's
+// energy (shifted) and (dE/dr)/r.
+template <class Ev>
+MDGPU_HD bool pair_term(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
+                        int i, int ti, std::int64_t p, double r[3], double& eij, double& g) {
+  neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
+  const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+  const int k = ti * t.ntypes + a.type[nl.index[p]];
+  if (r2 >= t.rc2[k]) return false;
+  Ev::evaluate(t.coeffs[k], r2, eij, g);
+  eij -= t.eshift[k];
+  return true;
 }
 
 // Writes force, half the pair energies and half the pair virials (xx yy zz xy xz yz, stored
 // as virial6[c * n + i]) of atom i. Virial W = -sum_pairs (dE/dr / r) r_ij ⊗ r_ij.
-MDGPU_HD void pair_forces_atom(const PairTableView& t, const AtomsView& a, const NeighborView& nl,
+template <class Ev>
+MDGPU_HD void pair_forces_atom(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl,
                                const BoxData& box, int i, double* energy, double* virial6) {
   double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
   const int ti = a.type[i];
   for (std::int64_t p = nl.offsets[i]; p < nl.offsets[i + 1]; ++p) {
-    double r[3];
-    neighbor_vector(nl, box, a.x, a.y, a.z, i, p, r);
-    const double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
-    const int k = ti * t.ntypes + a.type[nl.index[p]];
-    if (r2 >= t.rc2[k]) continue;
-    double eij, g;
-    pair_energy(t, k, r2, eij, g);
+    double r[3], eij, g;
+    if (!pair_term(t, a, nl, box, i, ti, p, r, eij, g)) continue;
     e += 0.5 * eij;
     for (int c = 0; c < 3; ++c) f[c] += g * r[c];
     w[0] -= 0.5 * g * r[0] * r[0];
@@ -62,6 +47,44 @@ MDGPU_HD void pair_forces_atom(const PairTableView& t, const AtomsView& a, const
   a.fy[i] = f[1];
   a.fz[i] = f[2];
   energy[i] = e;
+  for (int c = 0; c < 6; ++c) virial6[c * a.n + i] = w[c];
+}
+
+// Accumulators of the half-list body, [0, n) each: force components and per-atom energy.
+struct PairAccumulators {
+  double *fx, *fy, *fz, *energy;
+};
+
+// Adds the pairs of atom i's half-list row to acc — for both atoms of each pair the force and
+// half the pair energy — and writes the row's whole pair virial to virial6[c * n + i], so the
+// virials of all rows sum to the total.
+template <class Ev>
+MDGPU_HD void pair_forces_half_atom(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl,
+                                    const BoxData& box, int i, const PairAccumulators& acc, double* virial6) {
+  double f[3] = {0, 0, 0}, e = 0, w[6] = {0, 0, 0, 0, 0, 0};
+  const int ti = a.type[i];
+  for (std::int64_t p = nl.offsets[i]; p < nl.offsets[i + 1]; ++p) {
+    double r[3], eij, g;
+    if (!pair_term(t, a, nl, box, i, ti, p, r, eij, g)) continue;
+    const int j = nl.index[p];
+    const double fij[3] = {g * r[0], g * r[1], g * r[2]};
+    for (int c = 0; c < 3; ++c) f[c] += fij[c];
+    e += 0.5 * eij;
+    acc.fx[j] -= fij[0];
+    acc.fy[j] -= fij[1];
+    acc.fz[j] -= fij[2];
+    acc.energy[j] += 0.5 * eij;
+    w[0] -= fij[0] * r[0];
+    w[1] -= fij[1] * r[1];
+    w[2] -= fij[2] * r[2];
+    w[3] -= fij[0] * r[1];
+    w[4] -= fij[0] * r[2];
+    w[5] -= fij[1] * r[2];
+  }
+  acc.fx[i] += f[0];
+  acc.fy[i] += f[1];
+  acc.fz[i] += f[2];
+  acc.energy[i] += e;
   for (int c = 0; c < 6; ++c) virial6[c * a.n + i] = w[c];
 }
 

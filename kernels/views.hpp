@@ -18,10 +18,13 @@ struct AtomsView {
   std::int32_t *imx = nullptr, *imy = nullptr, *imz = nullptr;  // image counters
 };
 
-// Full neighbor list in receiver-sorted CSR form: the neighbors of atom i are
+// Neighbor list in receiver-sorted CSR form: the neighbors of atom i are
 // index[offsets[i] .. offsets[i+1]), each with the integer cell shift of its image, packed.
+// A full list holds every pair twice (i-j and j-i); a half list once, under the atom that
+// upper_stencil_half (kernels/neighbor_bodies.hpp) names, for kernels that apply Newton's third law.
 struct NeighborView {
   int n = 0;
+  int half = 0;
   const std::int64_t* offsets = nullptr;
   const int* index = nullptr;
   const std::int32_t* image = nullptr;
@@ -31,6 +34,7 @@ struct NeighborView {
 MDGPU_HD std::int32_t pack_image(int n0, int n1, int n2) {
   return static_cast<std::int32_t>(((n0 + 512) << 20) | ((n1 + 512) << 10) | (n2 + 512));
 }
+inline constexpr std::int32_t kZeroImage = (512 << 20) | (512 << 10) | 512;  // pack_image(0, 0, 0)
 MDGPU_HD void unpack_image(std::int32_t code, int& n0, int& n1, int& n2) {
   n0 = ((code >> 20) & 1023) - 512;
   n1 = ((code >> 10) & 1023) - 512;
@@ -46,6 +50,7 @@ struct BinGrid {
   double inv_width[3];  // bins per unit fractional coordinate
   int periodic[3];
   double rlist2;        // squared list radius (cut-off + skin), Å²
+  int half;             // list each pair once (NeighborView::half)
   int total() const { return nbins[0] * nbins[1] * nbins[2]; }
 };
 

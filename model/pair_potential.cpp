@@ -17,63 +17,65 @@ const PairCoefficients* find_pair(const PotentialSpec& spec, const std::string& 
   return nullptr;
 }
 
+// Each kind's coefficients from the input's.
+LennardJones::Coeffs coeffs_of(LennardJones, const PairCoefficients& c) {
+  return LennardJones::coeffs(c.epsilon, c.sigma);
+}
+Morse::Coeffs coeffs_of(Morse, const PairCoefficients& c) { return {c.d0, c.alpha, c.r0}; }
+
 }  // namespace
 
 PairPotential::PairPotential(const PotentialSpec& spec, const System& system, Backend& backend)
-    : backend_(backend),
-      kind_(spec.kind == "morse" ? PairKind::Morse : PairKind::LennardJones),
-      ntypes_(static_cast<int>(system.species.size())) {
-  const std::size_t nn = static_cast<std::size_t>(ntypes_) * ntypes_;
-  std::vector<double> p0(nn), p1(nn), p2(nn), rc2(nn), eshift(nn);
-  for (int a = 0; a < ntypes_; ++a) {
-    for (int b = 0; b < ntypes_; ++b) {
+    : backend_(backend), newton_(spec.newton) {
+  const Space s = backend.space();
+  for (Buffer<double>* b : {&rc2_, &eshift_, &energy_, &virial6_}) b->set_space(s);
+  coeffs_.set_space(s);
+  if (spec.kind == "morse") set_up<Morse>(spec, system);
+  else set_up<LennardJones>(spec, system);
+}
+
+template <class Ev>
+void PairPotential::set_up(const PotentialSpec& spec, const System& system) {
+  using Coeffs = typename Ev::Coeffs;
+  const int ntypes = static_cast<int>(system.species.size());
+  const std::size_t nn = static_cast<std::size_t>(ntypes) * ntypes;
+  std::vector<Coeffs> coeffs(nn);
+  std::vector<double> rc2(nn), eshift(nn);
+  for (int a = 0; a < ntypes; ++a) {
+    for (int b = 0; b < ntypes; ++b) {
       const PairCoefficients* c = find_pair(spec, system.species[a], system.species[b]);
       if (!c)
         throw InputError("potential.pairs", fmt::format("no coefficients for the species pair {}-{}",
                                                         system.species[a], system.species[b]));
-      const std::size_t k = static_cast<std::size_t>(a) * ntypes_ + b;
+      const std::size_t k = static_cast<std::size_t>(a) * ntypes + b;
       const double rc = c->cutoff > 0 ? c->cutoff : spec.cutoff;
       cutoff_ = std::fmax(cutoff_, rc);
       rc2[k] = rc * rc;
-      if (kind_ == PairKind::LennardJones) {
-        const double s6 = std::pow(c->sigma, 6);
-        p0[k] = 4.0 * c->epsilon * s6 * s6;
-        p1[k] = 4.0 * c->epsilon * s6;
-      } else {
-        p0[k] = c->d0;
-        p1[k] = c->alpha;
-        p2[k] = c->r0;
-      }
+      coeffs[k] = coeffs_of(Ev{}, *c);
     }
   }
-  if (spec.shift) {  // evaluate each pair at its cut-off with the kernel's own formula
-    const PairTableView t{kind_, ntypes_, p0.data(), p1.data(), p2.data(), rc2.data(), eshift.data()};
+  if (spec.shift) {  // each pair's energy at its cut-off, with the kernel's own formula
     for (std::size_t k = 0; k < nn; ++k) {
-      double e, g;
-      pair_energy(t, static_cast<int>(k), rc2[k], e, g);
-      eshift[k] = e;
+      double g;
+      Ev::evaluate(coeffs[k], rc2[k], eshift[k], g);
     }
   }
-  const Space s = backend.space();
-  for (Buffer<double>* b : {&p0_, &p1_, &p2_, &rc2_, &eshift_, &energy_, &virial6_}) b->set_space(s);
-  p0_.upload(p0);
-  p1_.upload(p1);
-  p2_.upload(p2);
+  coeffs_.resize(nn * sizeof(Coeffs));
+  space_copy(coeffs_.space(), coeffs_.data(), Space::Host, coeffs.data(), nn * sizeof(Coeffs));
   rc2_.upload(rc2);
   eshift_.upload(eshift);
-  description_ = fmt::format("{} pair potential, cut-off {} Å{}",
-                             kind_ == PairKind::Morse ? "Morse" : "Lennard-Jones", cutoff_,
-                             spec.shift ? ", shifted" : "");
+  table_ = PairTable<Ev>{ntypes, reinterpret_cast<const Coeffs*>(coeffs_.data()), rc2_.data(), eshift_.data()};
+  description_ = fmt::format("{} pair potential, cut-off {} Å{}{}", Ev::kName, cutoff_, spec.shift ? ", shifted" : "",
+                             wants_half_list() ? ", each pair once (newton)" : "");
 }
 
 ForceResult PairPotential::compute(const AtomsView& atoms, const NeighborView& neighbors,
                                    const Box& box, double* per_atom_energy) {
   energy_.resize(atoms.n);
   virial6_.resize(6 * static_cast<std::size_t>(atoms.n));
-  const PairTableView t{kind_, ntypes_, p0_.data(), p1_.data(), p2_.data(), rc2_.data(),
-                        eshift_.data()};
   double* energy = per_atom_energy ? per_atom_energy : energy_.data();
-  backend_.pair_forces(t, atoms, neighbors, box.data(), energy, virial6_.data());
+  std::visit([&](const auto& t) { backend_.pair_forces(t, atoms, neighbors, box.data(), energy, virial6_.data()); },
+             table_);
 
   ForceResult r;
   r.energy = backend_.sum(energy, atoms.n);

@@ -1,8 +1,10 @@
 // Lennard-Jones and Morse with per-species-pair coefficients, optionally shifted to zero energy
-// at the cut-off. For tests, tutorials and validation against LAMMPS.
+// at the cut-off. For tests, tutorials and validation against LAMMPS. The maths of each kind is
+// an evaluator type (kernels/pair_evaluators.hpp); this class fills its coefficient table.
 #pragma once
 
 #include <memory>
+#include <variant>
 
 #include "model/potential_spec.hpp"
 #include "core/system.hpp"
@@ -18,16 +20,23 @@ public:
 
   std::string describe() const override { return description_; }
   double cutoff() const override { return cutoff_; }
+  // With `newton` on the host: half the pair work. The device takes full lists
+  // (kernels/cuda/cuda_exec.cuh).
+  bool wants_half_list() const override { return newton_ && backend_.space() == Space::Host; }
   ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                       double* per_atom_energy) override;
 
 private:
+  template <class Ev>
+  void set_up(const PotentialSpec& spec, const System& system);
+
   Backend& backend_;
-  PairKind kind_;
-  int ntypes_;
+  bool newton_;
   double cutoff_ = 0.0;
   std::string description_;
-  Buffer<double> p0_, p1_, p2_, rc2_, eshift_;
+  Buffer<std::uint8_t> coeffs_;  // the kind's Coeffs per type pair, in the backend's memory
+  Buffer<double> rc2_, eshift_;
+  std::variant<PairTable<LennardJones>, PairTable<Morse>> table_;  // views of the three above
   Buffer<double> energy_, virial6_;
 };
 

@@ -20,6 +20,9 @@ public:
   virtual ~Potential() = default;
   virtual std::string describe() const = 0;
   virtual double cutoff() const = 0;  // Å; the neighbor list is built with cutoff + skin
+  // Whether this potential wants each pair listed once (Newton's third law) rather than twice;
+  // ForceComputer builds the list it asks for (NeighborView::half says which it got).
+  virtual bool wants_half_list() const { return false; }
   // Overwrites atoms.f{x,y,z} with the forces (eV/Å) and returns energy and virial.
   // When per_atom_energy is given (n doubles in the backend's space) it receives E_i.
   virtual ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,

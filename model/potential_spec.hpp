@@ -19,6 +19,7 @@ struct PotentialSpec {
   std::string kind;              // "lj" | "morse" | "nequip"
   double cutoff = 0.0;           // Å, global cut-off
   bool shift = true;             // shift pair energies to zero at the cut-off
+  bool newton = false;           // lj/morse on the CPU: each pair once (half list, Newton's third law)
   std::vector<PairCoefficients> pairs;
   std::filesystem::path model;   // for model-based potentials
   std::string precision = "float32";

@@ -40,14 +40,16 @@ RunPlan argon_plan(const std::vector<StageSpec>& stages) {
   return plan;
 }
 
-class LammpsParity : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+// Each pair from both atoms (full list), or once with `newton` (half list on the CPU, as LAMMPS).
+class LammpsParity : public ::testing::TestWithParam<std::tuple<std::string, std::string, bool>> {};
 
 TEST_P(LammpsParity, NveTrajectoryMatches) {
-  const auto& [backend_name, system_name] = GetParam();
+  const auto& [backend_name, system_name, newton] = GetParam();
   MDGPU_BACKEND_OR_SKIP(backend, backend_name);
   System s = read_structure(kData + system_name + "_initial.extxyz");
   ASSERT_TRUE(s.has_velocities);
-  const RunPlan plan = argon_plan({testing::nve_stage(0.002, 200)});
+  RunPlan plan = argon_plan({testing::nve_stage(0.002, 200)});
+  plan.potential.newton = newton;
   PairPotential pot(plan.potential, s, *backend);
   Simulation sim(plan, s, *backend, pot);
   std::vector<ThermoSample> samples;
@@ -81,16 +83,18 @@ TEST_P(LammpsParity, NveTrajectoryMatches) {
                           got.velocities.z[i] - row[6]};
     for (int c = 0; c < 3; ++c) max_dr = std::max(max_dr, std::fabs(dr[c])), max_dv = std::max(max_dv, std::fabs(dv[c]));
   }
-  std::printf("%s after 200 steps: max |dr| = %.2e Å, max |dv| = %.2e Å/ps\n", system_name.c_str(), max_dr, max_dv);
+  std::printf("%s%s after 200 steps: max |dr| = %.2e Å, max |dv| = %.2e Å/ps\n", system_name.c_str(),
+              newton ? " (newton)" : "", max_dr, max_dv);
   EXPECT_LT(max_dr, 1e-9);
   EXPECT_LT(max_dv, 1e-8);
 }
 
 INSTANTIATE_TEST_SUITE_P(Systems, LammpsParity,
                          ::testing::Combine(::testing::ValuesIn(testing::all_backends()),
-                                            ::testing::Values("lj_ortho", "lj_triclinic")),
+                                            ::testing::Values("lj_ortho", "lj_triclinic"), ::testing::Bool()),
                          [](const auto& info) {
-                           return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param) +
+                                  (std::get<2>(info.param) ? "_newton" : "");
                          });
 
 // Nosé–Hoover chain (3 links, 0.2 ps) at 100 K against LAMMPS fix nvt: mean temperature, kinetic

@@ -1,5 +1,5 @@
-// The CPU backend: OpenMP loops over the MDGPU_HD bodies. It is the reference the CUDA backend
-// is tested against.
+// The CPU backend: the MD core's items run by OpenMP loops (kernels/host/omp_exec.hpp). It is the
+// reference the CUDA backend is tested against.
 #pragma once
 
 #include <memory>

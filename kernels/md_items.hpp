@@ -1,0 +1,170 @@
+// The MD core's work items — one atom each — as functors over the MDGPU_HD bodies, for an
+// executor to run (kernels/md_backend.hpp): integrator steps, the reductions the engine reads
+// back (kinetic tensor, largest displacement, fractional extent, the step guard), the neighbor
+// build and the pair forces.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/fixed_sums.hpp"
+#include "kernels/guard_bodies.hpp"
+#include "kernels/integrate_bodies.hpp"
+#include "kernels/neighbor_bodies.hpp"
+#include "kernels/pair_bodies.hpp"
+
+namespace mdgpu::md_items {
+
+struct Kick {
+  AtomsView a;
+  double dt;
+  MDGPU_HD void operator()(std::int64_t i) const { kick_atom(a, static_cast<int>(i), dt); }
+};
+
+struct Drift {
+  AtomsView a;
+  double dt;
+  MDGPU_HD void operator()(std::int64_t i) const { drift_atom(a, static_cast<int>(i), dt); }
+};
+
+struct ScaleVelocity {
+  AtomsView a;
+  double factor;
+  MDGPU_HD void operator()(std::int64_t i) const { scale_velocity_atom(a, static_cast<int>(i), factor); }
+};
+
+// The random stream is keyed by (seed, atom, step), not by thread: every executor draws the same.
+struct Langevin {
+  AtomsView a;
+  double c1, kT;
+  std::uint64_t seed, step;
+  MDGPU_HD void operator()(std::int64_t i) const { langevin_atom(a, static_cast<int>(i), c1, kT, seed, step); }
+};
+
+struct Wrap {
+  AtomsView a;
+  BoxData box;
+  MDGPU_HD void operator()(std::int64_t i) const { wrap_atom(a, static_cast<int>(i), box); }
+};
+
+struct KineticTensorOf {
+  AtomsView a;
+  MDGPU_HD Sums<6> operator()(std::int64_t i) const {
+    Sums<6> t;
+    kinetic_tensor_atom(a, static_cast<int>(i), t.v);
+    return t;
+  }
+};
+
+struct Value {
+  const double* values;
+  MDGPU_HD double operator()(std::int64_t i) const { return values[i]; }
+};
+
+// The comparison std::max makes.
+struct Max {
+  MDGPU_HD double operator()(double l, double r) const { return l < r ? r : l; }
+};
+
+struct DisplacementSqOf {
+  AtomsView a;
+  const double *rx, *ry, *rz;
+  MDGPU_HD double operator()(std::int64_t i) const { return displacement_sq_atom(a, static_cast<int>(i), rx, ry, rz); }
+};
+
+struct Bounds {
+  double lo[3], hi[3];
+};
+
+// The comparisons std::min and std::max make.
+struct MergeBounds {
+  MDGPU_HD Bounds operator()(const Bounds& l, const Bounds& r) const {
+    Bounds b;
+    for (int k = 0; k < 3; ++k) {
+      b.lo[k] = r.lo[k] < l.lo[k] ? r.lo[k] : l.lo[k];
+      b.hi[k] = l.hi[k] < r.hi[k] ? r.hi[k] : l.hi[k];
+    }
+    return b;
+  }
+};
+
+struct FractionalOf {
+  AtomsView a;
+  BoxData box;
+  MDGPU_HD Bounds operator()(std::int64_t i) const {
+    const double r[3] = {a.x[i], a.y[i], a.z[i]};
+    Bounds b;
+    box_to_frac(box, r, b.lo);
+    for (int k = 0; k < 3; ++k) b.hi[k] = b.lo[k];
+    return b;
+  }
+};
+
+struct CheckOf {
+  AtomsView a, before;
+  BoxData box;
+  MDGPU_HD StepCheck operator()(std::int64_t i) const { return check_atom(a, before, box, static_cast<int>(i)); }
+};
+
+struct MergeChecks {
+  MDGPU_HD StepCheck operator()(const StepCheck& l, const StepCheck& r) const { return merge_checks(l, r); }
+};
+
+struct BinOf {
+  AtomsView a;
+  BinGrid g;
+  BoxData box;
+  int* bin;
+  MDGPU_HD void operator()(std::int64_t i) const { bin[i] = bin_of_atom(g, box, a.x[i], a.y[i], a.z[i]); }
+};
+
+struct CountNeighbors {
+  AtomsView a;
+  BinGrid g;
+  BoxData box;
+  const int *bin_start, *bin_atoms;
+  std::int64_t* counts;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, bin_start, bin_atoms, static_cast<int>(i), nullptr, nullptr);
+  }
+};
+
+struct FillNeighbors {
+  AtomsView a;
+  BinGrid g;
+  BoxData box;
+  const int *bin_start, *bin_atoms;
+  const std::int64_t* offsets;
+  int* index;
+  std::int32_t* image;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    neighbors_of_atom(g, box, a.x, a.y, a.z, bin_start, bin_atoms, static_cast<int>(i), index + offsets[i],
+                      image + offsets[i]);
+  }
+};
+
+template <class Ev>
+struct PairForces {
+  PairTable<Ev> t;
+  AtomsView a;
+  NeighborView nl;
+  BoxData box;
+  double *energy, *virial6;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    pair_forces_atom(t, a, nl, box, static_cast<int>(i), energy, virial6);
+  }
+};
+
+// Over a half list: acc[0..3] stand for fx, fy, fz and the per-atom energy (for_each_private).
+template <class Ev>
+struct PairForcesHalf {
+  PairTable<Ev> t;
+  AtomsView a;
+  NeighborView nl;
+  BoxData box;
+  double* virial6;
+  MDGPU_HD void operator()(std::int64_t i, double* const* acc) const {
+    pair_forces_half_atom(t, a, nl, box, static_cast<int>(i), PairAccumulators{acc[0], acc[1], acc[2], acc[3]}, virial6);
+  }
+};
+
+}  // namespace mdgpu::md_items
