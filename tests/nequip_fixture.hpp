@@ -99,7 +99,8 @@ struct Evaluation {
 
 // Energy, forces and virial with the engine's neighbor list (cut-off + a skin, so the model's
 // own strict r < r_max selection is exercised).
-inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
+// type_map (optional): model type of each structure type.
+inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s, const std::vector<int>& type_map = {}) {
   const int n = s.n;
   std::vector<double> v(n, 0.0), mass(n, 1.0);
   std::vector<std::int32_t> ix(n, 0), iy(n, 0), iz(n, 0);
@@ -115,7 +116,8 @@ inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
   static auto backend = make_backend("cpu", 0);
   NeighborList list(*backend, r_max, 0.4);
   list.update(atoms, s.box, true);
-  NequipInput in{n, s.x.data(), s.y.data(), s.z.data(), s.type.data(), list.view(), s.box.data()};
+  NequipInput in{n, s.x.data(), s.y.data(), s.z.data(), s.type.data(), list.view(), s.box.data(),
+                 type_map.empty() ? nullptr : type_map.data()};
   NequipOutput o;
   o.fx = out.fx.data();
   o.fy = out.fy.data();
