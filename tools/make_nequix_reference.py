@@ -76,7 +76,7 @@ def main():
     parser.add_argument("model")
     parser.add_argument("structures")
     parser.add_argument("-o", "--output", required=True)
-    parser.add_argument("--structures", dest="names", default="li3n4,cluster15,triclinic24,slab64,lipon124,li_lipon1316")
+    parser.add_argument("--structures", dest="names", default="li3n4,cluster15,triclinic24,slab64,lipon124")
     args = parser.parse_args()
 
     model32, config = load_model(args.model)
@@ -89,10 +89,15 @@ def main():
         pbc = np.asarray(s["pbc"][()], bool)
         atoms[name] = ase.Atoms([SYMBOLS[t] for t in s["atom_types"][()]], positions=s["positions"][()],
                                 cell=s["cell"][()], pbc=pbc)
-    results = {"reference_float32": {n: evaluate(model32, a, index, cutoff, np.float32) for n, a in atoms.items()}}
+    results = {"reference_float32": {}, "reference": {}}
+    for name, a in atoms.items():
+        results["reference_float32"][name] = evaluate(model32, a, index, cutoff, np.float32)
+        print(f"{name}: float32 done", flush=True)
     jax.config.update("jax_enable_x64", True)
     model64 = jax.tree.map(lambda x: x.astype(jnp.float64) if eqx.is_inexact_array(x) else x, model32)
-    results["reference"] = {n: evaluate(model64, a, index, cutoff, np.float64) for n, a in atoms.items()}
+    for name, a in atoms.items():
+        results["reference"][name] = evaluate(model64, a, index, cutoff, np.float64)
+        print(f"{name}: float64 done", flush=True)
 
     with h5py.File(args.output, "w") as f:
         import nequix
