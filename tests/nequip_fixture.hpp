@@ -91,6 +91,25 @@ inline System reference_system(const H5File& f, const std::string& name) {
   return system;
 }
 
+// r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
+inline Structure strained(const Structure& s, int a, int b, double h) {
+  double S[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  S[a][b] += a == b ? h : h / 2;
+  if (a != b) S[b][a] += h / 2;
+  auto apply = [&](double& x, double& y, double& z) {
+    const double r[3] = {x, y, z};
+    x = r[0] * S[0][0] + r[1] * S[1][0] + r[2] * S[2][0];
+    y = r[0] * S[0][1] + r[1] * S[1][1] + r[2] * S[2][1];
+    z = r[0] * S[0][2] + r[1] * S[1][2] + r[2] * S[2][2];
+  };
+  auto out = s;
+  for (int i = 0; i < s.n; ++i) apply(out.x[i], out.y[i], out.z[i]);
+  Mat3 rows = s.box.cell();
+  for (auto& row : rows) apply(row[0], row[1], row[2]);
+  out.box = Box(rows, s.box.periodic());
+  return out;
+}
+
 struct Evaluation {
   double energy = 0.0;
   std::vector<double> per_atom, fx, fy, fz;

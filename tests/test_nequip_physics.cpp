@@ -76,25 +76,6 @@ TEST_F(NequipPhysics, ModelWithoutSelfConnection) {
   expect_forces_match_fd(*ev, no_sc.r_max, *ref_);
 }
 
-// r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
-test::Structure strained(const test::Structure& s, int a, int b, double h) {
-  double S[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  S[a][b] += a == b ? h : h / 2;
-  if (a != b) S[b][a] += h / 2;
-  auto apply = [&](double& x, double& y, double& z) {
-    const double r[3] = {x, y, z};
-    x = r[0] * S[0][0] + r[1] * S[1][0] + r[2] * S[2][0];
-    y = r[0] * S[0][1] + r[1] * S[1][1] + r[2] * S[2][1];
-    z = r[0] * S[0][2] + r[1] * S[1][2] + r[2] * S[2][2];
-  };
-  auto out = s;
-  for (int i = 0; i < s.n; ++i) apply(out.x[i], out.y[i], out.z[i]);
-  Mat3 rows = s.box.cell();
-  for (auto& row : rows) apply(row[0], row[1], row[2]);
-  out.box = Box(rows, s.box.periodic());
-  return out;
-}
-
 TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {
   for (const char* name : {"triclinic24", "slab64"}) {
     SCOPED_TRACE(name);
@@ -103,7 +84,7 @@ TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {
     const double h = 1e-6;
     for (int a = 0; a < 3; ++a)
       for (int b = a; b < 3; ++b) {
-        const double fd = -(energy(strained(s, a, b, h)) - energy(strained(s, a, b, -h))) / (2 * h);
+        const double fd = -(energy(test::strained(s, a, b, h)) - energy(test::strained(s, a, b, -h))) / (2 * h);
         EXPECT_NEAR(e.virial[a][b], fd, 2e-6 * std::max(1.0, std::fabs(fd))) << a << b;
         EXPECT_EQ(e.virial[a][b], e.virial[b][a]);
       }

@@ -1,0 +1,66 @@
+// Nequix conformance: the shipped nequix-mp-1 model (converted by tools/export_nequix.py) against
+// Nequix's own JAX implementation (tests/data/nequix, made by tools/make_nequix_reference.py) on
+// the reference structures: a 4-atom cell with self-images, a triclinic cell, a cluster, a slab
+// and the 124-atom LiPON cell; and, needing no reference, forces and virial against finite
+// differences of the energy on the 4-atom cell (every atom sees many of its own images).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "nequip_reference_check.hpp"
+
+namespace mdgpu {
+namespace {
+
+const std::string kModel = std::string(MDGPU_SOURCE_DIR) + "/inputs/models/nequix-mp-1/nequix-mp-1.mdgpu.h5";
+const std::string kReference = std::string(MDGPU_TEST_DATA) + "/nequix/nequix_mp1_reference.h5";
+
+// The model types of the reference structures' types (Li, N, O, P), found by name.
+std::vector<int> type_map(const NequipModel& model) {
+  std::vector<int> map;
+  for (const char* name : {"Li", "N", "O", "P"}) {
+    const auto it = std::find(model.type_names.begin(), model.type_names.end(), name);
+    EXPECT_NE(it, model.type_names.end()) << name;
+    map.push_back(static_cast<int>(it - model.type_names.begin()));
+  }
+  return map;
+}
+
+TEST(NequixReference, SmallStructures) {
+  const auto model = NequipModel::load(kModel);
+  test::check_reference(model, kReference, {"li3n4", "cluster15", "triclinic24", "slab64"}, type_map(model));
+}
+
+TEST(NequixReference, Lipon124) {
+  const auto model = NequipModel::load(kModel);
+  test::check_reference(model, kReference, {"lipon124"}, type_map(model));
+}
+
+TEST(NequixPhysics, ForcesAndVirialAreMinusTheEnergyDerivatives) {
+  const auto model = NequipModel::load(kModel);
+  const auto map = type_map(model);
+  auto ev = make_nequip_evaluator(model, true);
+  const auto s = test::reference_structure(test::H5File(test::nequip_small_reference()), "li3n4");
+  const auto energy = [&](const test::Structure& t) { return test::evaluate(*ev, model.r_max, t, map).energy; };
+  const auto e = test::evaluate(*ev, model.r_max, s, map);
+  const double h = 1e-5;
+  for (int i : {1})
+    for (int k = 0; k < 3; ++k) {
+      auto plus = s, minus = s;
+      std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
+      std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
+      (*p[k])[i] += h;
+      (*m[k])[i] -= h;
+      const double fd = -(energy(plus) - energy(minus)) / (2 * h);
+      EXPECT_NEAR((k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i], fd, 1e-7) << "atom " << i << " axis " << k;
+    }
+  for (int a = 0; a < 3; ++a)
+    for (int b = a; b < 3; ++b) {
+      const double fd = -(energy(test::strained(s, a, b, h)) - energy(test::strained(s, a, b, -h))) / (2 * h);
+      EXPECT_NEAR(e.virial[a][b], fd, 1e-6 * std::max(1.0, std::fabs(fd))) << a << b;
+    }
+}
+
+}  // namespace
+}  // namespace mdgpu
