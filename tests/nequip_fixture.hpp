@@ -11,6 +11,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "engine/neighbor_list.hpp"
 #include "core/system.hpp"
@@ -146,6 +147,30 @@ inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s, const
   out.energy = o.energy;
   out.virial = o.virial;
   return out;
+}
+
+// Forces of `ev` against central differences of its energy, for a few atoms of each structure.
+inline void expect_forces_match_fd(NequipEvaluator& ev, double r_max, const H5File& ref,
+                                   const std::vector<std::string>& names, double tol,
+                                   const std::vector<int>& type_map = {}) {
+  const auto energy = [&](const Structure& s) { return evaluate(ev, r_max, s, type_map).energy; };
+  for (const auto& name : names) {
+    SCOPED_TRACE(name);
+    const auto s = reference_structure(ref, name);
+    const auto e = evaluate(ev, r_max, s, type_map);
+    const double h = 1e-5;
+    for (int i : {0, s.n / 2, s.n - 1})
+      for (int k = 0; k < 3; ++k) {
+        auto plus = s, minus = s;
+        std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
+        std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
+        (*p[k])[i] += h;
+        (*m[k])[i] -= h;
+        const double fd = -(energy(plus) - energy(minus)) / (2 * h);
+        const double f = (k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i];
+        EXPECT_NEAR(f, fd, tol) << "atom " << i << " axis " << k;
+      }
+  }
 }
 
 }  // namespace mdgpu::test

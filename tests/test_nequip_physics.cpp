@@ -35,30 +35,8 @@ protected:
   std::unique_ptr<test::H5File> ref_;
 };
 
-// Forces of `ev` against central differences of its energy, for a few atoms of each structure.
-void expect_forces_match_fd(NequipEvaluator& ev, double r_max, const test::H5File& ref) {
-  const auto energy = [&](const test::Structure& s) { return test::evaluate(ev, r_max, s).energy; };
-  for (const char* name : {"triclinic24", "cluster15", "li3n4"}) {
-    SCOPED_TRACE(name);
-    const auto s = test::reference_structure(ref, name);
-    const auto e = test::evaluate(ev, r_max, s);
-    const double h = 1e-5;
-    for (int i : {0, s.n / 2, s.n - 1})
-      for (int k = 0; k < 3; ++k) {
-        auto plus = s, minus = s;
-        std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
-        std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
-        (*p[k])[i] += h;
-        (*m[k])[i] -= h;
-        const double fd = -(energy(plus) - energy(minus)) / (2 * h);
-        const double f = (k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i];
-        EXPECT_NEAR(f, fd, 2e-8) << "atom " << i << " axis " << k;
-      }
-  }
-}
-
 TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
-  expect_forces_match_fd(*ev_, model_->r_max, *ref_);
+  test::expect_forces_match_fd(*ev_, model_->r_max, *ref_, {"triclinic24", "cluster15", "li3n4"}, 2e-8);
 }
 
 // nequip's use_sc = false: no self-connection in any layer (the reference models all have one, so
@@ -73,7 +51,7 @@ TEST_F(NequipPhysics, ModelWithoutSelfConnection) {
   auto ev = make_nequip_evaluator(no_sc, true);
   const auto s = test::reference_structure(*ref_, "triclinic24");
   EXPECT_GT(std::fabs(test::evaluate(*ev, no_sc.r_max, s).energy - energy(s)), 1e-6);
-  expect_forces_match_fd(*ev, no_sc.r_max, *ref_);
+  test::expect_forces_match_fd(*ev, no_sc.r_max, *ref_, {"triclinic24", "cluster15", "li3n4"}, 2e-8);
 }
 
 TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {

@@ -22,6 +22,7 @@ import equinox as eqx  # noqa: E402
 import h5py  # noqa: E402
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
+import jraph  # noqa: E402
 import matscipy.neighbours  # noqa: E402
 import numpy as np  # noqa: E402
 from nequix.data import atomic_numbers_to_indices, dict_to_graphstuple  # noqa: E402
@@ -51,11 +52,17 @@ def graph(atoms, index, cutoff, dtype):
 
 def evaluate(model, atoms, index, cutoff, dtype):
     g = graph(atoms, index, cutoff, dtype)
-    energy, forces, stress = model(g)
+    n = len(atoms)
+    # Nequix masks the last graph of a batch as padding (jraph's convention): add one, as its
+    # calculator does, and keep the first graph's results.
+    padded = jraph.pad_with_graphs(g, n_node=n + 1, n_edge=int(g.n_edge[0]), n_graph=2)
+    energy, forces, stress = eqx.filter_jit(model)(padded)
+    forces = forces[:n]
+    stress = None if stress is None else stress[:1]
     r = g.nodes["positions"][g.senders] - g.nodes["positions"][g.receivers]
     if g.globals["cell"] is not None:
         r = r + g.edges["shifts"] @ g.globals["cell"][0]
-    per_atom = model.node_energies(r, g.nodes["species"], g.senders, g.receivers)[:, 0]
+    per_atom = eqx.filter_jit(model.node_energies)(r, g.nodes["species"], g.senders, g.receivers)[:, 0]
     out = {"total_energy": np.array([float(energy[0])]), "per_atom_energy": np.asarray(per_atom, np.float64),
            "forces": np.asarray(forces, np.float64), "num_edges": np.array([len(g.senders)])}
     volume = abs(np.linalg.det(np.array(atoms.cell))) if atoms.pbc.any() else 0.0
@@ -66,7 +73,7 @@ def evaluate(model, atoms, index, cutoff, dtype):
     else:  # no cell: W = -sum_ij dE/dr_ij (x) r_ij from the edge gradients
         def energy_of(rr):
             return jnp.sum(model.node_energies(rr, g.nodes["species"], g.senders, g.receivers))
-        gr = jax.grad(energy_of)(r)
+        gr = jax.jit(jax.grad(energy_of))(r)
         out["virial"] = -np.einsum("ei,ej->ij", np.asarray(gr, np.float64), np.asarray(r, np.float64))
     return out
 
