@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/errors.hpp"
+#include "core/hdf5_file.hpp"
 #include "nequip_reference_check.hpp"
+#include "temp_dir.hpp"
 
 namespace mdgpu {
 namespace {
@@ -52,6 +55,24 @@ TEST(NequixPhysics, ForcesAndVirialAreMinusTheEnergyDerivatives) {
       const double fd = -(energy(test::strained(s, a, b, h)) - energy(test::strained(s, a, b, -h))) / (2 * h);
       EXPECT_NEAR(e.virial[a][b], fd, 1e-6 * std::max(1.0, std::fabs(fd))) << a << b;
     }
+}
+
+// An architecture option the loader does not know is refused by name, not read as the default.
+TEST(NequixModelFile, UnknownOptionValuesAreInputErrors) {
+  testing::TempDir dir;
+  for (const char* key : {"embedding", "readout", "self_connection", "tp_weight_order", "layer_norm",
+                          "radial_mlp_normalization"}) {
+    SCOPED_TRACE(key);
+    const auto file = dir.path() / (std::string(key) + ".h5");
+    std::filesystem::copy_file(kModel, file);
+    h5::File(file.string(), h5::Mode::ReadWrite).set_attr("/", key, std::string("centred"));
+    try {
+      NequipModel::load(file.string());
+      ADD_FAILURE() << "accepted " << key << " = centred";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace
