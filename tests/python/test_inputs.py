@@ -43,11 +43,6 @@ SHORT = ["stage.duration_ps=0.005", "stage.timestep_fs=0.5", "output.trajectory.
          "analysis.msd.fit_start_ps=0.0005"]
 
 
-# The LiPON copies run the small random model (fast) in place of the shipped Nequix one, which
-# the dry runs of step 5 and test_nequix_meltquench.py exercise.
-SMALL_MODEL = ["potential.model=models/lipon_nequip.mdgpu.h5"]
-
-
 def run(*command, cwd):
     result = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -85,9 +80,13 @@ class LiponStudy(unittest.TestCase):
     def test_study_then_every_input_dry_runs(self):
         tmp, inputs = self.tmp, self.tmp / "inputs"
         cool = ["stage.temperature=300.0", "system.velocities.temperature=300.0"]
+        # The copies run the small random model (fast) in place of the shipped Nequix one, which
+        # the dry runs of step 5 and test_nequix_meltquench.py exercise. Absolute: the series
+        # tool writes its copies elsewhere.
+        small_model = [f"potential.model={inputs / 'models/lipon_nequip.mdgpu.h5'}"]
 
         # 1. Melt-quench (the ramp's start and stop both replaced by 300 K here).
-        mq = shortened(inputs / "lipon_meltquench.toml", inputs / "short_meltquench.toml", cool + SMALL_MODEL)
+        mq = shortened(inputs / "lipon_meltquench.toml", inputs / "short_meltquench.toml", cool + small_model)
         run(MDGPU, "run", "-q", mq, cwd=tmp)
         quenched = tmp / "out/lipon/meltquench/traj.extxyz"
         self.assertEqual(len(read(quenched, index=":")), 5)  # steps 0, 5, ..., 20
@@ -107,7 +106,7 @@ class LiponStudy(unittest.TestCase):
                               quenched, "--temperatures", *TEMPERATURES, "--out", "out/lipon",
                               "--mdgpu", MDGPU, "--equilibrate", inputs / "lipon_equilibrate.toml",
                               "--diffusion", inputs / "lipon_diffusion.toml",
-                              *[a for s in SHORT + SMALL_MODEL if not s.startswith("analysis.profile")
+                              *[a for s in SHORT + small_model if not s.startswith("analysis.profile")
                                 for a in ("--set", s)]]],  # the series has no profile
             cwd=tmp, capture_output=True, text=True)
         self.assertEqual(series.returncode, 0, series.stderr[-3000:])
@@ -125,7 +124,7 @@ class LiponStudy(unittest.TestCase):
 
         # 4. Interface diffusion with the slabs of the interface just built.
         inter = shortened(inputs / "interface_diffusion.toml", inputs / "short_interface.toml",
-                          [f"analysis.msd.{slabs}"] + SMALL_MODEL)
+                          [f"analysis.msd.{slabs}"] + small_model)
         run(MDGPU, "run", "-q", inter, cwd=tmp)
         groups = {r["group"] for r in rows(tmp / "out/lipon/interface/T600/msd_production_D.csv")}
         self.assertTrue({"Li", "Li_slab1", "Li_slab2", "Li_slab3", "Li_slab4"} <= groups, groups)
