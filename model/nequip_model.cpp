@@ -249,9 +249,11 @@ NequipModel NequipModel::load(const std::string& path) {
   const h5::File f(path, h5::Mode::Read);
   if (!f.has_attr("/", "format") || f.attr_string("/", "format") != "mdgpu-nequip")
     throw InputError(path, "not an mdgpu NequIP model file (convert with tools/export_nequip.py)");
-  if (f.attr_int("/", "format_version") != 1)
-    throw InputError(path, fmt::format("model format version {} is not supported (this build reads 1)",
-                                       f.attr_int("/", "format_version")));
+  // Version 2 adds the architecture options, so that a reader of version 1 refuses a file it
+  // would otherwise evaluate as plain nequip.
+  const auto version = f.attr_int("/", "format_version");
+  if (version != 1 && version != 2)
+    throw InputError(path, fmt::format("model format version {} is not supported (this build reads 1 and 2)", version));
   NequipHyper h;
   h.type_names = f.attr_strings("/", "type_names");
   if (h.type_names.empty()) throw InputError(path, "the model has no species (type_names)");
@@ -319,7 +321,7 @@ NequipModel NequipModel::load(const std::string& path) {
     if (!(m.norm_eps >= 0)) throw InputError(path, "layer_norm_eps must be a non-negative number");
   }
   m.trained_dtype = f.has_attr("/", "trained_dtype") ? f.attr_string("/", "trained_dtype") : "";
-  for (const char* key : {"source_kind", "source_file", "nequip_version", "exported_utc"})
+  for (const char* key : {"source_kind", "source_file", "nequip_version", "nequix_version", "exported_utc"})
     if (f.has_attr("/", key)) m.provenance += fmt::format("{}{}={}", m.provenance.empty() ? "" : ", ", key, f.attr_string("/", key));
 
   const std::size_t types = m.type_names.size();

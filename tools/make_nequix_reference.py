@@ -107,9 +107,9 @@ def main():
         print(f"{name}: float64 done", flush=True)
 
     with h5py.File(args.output, "w") as f:
-        import nequix
+        from importlib.metadata import version
         f.attrs["model"] = os.path.basename(args.model)
-        f.attrs["nequix_version"] = getattr(nequix, "__version__", "unknown")
+        f.attrs["nequix_version"] = version("nequix")
         f.attrs["jax_version"] = jax.__version__
         f.attrs["made_by"] = "tools/make_nequix_reference.py"
         for name in atoms:

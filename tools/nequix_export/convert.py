@@ -12,7 +12,7 @@ from nequip_export.errors import ExportError
 
 from .header import read_config
 
-FORMAT, FORMAT_VERSION = "mdgpu-nequip", 1
+FORMAT, FORMAT_VERSION = "mdgpu-nequip", 2  # 2: uses the architecture options
 
 
 def _irreps(text):
@@ -148,7 +148,7 @@ def convert(path):
 
     jax.config.update("jax_enable_x64", True)
     activations = {"silu": _activation_constant(jax.nn.silu), "tanh": _activation_constant(jax.nn.tanh)}
-    import nequix
+    from importlib.metadata import version
     attrs = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "type_names": [ase.data.chemical_symbols[z] for z in config["atomic_numbers"]],
@@ -165,7 +165,7 @@ def convert(path):
         "layer_norm": "rms_degree_balanced" if config["layer_norm"] else "none",
         "radial_mlp_normalization": "none", "trained_dtype": "float32",
         "source_kind": "nequix", "source_file": os.path.basename(path), "source_sha256": _sha256(path),
-        "nequix_version": getattr(nequix, "__version__", "unknown"),
+        "nequix_version": version("nequix"),
         "exported_by": "tools/export_nequix.py",
         "exported_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "config_json": open(path, "rb").readline().decode().strip(),
