@@ -1,6 +1,7 @@
 // Google Benchmark: one NequIP energy + forces + virial evaluation (the graph built by the
 // engine's neighbor list beforehand, as nequip's CPU baseline excludes its graph construction)
-// for the "small" and "paper" reference models on lipon124 and li_lipon1316, float32 and float64,
+// for the "small" and "paper" reference models and the shipped Nequix model (nequix-mp-1) on
+// lipon124 and li_lipon1316, float32 and float64,
 // on the host backend with all OpenMP threads, and on the CUDA backend (atoms, neighbor list and
 // network on the device; registered only when a device is visible). Models come from
 // ../shared/reference/nequip (small_seed0.h5 also from tests/data); missing files are reported
@@ -62,15 +63,21 @@ void evaluate_backend(benchmark::State& state, const std::string& model_file, co
   report(state, static_cast<int>(system.size()));
 }
 
+const std::string kNequix = "nequix-mp-1";
+
 void evaluate(benchmark::State& state, Case c) {
-  const std::string file = reference_file(c);
-  const std::string model_file = test::exported_model(file);
+  // The shipped Nequix model runs on the small reference file's structures.
+  const bool nequix = c.model == kNequix;
+  const std::string file = nequix ? test::nequip_small_reference() : reference_file(c);
+  const std::string model_file = nequix ? std::string(MDGPU_SOURCE_DIR) + "/inputs/models/" + kNequix + "/" + kNequix +
+                                              ".mdgpu.h5"
+                                        : test::exported_model(file);
   if (model_file.empty()) {
     state.SkipWithError(("no model: " + file).c_str());
     return;
   }
   const test::H5File ref(file);
-  if (std::string(c.backend) == "cpu") {
+  if (std::string(c.backend) == "cpu" && !nequix) {  // the potential maps Nequix's species by name
     evaluate_host(state, NequipModel::load(model_file), ref, c);
   } else {
     evaluate_backend(state, model_file, ref, c);
@@ -81,7 +88,7 @@ void register_all() {
   std::vector<const char*> backends = {"cpu"};
   if (cuda_available()) backends.push_back("cuda");
   for (const char* backend : backends)
-    for (const char* model : {"small_seed0", "paper_seed0"})
+    for (const char* model : {"small_seed0", "paper_seed0", kNequix.c_str()})
       for (const char* structure : {"lipon124", "li_lipon1316"})
         for (bool f64 : {false, true}) {
           const std::string name = std::string("NequipEval/") + model + "/" + structure + (f64 ? "/float64" : "/float32") +

@@ -1,11 +1,13 @@
 // Per-item bodies of the NequIP network (one atom or one edge), shared by the host loops and the
 // CUDA kernels. Features are e3nn blocks [mul][2l+1] concatenated; T is float or double.
-// Backward bodies accumulate (+=) into gradient buffers the caller zeroes.
+// Backward bodies accumulate (+=) into gradient buffers the caller zeroes. Maths calls are std::
+// so that float32 takes the float overload (an unqualified one may bind the double overload).
 #pragma once
 
 #include <cmath>
 
 #include "core/hd.hpp"
+#include "kernels/nequip_layer_norm.hpp"
 
 namespace mdgpu::nequip {
 
@@ -22,10 +24,10 @@ enum class Act { Silu, Tanh, ShiftedSoftplus, Abs };
 template <class T>
 MDGPU_HD T act_value(Act a, T x) {
   switch (a) {
-    case Act::Silu: return x / (T(1) + exp(-x));
-    case Act::Tanh: return tanh(x);
-    case Act::ShiftedSoftplus: return log1p(exp(-fabs(x))) + (x > T(0) ? x : T(0)) - T(0.6931471805599453);
-    case Act::Abs: return fabs(x);
+    case Act::Silu: return x / (T(1) + std::exp(-x));
+    case Act::Tanh: return std::tanh(x);
+    case Act::ShiftedSoftplus: return std::log1p(std::exp(-std::fabs(x))) + (x > T(0) ? x : T(0)) - T(0.6931471805599453);
+    case Act::Abs: return std::fabs(x);
   }
   return x;
 }
@@ -34,14 +36,14 @@ template <class T>
 MDGPU_HD T act_derivative(Act a, T x) {
   switch (a) {
     case Act::Silu: {
-      const T s = T(1) / (T(1) + exp(-x));
+      const T s = T(1) / (T(1) + std::exp(-x));
       return s * (T(1) + x * (T(1) - s));
     }
     case Act::Tanh: {
-      const T t = tanh(x);
+      const T t = std::tanh(x);
       return T(1) - t * t;
     }
-    case Act::ShiftedSoftplus: return T(1) / (T(1) + exp(-x));
+    case Act::ShiftedSoftplus: return T(1) / (T(1) + std::exp(-x));
     case Act::Abs: return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
   }
   return T(1);
@@ -55,16 +57,16 @@ MDGPU_HD void radial_embedding(T r, T r_max, T p, const T* bessel_w, int num_bas
   T f = T(0), df = T(0);
   if (x < T(1)) {
     const T c0 = (p + T(1)) * (p + T(2)) / T(2), c1 = p * (p + T(2)), c2 = p * (p + T(1)) / T(2);
-    const T xp = pow(x, p);
+    const T xp = std::pow(x, p);
     f = T(1) - c0 * xp + c1 * xp * x - c2 * xp * x * x;
-    df = (-c0 * p * pow(x, p - T(1)) + c1 * (p + T(1)) * xp - c2 * (p + T(2)) * xp * x) / r_max;
+    df = (-c0 * p * std::pow(x, p - T(1)) + c1 * (p + T(1)) * xp - c2 * (p + T(2)) * xp * x) / r_max;
   }
   const T pref = T(2) / r_max;
   for (int n = 0; n < num_basis; ++n) {
     const T k = bessel_w[n] / r_max;
-    const T s = sin(k * r), b = pref * s / r;
+    const T s = std::sin(k * r), b = pref * s / r;
     emb[n] = b * f;
-    if (d) d[n] = pref * (k * cos(k * r) * r - s) / (r * r) * f + b * df;
+    if (d) d[n] = pref * (k * std::cos(k * r) * r - s) / (r * r) * f + b * df;
   }
 }
 

@@ -59,7 +59,7 @@ MDGPU_HD void edge_basis(const EdgeBasis& b, const double* vec, std::int64_t k, 
   double y[kMaxShDim], dy[3 * kMaxShDim], rb[kMaxBasis], drb[kMaxBasis];
   const double* r = vec + 3 * k;
   spherical_harmonics_grad(b.sh_lmax, r[0], r[1], r[2], y, dy);
-  const double len = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+  const double len = std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
   radial_embedding(len, b.r_max, b.cutoff_p, b.bessel, b.num_basis, rb, drb);
   for (int c = 0; c < b.sh_dim; ++c) f.Y[k * b.sh_dim + c] = T(y[c]);
   for (int c = 0; c < 3 * b.sh_dim; ++c) f.dY[k * 3 * b.sh_dim + c] = T(dy[c]);
@@ -101,7 +101,7 @@ template <class T>
 MDGPU_HD void edge_gradient(const EdgeBasis& b, const double* vec, const EdgeFeatures<T>& f, std::int64_t k,
                             double* gvec) {
   const double* r = vec + 3 * k;
-  const double len = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+  const double len = std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
   double dr = 0.0;  // dE/d|r|
   for (int n = 0; n < b.num_basis; ++n)
     dr += static_cast<double>(f.gemb[k * b.num_basis + n]) * static_cast<double>(f.demb[k * b.num_basis + n]);

@@ -124,6 +124,26 @@ struct GateBackward {
 };
 
 template <class T>
+struct LayerNorm {
+  NormView N;
+  const T* in;
+  T* out;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    norm_forward(N.blocks, N.n_blocks, N.weights, N.eps, in + a * N.dim, out + a * N.dim);
+  }
+};
+
+template <class T>
+struct LayerNormBackward {
+  NormView N;
+  const T *in, *grad_out;
+  T* grad_in;
+  MDGPU_HD void operator()(std::int64_t a) const {
+    norm_backward(N.blocks, N.n_blocks, N.weights, N.eps, in + a * N.dim, grad_out + a * N.dim, grad_in + a * N.dim);
+  }
+};
+
+template <class T>
 struct Add {
   const T* x;
   T* y;
@@ -301,6 +321,12 @@ public:
   void gate(int n, const GateView& G, const T* in, T* out) override { exec_.for_each(n, items::Gate<T>{G, in, out}); }
   void gate_backward(int n, const GateView& G, const T* in, const T* grad_out, T* grad_in) override {
     exec_.for_each(n, items::GateBackward<T>{G, in, grad_out, grad_in});
+  }
+  void layer_norm(int n, const NormView& N, const T* in, T* out) override {
+    exec_.for_each(n, items::LayerNorm<T>{N, in, out});
+  }
+  void layer_norm_backward(int n, const NormView& N, const T* in, const T* grad_out, T* grad_in) override {
+    exec_.for_each(n, items::LayerNormBackward<T>{N, in, grad_out, grad_in});
   }
   void add(std::int64_t count, const T* x, T* y) override { exec_.for_each(count, items::Add<T>{x, y}); }
   void scale(std::int64_t count, T s, T* y) override { exec_.for_each(count, items::Scale<T>{s, y}); }

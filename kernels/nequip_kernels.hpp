@@ -35,6 +35,8 @@ public:
   virtual void linear_backward(int n, const LinearView& L, const int* type, const T* grad_out, T* grad_in) = 0;
   virtual void gate(int n, const GateView& G, const T* in, T* out) = 0;  // overwrites out
   virtual void gate_backward(int n, const GateView& G, const T* in, const T* grad_out, T* grad_in) = 0;
+  virtual void layer_norm(int n, const NormView& N, const T* in, T* out) = 0;  // overwrites out
+  virtual void layer_norm_backward(int n, const NormView& N, const T* in, const T* grad_out, T* grad_in) = 0;
   virtual void add(std::int64_t count, const T* x, T* y) = 0;  // y += x
   virtual void scale(std::int64_t count, T s, T* y) = 0;       // y *= s
   // dE/d(raw atomic energy) = global * scale[type] (overwrites).

@@ -93,6 +93,15 @@ struct GateView {
   int din = 0, dout = 0;
 };
 
+// RMS layer norm of a layer's convolution output (kernels/nequip_layer_norm.hpp).
+struct NormView {
+  const NormBlock* blocks = nullptr;
+  int n_blocks = 0;
+  const double* weights = nullptr;  // affine weight per channel
+  double eps = 0.0;
+  int dim = 0;  // feature width of one atom
+};
+
 // Per-species rescaling of the atomic energies: E_i = global * (shift[t] + scale[t] * raw_i).
 struct EnergyScale {
   const double *scales = nullptr, *shifts = nullptr;

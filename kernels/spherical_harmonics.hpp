@@ -26,7 +26,7 @@ inline constexpr double kNormalizeEps = 1e-12;
 // Polynomials of the unit vector (x, y, z) and, when G is given, their gradients dY/du (not yet
 // projected onto the sphere). l <= 2 are e3nn's expressions verbatim; the l = 3 block is e3nn's
 // recursion from the l = 2 block (sh_3_* in `_spherical_harmonics`) expanded to closed form,
-// e.g. sh_3_0 = sqrt(42)/6 (sh_2_0 z + sh_2_4 x) = sqrt(70)/4 (3 x z^2 - x^3).
+// e.g. sh_3_0 = std::sqrt(42)/6 (sh_2_0 z + sh_2_4 x) = sqrt(70)/4 (3 x z^2 - x^3).
 template <bool kGrad, class T>
 MDGPU_HD void sh_polynomials(int lmax, T x, T y, T z, T* Y, T* G) {
   const T s3 = T(1.7320508075688772);       // sqrt(3)
@@ -79,7 +79,7 @@ MDGPU_HD void sh_polynomials(int lmax, T x, T y, T z, T* Y, T* G) {
 template <class T>
 MDGPU_HD void spherical_harmonics(int lmax, T x, T y, T z, T* out) {
   using std::sqrt;
-  const T r = sqrt(x * x + y * y + z * z);
+  const T r = std::sqrt(x * x + y * y + z * z);
   const T inv = T(1) / (r > T(sh_detail::kNormalizeEps) ? r : T(sh_detail::kNormalizeEps));
   sh_detail::sh_polynomials<false>(lmax, x * inv, y * inv, z * inv, out, static_cast<T*>(nullptr));
 }
@@ -90,7 +90,7 @@ MDGPU_HD void spherical_harmonics(int lmax, T x, T y, T z, T* out) {
 template <class T>
 MDGPU_HD void spherical_harmonics_grad(int lmax, T x, T y, T z, T* out, T* dout_dxyz) {
   using std::sqrt;
-  const T r = sqrt(x * x + y * y + z * z);
+  const T r = std::sqrt(x * x + y * y + z * z);
   const bool clamped = !(r > T(sh_detail::kNormalizeEps));
   const T inv = T(1) / (clamped ? T(sh_detail::kNormalizeEps) : r);
   const T u[3] = {x * inv, y * inv, z * inv};

@@ -54,6 +54,12 @@ int Irreps::offset(std::size_t block) const {
   return d;
 }
 
+int Irreps::num_irreps() const {
+  int n = 0;
+  for (const auto& b : blocks_) n += b.mul;
+  return n;
+}
+
 bool Irreps::contains(const Irrep& ir) const {
   return std::any_of(blocks_.begin(), blocks_.end(), [&](const MulIrrep& b) { return b.ir == ir; });
 }

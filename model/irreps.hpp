@@ -39,6 +39,7 @@ public:
   std::size_t size() const { return blocks_.size(); }
   const MulIrrep& operator[](std::size_t i) const { return blocks_[i]; }
   int dim() const;
+  int num_irreps() const;  // sum of the multiplicities
   int offset(std::size_t block) const;  // start of a block in the flat feature vector
   bool contains(const Irrep& ir) const;
   bool operator==(const Irreps& o) const;

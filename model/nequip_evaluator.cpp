@@ -28,9 +28,9 @@ public:
       : m_(model), k_(std::move(kernels)), space_(k_->space()), net_(space_, model) {
     acts_.resize(model.layers.size());
     for (auto& a : acts_)
-      for (auto* b : {&a.x_in, &a.x1, &a.pre}) b->set_space(space_);
+      for (auto* b : {&a.x_in, &a.x1, &a.pre, &a.normed}) b->set_space(space_);
     for (auto* b : {&Y_, &dY_, &emb_, &demb_, &gY_, &gemb_, &final_, &hidden_, &raw_, &agg_, &grad_, &gx_, &gpre_,
-                    &gmsg_, &gx1_, &ghidden_, &graw_})
+                    &gmsg_, &gx1_, &ghidden_, &graw_, &gnormed_})
       b->set_space(space_);
     for (auto* b : {&row_, &rev_}) b->set_space(space_);
     for (auto* b : {&type_, &center_, &neighbor_}) b->set_space(space_);
@@ -92,10 +92,14 @@ private:
       k_->messages(edges_, f_, L.mlp(), L.tensor_product(), A.x1.data(), agg_.data());
       resize_zeroed(A.pre, per_atom(P.conv_out.dim()));
       k_->linear(n_, L.linear_2().view(), nullptr, agg_.data(), A.pre.data());
-      if (P.use_sc) k_->linear(n_, L.self_connection().view(), type_.data(), A.x_in.data(), A.pre.data());
+      if (P.use_sc) k_->linear(n_, L.self_connection().view(), sc_types(P), A.x_in.data(), A.pre.data());
+      if (!P.norm.empty()) {
+        A.normed.resize(per_atom(P.conv_out.dim()));
+        k_->layer_norm(n_, L.norm(), A.pre.data(), A.normed.data());
+      }
       Buffer<T>& out = l + 1 < layers.size() ? acts_[l + 1].x_in : final_;
       resize_zeroed(out, per_atom(P.out.dim()));
-      k_->gate(n_, L.gate(), A.pre.data(), out.data());
+      k_->gate(n_, L.gate(), gate_input(P, A).data(), out.data());
       if (P.resnet) k_->add(static_cast<std::int64_t>(per_atom(P.out.dim())), A.x_in.data(), out.data());
     }
     // Output head: two linears, no nonlinearity between them.
@@ -119,10 +123,15 @@ private:
       const Activations& A = acts_[l];
       // grad_ = dE/d(layer output) -> gx_ = dE/d(layer input)
       resize_zeroed(gpre_, per_atom(P.conv_out.dim()));
-      k_->gate_backward(n_, L.gate(), A.pre.data(), grad_.data(), gpre_.data());
+      k_->gate_backward(n_, L.gate(), gate_input(P, A).data(), grad_.data(), gpre_.data());
+      if (!P.norm.empty()) {
+        resize_zeroed(gnormed_, per_atom(P.conv_out.dim()));
+        k_->layer_norm_backward(n_, L.norm(), A.pre.data(), gpre_.data(), gnormed_.data());
+        std::swap(gpre_, gnormed_);
+      }
       resize_zeroed(gx_, per_atom(P.in.dim()));
       if (P.resnet) k_->add(static_cast<std::int64_t>(per_atom(P.in.dim())), grad_.data(), gx_.data());
-      if (P.use_sc) k_->linear_backward(n_, L.self_connection().view(), type_.data(), gpre_.data(), gx_.data());
+      if (P.use_sc) k_->linear_backward(n_, L.self_connection().view(), sc_types(P), gpre_.data(), gx_.data());
       resize_zeroed(gmsg_, per_atom(P.mid.dim()));  // dE/d(aggregated message)
       k_->linear_backward(n_, L.linear_2().view(), nullptr, gpre_.data(), gmsg_.data());
       k_->scale(static_cast<std::int64_t>(per_atom(P.mid.dim())), L.tensor_product().scale, gmsg_.data());
@@ -145,8 +154,12 @@ private:
 
   // Per-atom activations of a layer that its backward pass reads.
   struct Activations {
-    Buffer<T> x_in, x1, pre;
+    Buffer<T> x_in, x1, pre, normed;  // normed: pre after the layer norm, when the layer has one
   };
+
+  const Buffer<T>& gate_input(const LayerPlan& P, const Activations& A) const { return P.norm.empty() ? A.pre : A.normed; }
+  // The species select the self-connection's weights only when it has one slice per species.
+  const int* sc_types(const LayerPlan& P) const { return P.sc.types > 1 ? type_.data() : nullptr; }
 
   const NequipModel& m_;
   std::unique_ptr<nequip::Kernels<T>> k_;
@@ -165,7 +178,7 @@ private:
   // per atom
   std::vector<Activations> acts_;
   Buffer<T> final_, hidden_, raw_;
-  Buffer<T> agg_, grad_, gx_, gpre_, gmsg_, gx1_, ghidden_, graw_;  // work of one layer at a time
+  Buffer<T> agg_, grad_, gx_, gpre_, gmsg_, gx1_, ghidden_, graw_, gnormed_;  // work of one layer at a time
 };
 
 template <class T>

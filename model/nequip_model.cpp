@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
@@ -36,11 +37,11 @@ Irreps scalars_of(int mul, const Irrep& ir) { return Irreps({{mul, ir}}); }
 
 // ConvNetLayer + InteractionBlock of nequip: which irreps the layer can produce, the gate, the
 // tensor-product instructions and the linears around them.
-LayerPlan make_layer(const NequipHyper& h, const Irreps& in, std::vector<double>& cg) {
+LayerPlan make_layer(const NequipHyper& h, const Irreps& hidden, const Irreps& in, std::vector<double>& cg) {
   LayerPlan L;
   L.in = in;
   std::vector<MulIrrep> scalars, gated, gates;
-  for (const auto& b : h.feature_hidden.blocks()) {
+  for (const auto& b : hidden.blocks()) {
     if (!path_exists(in, h.sh, b.ir)) continue;
     (b.ir.l == 0 ? scalars : gated).push_back(b);
   }
@@ -98,11 +99,26 @@ LayerPlan make_layer(const NequipHyper& h, const Irreps& in, std::vector<double>
   const Irreps mid_sorted = Irreps(mid).sorted(&mid_perm);
   for (std::size_t k = 0; k < L.tp.size(); ++k)
     L.tp[k].out_offset = mid_sorted.offset(static_cast<std::size_t>(mid_perm[k]));
+  if (h.tp_weights_sorted) {  // weights of block k start after the multiplicities sorted before it
+    std::vector<int> start(mid.size() + 1, 0);
+    for (std::size_t k = 0; k < mid.size(); ++k) start[static_cast<std::size_t>(mid_perm[k]) + 1] = mid[k].mul;
+    for (std::size_t j = 0; j < mid.size(); ++j) start[j + 1] += start[j];
+    for (std::size_t k = 0; k < L.tp.size(); ++k) L.tp[k].weight_offset = start[static_cast<std::size_t>(mid_perm[k])];
+  }
   L.mid = mid_sorted.simplified();
 
   L.linear_1 = make_linear(in, in);
   L.linear_2 = make_linear(L.mid, L.conv_out);
-  L.sc = make_linear(in, L.conv_out, static_cast<int>(h.type_names.size()));
+  L.sc = make_linear(in, L.conv_out, h.shared_sc ? 1 : static_cast<int>(h.type_names.size()));
+  if (h.layer_norm) {
+    int w = 0;
+    const double blocks = static_cast<double>(L.conv_out.size());
+    for (std::size_t b = 0; b < L.conv_out.size(); ++b) {
+      const int dim = L.conv_out[b].ir.dim();
+      L.norm.push_back({L.conv_out.offset(b), L.conv_out[b].mul, dim, w, 1.0 / (dim * dim * blocks)});
+      w += L.conv_out[b].mul;
+    }
+  }
   L.use_sc = h.use_sc;
   L.resnet = h.resnet && in == L.out;
   L.mlp_sizes.push_back(h.num_basis);
@@ -123,16 +139,47 @@ void build_plans(const NequipHyper& h, NequipModel& m) {
   m.sh_lmax = static_cast<int>(h.sh.size()) - 1;
   m.num_basis = h.num_basis;
   m.mlp_act = h.scalars_e;
-  m.embedding = make_linear(scalars_of(types, Irrep{0, 1}), h.embedding_out);
-  Irreps features = h.embedding_out;
+  if (h.one_hot_embedding) {
+    m.embedding = identity_linear(scalars_of(types, Irrep{0, 1}));
+    m.w_embedding = identity_weights(m.embedding);
+  } else {
+    m.embedding = make_linear(scalars_of(types, Irrep{0, 1}), h.embedding_out);
+  }
+  if (!h.layer_hidden.empty() && h.layer_hidden.size() != static_cast<std::size_t>(h.num_layers))
+    throw std::invalid_argument("layer_irreps_hidden must have one entry per layer");
+  Irreps features = m.embedding.out;
   m.layers.clear();
   m.cg.clear();
   for (int k = 0; k < h.num_layers; ++k) {
-    m.layers.push_back(make_layer(h, features, m.cg));
+    const Irreps& hidden = h.layer_hidden.empty() ? h.feature_hidden : h.layer_hidden[static_cast<std::size_t>(k)];
+    m.layers.push_back(make_layer(h, hidden, features, m.cg));
     features = m.layers.back().out;
   }
-  m.head_hidden = make_linear(features, h.head_hidden_out);
-  m.head_out = make_linear(h.head_hidden_out, scalars_of(1, Irrep{0, 1}));
+  if (h.single_readout) {  // the hidden head linear becomes a copy, so the evaluator stays one
+    m.head_hidden = identity_linear(features);
+    m.w_head_hidden = identity_weights(m.head_hidden);
+  } else {
+    m.head_hidden = make_linear(features, h.head_hidden_out);
+  }
+  m.head_out = make_linear(m.head_hidden.out, scalars_of(1, Irrep{0, 1}));
+}
+
+LinearPlan identity_linear(const Irreps& irreps) {
+  LinearPlan plan;
+  plan.in = plan.out = irreps;
+  for (std::size_t b = 0; b < irreps.size(); ++b) {
+    plan.paths.push_back({irreps.offset(b), irreps.offset(b), irreps[b].mul, irreps[b].mul, irreps[b].ir.dim(),
+                          plan.num_weights, 1.0});
+    plan.num_weights += irreps[b].mul * irreps[b].mul;
+  }
+  return plan;
+}
+
+std::vector<double> identity_weights(const LinearPlan& plan) {
+  std::vector<double> W(static_cast<std::size_t>(plan.num_weights), 0.0);
+  for (const auto& p : plan.paths)
+    for (int u = 0; u < p.mul_in; ++u) W[static_cast<std::size_t>(p.weight_offset + u * p.mul_out + u)] = 1.0;
+  return W;
 }
 
 std::vector<double> transpose_linear_weights(const LinearPlan& plan, const std::vector<double>& W) {
@@ -187,15 +234,26 @@ std::vector<double> weights(const h5::File& f, const std::string& name, std::siz
 
 std::size_t count(const LinearPlan& p) { return static_cast<std::size_t>(p.num_weights); }
 
+// An architecture option: the root attribute `name`, one of `values`; values[0] when absent.
+bool option(const h5::File& f, const std::string& name, const std::vector<std::string>& values) {
+  if (!f.has_attr("/", name)) return false;
+  const std::string v = f.attr_string("/", name);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (v == values[i]) return i == 1;
+  throw InputError(f.path(), fmt::format("{} '{}' is not supported ({})", name, v, fmt::join(values, ", ")));
+}
+
 }  // namespace
 
 NequipModel NequipModel::load(const std::string& path) {
   const h5::File f(path, h5::Mode::Read);
   if (!f.has_attr("/", "format") || f.attr_string("/", "format") != "mdgpu-nequip")
     throw InputError(path, "not an mdgpu NequIP model file (convert with tools/export_nequip.py)");
-  if (f.attr_int("/", "format_version") != 1)
-    throw InputError(path, fmt::format("model format version {} is not supported (this build reads 1)",
-                                       f.attr_int("/", "format_version")));
+  // Version 2 adds the architecture options, so that a reader of version 1 refuses a file it
+  // would otherwise evaluate as plain nequip.
+  const auto version = f.attr_int("/", "format_version");
+  if (version != 1 && version != 2)
+    throw InputError(path, fmt::format("model format version {} is not supported (this build reads 1 and 2)", version));
   NequipHyper h;
   h.type_names = f.attr_strings("/", "type_names");
   if (h.type_names.empty()) throw InputError(path, "the model has no species (type_names)");
@@ -205,10 +263,22 @@ NequipModel NequipModel::load(const std::string& path) {
   h.invariant_neurons = static_cast<int>(f.attr_int("/", "invariant_neurons"));
   h.use_sc = f.attr_int("/", "use_sc") != 0;
   h.resnet = f.attr_int("/", "resnet") != 0;
+  h.one_hot_embedding = option(f, "embedding", {"linear", "one_hot"});
+  h.single_readout = option(f, "readout", {"two_linears", "linear"});
+  h.shared_sc = option(f, "self_connection", {"per_species", "shared"});
+  h.tp_weights_sorted = option(f, "tp_weight_order", {"instructions", "sorted"});
+  h.layer_norm = option(f, "layer_norm", {"none", "rms_degree_balanced"});
+  const bool plain_mlp = option(f, "radial_mlp_normalization", {"e3nn", "none"});
   h.feature_hidden = irreps_attr(f, "feature_irreps_hidden");
   h.sh = irreps_attr(f, "irreps_edge_sh");
-  h.embedding_out = irreps_attr(f, "chemical_embedding_irreps_out");
-  h.head_hidden_out = irreps_attr(f, "conv_to_output_hidden_irreps_out");
+  if (!h.one_hot_embedding) h.embedding_out = irreps_attr(f, "chemical_embedding_irreps_out");
+  if (!h.single_readout) h.head_hidden_out = irreps_attr(f, "conv_to_output_hidden_irreps_out");
+  if (f.has_attr("/", "layer_irreps_hidden"))
+    for (const auto& text : f.attr_strings("/", "layer_irreps_hidden")) try {
+        h.layer_hidden.push_back(Irreps::parse(text));
+      } catch (const std::invalid_argument& e) {
+        throw InputError(path, std::string("layer_irreps_hidden: ") + e.what());
+      }
   h.scalars_e = activation(f, f.attr_string("/", "nonlinearity_scalars_e"));
   h.scalars_o = activation(f, f.attr_string("/", "nonlinearity_scalars_o"));
   h.gates_e = activation(f, f.attr_string("/", "nonlinearity_gates_e"));
@@ -242,24 +312,33 @@ NequipModel NequipModel::load(const std::string& path) {
   m.avg_num_neighbors = f.attr_double("/", "avg_num_neighbors");
   if (!(m.r_max > 0) || !(m.avg_num_neighbors > 0) || !(m.cutoff_p > 0))
     throw InputError(path, "r_max, avg_num_neighbors and polynomial_cutoff_p must be positive");
+  if (plain_mlp) {  // x @ W, then the activation itself (no e3nn normalisation constant)
+    m.mlp_fan_in_scaling = false;
+    m.mlp_act.cst = 1.0;
+  }
+  if (h.layer_norm) {
+    m.norm_eps = f.attr_double("/", "layer_norm_eps");
+    if (!(m.norm_eps >= 0)) throw InputError(path, "layer_norm_eps must be a non-negative number");
+  }
   m.trained_dtype = f.has_attr("/", "trained_dtype") ? f.attr_string("/", "trained_dtype") : "";
-  for (const char* key : {"source_kind", "source_file", "nequip_version", "exported_utc"})
+  for (const char* key : {"source_kind", "source_file", "nequip_version", "nequix_version", "exported_utc"})
     if (f.has_attr("/", key)) m.provenance += fmt::format("{}{}={}", m.provenance.empty() ? "" : ", ", key, f.attr_string("/", key));
 
   const std::size_t types = m.type_names.size();
   m.bessel_weights = weights(f, "radial_basis.basis.bessel_weights", static_cast<std::size_t>(h.num_basis));
-  m.w_embedding = weights(f, "chemical_embedding.linear.weight", count(m.embedding));
+  if (!h.one_hot_embedding) m.w_embedding = weights(f, "chemical_embedding.linear.weight", count(m.embedding));
   for (std::size_t k = 0; k < m.layers.size(); ++k) {
     auto& L = m.layers[k];
     const std::string pre = fmt::format("layer{}_convnet.conv.", k);
     L.w_linear_1 = weights(f, pre + "linear_1.weight", count(L.linear_1));
     L.w_linear_2 = weights(f, pre + "linear_2.weight", count(L.linear_2));
     if (L.use_sc) L.w_sc = weights(f, pre + "sc.weight", count(L.sc));
+    if (!L.norm.empty()) L.w_norm = weights(f, pre + "layer_norm.weight", static_cast<std::size_t>(L.conv_out.num_irreps()));
     for (std::size_t j = 0; j + 1 < L.mlp_sizes.size(); ++j)
       L.w_mlp.push_back(weights(f, fmt::format("{}fc.layer{}.weight", pre, j),
                                 static_cast<std::size_t>(L.mlp_sizes[j] * L.mlp_sizes[j + 1])));
   }
-  m.w_head_hidden = weights(f, "conv_to_output_hidden.linear.weight", count(m.head_hidden));
+  if (!h.single_readout) m.w_head_hidden = weights(f, "conv_to_output_hidden.linear.weight", count(m.head_hidden));
   m.w_head_out = weights(f, "output_hidden_to_scalar.linear.weight", count(m.head_out));
   m.scales = weights(f, "per_species_rescale.scales", types);
   m.shifts = weights(f, "per_species_rescale.shifts", types);

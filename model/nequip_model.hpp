@@ -44,6 +44,10 @@ struct GatePlan {
   std::vector<nequip::GateGated> gated;
 };
 
+// A Linear that copies its input: alpha 1, identity weights (exact in any precision).
+LinearPlan identity_linear(const Irreps& irreps);
+std::vector<double> identity_weights(const LinearPlan& plan);
+
 // The weights of a linear rearranged for linear_backward: per path [type][w][u].
 std::vector<double> transpose_linear_weights(const LinearPlan& plan, const std::vector<double>& W);
 
@@ -55,8 +59,9 @@ struct LayerPlan {
   std::vector<TpPath> tp;
   int tp_weights = 0;
   std::vector<int> mlp_sizes;  // [num_basis, hidden..., tp_weights]
+  std::vector<nequip::NormBlock> norm;  // RMS layer norm of conv_out before the gate; empty: none
   GatePlan gate;
-  std::vector<double> w_linear_1, w_linear_2, w_sc;
+  std::vector<double> w_linear_1, w_linear_2, w_sc, w_norm;
   std::vector<std::vector<double>> w_mlp;  // per FC layer, [h_in][h_out]
 };
 
@@ -75,6 +80,8 @@ struct NequipModel {
   LinearPlan head_hidden, head_out;
   std::vector<double> w_head_hidden, w_head_out;
   Activation mlp_act;
+  bool mlp_fan_in_scaling = true;  // radial MLP layers compute x @ W / sqrt(h_in) (e3nn), else x @ W
+  double norm_eps = 0.0;           // added to the mean square of the layer norm
   std::vector<double> cg;  // coupling tables of all TP paths
   std::vector<double> scales, shifts;  // per type
   double global_scale = 1.0;
@@ -85,13 +92,21 @@ struct NequipModel {
   static NequipModel load(const std::string& path);
 };
 
-// The plans alone, from hyper-parameters (weights are attached by load()).
+// The plans alone, from hyper-parameters (weights are attached by load()). The defaults are
+// nequip 0.6's; the options describe the NequIP-family variants (e.g. Nequix) that differ from it
+// (docs/model_format.md, "Architecture options").
 struct NequipHyper {
   std::vector<std::string> type_names;
   int num_layers = 0, num_basis = 8, invariant_layers = 2, invariant_neurons = 64;
   bool use_sc = true, resnet = false;
   Irreps feature_hidden, sh, embedding_out, head_hidden_out;
+  std::vector<Irreps> layer_hidden;  // per layer, replaces feature_hidden when given
   Activation scalars_e, scalars_o, gates_e, gates_o;
+  bool one_hot_embedding = false;  // layer 0 reads the one-hot species itself (no embedding linear)
+  bool single_readout = false;     // one Linear to the atomic energy (no hidden head linear)
+  bool shared_sc = false;          // self-connection weights shared by all species
+  bool tp_weights_sorted = false;  // radial-MLP outputs follow the sorted message, not the instructions
+  bool layer_norm = false;         // RMS norm over degrees before each gate
 };
 void build_plans(const NequipHyper& h, NequipModel& m);
 

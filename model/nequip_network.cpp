@@ -41,7 +41,10 @@ LayerWeights<T>::LayerWeights(Space space, const NequipModel& model, const Layer
       act_cst_(model.mlp_act.cst),
       tp_instr_(upload(space, plan.tp)),
       gate_scalars_(upload(space, plan.gate.scalars)),
-      gate_gated_(upload(space, plan.gate.gated)) {
+      gate_gated_(upload(space, plan.gate.gated)),
+      norm_blocks_(upload(space, plan.norm)),
+      norm_weights_(upload(space, plan.w_norm)),
+      norm_eps_(model.norm_eps) {
   for (std::size_t j = 0; j + 1 < plan.mlp_sizes.size(); ++j) {
     const int in = plan.mlp_sizes[j], out = plan.mlp_sizes[j + 1];
     const std::vector<double>& W = plan.w_mlp[j];
@@ -52,7 +55,7 @@ LayerWeights<T>::LayerWeights(Space space, const NequipModel& model, const Layer
     dense_W_.push_back(upload(space, cast<T>(W)));
     dense_WT_.push_back(upload(space, cast<T>(WT)));
     dense_.push_back({in, out, dense_W_.back().data(), dense_WT_.back().data(),
-                      T(1.0 / std::sqrt(static_cast<double>(in)))});
+                      T(model.mlp_fan_in_scaling ? 1.0 / std::sqrt(static_cast<double>(in)) : 1.0)});
   }
   tp_.instr = tp_instr_.data();
   tp_.n_instr = static_cast<int>(tp_instr_.size());
@@ -74,6 +77,12 @@ template <class T>
 nequip::GateView LayerWeights<T>::gate() const {
   return {gate_scalars_.data(), static_cast<int>(gate_scalars_.size()), gate_gated_.data(),
           static_cast<int>(gate_gated_.size()), plan_->conv_out.dim(), plan_->out.dim()};
+}
+
+template <class T>
+nequip::NormView LayerWeights<T>::norm() const {
+  return {norm_blocks_.data(), static_cast<int>(norm_blocks_.size()), norm_weights_.data(), norm_eps_,
+          plan_->conv_out.dim()};
 }
 
 template <class T>

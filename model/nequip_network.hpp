@@ -34,6 +34,7 @@ public:
   nequip::RadialMlp<T> mlp() const;
   nequip::TensorProduct<T> tensor_product() const { return tp_; }
   nequip::GateView gate() const;
+  nequip::NormView norm() const;  // n_blocks 0: the layer has no layer norm
 
 private:
   const LayerPlan* plan_;
@@ -46,6 +47,9 @@ private:
   nequip::TensorProduct<T> tp_;
   Buffer<nequip::GateScalars> gate_scalars_;
   Buffer<nequip::GateGated> gate_gated_;
+  Buffer<nequip::NormBlock> norm_blocks_;
+  Buffer<double> norm_weights_;
+  double norm_eps_;
 };
 
 template <class T>

@@ -21,8 +21,9 @@ NequipPotential::NequipPotential(const std::string& model_file, const std::strin
   }
   model_type_.upload(model_type);
   evaluator_ = make_nequip_evaluator(model_, precision == "float64", backend.space());
-  description_ = fmt::format("NequIP {} ({} layers, species {}, r_max {} Å, {}; {})", model_file,
-                             model_.layers.size(), fmt::join(model_.type_names, " "), model_.r_max,
+  // The system's species of the model's (a foundation model knows ~90).
+  description_ = fmt::format("NequIP {} ({} layers, species {} of the model's {}, r_max {} Å, {}; {})", model_file,
+                             model_.layers.size(), fmt::join(system.species, " "), model_.type_names.size(), model_.r_max,
                              precision, model_.provenance.empty() ? "no provenance" : model_.provenance);
 }
 

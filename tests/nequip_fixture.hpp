@@ -11,6 +11,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "engine/neighbor_list.hpp"
 #include "core/system.hpp"
@@ -91,6 +92,25 @@ inline System reference_system(const H5File& f, const std::string& name) {
   return system;
 }
 
+// r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
+inline Structure strained(const Structure& s, int a, int b, double h) {
+  double S[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  S[a][b] += a == b ? h : h / 2;
+  if (a != b) S[b][a] += h / 2;
+  auto apply = [&](double& x, double& y, double& z) {
+    const double r[3] = {x, y, z};
+    x = r[0] * S[0][0] + r[1] * S[1][0] + r[2] * S[2][0];
+    y = r[0] * S[0][1] + r[1] * S[1][1] + r[2] * S[2][1];
+    z = r[0] * S[0][2] + r[1] * S[1][2] + r[2] * S[2][2];
+  };
+  auto out = s;
+  for (int i = 0; i < s.n; ++i) apply(out.x[i], out.y[i], out.z[i]);
+  Mat3 rows = s.box.cell();
+  for (auto& row : rows) apply(row[0], row[1], row[2]);
+  out.box = Box(rows, s.box.periodic());
+  return out;
+}
+
 struct Evaluation {
   double energy = 0.0;
   std::vector<double> per_atom, fx, fy, fz;
@@ -99,7 +119,8 @@ struct Evaluation {
 
 // Energy, forces and virial with the engine's neighbor list (cut-off + a skin, so the model's
 // own strict r < r_max selection is exercised).
-inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
+// type_map (optional): model type of each structure type.
+inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s, const std::vector<int>& type_map = {}) {
   const int n = s.n;
   std::vector<double> v(n, 0.0), mass(n, 1.0);
   std::vector<std::int32_t> ix(n, 0), iy(n, 0), iz(n, 0);
@@ -115,7 +136,8 @@ inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
   static auto backend = make_backend("cpu", 0);
   NeighborList list(*backend, r_max, 0.4);
   list.update(atoms, s.box, true);
-  NequipInput in{n, s.x.data(), s.y.data(), s.z.data(), s.type.data(), list.view(), s.box.data()};
+  NequipInput in{n, s.x.data(), s.y.data(), s.z.data(), s.type.data(), list.view(), s.box.data(),
+                 type_map.empty() ? nullptr : type_map.data()};
   NequipOutput o;
   o.fx = out.fx.data();
   o.fy = out.fy.data();
@@ -125,6 +147,30 @@ inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s) {
   out.energy = o.energy;
   out.virial = o.virial;
   return out;
+}
+
+// Forces of `ev` against central differences of its energy, for a few atoms of each structure.
+inline void expect_forces_match_fd(NequipEvaluator& ev, double r_max, const H5File& ref,
+                                   const std::vector<std::string>& names, double tol,
+                                   const std::vector<int>& type_map = {}) {
+  const auto energy = [&](const Structure& s) { return evaluate(ev, r_max, s, type_map).energy; };
+  for (const auto& name : names) {
+    SCOPED_TRACE(name);
+    const auto s = reference_structure(ref, name);
+    const auto e = evaluate(ev, r_max, s, type_map);
+    const double h = 1e-5;
+    for (int i : {0, s.n / 2, s.n - 1})
+      for (int k = 0; k < 3; ++k) {
+        auto plus = s, minus = s;
+        std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
+        std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
+        (*p[k])[i] += h;
+        (*m[k])[i] -= h;
+        const double fd = -(energy(plus) - energy(minus)) / (2 * h);
+        const double f = (k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i];
+        EXPECT_NEAR(f, fd, tol) << "atom " << i << " axis " << k;
+      }
+  }
 }
 
 }  // namespace mdgpu::test

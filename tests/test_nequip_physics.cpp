@@ -35,30 +35,8 @@ protected:
   std::unique_ptr<test::H5File> ref_;
 };
 
-// Forces of `ev` against central differences of its energy, for a few atoms of each structure.
-void expect_forces_match_fd(NequipEvaluator& ev, double r_max, const test::H5File& ref) {
-  const auto energy = [&](const test::Structure& s) { return test::evaluate(ev, r_max, s).energy; };
-  for (const char* name : {"triclinic24", "cluster15", "li3n4"}) {
-    SCOPED_TRACE(name);
-    const auto s = test::reference_structure(ref, name);
-    const auto e = test::evaluate(ev, r_max, s);
-    const double h = 1e-5;
-    for (int i : {0, s.n / 2, s.n - 1})
-      for (int k = 0; k < 3; ++k) {
-        auto plus = s, minus = s;
-        std::vector<double>* p[3] = {&plus.x, &plus.y, &plus.z};
-        std::vector<double>* m[3] = {&minus.x, &minus.y, &minus.z};
-        (*p[k])[i] += h;
-        (*m[k])[i] -= h;
-        const double fd = -(energy(plus) - energy(minus)) / (2 * h);
-        const double f = (k == 0 ? e.fx : k == 1 ? e.fy : e.fz)[i];
-        EXPECT_NEAR(f, fd, 2e-8) << "atom " << i << " axis " << k;
-      }
-  }
-}
-
 TEST_F(NequipPhysics, ForcesAreMinusTheEnergyGradient) {
-  expect_forces_match_fd(*ev_, model_->r_max, *ref_);
+  test::expect_forces_match_fd(*ev_, model_->r_max, *ref_, {"triclinic24", "cluster15", "li3n4"}, 2e-8);
 }
 
 // nequip's use_sc = false: no self-connection in any layer (the reference models all have one, so
@@ -73,26 +51,7 @@ TEST_F(NequipPhysics, ModelWithoutSelfConnection) {
   auto ev = make_nequip_evaluator(no_sc, true);
   const auto s = test::reference_structure(*ref_, "triclinic24");
   EXPECT_GT(std::fabs(test::evaluate(*ev, no_sc.r_max, s).energy - energy(s)), 1e-6);
-  expect_forces_match_fd(*ev, no_sc.r_max, *ref_);
-}
-
-// r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
-test::Structure strained(const test::Structure& s, int a, int b, double h) {
-  double S[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  S[a][b] += a == b ? h : h / 2;
-  if (a != b) S[b][a] += h / 2;
-  auto apply = [&](double& x, double& y, double& z) {
-    const double r[3] = {x, y, z};
-    x = r[0] * S[0][0] + r[1] * S[1][0] + r[2] * S[2][0];
-    y = r[0] * S[0][1] + r[1] * S[1][1] + r[2] * S[2][1];
-    z = r[0] * S[0][2] + r[1] * S[1][2] + r[2] * S[2][2];
-  };
-  auto out = s;
-  for (int i = 0; i < s.n; ++i) apply(out.x[i], out.y[i], out.z[i]);
-  Mat3 rows = s.box.cell();
-  for (auto& row : rows) apply(row[0], row[1], row[2]);
-  out.box = Box(rows, s.box.periodic());
-  return out;
+  test::expect_forces_match_fd(*ev, no_sc.r_max, *ref_, {"triclinic24", "cluster15", "li3n4"}, 2e-8);
 }
 
 TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {
@@ -103,7 +62,7 @@ TEST_F(NequipPhysics, VirialIsMinusTheStrainDerivative) {
     const double h = 1e-6;
     for (int a = 0; a < 3; ++a)
       for (int b = a; b < 3; ++b) {
-        const double fd = -(energy(strained(s, a, b, h)) - energy(strained(s, a, b, -h))) / (2 * h);
+        const double fd = -(energy(test::strained(s, a, b, h)) - energy(test::strained(s, a, b, -h))) / (2 * h);
         EXPECT_NEAR(e.virial[a][b], fd, 2e-6 * std::max(1.0, std::fabs(fd))) << a << b;
         EXPECT_EQ(e.virial[a][b], e.virial[b][a]);
       }

@@ -8,7 +8,7 @@ its outputs read back by ASE.
 
 The small reference model has random weights: it is a NequIP network, not a physical potential,
 and atoms driven by it for long at high temperature run into each other. The copies therefore run
-a few half-femtosecond steps at 300 K; what is tested is that every input, tool and hand-over
+a few half-femtosecond steps at 300 K (with this model in place of the shipped Nequix one); what is tested is that every input, tool and hand-over
 between protocols works, not the physics (the NequIP tests check the network against nequip).
 """
 import csv
@@ -80,9 +80,13 @@ class LiponStudy(unittest.TestCase):
     def test_study_then_every_input_dry_runs(self):
         tmp, inputs = self.tmp, self.tmp / "inputs"
         cool = ["stage.temperature=300.0", "system.velocities.temperature=300.0"]
+        # The copies run the small random model (fast) in place of the shipped Nequix one, which
+        # the dry runs of step 5 and test_nequix_meltquench.py exercise. Absolute: the series
+        # tool writes its copies elsewhere.
+        small_model = [f"potential.model={inputs / 'models/lipon_nequip.mdgpu.h5'}"]
 
         # 1. Melt-quench (the ramp's start and stop both replaced by 300 K here).
-        mq = shortened(inputs / "lipon_meltquench.toml", inputs / "short_meltquench.toml", cool)
+        mq = shortened(inputs / "lipon_meltquench.toml", inputs / "short_meltquench.toml", cool + small_model)
         run(MDGPU, "run", "-q", mq, cwd=tmp)
         quenched = tmp / "out/lipon/meltquench/traj.extxyz"
         self.assertEqual(len(read(quenched, index=":")), 5)  # steps 0, 5, ..., 20
@@ -102,7 +106,7 @@ class LiponStudy(unittest.TestCase):
                               quenched, "--temperatures", *TEMPERATURES, "--out", "out/lipon",
                               "--mdgpu", MDGPU, "--equilibrate", inputs / "lipon_equilibrate.toml",
                               "--diffusion", inputs / "lipon_diffusion.toml",
-                              *[a for s in SHORT if not s.startswith("analysis.profile")
+                              *[a for s in SHORT + small_model if not s.startswith("analysis.profile")
                                 for a in ("--set", s)]]],  # the series has no profile
             cwd=tmp, capture_output=True, text=True)
         self.assertEqual(series.returncode, 0, series.stderr[-3000:])
@@ -120,7 +124,7 @@ class LiponStudy(unittest.TestCase):
 
         # 4. Interface diffusion with the slabs of the interface just built.
         inter = shortened(inputs / "interface_diffusion.toml", inputs / "short_interface.toml",
-                          [f"analysis.msd.{slabs}"])
+                          [f"analysis.msd.{slabs}"] + small_model)
         run(MDGPU, "run", "-q", inter, cwd=tmp)
         groups = {r["group"] for r in rows(tmp / "out/lipon/interface/T600/msd_production_D.csv")}
         self.assertTrue({"Li", "Li_slab1", "Li_slab2", "Li_slab3", "Li_slab4"} <= groups, groups)

@@ -1,0 +1,1 @@
+"""Nequix (.nqx) to mdgpu model file; see tools/export_nequix.py."""
