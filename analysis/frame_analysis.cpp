@@ -1,6 +1,8 @@
 #include "analysis/frame_analysis.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,6 +10,14 @@
 #include "core/errors.hpp"
 
 namespace mdgpu {
+
+int Stretch::intervals(double ps, Rounding rounding) const {
+  const double count = ps / sample_interval;
+  const double cap = static_cast<double>(std::min<std::int64_t>(samples, INT_MAX));
+  if (!(count < cap)) return static_cast<int>(cap);
+  // A time within 1e-9 of an interval above a whole one rounds up to that one, not past it.
+  return static_cast<int>(rounding == Rounding::Up ? std::ceil(count - 1e-9) : std::round(count));
+}
 
 const char* analysis_name(AnalysisKind kind) {
   switch (kind) {

@@ -22,6 +22,12 @@ struct Stretch {
   std::string label;             // stage name, or the trajectory file
   std::int64_t samples = 0;      // how many samples it will have
   double sample_interval = 0.0;  // ps between samples
+
+  // The sampling intervals in `ps` (to the nearest, or up to the next whole one). A time past
+  // the stretch counts as `samples` intervals, more than it has, so that no time a user gives
+  // (1e300 ps) overflows the count.
+  enum class Rounding { Nearest, Up };
+  int intervals(double ps, Rounding rounding = Rounding::Nearest) const;
 };
 
 class FrameAnalysis {

@@ -11,6 +11,7 @@
 #include "analysis/msd_analysis.hpp"
 #include "analysis/output_files.hpp"
 #include "analysis/pairs.hpp"
+#include "analysis/time_origins.hpp"
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
 
@@ -80,14 +81,22 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
   const std::int64_t n = st.samples;
   // Max lag and origin spacing: as given, or the longest lag a block of the asked number holds.
   if (spec.origin_every) {
-    s.origin_every = static_cast<int>(std::llround(*spec.origin_every / dt));
+    s.origin_every = st.intervals(*spec.origin_every);
     if (s.origin_every < 1)
       throw InputError(c.at("origin_every_ps"),
                        fmt::format("{} ps is shorter than the sampling interval of stretch {}",
                                    *spec.origin_every, describe(st)));
+    if (s.origin_every >= n)
+      throw InputError(c.at("origin_every_ps"),
+                       fmt::format("{:.6g} ps is longer than stretch {}", *spec.origin_every,
+                                   describe(st)));
   }
   if (spec.max_lag) {
-    s.max_lag = static_cast<int>(std::llround(*spec.max_lag / dt));
+    s.max_lag = st.intervals(*spec.max_lag);
+    if (s.max_lag >= n)
+      throw InputError(c.at("max_lag_ps"),
+                       fmt::format("the max lag ({:.6g} ps) is longer than stretch {}",
+                                   *spec.max_lag, describe(st)));
     if (!spec.origin_every) s.origin_every = std::max(1, s.max_lag / 20);
   } else {
     const std::int64_t block = n / spec.blocks;
@@ -95,6 +104,14 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
       s.origin_every = static_cast<int>(std::max<std::int64_t>(1, block / 21));
     s.max_lag = static_cast<int>(block - s.origin_every);
   }
+  if (s.max_lag < kMinFitPoints && !spec.max_lag && spec.origin_every)
+    throw InputError(
+        c.at("origin_every_ps"),
+        fmt::format("the default max lag, one of the {} blocks of stretch {} ({:.6g} ps) less the "
+                    "origin spacing ({:.6g} ps), covers {} sampling intervals; the fit of D needs "
+                    "at least {}: lower origin_every_ps or blocks, or give max_lag_ps",
+                    spec.blocks, describe(st), n / spec.blocks * dt, s.origin_every * dt,
+                    std::max(0, s.max_lag), kMinFitPoints));
   if (s.max_lag < kMinFitPoints)
     throw InputError(
         c.at(spec.max_lag ? "max_lag_ps" : "every"),
@@ -128,7 +145,7 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
         "uncertain by ±{:.0f} %; {} or more blocks are advised",
         s.blocks, s.blocks - 1, 100.0 / std::sqrt(2.0 * (s.blocks - 1)), kMinBlocks);
   if (spec.fit_start) {
-    r.first_lag = static_cast<int>(std::ceil(*spec.fit_start / dt - 1e-9));
+    r.first_lag = st.intervals(*spec.fit_start, Stretch::Rounding::Up);
     if (s.max_lag - *r.first_lag + 1 < kMinFitPoints)
       throw InputError(
           c.at("fit_start_ps"),
@@ -137,6 +154,14 @@ MsdAnalysis::Resolved resolve(const MsdSpec& spec, const System& system, const S
                       *spec.fit_start, s.max_lag * dt, std::max(0, s.max_lag - *r.first_lag + 1),
                       kMinFitPoints));
   }
+  const auto tracked = std::count_if(system.type.begin(), system.type.end(),
+                                     [&s](int t) { return s.group_of_type[t] >= 0; });
+  // Per origin and atom: unwrapped x, y, z, the slab and the left flag; per lag, in the total and
+  // in every block: the components' sums and three pair counts for each group.
+  check_correlation_memory(
+      s.max_lag, s.origin_every, static_cast<std::size_t>(tracked), 3 * 8 + 2 + 1,
+      (s.blocks + 1.0) * s.groups() * (kMsdComponents + 3) * 8.0,
+      c.at(spec.max_lag ? "max_lag_ps" : spec.origin_every ? "origin_every_ps" : "every"));
   for (const auto& [symbol, q] : spec.charges)
     if (s.group_of_type[species_type(system, symbol, c.at("charges"))] < 0)
       throw InputError(c.at("charges"), fmt::format("'{}' is not one of the diffusing species ({})",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/system.hpp"
@@ -36,5 +37,13 @@ Origin* next_origin(std::vector<Origin>& ring, std::int64_t k, int max_lag, int 
   o.sample = k;
   return &o;
 }
+
+// InputError at `where` when the ring (max_lag / origin_every + 1 origins of `atoms` atoms at
+// `bytes_per_origin_atom` each) and `bytes_per_lag` of sums for each of the max_lag + 1 lags would
+// need more memory than the machine has: the number is given at start-up instead of an allocation
+// failing mid-run.
+void check_correlation_memory(int max_lag, int origin_every, std::size_t atoms,
+                              double bytes_per_origin_atom, double bytes_per_lag,
+                              const std::string& where);
 
 }  // namespace mdgpu

@@ -9,6 +9,7 @@
 
 #include "analysis/frame_analysis.hpp"
 #include "analysis/output_files.hpp"
+#include "analysis/time_origins.hpp"
 #include "analysis/vacf.hpp"
 #include "analysis/vdos.hpp"
 #include "core/errors.hpp"
@@ -31,17 +32,22 @@ VacfSetup resolve(const VdosSpec& spec, const System& system, const Stretch& st)
   const double dt = st.sample_interval;
   s.sample_interval = dt;
   const double duration = (st.samples - 1) * dt;
-  s.max_lag = static_cast<int>(
-      std::llround(spec.max_lag.value_or(std::min(kDefaultMaxLagPs, duration / 4)) / dt));
+  const double max_lag = spec.max_lag.value_or(std::min(kDefaultMaxLagPs, duration / 4));
+  s.max_lag = st.intervals(max_lag);
   if (s.max_lag < kMinVacfLags || s.max_lag >= st.samples)
     throw InputError(c.at(spec.max_lag ? "max_lag_ps" : "every"),
                      fmt::format("the max lag ({:.6g} ps) must span at least {} sampling intervals "
                                  "and fit in '{}' ({:.6g} ps sampled every {:.6g} ps)",
-                                 s.max_lag * dt, kMinVacfLags, st.label, duration, dt));
-  s.origin_every = spec.origin_every ? static_cast<int>(std::llround(*spec.origin_every / dt))
-                                     : std::max(1, s.max_lag / 20);
+                                 max_lag, kMinVacfLags, st.label, duration, dt));
+  s.origin_every = spec.origin_every ? st.intervals(*spec.origin_every) : std::max(1, s.max_lag / 20);
   if (s.origin_every < 1)
     throw InputError(c.at("origin_every_ps"), "shorter than the sampling interval");
+  const auto tracked = std::count_if(system.type.begin(), system.type.end(),
+                                     [&s](int t) { return s.group_of_type[t] >= 0; });
+  // Per origin and atom: the velocity; per lag and species: the sum and its pair count.
+  check_correlation_memory(s.max_lag, s.origin_every, static_cast<std::size_t>(tracked), 3 * 8,
+                           s.species.size() * 16.0,
+                           c.at(spec.max_lag ? "max_lag_ps" : spec.origin_every ? "origin_every_ps" : "every"));
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "analysis/frame_analysis.hpp"
 #include "analysis/output_files.hpp"
 #include "analysis/trajectory_samples.hpp"
+#include "app/memory_estimate.hpp"
 #include "core/errors.hpp"
 #include "io/config.hpp"
 
@@ -69,6 +70,10 @@ void refuse_overwrite(const std::vector<fs::path>& outputs, bool overwrite) {
       throw InputError(p.string(),
                        "output file already exists; remove it, choose another path= or "
                        "give --overwrite");
+}
+
+// Once every check has passed: the folders the results go to.
+void create_output_folders(const std::vector<fs::path>& outputs) {
   for (const fs::path& p : outputs)
     if (p.has_parent_path()) fs::create_directories(p.parent_path());
 }
@@ -83,7 +88,8 @@ void analyze_trajectory(AnalysisKind kind, const Arguments& a,
   const AnalysisSpecs specs = parse_analysis_options(analysis_name(kind), a.options);
   const AnalysisCommon& common = common_keys(specs, kind);
   const fs::path prefix = common.path;
-  refuse_overwrite(analysis_outputs(kind, prefix), a.overwrite);
+  const std::vector<fs::path> outputs = analysis_outputs(kind, prefix);
+  refuse_overwrite(outputs, a.overwrite);
   SampleOptions options;
   options.every = common.every;
   options.frame_interval = a.frame_interval;
@@ -94,7 +100,9 @@ void analyze_trajectory(AnalysisKind kind, const Arguments& a,
   System system;
   ThermoSample sample;
   samples.next(system, sample);
+  check_analysis_memory(specs, system);
   const auto analysis = make_analysis(kind, specs, system, samples.stretch());
+  create_output_folders(outputs);
   do analysis->add(system, sample);
   while (samples.next(system, sample));
   out(analysis->write(prefix));
@@ -155,6 +163,7 @@ void analyze_arrhenius(const Arguments& a, const std::function<void(const std::s
         f.chi2, f.dof,
         f.error_scale > 1 ? fmt::format(" (errors scaled by {:.3g})", f.error_scale) : "");
   }
+  create_output_folders(outputs);
   write_text_file(outputs[0], csv);
   write_text_file(outputs[1], fit_csv);
   out(summary);

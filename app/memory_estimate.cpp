@@ -1,7 +1,5 @@
 #include "app/memory_estimate.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -9,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/machine_memory.hpp"
 #include "io/config.hpp"
 
 namespace mdgpu {
@@ -44,12 +43,6 @@ double expected_pairs(const System& system, double radius) {
   return n * (n / volume) * (4.0 / 3.0) * M_PI * radius * radius * radius;
 }
 
-std::uint64_t machine_memory_bytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
-                               : UINT64_MAX;
-}
-
 void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff) {
   const auto key = [&plan](const char* path) {
     return [&plan, path] { return key_location(plan.input_file, path); };
@@ -64,7 +57,10 @@ void check_pair_list_memory(const RunPlan& plan, const System& system, double po
   if (plan.min_distance > 0)
     check_radius(system, plan.min_distance, kListBytesPerPair, key("system.min_distance"),
                  "the closest-approach check's pair list");
-  const AnalysisSpecs& a = plan.analysis;
+  check_analysis_memory(plan.analysis, system);
+}
+
+void check_analysis_memory(const AnalysisSpecs& a, const System& system) {
   const auto at = [](const AnalysisCommon& c, const char* k) { return [&c, k] { return c.at(k); }; };
   if (a.rdf)
     check_radius(system, a.rdf->r_max, kListBytesPerPair, at(a.rdf->common, "r_max"),

@@ -15,12 +15,14 @@ namespace mdgpu {
 // the structure's mean density: N · (N / V) · 4/3 π r³. Infinite for an infinite radius.
 double expected_pairs(const System& system, double radius);
 
-// Physical memory of this machine, in bytes.
-std::uint64_t machine_memory_bytes();
-
 // InputError at "<input file>: <key>" when a pair list of the potential (cut-off + skin), of
 // system.min_distance or of an analysis radius would need more memory than the machine has.
 // `potential_cutoff` is the potential's own (a NequIP model carries it).
+// Ends with check_analysis_memory for the plan's analyses.
 void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff);
+
+// InputError at the analysis key when the pair list of an RDF, motif or profile radius would
+// need more memory than the machine has (the run's analyses, or `mdgpu analyze` on a trajectory).
+void check_analysis_memory(const AnalysisSpecs& specs, const System& system);
 
 }  // namespace mdgpu

@@ -285,7 +285,16 @@ NequipModel NequipModel::load(const std::string& path) {
   h.gates_o = activation(f, f.attr_string("/", "nonlinearity_gates_o"));
   if (h.num_layers < 1 || h.num_basis < 1 || h.invariant_layers < 0 || h.invariant_neurons < 1)
     throw InputError(path, "layer or basis counts are not positive");
+  // Before any plan is built, so that a damaged count (2^31 layers) is refused, not looped over.
+  constexpr int kMaxLayers = 64;
+  if (std::max(h.num_layers, h.invariant_layers) > kMaxLayers)
+    throw InputError(path, fmt::format("num_layers = {} and invariant_layers = {}: more than {} layers",
+                                       h.num_layers, h.invariant_layers, kMaxLayers));
   if (h.sh.size() > 4) throw InputError(path, "edge spherical harmonics above l = 3 are not supported");
+  // l_max is informational (irreps_edge_sh decides), so a file where the two disagree is damaged.
+  if (f.has_attr("/", "l_max") && f.attr_int("/", "l_max") != static_cast<std::int64_t>(h.sh.size()) - 1)
+    throw InputError(path, fmt::format("l_max = {} disagrees with irreps_edge_sh '{}'", f.attr_int("/", "l_max"),
+                                       h.sh.str()));
 
   NequipModel m;
   try {

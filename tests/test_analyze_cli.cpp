@@ -226,6 +226,22 @@ TEST_F(AnalyzeCli, BadInputGetsExitCode2AndOneLine) {
                      {"max_lag_ps", "exceed one of the 5 blocks"});
   expect_input_error("analyze msd walk.extxyz species=Li max_lag_p=0.2",
                      {"did you mean 'max_lag_ps'?"});
+  // Times far past the trajectory are refused by name, not turned into overflowed lag counts,
+  // and radii whose pair list cannot fit in memory are refused before any frame is analysed.
+  expect_input_error("analyze msd walk.extxyz species=Li max_lag_ps=1e300",
+                     {"max_lag_ps: the max lag (1e+300 ps) is longer than stretch"});
+  expect_input_error("analyze msd walk.extxyz species=Li origin_every_ps=3e9",
+                     {"origin_every_ps: 3e+09 ps is longer than stretch"});
+  expect_input_error("analyze msd walk.extxyz species=Li origin_every_ps=0.5",
+                     {"origin_every_ps: the default max lag", "lower origin_every_ps or blocks"});
+  expect_input_error("analyze msd walk.extxyz species=Li max_lag_ps=0.2 fit_start_ps=1e300",
+                     {"fit_start_ps: empty fit window"});
+  expect_input_error("analyze vdos argon.extxyz max_lag_ps=1e300",
+                     {"max_lag_ps: the max lag (1e+300 ps)"});
+  expect_input_error("analyze rdf walk.extxyz r_max=1e5 path=sub/rdf",
+                     {"mdgpu analyze rdf: r_max: the RDF's pair list of 1e+05 Å",
+                      "more than this machine's"});
+  EXPECT_FALSE(fs::exists(dir_ / "sub")) << "a refused analysis created its output folder";
   expect_input_error("analyze motifs argon.extxyz p_o_cutoff=1.8",
                      {"no P in the structure (it has Ar)"});
   expect_input_error("analyze msd argon.extxyz species=Ar",

@@ -1,6 +1,7 @@
 // NequIP physics checks that need no reference: forces are minus the finite-difference energy
 // gradient, the virial is minus the strain derivative, the energy is invariant and the forces
 // equivariant under rotations, translations and permutations; bad models and species are refused.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -159,6 +160,23 @@ TEST_F(NequipPhysics, DamagedModelFilesAreInputErrors) {
     ADD_FAILURE() << "a model with l_max = 4 was loaded";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("above l = 3 are not supported"), std::string::npos) << e.what();
+  }
+  // A damaged count is refused before any plan is built (2^31 layers would loop for hours), and
+  // an l_max that contradicts the edge irreps (a negative one) is refused, not ignored.
+  const std::pair<const char*, std::int64_t> damaged[] = {
+      {"num_layers", 2000000000}, {"invariant_layers", 2000000000}, {"l_max", -1}, {"l_max", 3}};
+  for (const auto& [key, value] : damaged) {
+    SCOPED_TRACE(key);
+    const auto file = dir.path() / fmt::format("{}{}.h5", key, value);
+    std::filesystem::copy_file(good, file);
+    h5::File(file.string(), h5::Mode::ReadWrite).set_attr("/", key, value);
+    try {
+      NequipModel::load(file.string());
+      ADD_FAILURE() << "a model with " << key << " = " << value << " was loaded";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(fmt::format("{} = {}", key, value)), std::string::npos)
+          << e.what();
+    }
   }
   // A valid HDF5 file that is not a model (the reference file itself) names the fix.
   try {
