@@ -15,12 +15,12 @@
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
 #include "io/output_paths.hpp"
+#include "io/potential_kinds.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
 #include "kernels/host/host_backend.hpp"
 #include "kernels/neighbor_bodies.hpp"
-#include "model/potential_factory.hpp"
 
 namespace mdgpu {
 namespace {
@@ -42,7 +42,7 @@ std::vector<NamedPath> output_paths(const RunPlan& plan) {
 
 std::vector<NamedPath> input_paths(const RunPlan& plan) {
   std::vector<NamedPath> paths{{plan.input_file, "input file"}, {plan.structure, "structure file"}};
-  if (!plan.potential.model.empty()) paths.push_back({plan.potential.model, "model file"});
+  for (NamedPath& p : kind_of(plan.potential).input_files(plan.potential)) paths.push_back(std::move(p));
   if (!plan.restart.empty()) paths.push_back({plan.restart, "checkpoint restarted from"});
   return paths;
 }
@@ -57,13 +57,10 @@ void check_outputs(const RunPlan& plan) {
 }  // namespace
 
 std::string describe_plan(const RunPlan& plan) {
-  std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}", plan.input_file.string(),
-                                plan.structure.string(), plan.structure_format, plan.potential.kind);
-  if (plan.potential.kind == "lj" || plan.potential.kind == "morse")
-    out += fmt::format(", cut-off {} Å, {} pair(s){}{}", plan.potential.cutoff, plan.potential.pairs.size(),
-                       plan.potential.shift ? ", shifted" : "", plan.potential.newton ? ", newton (each pair once)" : "");
-  else
-    out += fmt::format(", model {} ({})", plan.potential.model.string(), plan.potential.precision);
+  const PotentialKind& potential = kind_of(plan.potential);
+  std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}{}", plan.input_file.string(),
+                                plan.structure.string(), plan.structure_format, potential.name,
+                                potential.describe(plan.potential));
   out += fmt::format("\nneighbor  skin {} Å\nbackend   {}\nstages:\n", plan.neighbor_skin, plan.backend);
   double time = 0.0;
   std::int64_t steps = 0;

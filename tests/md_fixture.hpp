@@ -31,9 +31,8 @@ inline System argon_fcc(int cells, double density = 1.374, double rattle = 0.2, 
   return s;
 }
 
-inline PotentialSpec argon_lj(double cutoff = 8.5) {
-  PotentialSpec p;
-  p.kind = "lj";
+inline LennardJonesSpec argon_lj(double cutoff = 8.5) {
+  LennardJonesSpec p;
   p.cutoff = cutoff;
   p.shift = true;
   PairCoefficients c;

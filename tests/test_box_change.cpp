@@ -20,7 +20,7 @@
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
-#include "model/potential_factory.hpp"
+#include "io/potential_kinds.hpp"
 #include "tests/brute_force_pairs.hpp"
 #include "tests/listed_pairs.hpp"
 #include "tests/md_fixture.hpp"

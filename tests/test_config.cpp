@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "io/config.hpp"
+#include "io/potential_kinds.hpp"
 
 namespace mdgpu {
 namespace {
@@ -152,17 +153,18 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   EXPECT_DOUBLE_EQ(plan.velocities.temperature, 300.0);
   EXPECT_EQ(plan.velocities.seed, 42u);
 
-  EXPECT_EQ(plan.potential.kind, "lj");
-  EXPECT_DOUBLE_EQ(plan.potential.cutoff, 8.5);
-  EXPECT_FALSE(plan.potential.shift);
-  ASSERT_EQ(plan.potential.pairs.size(), 2u);
-  const PairCoefficients& li_li = plan.potential.pairs[0];
+  EXPECT_EQ(kind_of(plan.potential).name, "lj");
+  const LennardJonesSpec& lj = std::get<LennardJonesSpec>(plan.potential);
+  EXPECT_DOUBLE_EQ(lj.cutoff, 8.5);
+  EXPECT_FALSE(lj.shift);
+  ASSERT_EQ(lj.pairs.size(), 2u);
+  const PairCoefficients& li_li = lj.pairs[0];
   EXPECT_EQ(li_li.species_a, "Li");
   EXPECT_EQ(li_li.species_b, "Li");
   EXPECT_DOUBLE_EQ(li_li.epsilon, 0.0104);
   EXPECT_DOUBLE_EQ(li_li.sigma, 3.40);
   EXPECT_DOUBLE_EQ(li_li.cutoff, 8.0);
-  const PairCoefficients& o_li = plan.potential.pairs[1];
+  const PairCoefficients& o_li = lj.pairs[1];
   EXPECT_EQ(o_li.species_a, "O");
   EXPECT_EQ(o_li.species_b, "Li");
   EXPECT_DOUBLE_EQ(o_li.sigma, 3.0);
@@ -236,7 +238,7 @@ steps = 10
   EXPECT_DOUBLE_EQ(plan.min_distance, 0.5);
   EXPECT_TRUE(plan.masses.empty());
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::Auto);
-  EXPECT_TRUE(plan.potential.shift);
+  EXPECT_TRUE(std::get<LennardJonesSpec>(plan.potential).shift);
   EXPECT_DOUBLE_EQ(plan.neighbor_skin, 1.0);
   EXPECT_EQ(plan.backend, "auto");
   EXPECT_EQ(plan.threads, 0);
@@ -276,11 +278,12 @@ pairs = [ { species = ["Li", "Li"], d0 = 0.5, alpha = 1.2, r0 = 3.0, cutoff = 5 
 trajectory = { every = 20 }
 )" + kNveStage);
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::Zero);
-  ASSERT_EQ(plan.potential.pairs.size(), 1u);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].d0, 0.5);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].alpha, 1.2);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].r0, 3.0);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].cutoff, 5.0);
+  const MorseSpec& morse = std::get<MorseSpec>(plan.potential);
+  ASSERT_EQ(morse.pairs.size(), 1u);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].d0, 0.5);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].alpha, 1.2);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].r0, 3.0);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].cutoff, 5.0);
   ASSERT_EQ(plan.trajectories.size(), 1u);
   EXPECT_EQ(plan.trajectories[0].path, fs::path("traj.extxyz"));
   EXPECT_EQ(plan.trajectories[0].every, 20);
@@ -296,9 +299,10 @@ model = "model.h5"
 precision = "float64"
 )" + kNveStage);
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::File);
-  EXPECT_EQ(plan.potential.kind, "nequip");
-  EXPECT_EQ(plan.potential.model, dir_ / "model.h5");
-  EXPECT_EQ(plan.potential.precision, "float64");
+  EXPECT_EQ(kind_of(plan.potential).name, "nequip");
+  const NequipSpec& nequip = std::get<NequipSpec>(plan.potential);
+  EXPECT_EQ(nequip.model, dir_ / "model.h5");
+  EXPECT_EQ(nequip.precision, "float64");
 
   const std::string missing = R"([system]
 structure = "structure.extxyz"

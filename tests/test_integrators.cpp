@@ -24,7 +24,7 @@ std::vector<ThermoSample> run(Backend& backend, const std::vector<StageSpec>& st
   plan.neighbor_skin = 1.0;
   plan.stages = stages;
   maxwell_boltzmann(s, t0, 42, degrees_of_freedom(stages.front(), int(s.size())));
-  PairPotential pot(plan.potential, s, backend);
+  PairPotential pot(argon_lj(), s, backend);
   Simulation sim(plan, std::move(s), backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples, every));

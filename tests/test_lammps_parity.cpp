@@ -49,8 +49,10 @@ TEST_P(LammpsParity, NveTrajectoryMatches) {
   System s = read_structure(kData + system_name + "_initial.extxyz");
   ASSERT_TRUE(s.has_velocities);
   RunPlan plan = argon_plan({testing::nve_stage(0.002, 200)});
-  plan.potential.newton = newton;
-  PairPotential pot(plan.potential, s, *backend);
+  LennardJonesSpec lj = testing::argon_lj(8.5);
+  lj.newton = newton;
+  plan.potential = lj;
+  PairPotential pot(lj, s, *backend);
   Simulation sim(plan, s, *backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples));
@@ -107,7 +109,7 @@ TEST(LammpsParityNvt, NoseHooverAveragesMatch) {
   StageSpec prod = equil;
   prod.steps = 20000;
   const RunPlan plan = argon_plan({equil, prod});
-  PairPotential pot(plan.potential, s, *backend);
+  PairPotential pot(std::get<LennardJonesSpec>(plan.potential), s, *backend);
   Simulation sim(plan, s, *backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples));
