@@ -16,6 +16,7 @@
 #include "io/checkpoint.hpp"
 #include "io/output_paths.hpp"
 #include "io/potential_kinds.hpp"
+#include "io/stage_kinds.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
@@ -24,11 +25,6 @@
 
 namespace mdgpu {
 namespace {
-
-const char* ensemble_name(const StageSpec& s) {
-  if (s.ensemble == Ensemble::NVE) return "NVE (velocity Verlet)";
-  return s.thermostat == Thermostat::Langevin ? "NVT (Langevin BAOAB)" : "NVT (Nosé–Hoover chain)";
-}
 
 std::vector<NamedPath> output_paths(const RunPlan& plan) {
   std::vector<NamedPath> paths;
@@ -66,18 +62,9 @@ std::string describe_plan(const RunPlan& plan) {
   std::int64_t steps = 0;
   for (std::size_t k = 0; k < plan.stages.size(); ++k) {
     const StageSpec& s = plan.stages[k];
-    out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps", k + 1, s.name, ensemble_name(s),
-                       s.timestep * 1e3, s.steps, s.steps * s.timestep);
-    if (s.ensemble == Ensemble::NVT) {
-      out += s.temperature.start == s.temperature.stop
-                 ? fmt::format("  T {} K", s.temperature.start)
-                 : fmt::format("  T {} -> {} K ({:.4g} K/ps)", s.temperature.start, s.temperature.stop,
-                               (s.temperature.stop - s.temperature.start) / (s.steps * s.timestep));
-      out += s.thermostat == Thermostat::Langevin
-                 ? fmt::format("  friction time {} ps, seed {}", s.friction_time, s.seed)
-                 : fmt::format("  tdamp {} ps, chain {}", s.tdamp, s.chain_length);
-    }
-    out += "\n";
+    const StageKind& kind = kind_of(s);
+    out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps{}\n", k + 1, s.name, kind.method,
+                       s.timestep * 1e3, s.steps, s.steps * s.timestep, kind.describe(s));
     time += s.steps * s.timestep;
     steps += s.steps;
   }
@@ -123,7 +110,8 @@ System prepare_system(const RunPlan& plan) {
     case VelocitySpec::Source::MaxwellBoltzmann: maxwell_boltzmann(system, v.temperature, v.seed, dof); break;
     case VelocitySpec::Source::Auto:
       if (!system.has_velocities) {
-        const double t = first && first->ensemble == Ensemble::NVT ? first->temperature.start : 0.0;
+        const TemperatureRamp* ramp = first ? temperature_ramp(*first) : nullptr;
+        const double t = ramp ? ramp->start : 0.0;
         maxwell_boltzmann(system, t, v.seed, dof);
       }
       break;

@@ -1,7 +1,8 @@
 // TOML -> RunPlan. Each table has a reader that first rejects the keys it does not know,
 // suggesting the nearest valid one (most input mistakes are typos), then reads, type-checks and
 // range-checks the rest into engine units (io/toml_section.hpp). Each potential kind reads its own
-// keys (io/kinds/, listed in io/potential_kinds.cpp).
+// keys, as does each stage kind (io/kinds/, listed in io/potential_kinds.cpp and
+// io/stage_kinds.cpp).
 #include "io/config.hpp"
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@
 #include "io/input_files.hpp"
 #include "io/input_limits.hpp"
 #include "io/potential_kinds.hpp"
+#include "io/stage_kinds.hpp"
 #include "io/toml_depth.hpp"
 #include "io/toml_section.hpp"
 
@@ -34,129 +36,6 @@ namespace mdgpu {
 namespace {
 
 namespace fs = std::filesystem;
-
-// `steps`, or `duration_ps` when it is a whole number of time steps (to 1e-9 relative): a
-// duration silently rounded would change the physics (a ramp's rate, a production run's length).
-std::int64_t read_steps(const Section& s, double timestep) {
-  if (s.has("steps") && s.has("duration_ps"))
-    s.fail(s.later("steps", "duration_ps"), "give either duration_ps or steps, not both");
-  if (auto steps = s.integer("steps", 1, kMaxSteps)) return *steps;
-  const auto duration = s.number("duration_ps", Rule::Positive);
-  if (!duration) s.fail_here("missing stage length: give duration_ps or steps");
-  const double n = *duration / timestep;
-  if (n > static_cast<double>(kMaxSteps))
-    s.fail("duration_ps",
-           fmt::format("{} ps is {:.3g} steps of {:g} ps: too many", *duration, n, timestep));
-  const std::int64_t whole = std::llround(n);
-  if (whole < 1)
-    s.fail("duration_ps",
-           fmt::format("{} ps is shorter than one time step ({:g} ps)", *duration, timestep));
-  if (std::abs(n - static_cast<double>(whole)) > 1e-9 * n)
-    s.fail("duration_ps",
-           fmt::format("{} ps is not a whole number of {:g} ps time steps ({:.9g} steps); nearest: "
-                       "{} steps (duration_ps = {:.12g}), or give steps directly",
-                       *duration, timestep, n, whole, static_cast<double>(whole) * timestep));
-  return whole;
-}
-
-// A constant target (a number) or a linear ramp over the stage ({ start, stop }), in K.
-TemperatureRamp read_temperature(const Section& s) {
-  const toml::node* n = s.node("temperature");
-  if (!n) s.fail_missing("temperature", " (ensemble = \"nvt\" needs a target temperature in K)");
-  if (n->is_table()) {
-    const Section ramp = s.section("temperature", s.key_path("temperature"));
-    ramp.allow({"start", "stop"});
-    const double start = ramp.required_number("start", Rule::NonNegative);
-    return {start, ramp.required_number("stop", Rule::NonNegative)};
-  }
-  if (!n->is_number())
-    s.fail("temperature",
-           fmt::format("expected a number (K) or a ramp {{ start = ..., stop = ... }}, got {}",
-                       got(*n)));
-  const double t = *s.number("temperature", Rule::NonNegative);
-  return {t, t};
-}
-
-void read_nose_hoover(const Section& s, StageSpec& stage) {
-  s.reject({"friction_fs", "friction_ps", "seed"}, "applies only to thermostat = \"langevin\"");
-  // The chain's thermostat masses are proportional to the target temperature (as in LAMMPS,
-  // which refuses 0 K for fix nvt too).
-  if (stage.temperature.start <= 0 || stage.temperature.stop <= 0)
-    s.fail("temperature",
-           "Nose-Hoover needs a target temperature above 0 K; use thermostat = "
-           "\"langevin\" to cool to 0 K");
-  stage.tdamp = time_ps(s, "tdamp").value_or(100 * stage.timestep);
-  stage.chain_length =
-      static_cast<int>(s.integer("chain_length", 1, kMaxChainLength).value_or(stage.chain_length));
-  stage.chain_substeps = static_cast<int>(
-      s.integer("chain_substeps", 1, kMaxChainSubsteps).value_or(stage.chain_substeps));
-}
-
-void read_langevin(const Section& s, StageSpec& stage) {
-  s.reject({"tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps"},
-           "applies only to thermostat = \"nose-hoover\"");
-  stage.friction_time = time_ps(s, "friction").value_or(100 * stage.timestep);
-  if (auto seed = s.integer("seed", 0)) stage.seed = static_cast<std::uint64_t>(*seed);
-}
-
-StageSpec read_stage(const Section& s, std::size_t index) {
-  s.allow({"name", "ensemble", "thermostat", "temperature", "timestep_fs", "timestep_ps",
-           "duration_ps", "steps", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
-           "friction_fs", "friction_ps", "seed"});
-  StageSpec stage;
-  stage.name = s.string("name").value_or(fmt::format("stage{}", index));
-  if (const std::string why = stage_name_problem(stage.name); !why.empty())
-    s.fail("name", fmt::format("stage name '{}' {}", stage.name, why));
-  const auto timestep = time_ps(s, "timestep");
-  if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
-  if (*timestep < kMinTimestepPs)
-    s.fail(s.has("timestep_fs") ? "timestep_fs" : "timestep_ps",
-           fmt::format("{:g} ps is below the smallest time step, {:g} fs", *timestep, kMinTimestepPs * 1e3));
-  stage.timestep = *timestep;
-  stage.steps = read_steps(s, stage.timestep);
-
-  if (s.choice("ensemble", {"nve", "nvt"}, std::nullopt) == "nve") {
-    s.reject({"thermostat", "temperature", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
-              "friction_fs", "friction_ps", "seed"},
-             "applies only to ensemble = \"nvt\"");
-    return stage;
-  }
-  stage.ensemble = Ensemble::NVT;
-  const bool langevin =
-      s.choice("thermostat", {"nose-hoover", "langevin"}, "nose-hoover") == "langevin";
-  stage.temperature = read_temperature(s);
-  if (langevin) {
-    stage.thermostat = Thermostat::Langevin;
-    read_langevin(s, stage);
-  } else {
-    stage.thermostat = Thermostat::NoseHoover;
-    read_nose_hoover(s, stage);
-  }
-  return stage;
-}
-
-std::vector<StageSpec> read_stages(const Section& root) {
-  std::vector<StageSpec> stages;
-  std::map<std::string, std::size_t> first_use;  // stage name -> stage number
-  const auto sections =
-      root.array_of_tables("stage", [](std::size_t i) { return fmt::format("[[stage]] #{}", i); });
-  std::int64_t total = 0;
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    stages.push_back(read_stage(sections[i], i + 1));
-    if ((total = add_steps(total, stages.back().steps)) < 0)
-      sections[i].fail_here(fmt::format("the stages up to this one hold more than {} steps in all",
-                                        kMaxSteps));
-    const auto [it, fresh] = first_use.emplace(stages.back().name, i + 1);
-    if (!fresh)
-      sections[i].fail("name", fmt::format("stage name '{}' is already used by stage[{}]",
-                                           it->first, it->second));
-  }
-  if (stages.empty())
-    root.fail_here(
-        "no [[stage]] given: a run needs at least one [[stage]] table (ensemble, time step, "
-        "length)");
-  return stages;
-}
 
 VelocitySpec read_velocities(const Section& system) {
   VelocitySpec v;

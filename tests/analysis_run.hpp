@@ -23,13 +23,13 @@ inline RunPlan rahman_plan(std::int64_t melt_steps, std::int64_t cool_steps,
   rahman.pairs[0].epsilon = 120.0 * units::kBoltzmann;
   plan.potential = rahman;
   plan.neighbor_skin = 1.0;
-  StageSpec melt = nvt_stage(Thermostat::Langevin, 300.0, 0.01, melt_steps);
+  StageSpec melt = langevin_stage(300.0, 0.01, melt_steps);
   melt.name = "melt";
-  StageSpec cool = nvt_stage(Thermostat::Langevin, 94.4, 0.01, cool_steps);
+  StageSpec cool = langevin_stage(94.4, 0.01, cool_steps);
   cool.name = "cool";
-  StageSpec prod = nvt_stage(Thermostat::NoseHoover, 94.4, 0.01, production_steps);
+  StageSpec prod = nose_hoover_stage(94.4, 0.01, production_steps);
   prod.name = "prod";
-  prod.tdamp = 1.0;
+  std::get<NoseHooverStage>(prod.kind).tdamp = 1.0;
   plan.stages = {melt, cool, prod};
   return plan;
 }

@@ -12,6 +12,7 @@
 #include "core/errors.hpp"
 #include "io/config.hpp"
 #include "io/potential_kinds.hpp"
+#include "io/stage_kinds.hpp"
 
 namespace mdgpu {
 namespace {
@@ -177,31 +178,33 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   ASSERT_EQ(plan.stages.size(), 3u);
   const StageSpec& melt = plan.stages[0];
   EXPECT_EQ(melt.name, "melt");
-  EXPECT_EQ(melt.ensemble, Ensemble::NVT);
-  EXPECT_EQ(melt.thermostat, Thermostat::NoseHoover);
-  EXPECT_DOUBLE_EQ(melt.temperature.start, 2000.0);
-  EXPECT_DOUBLE_EQ(melt.temperature.stop, 2000.0);
+  EXPECT_EQ(kind_of(melt).ensemble, "nvt");
+  EXPECT_EQ(kind_of(melt).thermostat, "nose-hoover");
+  const NoseHooverStage& melt_nh = std::get<NoseHooverStage>(melt.kind);
+  EXPECT_DOUBLE_EQ(melt_nh.temperature.start, 2000.0);
+  EXPECT_DOUBLE_EQ(melt_nh.temperature.stop, 2000.0);
   EXPECT_DOUBLE_EQ(melt.timestep, 0.002);
   EXPECT_EQ(melt.steps, 500);
-  EXPECT_DOUBLE_EQ(melt.tdamp, 0.05);
-  EXPECT_EQ(melt.chain_length, 5);
-  EXPECT_EQ(melt.chain_substeps, 2);
+  EXPECT_DOUBLE_EQ(melt_nh.tdamp, 0.05);
+  EXPECT_EQ(melt_nh.chain_length, 5);
+  EXPECT_EQ(melt_nh.chain_substeps, 2);
 
   const StageSpec& quench = plan.stages[1];
   EXPECT_EQ(quench.name, "quench");
-  EXPECT_EQ(quench.thermostat, Thermostat::Langevin);
-  EXPECT_DOUBLE_EQ(quench.temperature.start, 2000.0);
-  EXPECT_DOUBLE_EQ(quench.temperature.stop, 250.0);
-  EXPECT_DOUBLE_EQ(quench.temperature.at(0.5), 1125.0);
+  EXPECT_EQ(kind_of(quench).thermostat, "langevin");
+  const LangevinStage& quench_langevin = std::get<LangevinStage>(quench.kind);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.start, 2000.0);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.stop, 250.0);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.at(0.5), 1125.0);
   EXPECT_DOUBLE_EQ(quench.timestep, 0.001);
   EXPECT_EQ(quench.steps, 7000);
-  EXPECT_DOUBLE_EQ(quench.friction_time, 0.5);
-  EXPECT_EQ(quench.seed, 7u);
+  EXPECT_DOUBLE_EQ(quench_langevin.friction_time, 0.5);
+  EXPECT_EQ(quench_langevin.seed, 7u);
 
   const StageSpec& nve = plan.stages[2];
   EXPECT_EQ(nve.name, "stage3");
-  EXPECT_EQ(nve.ensemble, Ensemble::NVE);
-  EXPECT_EQ(nve.thermostat, Thermostat::None);
+  EXPECT_EQ(kind_of(nve).ensemble, "nve");
+  EXPECT_EQ(kind_of(nve).thermostat, "");
   EXPECT_DOUBLE_EQ(nve.timestep, 0.001);
   EXPECT_EQ(nve.steps, 500);
 
@@ -256,14 +259,14 @@ steps = 10
 
   const StageSpec& nh = plan.stages[0];
   EXPECT_EQ(nh.name, "stage1");
-  EXPECT_EQ(nh.thermostat, Thermostat::NoseHoover);
-  EXPECT_DOUBLE_EQ(nh.tdamp, 0.2);  // 100 time steps
-  EXPECT_EQ(nh.chain_length, 3);
-  EXPECT_EQ(nh.chain_substeps, 1);
+  EXPECT_EQ(kind_of(nh).thermostat, "nose-hoover");
+  EXPECT_DOUBLE_EQ(std::get<NoseHooverStage>(nh.kind).tdamp, 0.2);  // 100 time steps
+  EXPECT_EQ(std::get<NoseHooverStage>(nh.kind).chain_length, 3);
+  EXPECT_EQ(std::get<NoseHooverStage>(nh.kind).chain_substeps, 1);
   const StageSpec& langevin = plan.stages[1];
   EXPECT_EQ(langevin.name, "stage2");
-  EXPECT_DOUBLE_EQ(langevin.friction_time, 0.05);  // 100 time steps
-  EXPECT_EQ(langevin.seed, 1u);
+  EXPECT_DOUBLE_EQ(std::get<LangevinStage>(langevin.kind).friction_time, 0.05);  // 100 time steps
+  EXPECT_EQ(std::get<LangevinStage>(langevin.kind).seed, 1u);
 }
 
 TEST_F(ConfigTest, VelocityKeywordsAndSingleTrajectoryTable) {
@@ -398,7 +401,7 @@ TEST_F(ConfigTest, IntegersAreAcceptedAsNumbers) {
       parse(kHead + "[neighbor]\nskin = 2\n" +
             "[[stage]]\nensemble = \"nvt\"\ntemperature = 300\ntimestep_fs = 1\nduration_ps = 2\n");
   EXPECT_DOUBLE_EQ(plan.neighbor_skin, 2.0);
-  EXPECT_DOUBLE_EQ(plan.stages[0].temperature.start, 300.0);
+  EXPECT_DOUBLE_EQ(temperature_ramp(plan.stages[0])->start, 300.0);
   EXPECT_EQ(plan.stages[0].steps, 2000);
 }
 
@@ -488,10 +491,11 @@ TEST_F(ConfigTest, Temperatures) {
                        "timestep_fs = 1\nsteps = 10\n"),
       "Nose-Hoover needs a target temperature above 0 K");
   // Langevin may cool to 0 K.
-  EXPECT_EQ(parse(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"langevin\"\n"
-                          "temperature = { start = 300, stop = 0 }\ntimestep_fs = 1\nsteps = 10\n")
-                .stages[0]
-                .temperature.stop,
+  EXPECT_EQ(temperature_ramp(parse(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"langevin\"\n"
+                                         "temperature = { start = 300, stop = 0 }\ntimestep_fs = 1\n"
+                                         "steps = 10\n")
+                                   .stages[0])
+                ->stop,
             0.0);
 }
 

@@ -104,8 +104,8 @@ INSTANTIATE_TEST_SUITE_P(Systems, LammpsParity,
 TEST(LammpsParityNvt, NoseHooverAveragesMatch) {
   auto backend = make_backend("cpu");
   System s = read_structure(kData + "lj_ortho_initial.extxyz");
-  StageSpec equil = testing::nvt_stage(Thermostat::NoseHoover, 100.0, 0.002, 2000);
-  equil.tdamp = 0.2;
+  StageSpec equil = testing::nose_hoover_stage(100.0, 0.002, 2000);
+  std::get<NoseHooverStage>(equil.kind).tdamp = 0.2;
   StageSpec prod = equil;
   prod.steps = 20000;
   const RunPlan plan = argon_plan({equil, prod});

@@ -177,11 +177,11 @@ TEST(Vdos, CrystalArgonMatchesFiniteDifferencePhonons) {
   RunPlan plan;
   plan.potential = lj;
   plan.neighbor_skin = 1.0;
-  StageSpec settle = testing::nvt_stage(Thermostat::Langevin, 4.0, 0.005, 2000);
+  StageSpec settle = testing::langevin_stage(4.0, 0.005, 2000);
   settle.name = "settle";
-  StageSpec prod = testing::nvt_stage(Thermostat::Langevin, 4.0, 0.005, 12000);
+  StageSpec prod = testing::langevin_stage(4.0, 0.005, 12000);
   prod.name = "prod";
-  prod.friction_time = 5.0;  // broadens each mode by γ / 2π = 0.03 THz
+  std::get<LangevinStage>(prod.kind).friction_time = 5.0;  // broadens each mode by γ / 2π = 0.03 THz
   plan.stages = {settle, prod};
   VdosSpec v;
   v.common.every = 2;
