@@ -29,16 +29,13 @@ const PotentialKind& kind_of(const PotentialSpec& spec) {
 
 namespace {
 
-// '"lj" or "morse"': the kinds that read `key`.
-std::string kinds_reading(std::string_view key) {
-  std::vector<std::string> names;
+// The kinds that read `key`.
+Words kinds_reading(std::string_view key) {
+  Words names;
   for (const PotentialKind& kind : potential_kinds())
     if (std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end())
-      names.push_back(fmt::format("\"{}\"", kind.name));
-  std::string list = names.back();
-  if (names.size() > 1)
-    list = fmt::format("{} or {}", fmt::join(names.begin(), names.end() - 1, ", "), names.back());
-  return list;
+      names.push_back(kind.name);
+  return names;
 }
 
 }  // namespace
@@ -58,7 +55,7 @@ PotentialSpec read_potential(const Section& root) {
   for (std::string_view key : keys)
     if (key != "kind" && s.has(key) &&
         std::find(kind.keys.begin(), kind.keys.end(), key) == kind.keys.end())
-      s.fail(key, fmt::format("'{}' applies only to kind = {}{}", key, kinds_reading(key),
+      s.fail(key, fmt::format("'{}' applies only to kind = {}{}", key, either(kinds_reading(key)),
                               kind.foreign_key_note));
   return kind.read(s);
 }

@@ -55,17 +55,6 @@ Words stage_keys() {
   return keys;
 }
 
-// '"a" or "b"' of the distinct `names`, in order.
-std::string either(const std::vector<std::string_view>& names) {
-  std::vector<std::string> quoted;
-  for (std::string_view name : names) {
-    const std::string q = fmt::format("\"{}\"", name);
-    if (std::find(quoted.begin(), quoted.end(), q) == quoted.end()) quoted.push_back(q);
-  }
-  if (quoted.size() == 1) return quoted[0];
-  return fmt::format("{} or {}", fmt::join(quoted.begin(), quoted.end() - 1, ", "), quoted.back());
-}
-
 // `steps`, or `duration_ps` when it is a whole number of time steps (to 1e-9 relative): a
 // duration silently rounded would change the physics (a ramp's rate, a production run's length).
 std::int64_t read_steps(const Section& s, double timestep) {
@@ -128,7 +117,7 @@ void reject_keys_of_other_kinds(const Section& s, const StageKind& kind) {
     if (!s.has(key) || reads(kind, key) ||
         std::find(kCommonKeys.begin(), kCommonKeys.end(), key) != kCommonKeys.end())
       continue;
-    std::vector<std::string_view> ensembles, thermostats;
+    Words ensembles, thermostats;
     for (const StageKind& other : stage_kinds())
       if (reads(other, key)) ensembles.push_back(other.ensemble), thermostats.push_back(other.thermostat);
     const bool same_ensemble = std::all_of(ensembles.begin(), ensembles.end(),

@@ -58,6 +58,16 @@ std::string got(const toml::node& node) {
   }
 }
 
+std::string either(const Words& names) {
+  std::vector<std::string> quoted;
+  for (std::string_view name : names) {
+    const std::string q = fmt::format("\"{}\"", name);
+    if (std::find(quoted.begin(), quoted.end(), q) == quoted.end()) quoted.push_back(q);
+  }
+  if (quoted.size() == 1) return quoted[0];
+  return fmt::format("{} or {}", fmt::join(quoted.begin(), quoted.end() - 1, ", "), quoted.back());
+}
+
 std::string where(const Source& src, std::uint32_t line, std::string_view key_path) {
   std::string w = line > 0 && src.numbered ? fmt::format("{}:{}", src.file, line) : src.file;
   if (!key_path.empty()) w += fmt::format(": {}", key_path);

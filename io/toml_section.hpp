@@ -29,6 +29,9 @@ using Words = std::vector<std::string_view>;
 // The valid word nearest to `word`, when it is near enough to be a plausible typo of it.
 std::optional<std::string_view> nearest(std::string_view word, const Words& valid);
 
+// '"a", "b" or "c"': the distinct `names`, quoted, in order (at least one).
+std::string either(const Words& names);
+
 // "a string ("300")", "an integer", ...: what the user wrote, for "expected X, got Y".
 std::string got(const toml::node& node);
 
