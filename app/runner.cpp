@@ -17,6 +17,7 @@
 #include "io/output_paths.hpp"
 #include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
+#include "io/trajectory_formats.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
@@ -73,7 +74,7 @@ std::string describe_plan(const RunPlan& plan) {
     out += fmt::format("  thermo      {} every {} steps\n", plan.thermo.path.string(), plan.thermo.every);
   for (const TrajectorySpec& t : plan.trajectories)
     out += fmt::format("  trajectory  {} ({}{}) every {} steps, {} coordinates{}{}{}\n", t.path.string(),
-                       t.format, t.format == "netcdf" ? (t.float64 ? ", float64" : ", float32") : "",
+                       kind_of(t).name, kind_of(t).describe(t.format),
                        t.every, t.coordinates == Coordinates::Wrapped ? "wrapped" : "unwrapped",
                        t.velocities ? ", velocities" : "", t.forces ? ", forces" : "",
                        t.energies ? ", per-atom energies" : "");

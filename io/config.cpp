@@ -1,8 +1,8 @@
 // TOML -> RunPlan. Each table has a reader that first rejects the keys it does not know,
 // suggesting the nearest valid one (most input mistakes are typos), then reads, type-checks and
 // range-checks the rest into engine units (io/toml_section.hpp). Each potential kind reads its own
-// keys, as does each stage kind (io/kinds/, listed in io/potential_kinds.cpp and
-// io/stage_kinds.cpp).
+// keys, as does each stage kind and trajectory format (io/kinds/, listed in io/potential_kinds.cpp,
+// io/stage_kinds.cpp and io/trajectory_formats.cpp).
 #include "io/config.hpp"
 
 #include <fmt/format.h>
@@ -27,8 +27,10 @@
 #include "core/units.hpp"
 #include "io/input_files.hpp"
 #include "io/input_limits.hpp"
+#include "io/output_claims.hpp"
 #include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
+#include "io/trajectory_formats.hpp"
 #include "io/toml_depth.hpp"
 #include "io/toml_section.hpp"
 
@@ -75,45 +77,6 @@ void read_system(const Section& root, RunPlan& plan) {
     plan.masses[symbol] = *masses.number(symbol, Rule::Positive);
   }
   plan.velocities = read_velocities(s);
-}
-
-// Output paths are relative to [output] directory; each file may have only one writer.
-class OutputPaths {
-public:
-  explicit OutputPaths(fs::path directory) : directory_(std::move(directory)) {}
-  fs::path claim(const Section& s, std::string_view key, std::string_view fallback) {
-    const fs::path p =
-        (directory_ / s.string(key).value_or(std::string(fallback))).lexically_normal();
-    const auto [it, fresh] = owners_.emplace(p, s.key_path(key));
-    if (!fresh) s.fail(key, fmt::format("'{}' is already written by {}", p.string(), it->second));
-    return p;
-  }
-
-private:
-  fs::path directory_;
-  std::map<fs::path, std::string> owners_;  // path -> key path of its writer
-};
-
-TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
-  t.allow({"path", "format", "every", "velocities", "forces", "energies", "coordinates",
-           "precision"});
-  TrajectorySpec spec;
-  spec.format = t.choice("format", {"extxyz", "netcdf", "lammps-dump"}, "extxyz");
-  const char* default_name = spec.format == "netcdf"        ? "traj.nc"
-                             : spec.format == "lammps-dump" ? "traj.lammpstrj"
-                                                            : "traj.extxyz";
-  spec.path = paths.claim(t, "path", default_name);
-  spec.every = t.integer("every", 1).value_or(spec.every);
-  spec.velocities = t.boolean("velocities").value_or(spec.velocities);
-  spec.forces = t.boolean("forces").value_or(spec.forces);
-  spec.energies = t.boolean("energies").value_or(spec.energies);
-  if (t.choice("coordinates", {"wrapped", "unwrapped"}, "wrapped") == "unwrapped")
-    spec.coordinates = Coordinates::Unwrapped;
-  // Text formats write the shortest decimals that read back as the same doubles.
-  if (spec.format != "netcdf")
-    t.reject({"precision"}, "applies only to format = \"netcdf\" (text formats keep every digit)");
-  spec.float64 = t.choice("precision", {"float32", "float64"}, "float32") == "float64";
-  return spec;
 }
 
 // Every `every` steps and/or `every_ps` ps; the default clock is the steps one. The default file

@@ -13,6 +13,7 @@
 #include "io/config.hpp"
 #include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
+#include "io/trajectory_formats.hpp"
 
 namespace mdgpu {
 namespace {
@@ -215,7 +216,7 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   EXPECT_EQ(plan.thermo.every, 10);
   ASSERT_EQ(plan.trajectories.size(), 2u);
   EXPECT_EQ(plan.trajectories[0].path, fs::path("out/traj.extxyz"));
-  EXPECT_EQ(plan.trajectories[0].format, "extxyz");
+  EXPECT_EQ(kind_of(plan.trajectories[0]).name, "extxyz");
   EXPECT_EQ(plan.trajectories[0].every, 50);
   EXPECT_TRUE(plan.trajectories[0].velocities);
   EXPECT_TRUE(plan.trajectories[0].forces);
@@ -654,19 +655,18 @@ every = 7
 )");
   ASSERT_EQ(plan.trajectories.size(), 3u);
   const TrajectorySpec& nc = plan.trajectories[0];
-  EXPECT_EQ(nc.format, "netcdf");
+  EXPECT_EQ(kind_of(nc).name, "netcdf");
   EXPECT_EQ(nc.path, fs::path("out/traj.nc"));  // each format has its own default name
-  EXPECT_TRUE(nc.float64);
+  EXPECT_TRUE(std::get<NetcdfFormat>(nc.format).float64);
   EXPECT_EQ(nc.coordinates, Coordinates::Unwrapped);
   EXPECT_TRUE(nc.velocities);
   EXPECT_TRUE(nc.energies);
   EXPECT_FALSE(nc.forces);
   const TrajectorySpec& dump = plan.trajectories[1];
-  EXPECT_EQ(dump.format, "lammps-dump");
+  EXPECT_EQ(kind_of(dump).name, "lammps-dump");
   EXPECT_EQ(dump.path, fs::path("out/traj.lammpstrj"));
   EXPECT_EQ(dump.coordinates, Coordinates::Wrapped);
   EXPECT_TRUE(dump.forces);
-  EXPECT_FALSE(dump.float64);
   EXPECT_EQ(plan.trajectories[2].path, fs::path("out/traj.extxyz"));
   EXPECT_EQ(plan.trajectories[2].every, 7);
 
