@@ -10,21 +10,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <functional>
-#include <initializer_list>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "core/elements.hpp"
 #include "core/errors.hpp"
-#include "core/units.hpp"
 #include "io/input_files.hpp"
 #include "io/input_limits.hpp"
 #include "io/output_claims.hpp"
