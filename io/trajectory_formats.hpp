@@ -47,7 +47,7 @@ std::unique_ptr<OutputFile> make_trajectory(const TrajectorySpec& spec, std::siz
 
 // The entry of a format written as a struct K of statics: `using Spec` (its TrajectoryFormat
 // alternative), `name`, `default_path`, `foreign_key_note`, `keys()`, and typed `read`,
-// `describe` and `make`; see io/kinds/extxyz_trajectory_kind.cpp.
+// `describe` and `make`; see io/kinds/netcdf_trajectory_kind.cpp.
 template <class K>
 TrajectoryFormatKind trajectory_format_kind() {
   using Spec = typename K::Spec;
