@@ -8,7 +8,7 @@
 #include "core/errors.hpp"
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
-#include "model/potential_factory.hpp"
+#include "io/potential_kinds.hpp"
 
 namespace mdgpu {
 

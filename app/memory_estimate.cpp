@@ -9,15 +9,15 @@
 #include "core/errors.hpp"
 #include "core/machine_memory.hpp"
 #include "io/config.hpp"
+#include "io/potential_kinds.hpp"
 
 namespace mdgpu {
 namespace {
 
 // Bytes per pair that the neighbour list itself stores (neighbour index and image code, both 32
-// bit); a NequIP evaluation keeps per-edge arrays besides (at least the centre, neighbour, image,
-// reverse-edge indices and the edge vector: 40 bytes), so the estimate is a lower bound.
+// bit); the potential keeps its own per-pair arrays besides (PotentialKind::bytes_per_pair), so
+// the estimate is a lower bound.
 constexpr double kListBytesPerPair = 8.0;
-constexpr double kNequipBytesPerEdge = 40.0;
 
 void check_radius(const System& system, double radius, double bytes_per_pair,
                   const std::function<std::string()>& where, const std::string& what) {
@@ -44,15 +44,12 @@ double expected_pairs(const System& system, double radius) {
 }
 
 void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff) {
-  const auto key = [&plan](const char* path) {
+  const auto key = [&plan](std::string_view path) {
     return [&plan, path] { return key_location(plan.input_file, path); };
   };
-  const bool nequip = plan.potential.kind == "nequip";
-  check_radius(system, potential_cutoff + plan.neighbor_skin,
-               kListBytesPerPair + (nequip ? kNequipBytesPerEdge : 0.0),
-               key(plan.neighbor_skin > potential_cutoff ? "neighbor.skin"
-                   : nequip                              ? "potential.model"
-                                                         : "potential.cutoff"),
+  const PotentialKind& kind = kind_of(plan.potential);
+  check_radius(system, potential_cutoff + plan.neighbor_skin, kListBytesPerPair + kind.bytes_per_pair,
+               key(plan.neighbor_skin > potential_cutoff ? std::string_view("neighbor.skin") : kind.cutoff_key),
                "the neighbour list's cut-off + skin");
   if (plan.min_distance > 0)
     check_radius(system, plan.min_distance, kListBytesPerPair, key("system.min_distance"),

@@ -15,20 +15,17 @@
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
 #include "io/output_paths.hpp"
+#include "io/potential_kinds.hpp"
+#include "io/stage_kinds.hpp"
+#include "io/trajectory_formats.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
 #include "io/trajectory.hpp"
 #include "kernels/host/host_backend.hpp"
 #include "kernels/neighbor_bodies.hpp"
-#include "model/potential_factory.hpp"
 
 namespace mdgpu {
 namespace {
-
-const char* ensemble_name(const StageSpec& s) {
-  if (s.ensemble == Ensemble::NVE) return "NVE (velocity Verlet)";
-  return s.thermostat == Thermostat::Langevin ? "NVT (Langevin BAOAB)" : "NVT (Nosé–Hoover chain)";
-}
 
 std::vector<NamedPath> output_paths(const RunPlan& plan) {
   std::vector<NamedPath> paths;
@@ -42,7 +39,7 @@ std::vector<NamedPath> output_paths(const RunPlan& plan) {
 
 std::vector<NamedPath> input_paths(const RunPlan& plan) {
   std::vector<NamedPath> paths{{plan.input_file, "input file"}, {plan.structure, "structure file"}};
-  if (!plan.potential.model.empty()) paths.push_back({plan.potential.model, "model file"});
+  for (NamedPath& p : kind_of(plan.potential).input_files(plan.potential)) paths.push_back(std::move(p));
   if (!plan.restart.empty()) paths.push_back({plan.restart, "checkpoint restarted from"});
   return paths;
 }
@@ -57,30 +54,18 @@ void check_outputs(const RunPlan& plan) {
 }  // namespace
 
 std::string describe_plan(const RunPlan& plan) {
-  std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}", plan.input_file.string(),
-                                plan.structure.string(), plan.structure_format, plan.potential.kind);
-  if (plan.potential.kind == "lj" || plan.potential.kind == "morse")
-    out += fmt::format(", cut-off {} Å, {} pair(s){}{}", plan.potential.cutoff, plan.potential.pairs.size(),
-                       plan.potential.shift ? ", shifted" : "", plan.potential.newton ? ", newton (each pair once)" : "");
-  else
-    out += fmt::format(", model {} ({})", plan.potential.model.string(), plan.potential.precision);
+  const PotentialKind& potential = kind_of(plan.potential);
+  std::string out = fmt::format("input     {}\nstructure {} (format {})\npotential {}{}", plan.input_file.string(),
+                                plan.structure.string(), plan.structure_format, potential.name,
+                                potential.describe(plan.potential));
   out += fmt::format("\nneighbor  skin {} Å\nbackend   {}\nstages:\n", plan.neighbor_skin, plan.backend);
   double time = 0.0;
   std::int64_t steps = 0;
   for (std::size_t k = 0; k < plan.stages.size(); ++k) {
     const StageSpec& s = plan.stages[k];
-    out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps", k + 1, s.name, ensemble_name(s),
-                       s.timestep * 1e3, s.steps, s.steps * s.timestep);
-    if (s.ensemble == Ensemble::NVT) {
-      out += s.temperature.start == s.temperature.stop
-                 ? fmt::format("  T {} K", s.temperature.start)
-                 : fmt::format("  T {} -> {} K ({:.4g} K/ps)", s.temperature.start, s.temperature.stop,
-                               (s.temperature.stop - s.temperature.start) / (s.steps * s.timestep));
-      out += s.thermostat == Thermostat::Langevin
-                 ? fmt::format("  friction time {} ps, seed {}", s.friction_time, s.seed)
-                 : fmt::format("  tdamp {} ps, chain {}", s.tdamp, s.chain_length);
-    }
-    out += "\n";
+    const StageKind& kind = kind_of(s);
+    out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps{}\n", k + 1, s.name, kind.method,
+                       s.timestep * 1e3, s.steps, s.steps * s.timestep, kind.describe(s));
     time += s.steps * s.timestep;
     steps += s.steps;
   }
@@ -89,7 +74,7 @@ std::string describe_plan(const RunPlan& plan) {
     out += fmt::format("  thermo      {} every {} steps\n", plan.thermo.path.string(), plan.thermo.every);
   for (const TrajectorySpec& t : plan.trajectories)
     out += fmt::format("  trajectory  {} ({}{}) every {} steps, {} coordinates{}{}{}\n", t.path.string(),
-                       t.format, t.format == "netcdf" ? (t.float64 ? ", float64" : ", float32") : "",
+                       kind_of(t).name, kind_of(t).describe(t.format),
                        t.every, t.coordinates == Coordinates::Wrapped ? "wrapped" : "unwrapped",
                        t.velocities ? ", velocities" : "", t.forces ? ", forces" : "",
                        t.energies ? ", per-atom energies" : "");
@@ -126,7 +111,8 @@ System prepare_system(const RunPlan& plan) {
     case VelocitySpec::Source::MaxwellBoltzmann: maxwell_boltzmann(system, v.temperature, v.seed, dof); break;
     case VelocitySpec::Source::Auto:
       if (!system.has_velocities) {
-        const double t = first && first->ensemble == Ensemble::NVT ? first->temperature.start : 0.0;
+        const TemperatureRamp* ramp = first ? temperature_ramp(*first) : nullptr;
+        const double t = ramp ? ramp->start : 0.0;
         maxwell_boltzmann(system, t, v.seed, dof);
       }
       break;

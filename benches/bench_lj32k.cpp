@@ -40,8 +40,8 @@ const System& lj32k() {
   return system;
 }
 
-PotentialSpec plain_lj() {
-  PotentialSpec p = testing::argon_lj(2.5 * kSigma);
+LennardJonesSpec plain_lj() {
+  LennardJonesSpec p = testing::argon_lj(2.5 * kSigma);
   p.shift = false;  // LAMMPS's lj/cut
   p.newton = true;  // each pair once, as LAMMPS's default `newton on`
   return p;

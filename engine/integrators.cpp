@@ -1,6 +1,8 @@
 #include "engine/integrators.hpp"
 
 #include <cmath>
+#include <type_traits>
+#include <variant>
 
 #include "core/units.hpp"
 #include "engine/nose_hoover_chain.hpp"
@@ -28,8 +30,8 @@ private:
 // velocity-Verlet step, chain half-step.
 class NoseHooverNvt final : public Integrator {
 public:
-  explicit NoseHooverNvt(const StageSpec& s)
-      : dt_(s.timestep), chain_(s.chain_length, s.tdamp, s.chain_substeps) {}
+  NoseHooverNvt(const NoseHooverStage& s, double dt)
+      : dt_(dt), chain_(s.chain_length, s.tdamp, s.chain_substeps) {}
 
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
@@ -62,8 +64,8 @@ private:
 // conserved up to discretisation error.
 class LangevinBAOAB final : public Integrator {
 public:
-  explicit LangevinBAOAB(const StageSpec& s)
-      : dt_(s.timestep), c1_(std::exp(-s.timestep / s.friction_time)), seed_(s.seed) {}
+  LangevinBAOAB(const LangevinStage& s, double dt)
+      : dt_(dt), c1_(std::exp(-dt / s.friction_time)), seed_(s.seed) {}
 
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
@@ -90,19 +92,28 @@ private:
   double heat_ = 0.0;
 };
 
+// Each stage kind's integrator: one overload per StageKindSpec alternative.
+std::unique_ptr<Integrator> integrator_for(const NveStage&, double dt) {
+  return std::make_unique<VelocityVerlet>(dt);
+}
+std::unique_ptr<Integrator> integrator_for(const NoseHooverStage& s, double dt) {
+  return std::make_unique<NoseHooverNvt>(s, dt);
+}
+std::unique_ptr<Integrator> integrator_for(const LangevinStage& s, double dt) {
+  return std::make_unique<LangevinBAOAB>(s, dt);
+}
+
 }  // namespace
 
 std::unique_ptr<Integrator> make_integrator(const StageSpec& stage) {
-  switch (stage.thermostat) {
-    case Thermostat::NoseHoover: return std::make_unique<NoseHooverNvt>(stage);
-    case Thermostat::Langevin: return std::make_unique<LangevinBAOAB>(stage);
-    case Thermostat::None: break;
-  }
-  return std::make_unique<VelocityVerlet>(stage.timestep);
+  return std::visit([&](const auto& kind) { return integrator_for(kind, stage.timestep); },
+                    stage.kind);
 }
 
 int degrees_of_freedom(const StageSpec& stage, int natoms) {
-  const int dof = 3 * natoms - (stage.thermostat == Thermostat::Langevin ? 0 : 3);
+  const bool conserves_momentum = std::visit(
+      [](const auto& kind) { return std::decay_t<decltype(kind)>::conserves_momentum; }, stage.kind);
+  const int dof = 3 * natoms - (conserves_momentum ? 3 : 0);
   return dof > 0 ? dof : 3 * natoms;
 }
 

@@ -38,8 +38,8 @@ public:
 // Builds the integrator a stage asks for.
 std::unique_ptr<Integrator> make_integrator(const StageSpec& stage);
 
-// Degrees of freedom of the stage: 3N, less 3 when total momentum is conserved (every
-// ensemble but Langevin).
+// Degrees of freedom of the stage: 3N, less 3 when its kind conserves total momentum (every kind
+// but Langevin).
 int degrees_of_freedom(const StageSpec& stage, int natoms);
 
 // Kinetic energy (eV) from the backend's kinetic tensor.

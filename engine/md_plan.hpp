@@ -6,12 +6,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace mdgpu {
-
-enum class Ensemble { NVE, NVT };
-enum class Thermostat { None, NoseHoover, Langevin };
+namespace detail {
+// Whether a stage kind has a `temperature` ramp.
+template <class T, class = void>
+struct has_temperature : std::false_type {};
+template <class T>
+struct has_temperature<T, std::void_t<decltype(T::temperature)>> : std::true_type {};
+}  // namespace detail
 
 struct TemperatureRamp {
   double start = 0.0;  // K
@@ -19,21 +25,52 @@ struct TemperatureRamp {
   double at(double fraction) const { return start + (stop - start) * fraction; }
 };
 
-struct StageSpec {
-  std::string name;
-  Ensemble ensemble = Ensemble::NVE;
-  Thermostat thermostat = Thermostat::None;
-  TemperatureRamp temperature;  // unused for NVE
-  double timestep = 0.0;        // ps
-  std::int64_t steps = 0;
-  // Nosé–Hoover chain (Martyna–Tuckerman–Klein).
+// One struct per stage kind: what the kind adds to a stage's name, time step and length. Each
+// kind's reader, dry-run line and checkpoint record live in io/kinds/ (io/stage_kinds.hpp), its
+// integrator next to the others (engine/integrators.cpp).
+
+// ensemble = "nve": velocity Verlet.
+struct NveStage {
+  static constexpr bool conserves_momentum = true;
+};
+
+// ensemble = "nvt", thermostat = "nose-hoover": a Nosé–Hoover chain (Martyna–Tuckerman–Klein).
+struct NoseHooverStage {
+  static constexpr bool conserves_momentum = true;
+  TemperatureRamp temperature;
   double tdamp = 0.1;      // ps, relaxation time of the thermostat (default 100 × timestep)
   int chain_length = 3;
   int chain_substeps = 1;  // multiple-time-step loops per half step
-  // Langevin (BAOAB).
+};
+
+// ensemble = "nvt", thermostat = "langevin": Langevin dynamics (BAOAB).
+struct LangevinStage {
+  static constexpr bool conserves_momentum = false;  // the noise acts on each atom alone
+  TemperatureRamp temperature;
   double friction_time = 0.1;  // ps; friction coefficient gamma = 1 / friction_time
   std::uint64_t seed = 1;
 };
+
+using StageKindSpec = std::variant<NveStage, NoseHooverStage, LangevinStage>;
+
+struct StageSpec {
+  std::string name;
+  double timestep = 0.0;  // ps
+  std::int64_t steps = 0;
+  StageKindSpec kind;
+};
+
+// The stage's target temperature ramp, or null for a kind without one (NVE).
+inline const TemperatureRamp* temperature_ramp(const StageSpec& stage) {
+  return std::visit(
+      [](const auto& kind) -> const TemperatureRamp* {
+        if constexpr (detail::has_temperature<std::decay_t<decltype(kind)>>::value)
+          return &kind.temperature;
+        else
+          return nullptr;
+      },
+      stage.kind);
+}
 
 // Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated
 // time (0 = not on that clock), when a stop is requested, and at the end.

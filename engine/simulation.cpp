@@ -172,7 +172,8 @@ RunOutcome Simulation::run() {
     if (!restored_) {
       start_stage();
       const StageSpec& first = plan_.stages.front();
-      observe(sample(&first, first.temperature.start, degrees_of_freedom(first, atoms_.size())), false);
+      const TemperatureRamp* ramp = temperature_ramp(first);
+      observe(sample(&first, ramp ? ramp->start : 0.0, degrees_of_freedom(first, atoms_.size())), false);
     }
     while (true) {
       if (!run_stage()) return RunOutcome::Stopped;
@@ -196,9 +197,9 @@ void Simulation::start_stage() {
 bool Simulation::run_stage() {
   const StageSpec& stage = plan_.stages[stage_];
   const int dof = degrees_of_freedom(stage, atoms_.size());
+  const TemperatureRamp* ramp = temperature_ramp(stage);
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
-    const double target =
-        stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(double(k + 1) / stage.steps);
+    const double target = ramp ? ramp->at(double(k + 1) / stage.steps) : 0.0;
     StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
                     static_cast<std::uint64_t>(step_)};
     const double previous_time = time_;

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "io/checkpoint_checks.hpp"
 #include "io/fsync.hpp"
+#include "io/stage_kinds.hpp"
 #include "core/hdf5_file.hpp"
 
 namespace mdgpu {
@@ -23,15 +24,9 @@ constexpr std::int64_t kVersion = 2;
 // A stage as the checkpoint remembers it: every setting that changes its trajectory, with
 // round-trip numbers so that equal text means equal settings.
 std::string stage_text(const StageSpec& s) {
-  std::string text = fmt::format("'{}': {}, {} steps of {} ps", s.name,
-                                 s.ensemble == Ensemble::NVE ? "nve" : "nvt", s.steps, s.timestep);
-  if (s.thermostat == Thermostat::NoseHoover)
-    text += fmt::format(", nose-hoover {} -> {} K, tdamp {} ps, chain {} x {}", s.temperature.start,
-                        s.temperature.stop, s.tdamp, s.chain_length, s.chain_substeps);
-  if (s.thermostat == Thermostat::Langevin)
-    text += fmt::format(", langevin {} -> {} K, friction time {} ps, seed {}", s.temperature.start,
-                        s.temperature.stop, s.friction_time, s.seed);
-  return text;
+  const StageKind& kind = kind_of(s);
+  return fmt::format("'{}': {}, {} steps of {} ps", s.name, kind.ensemble, s.steps, s.timestep) +
+         kind.record(s);
 }
 
 std::vector<double> rows(const Mat3& m) {

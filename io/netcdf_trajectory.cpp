@@ -72,7 +72,7 @@ void NetcdfTrajectory::create(const System& system) {
                                     {"title", "mdgpu trajectory"}})
     put_text_att(ncid_, NC_GLOBAL, name, value, path());
 
-  const nc_type real = spec_.float64 ? NC_DOUBLE : NC_FLOAT;
+  const nc_type real = std::get<NetcdfFormat>(spec_.format).float64 ? NC_DOUBLE : NC_FLOAT;
   auto def = [&](const char* name, nc_type type, std::initializer_list<int> dims, const char* units) {
     const std::vector<int> d(dims);
     int id;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "engine/md_plan.hpp"
@@ -27,15 +28,23 @@ struct VelocitySpec {
 // Unwrapped: continuous paths, wrapped position + image counters · cell (for diffusion).
 enum class Coordinates { Wrapped, Unwrapped };
 
+// One struct per trajectory format: what the format adds to what every trajectory has. Each
+// format's reader, dry-run text and writer factory live in io/kinds/ (io/trajectory_formats.hpp).
+struct ExtxyzFormat {};      // format = "extxyz"
+struct LammpsDumpFormat {};  // format = "lammps-dump"
+struct NetcdfFormat {        // format = "netcdf"
+  bool float64 = false;      // double instead of the AMBER convention's float
+};
+using TrajectoryFormat = std::variant<ExtxyzFormat, NetcdfFormat, LammpsDumpFormat>;
+
 struct TrajectorySpec {
   std::filesystem::path path;
-  std::string format = "extxyz";  // extxyz | netcdf | lammps-dump
+  TrajectoryFormat format;
   std::int64_t every = 100;      // steps
   bool velocities = false;
   bool forces = false;
   bool energies = false;         // per-atom potential energy
   Coordinates coordinates = Coordinates::Wrapped;
-  bool float64 = false;          // netcdf: double instead of the AMBER convention's float
 };
 
 struct ThermoSpec {

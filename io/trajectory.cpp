@@ -2,10 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/errors.hpp"
 #include "io/extxyz.hpp"
-#include "io/lammps_dump.hpp"
-#include "io/netcdf_trajectory.hpp"
 
 namespace mdgpu {
 
@@ -36,17 +33,6 @@ void ExtxyzTrajectory::observe(const Snapshot& snapshot) {
   if (spec_.forces) extras.forces = &frame.forces;
   if (spec_.energies) extras.atom_energies = &frame.energies;
   file().write(extxyz_frame(snapshot.system(), extras));
-}
-
-std::unique_ptr<OutputFile> make_trajectory(const TrajectorySpec& spec, std::size_t index,
-                                            const System& system, bool resume) {
-  std::string key = fmt::format("output.trajectory[{}]", index);
-  if (spec.format == "extxyz") return std::make_unique<ExtxyzTrajectory>(spec, key, resume);
-  if (spec.format == "lammps-dump")
-    return std::make_unique<LammpsDumpTrajectory>(spec, key, resume);
-  if (spec.format == "netcdf")
-    return std::make_unique<NetcdfTrajectory>(spec, key, system, resume);
-  throw InputError(key, "unsupported trajectory format '" + spec.format + "'");
 }
 
 }  // namespace mdgpu

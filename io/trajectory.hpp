@@ -31,10 +31,4 @@ private:
   TrajectorySpec spec_;
 };
 
-// The writer for `spec` (format checked by the config reader). `index` numbers the block from 1
-// and names its checkpoint state; `system` is the run's starting system (atom count, species);
-// `resume`: a restart reopens the file instead of creating it.
-std::unique_ptr<OutputFile> make_trajectory(const TrajectorySpec& spec, std::size_t index,
-                                            const System& system, bool resume);
-
 }  // namespace mdgpu

@@ -10,7 +10,7 @@
 namespace mdgpu {
 namespace {
 
-const PairCoefficients* find_pair(const PotentialSpec& spec, const std::string& a,
+const PairCoefficients* find_pair(const PairPotentialSpec& spec, const std::string& a,
                                   const std::string& b) {
   for (const PairCoefficients& p : spec.pairs)
     if ((p.species_a == a && p.species_b == b) || (p.species_a == b && p.species_b == a)) return &p;
@@ -25,17 +25,25 @@ Morse::Coeffs coeffs_of(Morse, const PairCoefficients& c) { return {c.d0, c.alph
 
 }  // namespace
 
-PairPotential::PairPotential(const PotentialSpec& spec, const System& system, Backend& backend)
+PairPotential::PairPotential(const PairPotentialSpec& spec, Backend& backend)
     : backend_(backend), newton_(spec.newton) {
   const Space s = backend.space();
   for (Buffer<double>* b : {&rc2_, &eshift_, &energy_, &virial6_}) b->set_space(s);
   coeffs_.set_space(s);
-  if (spec.kind == "morse") set_up<Morse>(spec, system);
-  else set_up<LennardJones>(spec, system);
+}
+
+PairPotential::PairPotential(const LennardJonesSpec& spec, const System& system, Backend& backend)
+    : PairPotential(spec, backend) {
+  set_up<LennardJones>(spec, system);
+}
+
+PairPotential::PairPotential(const MorseSpec& spec, const System& system, Backend& backend)
+    : PairPotential(spec, backend) {
+  set_up<Morse>(spec, system);
 }
 
 template <class Ev>
-void PairPotential::set_up(const PotentialSpec& spec, const System& system) {
+void PairPotential::set_up(const PairPotentialSpec& spec, const System& system) {
   using Coeffs = typename Ev::Coeffs;
   const int ntypes = static_cast<int>(system.species.size());
   const std::size_t nn = static_cast<std::size_t>(ntypes) * ntypes;

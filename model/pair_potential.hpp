@@ -16,7 +16,8 @@ namespace mdgpu {
 class PairPotential final : public Potential {
 public:
   // Throws InputError when a species pair of `system` has no coefficients.
-  PairPotential(const PotentialSpec& spec, const System& system, Backend& backend);
+  PairPotential(const LennardJonesSpec& spec, const System& system, Backend& backend);
+  PairPotential(const MorseSpec& spec, const System& system, Backend& backend);
 
   std::string describe() const override { return description_; }
   double cutoff() const override { return cutoff_; }
@@ -27,8 +28,9 @@ public:
                       double* per_atom_energy) override;
 
 private:
+  PairPotential(const PairPotentialSpec& spec, Backend& backend);
   template <class Ev>
-  void set_up(const PotentialSpec& spec, const System& system);
+  void set_up(const PairPotentialSpec& spec, const System& system);
 
   Backend& backend_;
   bool newton_;

@@ -1,28 +1,39 @@
-// What the [potential] table of an input file asks for, in engine units (Å, eV).
+// What the [potential] table of an input file asks for, in engine units (Å, eV): one struct per
+// kind, and PotentialSpec, the variant of them all. Each kind's reader, dry-run line and factory
+// live in io/kinds/ and are listed in io/potential_kinds.cpp (docs/adding_a_kind.md).
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mdgpu {
 
+// One row of a pair potential's table. Lennard-Jones reads epsilon and sigma, Morse d0, alpha, r0.
 struct PairCoefficients {
   std::string species_a, species_b;
-  // Lennard-Jones: epsilon (eV), sigma (Å). Morse: d0 (eV), alpha (1/Å), r0 (Å).
-  double epsilon = 0.0, sigma = 0.0;
-  double d0 = 0.0, alpha = 0.0, r0 = 0.0;
+  double epsilon = 0.0, sigma = 0.0;      // Lennard-Jones: eV, Å
+  double d0 = 0.0, alpha = 0.0, r0 = 0.0;  // Morse: eV, 1/Å, Å
   double cutoff = 0.0;  // Å; 0 = the potential's global cut-off
 };
 
-struct PotentialSpec {
-  std::string kind;              // "lj" | "morse" | "nequip"
-  double cutoff = 0.0;           // Å, global cut-off
-  bool shift = true;             // shift pair energies to zero at the cut-off
-  bool newton = false;           // lj/morse on the CPU: each pair once (half list, Newton's third law)
+// What the pair kinds share.
+struct PairPotentialSpec {
+  double cutoff = 0.0;  // Å, global cut-off
+  bool shift = true;    // shift pair energies to zero at the cut-off
+  bool newton = false;  // on the CPU: each pair once (half list, Newton's third law)
   std::vector<PairCoefficients> pairs;
-  std::filesystem::path model;   // for model-based potentials
-  std::string precision = "float32";
 };
+
+struct LennardJonesSpec : PairPotentialSpec {};  // kind = "lj"
+struct MorseSpec : PairPotentialSpec {};         // kind = "morse"
+
+struct NequipSpec {  // kind = "nequip"
+  std::filesystem::path model;
+  std::string precision = "float32";  // float32 | float64
+};
+
+using PotentialSpec = std::variant<LennardJonesSpec, MorseSpec, NequipSpec>;
 
 }  // namespace mdgpu

@@ -19,16 +19,17 @@ namespace mdgpu::testing {
 inline RunPlan rahman_plan(std::int64_t melt_steps, std::int64_t cool_steps,
                            std::int64_t production_steps) {
   RunPlan plan;
-  plan.potential = argon_lj(8.5);
-  plan.potential.pairs[0].epsilon = 120.0 * units::kBoltzmann;
+  LennardJonesSpec rahman = argon_lj(8.5);
+  rahman.pairs[0].epsilon = 120.0 * units::kBoltzmann;
+  plan.potential = rahman;
   plan.neighbor_skin = 1.0;
-  StageSpec melt = nvt_stage(Thermostat::Langevin, 300.0, 0.01, melt_steps);
+  StageSpec melt = langevin_stage(300.0, 0.01, melt_steps);
   melt.name = "melt";
-  StageSpec cool = nvt_stage(Thermostat::Langevin, 94.4, 0.01, cool_steps);
+  StageSpec cool = langevin_stage(94.4, 0.01, cool_steps);
   cool.name = "cool";
-  StageSpec prod = nvt_stage(Thermostat::NoseHoover, 94.4, 0.01, production_steps);
+  StageSpec prod = nose_hoover_stage(94.4, 0.01, production_steps);
   prod.name = "prod";
-  prod.tdamp = 1.0;
+  std::get<NoseHooverStage>(prod.kind).tdamp = 1.0;
   plan.stages = {melt, cool, prod};
   return plan;
 }
@@ -39,7 +40,7 @@ inline RunPlan rahman_plan(std::int64_t melt_steps, std::int64_t cool_steps,
 inline void run_with_analyses(const RunPlan& plan, System system,
                               const std::function<void(const std::string&)>& log) {
   auto backend = make_backend("cpu", 1);
-  PairPotential pot(plan.potential, system, *backend);
+  PairPotential pot(std::get<LennardJonesSpec>(plan.potential), system, *backend);
   auto observers = make_analysis_observers(plan, system, log);
   Simulation sim(plan, system, *backend, pot);
   for (auto& o : observers) sim.add_observer(std::move(o));

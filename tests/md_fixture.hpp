@@ -31,9 +31,8 @@ inline System argon_fcc(int cells, double density = 1.374, double rattle = 0.2, 
   return s;
 }
 
-inline PotentialSpec argon_lj(double cutoff = 8.5) {
-  PotentialSpec p;
-  p.kind = "lj";
+inline LennardJonesSpec argon_lj(double cutoff = 8.5) {
+  LennardJonesSpec p;
   p.cutoff = cutoff;
   p.shift = true;
   PairCoefficients c;
@@ -44,17 +43,19 @@ inline PotentialSpec argon_lj(double cutoff = 8.5) {
   return p;
 }
 
-inline StageSpec nvt_stage(Thermostat thermostat, double temperature, double dt, std::int64_t steps) {
-  StageSpec s;
-  s.name = "nvt";
-  s.ensemble = Ensemble::NVT;
-  s.thermostat = thermostat;
-  s.temperature = {temperature, temperature};
-  s.timestep = dt;
-  s.steps = steps;
-  s.tdamp = 100 * dt;
-  s.friction_time = 100 * dt;
-  return s;
+// NVT at a constant `temperature`, the thermostat's time constant 100 time steps.
+inline StageSpec nose_hoover_stage(double temperature, double dt, std::int64_t steps) {
+  NoseHooverStage nh;
+  nh.temperature = {temperature, temperature};
+  nh.tdamp = 100 * dt;
+  return StageSpec{"nvt", dt, steps, nh};
+}
+
+inline StageSpec langevin_stage(double temperature, double dt, std::int64_t steps) {
+  LangevinStage langevin;
+  langevin.temperature = {temperature, temperature};
+  langevin.friction_time = 100 * dt;
+  return StageSpec{"nvt", dt, steps, langevin};
 }
 
 inline StageSpec nve_stage(double dt, std::int64_t steps) {

@@ -20,7 +20,7 @@
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
-#include "model/potential_factory.hpp"
+#include "io/potential_kinds.hpp"
 #include "tests/brute_force_pairs.hpp"
 #include "tests/listed_pairs.hpp"
 #include "tests/md_fixture.hpp"
@@ -166,7 +166,7 @@ TEST(BoxChange, CheckpointRestoresTheChangedCellBitwise) {
   System structure = testing::argon_fcc(3, 1.374, 0.2, 9);
   maxwell_boltzmann(structure, 90.0, 4, 3 * static_cast<int>(structure.size()) - 3);
   RunPlan plan;
-  plan.stages.push_back(testing::nvt_stage(Thermostat::NoseHoover, 90.0, 0.002, 40));
+  plan.stages.push_back(testing::nose_hoover_stage(90.0, 0.002, 40));
   plan.neighbor_skin = 1.0;
   plan.checkpoint.every = 20;
   plan.progress_interval = 0;

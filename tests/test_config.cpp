@@ -11,6 +11,9 @@
 
 #include "core/errors.hpp"
 #include "io/config.hpp"
+#include "io/potential_kinds.hpp"
+#include "io/stage_kinds.hpp"
+#include "io/trajectory_formats.hpp"
 
 namespace mdgpu {
 namespace {
@@ -152,17 +155,18 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   EXPECT_DOUBLE_EQ(plan.velocities.temperature, 300.0);
   EXPECT_EQ(plan.velocities.seed, 42u);
 
-  EXPECT_EQ(plan.potential.kind, "lj");
-  EXPECT_DOUBLE_EQ(plan.potential.cutoff, 8.5);
-  EXPECT_FALSE(plan.potential.shift);
-  ASSERT_EQ(plan.potential.pairs.size(), 2u);
-  const PairCoefficients& li_li = plan.potential.pairs[0];
+  EXPECT_EQ(kind_of(plan.potential).name, "lj");
+  const LennardJonesSpec& lj = std::get<LennardJonesSpec>(plan.potential);
+  EXPECT_DOUBLE_EQ(lj.cutoff, 8.5);
+  EXPECT_FALSE(lj.shift);
+  ASSERT_EQ(lj.pairs.size(), 2u);
+  const PairCoefficients& li_li = lj.pairs[0];
   EXPECT_EQ(li_li.species_a, "Li");
   EXPECT_EQ(li_li.species_b, "Li");
   EXPECT_DOUBLE_EQ(li_li.epsilon, 0.0104);
   EXPECT_DOUBLE_EQ(li_li.sigma, 3.40);
   EXPECT_DOUBLE_EQ(li_li.cutoff, 8.0);
-  const PairCoefficients& o_li = plan.potential.pairs[1];
+  const PairCoefficients& o_li = lj.pairs[1];
   EXPECT_EQ(o_li.species_a, "O");
   EXPECT_EQ(o_li.species_b, "Li");
   EXPECT_DOUBLE_EQ(o_li.sigma, 3.0);
@@ -175,31 +179,33 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   ASSERT_EQ(plan.stages.size(), 3u);
   const StageSpec& melt = plan.stages[0];
   EXPECT_EQ(melt.name, "melt");
-  EXPECT_EQ(melt.ensemble, Ensemble::NVT);
-  EXPECT_EQ(melt.thermostat, Thermostat::NoseHoover);
-  EXPECT_DOUBLE_EQ(melt.temperature.start, 2000.0);
-  EXPECT_DOUBLE_EQ(melt.temperature.stop, 2000.0);
+  EXPECT_EQ(kind_of(melt).ensemble, "nvt");
+  EXPECT_EQ(kind_of(melt).thermostat, "nose-hoover");
+  const NoseHooverStage& melt_nh = std::get<NoseHooverStage>(melt.kind);
+  EXPECT_DOUBLE_EQ(melt_nh.temperature.start, 2000.0);
+  EXPECT_DOUBLE_EQ(melt_nh.temperature.stop, 2000.0);
   EXPECT_DOUBLE_EQ(melt.timestep, 0.002);
   EXPECT_EQ(melt.steps, 500);
-  EXPECT_DOUBLE_EQ(melt.tdamp, 0.05);
-  EXPECT_EQ(melt.chain_length, 5);
-  EXPECT_EQ(melt.chain_substeps, 2);
+  EXPECT_DOUBLE_EQ(melt_nh.tdamp, 0.05);
+  EXPECT_EQ(melt_nh.chain_length, 5);
+  EXPECT_EQ(melt_nh.chain_substeps, 2);
 
   const StageSpec& quench = plan.stages[1];
   EXPECT_EQ(quench.name, "quench");
-  EXPECT_EQ(quench.thermostat, Thermostat::Langevin);
-  EXPECT_DOUBLE_EQ(quench.temperature.start, 2000.0);
-  EXPECT_DOUBLE_EQ(quench.temperature.stop, 250.0);
-  EXPECT_DOUBLE_EQ(quench.temperature.at(0.5), 1125.0);
+  EXPECT_EQ(kind_of(quench).thermostat, "langevin");
+  const LangevinStage& quench_langevin = std::get<LangevinStage>(quench.kind);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.start, 2000.0);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.stop, 250.0);
+  EXPECT_DOUBLE_EQ(quench_langevin.temperature.at(0.5), 1125.0);
   EXPECT_DOUBLE_EQ(quench.timestep, 0.001);
   EXPECT_EQ(quench.steps, 7000);
-  EXPECT_DOUBLE_EQ(quench.friction_time, 0.5);
-  EXPECT_EQ(quench.seed, 7u);
+  EXPECT_DOUBLE_EQ(quench_langevin.friction_time, 0.5);
+  EXPECT_EQ(quench_langevin.seed, 7u);
 
   const StageSpec& nve = plan.stages[2];
   EXPECT_EQ(nve.name, "stage3");
-  EXPECT_EQ(nve.ensemble, Ensemble::NVE);
-  EXPECT_EQ(nve.thermostat, Thermostat::None);
+  EXPECT_EQ(kind_of(nve).ensemble, "nve");
+  EXPECT_EQ(kind_of(nve).thermostat, "");
   EXPECT_DOUBLE_EQ(nve.timestep, 0.001);
   EXPECT_EQ(nve.steps, 500);
 
@@ -210,7 +216,7 @@ TEST_F(ConfigTest, FullFileInEngineUnits) {
   EXPECT_EQ(plan.thermo.every, 10);
   ASSERT_EQ(plan.trajectories.size(), 2u);
   EXPECT_EQ(plan.trajectories[0].path, fs::path("out/traj.extxyz"));
-  EXPECT_EQ(plan.trajectories[0].format, "extxyz");
+  EXPECT_EQ(kind_of(plan.trajectories[0]).name, "extxyz");
   EXPECT_EQ(plan.trajectories[0].every, 50);
   EXPECT_TRUE(plan.trajectories[0].velocities);
   EXPECT_TRUE(plan.trajectories[0].forces);
@@ -236,7 +242,7 @@ steps = 10
   EXPECT_DOUBLE_EQ(plan.min_distance, 0.5);
   EXPECT_TRUE(plan.masses.empty());
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::Auto);
-  EXPECT_TRUE(plan.potential.shift);
+  EXPECT_TRUE(std::get<LennardJonesSpec>(plan.potential).shift);
   EXPECT_DOUBLE_EQ(plan.neighbor_skin, 1.0);
   EXPECT_EQ(plan.backend, "auto");
   EXPECT_EQ(plan.threads, 0);
@@ -254,14 +260,14 @@ steps = 10
 
   const StageSpec& nh = plan.stages[0];
   EXPECT_EQ(nh.name, "stage1");
-  EXPECT_EQ(nh.thermostat, Thermostat::NoseHoover);
-  EXPECT_DOUBLE_EQ(nh.tdamp, 0.2);  // 100 time steps
-  EXPECT_EQ(nh.chain_length, 3);
-  EXPECT_EQ(nh.chain_substeps, 1);
+  EXPECT_EQ(kind_of(nh).thermostat, "nose-hoover");
+  EXPECT_DOUBLE_EQ(std::get<NoseHooverStage>(nh.kind).tdamp, 0.2);  // 100 time steps
+  EXPECT_EQ(std::get<NoseHooverStage>(nh.kind).chain_length, 3);
+  EXPECT_EQ(std::get<NoseHooverStage>(nh.kind).chain_substeps, 1);
   const StageSpec& langevin = plan.stages[1];
   EXPECT_EQ(langevin.name, "stage2");
-  EXPECT_DOUBLE_EQ(langevin.friction_time, 0.05);  // 100 time steps
-  EXPECT_EQ(langevin.seed, 1u);
+  EXPECT_DOUBLE_EQ(std::get<LangevinStage>(langevin.kind).friction_time, 0.05);  // 100 time steps
+  EXPECT_EQ(std::get<LangevinStage>(langevin.kind).seed, 1u);
 }
 
 TEST_F(ConfigTest, VelocityKeywordsAndSingleTrajectoryTable) {
@@ -276,11 +282,12 @@ pairs = [ { species = ["Li", "Li"], d0 = 0.5, alpha = 1.2, r0 = 3.0, cutoff = 5 
 trajectory = { every = 20 }
 )" + kNveStage);
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::Zero);
-  ASSERT_EQ(plan.potential.pairs.size(), 1u);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].d0, 0.5);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].alpha, 1.2);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].r0, 3.0);
-  EXPECT_DOUBLE_EQ(plan.potential.pairs[0].cutoff, 5.0);
+  const MorseSpec& morse = std::get<MorseSpec>(plan.potential);
+  ASSERT_EQ(morse.pairs.size(), 1u);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].d0, 0.5);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].alpha, 1.2);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].r0, 3.0);
+  EXPECT_DOUBLE_EQ(morse.pairs[0].cutoff, 5.0);
   ASSERT_EQ(plan.trajectories.size(), 1u);
   EXPECT_EQ(plan.trajectories[0].path, fs::path("traj.extxyz"));
   EXPECT_EQ(plan.trajectories[0].every, 20);
@@ -296,9 +303,10 @@ model = "model.h5"
 precision = "float64"
 )" + kNveStage);
   EXPECT_EQ(plan.velocities.source, VelocitySpec::Source::File);
-  EXPECT_EQ(plan.potential.kind, "nequip");
-  EXPECT_EQ(plan.potential.model, dir_ / "model.h5");
-  EXPECT_EQ(plan.potential.precision, "float64");
+  EXPECT_EQ(kind_of(plan.potential).name, "nequip");
+  const NequipSpec& nequip = std::get<NequipSpec>(plan.potential);
+  EXPECT_EQ(nequip.model, dir_ / "model.h5");
+  EXPECT_EQ(nequip.precision, "float64");
 
   const std::string missing = R"([system]
 structure = "structure.extxyz"
@@ -394,7 +402,7 @@ TEST_F(ConfigTest, IntegersAreAcceptedAsNumbers) {
       parse(kHead + "[neighbor]\nskin = 2\n" +
             "[[stage]]\nensemble = \"nvt\"\ntemperature = 300\ntimestep_fs = 1\nduration_ps = 2\n");
   EXPECT_DOUBLE_EQ(plan.neighbor_skin, 2.0);
-  EXPECT_DOUBLE_EQ(plan.stages[0].temperature.start, 300.0);
+  EXPECT_DOUBLE_EQ(temperature_ramp(plan.stages[0])->start, 300.0);
   EXPECT_EQ(plan.stages[0].steps, 2000);
 }
 
@@ -484,10 +492,11 @@ TEST_F(ConfigTest, Temperatures) {
                        "timestep_fs = 1\nsteps = 10\n"),
       "Nose-Hoover needs a target temperature above 0 K");
   // Langevin may cool to 0 K.
-  EXPECT_EQ(parse(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"langevin\"\n"
-                          "temperature = { start = 300, stop = 0 }\ntimestep_fs = 1\nsteps = 10\n")
-                .stages[0]
-                .temperature.stop,
+  EXPECT_EQ(temperature_ramp(parse(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"langevin\"\n"
+                                         "temperature = { start = 300, stop = 0 }\ntimestep_fs = 1\n"
+                                         "steps = 10\n")
+                                   .stages[0])
+                ->stop,
             0.0);
 }
 
@@ -646,19 +655,18 @@ every = 7
 )");
   ASSERT_EQ(plan.trajectories.size(), 3u);
   const TrajectorySpec& nc = plan.trajectories[0];
-  EXPECT_EQ(nc.format, "netcdf");
+  EXPECT_EQ(kind_of(nc).name, "netcdf");
   EXPECT_EQ(nc.path, fs::path("out/traj.nc"));  // each format has its own default name
-  EXPECT_TRUE(nc.float64);
+  EXPECT_TRUE(std::get<NetcdfFormat>(nc.format).float64);
   EXPECT_EQ(nc.coordinates, Coordinates::Unwrapped);
   EXPECT_TRUE(nc.velocities);
   EXPECT_TRUE(nc.energies);
   EXPECT_FALSE(nc.forces);
   const TrajectorySpec& dump = plan.trajectories[1];
-  EXPECT_EQ(dump.format, "lammps-dump");
+  EXPECT_EQ(kind_of(dump).name, "lammps-dump");
   EXPECT_EQ(dump.path, fs::path("out/traj.lammpstrj"));
   EXPECT_EQ(dump.coordinates, Coordinates::Wrapped);
   EXPECT_TRUE(dump.forces);
-  EXPECT_FALSE(dump.float64);
   EXPECT_EQ(plan.trajectories[2].path, fs::path("out/traj.extxyz"));
   EXPECT_EQ(plan.trajectories[2].every, 7);
 

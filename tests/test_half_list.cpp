@@ -14,6 +14,7 @@
 #include "engine/forces.hpp"
 #include "engine/neighbor_list.hpp"
 #include "kernels/backend.hpp"
+#include "io/potential_kinds.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/brute_force_pairs.hpp"
 #include "tests/md_fixture.hpp"
@@ -84,13 +85,13 @@ struct Evaluation {
 };
 
 Evaluation evaluate(Backend& backend, const PotentialSpec& spec, const System& s, bool half) {
-  PairPotential pot(spec, s, backend);
+  const auto pot = make_potential(spec, s, backend);
   Atoms atoms(backend.space(), s);
-  NeighborList list(backend, pot.cutoff(), 1.0, half);
+  NeighborList list(backend, pot->cutoff(), 1.0, half);
   list.update(atoms.view(), s.box, true);
   Buffer<double> per_atom(backend.space(), s.size());
   Evaluation e;
-  e.result = pot.compute(atoms.view(), list.view(), s.box, per_atom.data());
+  e.result = pot->compute(atoms.view(), list.view(), s.box, per_atom.data());
   atoms.download_forces(e.forces);
   e.per_atom = per_atom.to_host();
   return e;
@@ -130,8 +131,7 @@ TEST(HalfNeighborList, PairForcesMatchTheFullList) {
 TEST(HalfNeighborList, MorseWithSpeciesPairsMatchesTheFullList) {
   const Mat3 cell{Vec3{11, 0, 0}, Vec3{1.5, 10, 0}, Vec3{-1, 0.5, 12}};
   const System s = cell_system(cell, {true, true, true}, 120, 9);
-  PotentialSpec spec;
-  spec.kind = "morse";
+  MorseSpec spec;
   spec.cutoff = 5.0;
   auto pair = [](const char* a, const char* b, double d0, double alpha, double r0, double rc) {
     PairCoefficients c;
@@ -152,7 +152,7 @@ TEST(HalfNeighborList, NewtonKeyChoosesTheList) {
   const System s = testing::argon_fcc(3, 1.374, 0.3, 5);
   auto backend = make_backend("cpu", 1);
   for (bool newton : {false, true}) {
-    PotentialSpec spec = testing::argon_lj();
+    LennardJonesSpec spec = testing::argon_lj();
     spec.newton = newton;
     PairPotential pot(spec, s, *backend);
     Atoms atoms(backend->space(), s);

@@ -24,7 +24,7 @@ std::vector<ThermoSample> run(Backend& backend, const std::vector<StageSpec>& st
   plan.neighbor_skin = 1.0;
   plan.stages = stages;
   maxwell_boltzmann(s, t0, 42, degrees_of_freedom(stages.front(), int(s.size())));
-  PairPotential pot(plan.potential, s, backend);
+  PairPotential pot(argon_lj(), s, backend);
   Simulation sim(plan, std::move(s), backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples, every));
@@ -74,7 +74,7 @@ void expect_canonical(const std::vector<ThermoSample>& samples, double target, i
 TEST_P(IntegratorTest, NoseHooverChainSamplesTheCanonicalEnsemble) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
   const System s = argon_fcc(3);  // 108 atoms: large relative fluctuations
-  const StageSpec stage = testing::nvt_stage(Thermostat::NoseHoover, 120.0, 0.004, 50000);
+  const StageSpec stage = testing::nose_hoover_stage(120.0, 0.004, 50000);
   const auto samples = run(*backend, {stage}, s, 120.0, 5);
   expect_canonical(samples, 120.0, degrees_of_freedom(stage, int(s.size())), "Nosé–Hoover chain");
   // The extended energy is conserved.
@@ -86,7 +86,7 @@ TEST_P(IntegratorTest, NoseHooverChainSamplesTheCanonicalEnsemble) {
 TEST_P(IntegratorTest, LangevinSamplesTheCanonicalEnsemble) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
   const System s = argon_fcc(3);
-  const StageSpec stage = testing::nvt_stage(Thermostat::Langevin, 120.0, 0.004, 50000);
+  const StageSpec stage = testing::langevin_stage(120.0, 0.004, 50000);
   const auto samples = run(*backend, {stage}, s, 120.0, 5);
   expect_canonical(samples, 120.0, degrees_of_freedom(stage, int(s.size())), "Langevin BAOAB");
   double max_dev = 0;
@@ -98,10 +98,10 @@ TEST_P(IntegratorTest, LangevinIsReproducibleAndMatchesTheHost) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
   auto host = make_backend("cpu");
   const System s = argon_fcc(2);
-  StageSpec stage = testing::nvt_stage(Thermostat::Langevin, 300.0, 0.002, 300);
+  StageSpec stage = testing::langevin_stage(300.0, 0.002, 300);
   const auto a = run(*backend, {stage}, s, 300.0);
   const auto b = run(*host, {stage}, s, 300.0);
-  stage.seed = 2;
+  std::get<LangevinStage>(stage.kind).seed = 2;
   const auto c = run(*host, {stage}, s, 300.0);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_NEAR(a.back().total, b.back().total, 1e-9 * std::fabs(b.back().total));
@@ -110,8 +110,8 @@ TEST_P(IntegratorTest, LangevinIsReproducibleAndMatchesTheHost) {
 
 TEST_P(IntegratorTest, TemperatureRampEndsAtItsStopValue) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
-  StageSpec ramp = testing::nvt_stage(Thermostat::NoseHoover, 0.0, 0.002, 2000);
-  ramp.temperature = {200.0, 50.0};
+  StageSpec ramp = testing::nose_hoover_stage(0.0, 0.002, 2000);
+  std::get<NoseHooverStage>(ramp.kind).temperature = {200.0, 50.0};
   const auto samples = run(*backend, {ramp}, argon_fcc(2), 200.0, 100);
   EXPECT_DOUBLE_EQ(samples.back().target, 50.0);
   EXPECT_DOUBLE_EQ(samples[10].target, 200.0 - 150.0 * 1000.0 / 2000.0);

@@ -49,8 +49,10 @@ TEST_P(LammpsParity, NveTrajectoryMatches) {
   System s = read_structure(kData + system_name + "_initial.extxyz");
   ASSERT_TRUE(s.has_velocities);
   RunPlan plan = argon_plan({testing::nve_stage(0.002, 200)});
-  plan.potential.newton = newton;
-  PairPotential pot(plan.potential, s, *backend);
+  LennardJonesSpec lj = testing::argon_lj(8.5);
+  lj.newton = newton;
+  plan.potential = lj;
+  PairPotential pot(lj, s, *backend);
   Simulation sim(plan, s, *backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples));
@@ -102,12 +104,12 @@ INSTANTIATE_TEST_SUITE_P(Systems, LammpsParity,
 TEST(LammpsParityNvt, NoseHooverAveragesMatch) {
   auto backend = make_backend("cpu");
   System s = read_structure(kData + "lj_ortho_initial.extxyz");
-  StageSpec equil = testing::nvt_stage(Thermostat::NoseHoover, 100.0, 0.002, 2000);
-  equil.tdamp = 0.2;
+  StageSpec equil = testing::nose_hoover_stage(100.0, 0.002, 2000);
+  std::get<NoseHooverStage>(equil.kind).tdamp = 0.2;
   StageSpec prod = equil;
   prod.steps = 20000;
   const RunPlan plan = argon_plan({equil, prod});
-  PairPotential pot(plan.potential, s, *backend);
+  PairPotential pot(std::get<LennardJonesSpec>(plan.potential), s, *backend);
   Simulation sim(plan, s, *backend, pot);
   std::vector<ThermoSample> samples;
   sim.add_observer(std::make_unique<testing::Recorder>(samples));

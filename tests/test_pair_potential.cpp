@@ -7,6 +7,7 @@
 #include "engine/atoms.hpp"
 #include "core/errors.hpp"
 #include "engine/neighbor_list.hpp"
+#include "io/potential_kinds.hpp"
 #include "model/pair_potential.hpp"
 #include "tests/backends.hpp"
 #include "tests/md_fixture.hpp"
@@ -14,9 +15,8 @@
 namespace mdgpu {
 namespace {
 
-PotentialSpec morse_lio() {
-  PotentialSpec p;
-  p.kind = "morse";
+MorseSpec morse_lio() {
+  MorseSpec p;
   p.cutoff = 6.0;
   for (auto [a, b, d0, alpha, r0] : {std::tuple{"Li", "Li", 0.2, 1.1, 3.0},
                                      std::tuple{"Li", "O", 0.8, 1.6, 2.0},
@@ -53,13 +53,13 @@ struct Evaluation {
 };
 
 Evaluation evaluate(Backend& backend, const PotentialSpec& spec, const System& s) {
-  PairPotential pot(spec, s, backend);
+  const auto pot = make_potential(spec, s, backend);
   Atoms atoms(backend.space(), s);
-  NeighborList list(backend, pot.cutoff(), 0.0);
+  NeighborList list(backend, pot->cutoff(), 0.0);
   list.update(atoms.view(), s.box, true);
   Buffer<double> per_atom(backend.space(), s.size());
   Evaluation e;
-  e.result = pot.compute(atoms.view(), list.view(), s.box, per_atom.data());
+  e.result = pot->compute(atoms.view(), list.view(), s.box, per_atom.data());
   atoms.download_forces(e.forces);
   per_atom.download(e.per_atom);
   return e;
@@ -73,8 +73,8 @@ class PairPotentialTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PairPotentialTest, ForcesAndVirialAreEnergyDerivatives) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
-  for (const PotentialSpec& spec : {morse_lio(), testing::argon_lj(6.0)}) {
-    System s = spec.kind == "lj" ? testing::argon_fcc(2, 1.374, 0.3, 9) : small_lio(4);
+  for (const PotentialSpec& spec : std::vector<PotentialSpec>{morse_lio(), testing::argon_lj(6.0)}) {
+    System s = std::holds_alternative<LennardJonesSpec>(spec) ? testing::argon_fcc(2, 1.374, 0.3, 9) : small_lio(4);
     const Evaluation e = evaluate(*backend, spec, s);
     double per_atom_sum = 0;
     for (double v : e.per_atom) per_atom_sum += v;
@@ -91,7 +91,7 @@ TEST_P(PairPotentialTest, ForcesAndVirialAreEnergyDerivatives) {
         const double em = energy(*backend, spec, s);
         coord[i] = x0;
         const double f = k == 0 ? e.forces.x[i] : k == 1 ? e.forces.y[i] : e.forces.z[i];
-        EXPECT_NEAR(f, -(ep - em) / (2 * h), 1e-7) << spec.kind << " atom " << i << " axis " << k;
+        EXPECT_NEAR(f, -(ep - em) / (2 * h), 1e-7) << kind_of(spec).name << " atom " << i << " axis " << k;
       }
     // Virial W_ab = -dE/d(eps_ab) for a symmetric strain applied to cell and positions.
     for (int a = 0; a < 3; ++a)
@@ -117,7 +117,7 @@ TEST_P(PairPotentialTest, ForcesAndVirialAreEnergyDerivatives) {
         };
         const double dE = (strained(h) - strained(-h)) / (2 * h);
         EXPECT_NEAR(e.result.virial[a][b], -dE, 1e-6 * std::max(1.0, std::fabs(dE)))
-            << spec.kind << " virial " << a << b;
+            << kind_of(spec).name << " virial " << a << b;
         EXPECT_DOUBLE_EQ(e.result.virial[a][b], e.result.virial[b][a]);
       }
   }
@@ -130,7 +130,7 @@ TEST_P(PairPotentialTest, ShiftedEnergyVanishesAtTheCutoff) {
   s.add_atom("Ar", 8.5 - 1e-12, 0, 0, "t");  // dE/dr ~ 1e-4 eV/Å: E ~ 1e-16 eV
   EXPECT_NEAR(energy(*backend, testing::argon_lj(8.5), s), 0.0, 1e-14);
   s.positions.x[1] = 3.4;  // r = sigma: unshifted energy 0, shifted energy = -shift
-  PotentialSpec unshifted = testing::argon_lj(8.5);
+  LennardJonesSpec unshifted = testing::argon_lj(8.5);
   unshifted.shift = false;
   EXPECT_NEAR(energy(*backend, unshifted, s), 0.0, 1e-15);
   const double inv = std::pow(3.4 / 8.5, 6);
@@ -140,7 +140,7 @@ TEST_P(PairPotentialTest, ShiftedEnergyVanishesAtTheCutoff) {
 TEST_P(PairPotentialTest, MissingPairCoefficientsAreAnInputError) {
   MDGPU_BACKEND_OR_SKIP(backend, GetParam());
   System s = small_lio(1);
-  PotentialSpec spec = morse_lio();
+  MorseSpec spec = morse_lio();
   spec.pairs.pop_back();  // no O-O
   EXPECT_THROW(PairPotential(spec, s, *backend), InputError);
 }

@@ -18,6 +18,7 @@
 #include "io/lammps_dump.hpp"
 #include "io/netcdf_trajectory.hpp"
 #include "io/trajectory.hpp"
+#include "io/trajectory_formats.hpp"
 #include "io/trajectory_reader.hpp"
 #include "tests/json_text.hpp"
 #include "tests/temp_dir.hpp"
@@ -96,13 +97,21 @@ std::string json_frame(const HeldFrame& f) {
       images, json_vectors(s.velocities), json_vectors(f.forces), fmt::join(f.energies, ", "));
 }
 
-TrajectorySpec spec(const char* format, Coordinates coordinates, bool float64, bool extras) {
+TrajectorySpec spec(const std::string& format, Coordinates coordinates, bool float64, bool extras) {
   TrajectorySpec t;
-  t.format = format;
+  t.format = format == "netcdf"        ? TrajectoryFormat{NetcdfFormat{float64}}
+             : format == "lammps-dump" ? TrajectoryFormat{LammpsDumpFormat{}}
+                                       : TrajectoryFormat{ExtxyzFormat{}};
   t.coordinates = coordinates;
-  t.float64 = float64;
   t.velocities = t.forces = t.energies = extras;
   return t;
+}
+
+std::string_view format_name(const TrajectorySpec& t) { return kind_of(t).name; }
+
+bool float64(const TrajectorySpec& t) {
+  const auto* nc = std::get_if<NetcdfFormat>(&t.format);
+  return nc && nc->float64;
 }
 
 TEST(TrajectoryFormats, OtherReadersSeeWhatMdgpuHeld) {
@@ -124,7 +133,7 @@ TEST(TrajectoryFormats, OtherReadersSeeWhatMdgpuHeld) {
   for (const Cell& cell : kCells) {
     for (const TrajectorySpec& base : specs) {
       TrajectorySpec t = base;
-      t.path = dir / fmt::format("{}-{}.{}", cell.name, files, t.format);
+      t.path = dir / fmt::format("{}-{}.{}", cell.name, files, format_name(t));
       std::vector<HeldFrame> frames;
       for (int k = 0; k < 3; ++k) frames.push_back(held_frame(cell, k));
       {
@@ -142,8 +151,8 @@ TEST(TrajectoryFormats, OtherReadersSeeWhatMdgpuHeld) {
       json += fmt::format(
           "{}{{\"path\": \"{}\", \"format\": \"{}\", \"unwrapped\": {}, \"float64\": {}, "
           "\"extras\": {}, \"frames\": [{}]}}",
-          files++ ? ", " : "", t.path.string(), t.format,
-          t.coordinates == Coordinates::Unwrapped, t.float64, t.velocities, held);
+          files++ ? ", " : "", t.path.string(), format_name(t),
+          t.coordinates == Coordinates::Unwrapped, float64(t), t.velocities, held);
     }
   }
   json += "]}";
@@ -196,7 +205,7 @@ TEST(TrajectoryFormats, MdgpuReadsBackEveryKindItWrites) {
   for (const Cell& cell : kCells)
     for (const TrajectorySpec& base : specs) {
       TrajectorySpec t = base;
-      t.path = dir / fmt::format("{}-{}.{}", cell.name, files++, t.format);
+      t.path = dir / fmt::format("{}-{}.{}", cell.name, files++, format_name(t));
       std::vector<HeldFrame> frames;
       for (int k = 0; k < 3; ++k) frames.push_back(held_frame(cell, k));
       {
@@ -216,10 +225,10 @@ TEST(TrajectoryFormats, MdgpuReadsBackEveryKindItWrites) {
                   static_cast<int>(bytes.size()));
         gzclose(out);
       }
-      const bool f32 = !t.float64 && t.format == "netcdf";
+      const bool f32 = !float64(t) && format_name(t) == "netcdf";
       const double tol = f32 ? 1e-5 : 1e-12;
       auto reader = open_trajectory(path);
-      EXPECT_EQ(reader->format(), t.format) << path;
+      EXPECT_EQ(reader->format(), format_name(t)) << path;
       EXPECT_EQ(reader->count_frames(), 3) << path;
       for (const HeldFrame& held : frames) {
         Frame got;
@@ -268,7 +277,7 @@ TEST(TrajectoryFormats, MdgpuReadsBackEveryKindItWrites) {
           EXPECT_NEAR(got.arrays.at("energies").values[i], held.energies[i], tol * 5) << tag;
         }
         EXPECT_EQ(got.info.at("step"), std::to_string(held.thermo.step)) << tag;
-        if (t.format != "lammps-dump")  // dumps carry no time (ITEM: TIME would upset readers)
+        if (format_name(t) != "lammps-dump")  // dumps carry no time (ITEM: TIME would upset readers)
           EXPECT_NEAR(std::stod(got.info.at("time")), held.thermo.time, 1e-7) << tag;
       }
       Frame none;

@@ -127,7 +127,7 @@ std::vector<double> eigenvalues(std::vector<double> a, int n) {
 }
 
 // Phonon frequencies (THz) of the perfect crystal `s` from central differences of mdgpu's forces.
-std::vector<double> phonon_frequencies(const System& s, const PotentialSpec& spec) {
+std::vector<double> phonon_frequencies(const System& s, const LennardJonesSpec& spec) {
   auto backend = make_backend("cpu", 1);
   const int n = static_cast<int>(s.size()), dof = 3 * n;
   const double h = 1e-3;  // Å
@@ -164,7 +164,7 @@ std::vector<double> phonon_frequencies(const System& s, const PotentialSpec& spe
 TEST(Vdos, CrystalArgonMatchesFiniteDifferencePhonons) {
   testing::TempDir dir;
   const System crystal = testing::argon_fcc(3, 1.80, 0.0);  // 108 atoms, a = 5.32 Å
-  PotentialSpec lj = testing::argon_lj(8.5);
+  LennardJonesSpec lj = testing::argon_lj(8.5);
   const std::vector<double> nu = phonon_frequencies(crystal, lj);
   ASSERT_EQ(nu.size(), 324u);
   EXPECT_LT(nu[2], 1e-3);  // three translations
@@ -177,11 +177,11 @@ TEST(Vdos, CrystalArgonMatchesFiniteDifferencePhonons) {
   RunPlan plan;
   plan.potential = lj;
   plan.neighbor_skin = 1.0;
-  StageSpec settle = testing::nvt_stage(Thermostat::Langevin, 4.0, 0.005, 2000);
+  StageSpec settle = testing::langevin_stage(4.0, 0.005, 2000);
   settle.name = "settle";
-  StageSpec prod = testing::nvt_stage(Thermostat::Langevin, 4.0, 0.005, 12000);
+  StageSpec prod = testing::langevin_stage(4.0, 0.005, 12000);
   prod.name = "prod";
-  prod.friction_time = 5.0;  // broadens each mode by γ / 2π = 0.03 THz
+  std::get<LangevinStage>(prod.kind).friction_time = 5.0;  // broadens each mode by γ / 2π = 0.03 THz
   plan.stages = {settle, prod};
   VdosSpec v;
   v.common.every = 2;

@@ -1,0 +1,39 @@
+// potential.kind = "nequip": a NequIP-family model file (model/nequip_potential.hpp). The smallest
+// kind, and the worked example of docs/adding_a_kind.md.
+#include "io/potential_kinds.hpp"
+#include "io/toml_section.hpp"
+#include "model/nequip_potential.hpp"
+
+namespace mdgpu {
+namespace {
+
+struct NequipKind {
+  using Spec = NequipSpec;
+  static constexpr std::string_view name = "nequip";
+  static constexpr std::string_view foreign_key_note = " (a NequIP model carries its own cut-off)";
+  static constexpr std::string_view cutoff_key = "potential.model";
+  // Per-edge arrays besides the list: at least the centre, neighbour, image and reverse-edge
+  // indices and the edge vector.
+  static constexpr double bytes_per_pair = 40.0;
+  static Words keys() { return {"model", "precision"}; }
+
+  static Spec read(const Section& s) {
+    Spec spec;
+    spec.model = s.existing_file("model");
+    spec.precision = s.choice("precision", {"float32", "float64"}, "float32");
+    return spec;
+  }
+  static std::string describe(const Spec& spec) {
+    return fmt::format(", model {} ({})", spec.model.string(), spec.precision);
+  }
+  static std::vector<NamedPath> input_files(const Spec& spec) { return {{spec.model, "model file"}}; }
+  static std::unique_ptr<Potential> make(const Spec& spec, const System& system, Backend& backend) {
+    return std::make_unique<NequipPotential>(spec.model.string(), spec.precision, system, backend);
+  }
+};
+
+}  // namespace
+
+PotentialKind nequip_potential_kind() { return potential_kind<NequipKind>(); }
+
+}  // namespace mdgpu
