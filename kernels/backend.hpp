@@ -60,7 +60,8 @@ public:
                               std::int32_t* image) = 0;
 
   // --- pair potentials: one overload per evaluator kind (kernels/pair_evaluators.hpp) ---
-  // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major).
+  // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major); with
+  // energy == nullptr (virial6 too) the forces alone, bitwise the same.
   virtual void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl,
                            const BoxData& box, double* energy, double* virial6) = 0;
   virtual void pair_forces(const PairTable<Morse>& t, const AtomsView& a, const NeighborView& nl,

@@ -90,16 +90,29 @@ public:
   }
 
 private:
+  // energy == nullptr: forces only (kernels/pair_bodies.hpp, kTally).
   template <class Ev>
   void pair_forces_of(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
                       double* energy, double* virial6) {
+    if (energy) pair_forces_of<Ev, true>(t, a, nl, box, energy, virial6);
+    else pair_forces_of<Ev, false>(t, a, nl, box, nullptr, nullptr);
+  }
+  template <class Ev, bool kTally>
+  void pair_forces_of(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
+                      double* energy, double* virial6) {
     if (!nl.half) {
-      exec_.for_each(a.n, md_items::PairForces<Ev>{t, a, nl, box, energy, virial6}, kNeighborItems);
+      exec_.for_each(a.n, md_items::PairForces<Ev, kTally>{t, a, nl, box, energy, virial6}, kNeighborItems);
       return;
     }
     if constexpr (Exec::kPrivateAccumulators) {
-      double* const out[4] = {a.fx, a.fy, a.fz, energy};
-      exec_.for_each_private(a.n, out, md_items::PairForcesHalf<Ev>{t, a, nl, box, virial6});
+      const md_items::PairForcesHalf<Ev, kTally> item{t, a, nl, box, virial6};
+      if constexpr (kTally) {
+        double* const out[4] = {a.fx, a.fy, a.fz, energy};
+        exec_.for_each_private(a.n, out, item);
+      } else {
+        double* const out[3] = {a.fx, a.fy, a.fz};
+        exec_.for_each_private(a.n, out, item);
+      }
     } else {
       throw RuntimeFailure("the " + name_ + " backend takes full neighbor lists only");
     }

@@ -142,7 +142,7 @@ struct FillNeighbors {
   }
 };
 
-template <class Ev>
+template <class Ev, bool kTally>
 struct PairForces {
   PairTable<Ev> t;
   AtomsView a;
@@ -150,12 +150,13 @@ struct PairForces {
   BoxData box;
   double *energy, *virial6;
   MDGPU_HD void operator()(std::int64_t i) const {
-    pair_forces_atom(t, a, nl, box, static_cast<int>(i), energy, virial6);
+    pair_forces_atom<Ev, kTally>(t, a, nl, box, static_cast<int>(i), energy, virial6);
   }
 };
 
-// Over a half list: acc[0..3] stand for fx, fy, fz and the per-atom energy (for_each_private).
-template <class Ev>
+// Over a half list: acc[0..2] stand for fx, fy, fz and, with kTally, acc[3] for the per-atom
+// energy (for_each_private).
+template <class Ev, bool kTally>
 struct PairForcesHalf {
   PairTable<Ev> t;
   AtomsView a;
@@ -163,7 +164,8 @@ struct PairForcesHalf {
   BoxData box;
   double* virial6;
   MDGPU_HD void operator()(std::int64_t i, double* const* acc) const {
-    pair_forces_half_atom(t, a, nl, box, static_cast<int>(i), PairAccumulators{acc[0], acc[1], acc[2], acc[3]}, virial6);
+    const PairAccumulators to{acc[0], acc[1], acc[2], kTally ? acc[3] : nullptr};
+    pair_forces_half_atom<Ev, kTally>(t, a, nl, box, static_cast<int>(i), to, virial6);
   }
 };
 

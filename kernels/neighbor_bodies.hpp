@@ -90,24 +90,30 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
   return count;
 }
 
-// r_ij = x_j + shift - x_i for neighbor slot p of atom i. Most neighbors are in the home cell:
-// their zero shift is skipped, with the same result (adding a zero shift is exact).
-MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
-                              const double* y, const double* z, int i, std::int64_t p, double r[3]) {
-  const int j = nl.index[p];
+// r_ij = x_j + shift - x_i for neighbor slot p (atom j) of the atom at ri. Most neighbors are in
+// the home cell: their zero shift is skipped, with the same result (adding a zero shift is exact).
+MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x, const double* y,
+                              const double* z, const double ri[3], int j, std::int64_t p, double r[3]) {
   if (nl.image[p] == kZeroImage) {
-    r[0] = x[j] - x[i];
-    r[1] = y[j] - y[i];
-    r[2] = z[j] - z[i];
+    r[0] = x[j] - ri[0];
+    r[1] = y[j] - ri[1];
+    r[2] = z[j] - ri[2];
     return;
   }
   int n0, n1, n2;
   unpack_image(nl.image[p], n0, n1, n2);
   double shift[3];
   box_shift(box, n0, n1, n2, shift);
-  r[0] = x[j] + shift[0] - x[i];
-  r[1] = y[j] + shift[1] - y[i];
-  r[2] = z[j] + shift[2] - z[i];
+  r[0] = x[j] + shift[0] - ri[0];
+  r[1] = y[j] + shift[1] - ri[1];
+  r[2] = z[j] + shift[2] - ri[2];
+}
+
+// The same for neighbor slot p of atom i.
+MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
+                              const double* y, const double* z, int i, std::int64_t p, double r[3]) {
+  const double ri[3] = {x[i], y[i], z[i]};
+  neighbor_vector(nl, box, x, y, z, ri, nl.index[p], p, r);
 }
 
 }  // namespace mdgpu
