@@ -13,7 +13,9 @@ public:
         per_atom_energy_(backend.space(), 0) {}
 
   // Updates the neighbor list if needed, then the forces in `atoms`; returns energy and virial.
-  const ForceResult& compute(AtomsView atoms, const Box& box);
+  // tally = false: the step reads no energy or virial, which the potential may then skip
+  // (Potential::compute_forces; ForceResult::tallied says whether it did).
+  const ForceResult& compute(AtomsView atoms, const Box& box, bool tally = true);
   const ForceResult& last() const { return last_; }
   const Buffer<double>& per_atom_energy() const { return per_atom_energy_; }
   NeighborList& neighbors() { return neighbors_; }

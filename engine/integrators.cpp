@@ -17,7 +17,7 @@ public:
     AtomsView a = c.atoms.view();
     c.backend.kick(a, 0.5 * dt_);
     c.backend.drift(a, dt_);
-    c.forces.compute(a, c.box);
+    c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
   }
 
@@ -38,7 +38,7 @@ public:
     chain_half_step(c, a);
     c.backend.kick(a, 0.5 * dt_);
     c.backend.drift(a, dt_);
-    c.forces.compute(a, c.box);
+    c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
     chain_half_step(c, a);
   }
@@ -75,7 +75,7 @@ public:
     c.backend.langevin(a, c1_, units::kBoltzmann * c.target, seed_, c.step);
     heat_ += before - kinetic_energy(c.backend, a);
     c.backend.drift(a, 0.5 * dt_);
-    c.forces.compute(a, c.box);
+    c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
   }
   double thermostat_energy() const override { return heat_; }

@@ -20,6 +20,9 @@ struct StepContext {
   int dof;                  // degrees of freedom for the kinetic temperature
   double target;            // K, the thermostat's target for this step
   std::uint64_t step;       // global step index being taken (0-based), for RNG counters
+  // Whether anything reads this step's energy or virial (thermo, frames, progress, the last
+  // step); if not, integrators that need neither ask for the forces alone.
+  bool tally = true;
 };
 
 class Integrator {

@@ -16,10 +16,6 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool ha
   index_.set_space(s);
   image_.set_space(s);
   for (Buffer<double>* b : {&ref_x_, &ref_y_, &ref_z_}) b->set_space(s);
-  scratch_.atom_bin.set_space(s);
-  scratch_.bin_atoms.set_space(s);
-  scratch_.bin_start.set_space(s);
-  scratch_.counts.set_space(s);
 }
 
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
@@ -152,11 +148,7 @@ void NeighborList::index(AtomsView atoms, const Box& box) {
     ref_lo_[k] = grid_.lo[k];
     ref_hi_[k] = grid_.lo[k] + grid_.nbins[k] / grid_.inv_width[k];
   }
-  total_ = backend_.count_neighbors(atoms, box.data(), grid_, scratch_, offsets_);
-  index_.resize(total_);
-  image_.resize(total_);
-  backend_.fill_neighbors(atoms, box.data(), grid_, scratch_, offsets_.data(), index_.data(),
-                          image_.data());
+  total_ = backend_.build_neighbors(atoms, box.data(), grid_, scratch_, offsets_, index_, image_);
   n_ = atoms.n;
 }
 

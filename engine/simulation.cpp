@@ -200,8 +200,18 @@ bool Simulation::run_stage() {
   const TemperatureRamp* ramp = temperature_ramp(stage);
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
     const double target = ramp ? ramp->at(double(k + 1) / stage.steps) : 0.0;
+    // What reads the step about to be taken: its energy and virial are computed only then.
+    const std::int64_t next = step_ + 1;
+    const bool last = next == total_steps_;
+    bool due = last;
+    for (const auto& o : observers_) due = due || next % o->every() == 0;
+    const auto now = std::chrono::steady_clock::now();
+    const bool progress_due =
+        progress_ && (last || (plan_.progress_interval > 0 &&
+                               std::chrono::duration<double>(now - last_progress_).count() >=
+                                   plan_.progress_interval));
     StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
-                    static_cast<std::uint64_t>(step_)};
+                    static_cast<std::uint64_t>(step_), due || progress_due};
     const double previous_time = time_;
     guard_.begin_step(atoms_.view());
     integrator_->step(ctx);
@@ -213,14 +223,6 @@ bool Simulation::run_stage() {
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
     guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
 
-    const bool last = step_ == total_steps_;
-    bool due = last;
-    for (const auto& o : observers_) due = due || step_ % o->every() == 0;
-    const auto now = std::chrono::steady_clock::now();
-    const bool progress_due =
-        progress_ && (last || (plan_.progress_interval > 0 &&
-                               std::chrono::duration<double>(now - last_progress_).count() >=
-                                   plan_.progress_interval));
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
       if (due) observe(s, last);

@@ -61,7 +61,7 @@ void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceCompute
     fail(fmt::format("{} has a non-finite {}: {}", atom(c.bad_atom), fmt::join(what, " and "), kBlewUp));
   }
   const double energy = forces.last().energy;
-  if (!std::isfinite(energy)) {
+  if (forces.last().tallied && !std::isfinite(energy)) {
     std::vector<double> per_atom;
     forces.per_atom_energy().download(per_atom);
     for (std::size_t i = 0; i < per_atom.size(); ++i)

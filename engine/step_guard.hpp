@@ -2,6 +2,12 @@
 // for NaN/Inf in positions, velocities, forces and the energy, a force above the bound and an atom
 // that moved further than allowed, and stops the run naming the step, the atom and the quantity.
 // It runs before the step's observers, so the bad state reaches no frame and no checkpoint.
+// The energy is looked at on every step that computed it (ForceResult::tallied): every step that
+// has output, and every step of a potential whose energy comes with its forces (NequIP). Pair
+// potentials skip it on the other steps, where the forces stand for it: a pair energy is
+// non-finite only at r² = 0 or when its steep term overflows, and that term, times 12/r² (LJ) or
+// 2α/r (Morse), is a part of (dE/dr)/r too, so the force check fires (for the close encounters the
+// guard is for; coefficients near 1e300 eV could overflow an energy alone).
 #pragma once
 
 #include <string>

@@ -21,7 +21,10 @@ struct NeighborScratch {
   Buffer<int> atom_bin;   // n
   Buffer<int> bin_atoms;  // n, atom indices sorted by bin (stable)
   Buffer<int> bin_start;  // bins + 1
+  Buffer<double> bin_xyz; // 3 n, the positions in bin_atoms' order (x y z per atom): the
+                          // candidates of a bin are read from consecutive memory
   Buffer<std::int64_t> counts;  // n, neighbors per atom
+  std::int64_t row_capacity = 0;  // slots per atom for the next one-pass build (0: count first)
 };
 
 class Backend {
@@ -51,16 +54,15 @@ public:
   virtual StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) = 0;
 
   // --- neighbor list: bin, sort, count, scan, fill ---
-  // Sorts atoms into bins and sizes `offsets` (n + 1) with the CSR row starts; returns the total
-  // number of neighbors. fill_neighbors then writes index/image (sized by the caller).
-  virtual std::int64_t count_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
-                                       NeighborScratch& s, Buffer<std::int64_t>& offsets) = 0;
-  virtual void fill_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
-                              NeighborScratch& s, const std::int64_t* offsets, int* index,
-                              std::int32_t* image) = 0;
+  // Sorts atoms into bins and writes the CSR list: `offsets` (n + 1 row starts), `index` and
+  // `image` (resized here). Returns the number of entries.
+  virtual std::int64_t build_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
+                                       NeighborScratch& s, Buffer<std::int64_t>& offsets, Buffer<int>& index,
+                                       Buffer<std::int32_t>& image) = 0;
 
   // --- pair potentials: one overload per evaluator kind (kernels/pair_evaluators.hpp) ---
-  // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major).
+  // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major); with
+  // energy == nullptr (virial6 too) the forces alone, bitwise the same.
   virtual void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl,
                            const BoxData& box, double* energy, double* virial6) = 0;
   virtual void pair_forces(const PairTable<Morse>& t, const AtomsView& a, const NeighborView& nl,

@@ -15,8 +15,8 @@ enum StepCheckBits : int { kBadPosition = 1, kBadVelocity = 2, kBadForce = 4 };
 
 struct StepCheck {
   double force_sq = 0.0;  // eV²/Å², largest |F|²
-  int force_atom = -1;
   double move_sq = 0.0;   // Å², largest |Δr|² over the step
+  int force_atom = -1;    // the atoms that have them
   int move_atom = -1;
   int bad_atom = -1;      // first atom with a non-finite value, -1 when none
   int bad_what = 0;       // StepCheckBits of that atom
@@ -26,18 +26,22 @@ struct StepCheck {
 // displacement counts wraps into the cell as the lattice vectors they are.
 MDGPU_HD StepCheck check_atom(const AtomsView& a, const AtomsView& before, const BoxData& box, int i) {
   StepCheck c;
-  const bool position = std::isfinite(a.x[i]) && std::isfinite(a.y[i]) && std::isfinite(a.z[i]);
-  const bool velocity = std::isfinite(a.vx[i]) && std::isfinite(a.vy[i]) && std::isfinite(a.vz[i]);
-  const bool force = std::isfinite(a.fx[i]) && std::isfinite(a.fy[i]) && std::isfinite(a.fz[i]);
-  if (!(position && velocity && force)) {
+  // v * 0 is 0 for a finite v and NaN otherwise: one test, no branch, for the usual all-finite atom.
+  const double zeros = (a.x[i] * 0.0 + a.y[i] * 0.0 + a.z[i] * 0.0) + (a.vx[i] * 0.0 + a.vy[i] * 0.0 + a.vz[i] * 0.0) +
+                       (a.fx[i] * 0.0 + a.fy[i] * 0.0 + a.fz[i] * 0.0);
+  if (zeros != 0.0) {
+    const bool position = std::isfinite(a.x[i]) && std::isfinite(a.y[i]) && std::isfinite(a.z[i]);
+    const bool velocity = std::isfinite(a.vx[i]) && std::isfinite(a.vy[i]) && std::isfinite(a.vz[i]);
+    const bool force = std::isfinite(a.fx[i]) && std::isfinite(a.fy[i]) && std::isfinite(a.fz[i]);
     c.bad_atom = i;
     c.bad_what = (position ? 0 : kBadPosition) | (velocity ? 0 : kBadVelocity) | (force ? 0 : kBadForce);
     return c;
   }
   c.force_sq = a.fx[i] * a.fx[i] + a.fy[i] * a.fy[i] + a.fz[i] * a.fz[i];
   c.force_atom = i;
-  double wrap[3];
-  box_shift(box, a.imx[i] - before.imx[i], a.imy[i] - before.imy[i], a.imz[i] - before.imz[i], wrap);
+  double wrap[3] = {0.0, 0.0, 0.0};  // most atoms did not cross a face; adding zero is exact
+  const int d0 = a.imx[i] - before.imx[i], d1 = a.imy[i] - before.imy[i], d2 = a.imz[i] - before.imz[i];
+  if (d0 != 0 || d1 != 0 || d2 != 0) box_shift(box, d0, d1, d2, wrap);
   const double d[3] = {a.x[i] - before.x[i] + wrap[0], a.y[i] - before.y[i] + wrap[1],
                        a.z[i] - before.z[i] + wrap[2]};
   c.move_sq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];

@@ -49,31 +49,61 @@ public:
     return exec_.reduce(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{});
   }
 
-  std::int64_t count_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
-                               Buffer<std::int64_t>& offsets) override {
+  std::int64_t build_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
+                               Buffer<std::int64_t>& offsets, Buffer<int>& index, Buffer<std::int32_t>& image) override {
     const int n = a.n, nbins = g.total();
     // Scratch made by a caller that did not know the backend starts out on the host.
     s.atom_bin.set_space(space());
     s.bin_atoms.set_space(space());
     s.bin_start.set_space(space());
+    s.bin_xyz.set_space(space());
     s.counts.set_space(space());
     offsets.set_space(space());
     s.atom_bin.resize(n);
     s.bin_atoms.resize(n);
     s.bin_start.resize(nbins + 1);
+    s.bin_xyz.resize(3 * static_cast<std::size_t>(n));
     s.counts.resize(n);
     offsets.resize(n + 1);
     exec_.for_each(n, md_items::BinOf{a, g, box, s.atom_bin.data()}, kLightItems);
     exec_.sort_by_key(s.atom_bin.data(), n, nbins, s.bin_atoms.data(), s.bin_start.data());
-    exec_.for_each(n, md_items::CountNeighbors{a, g, box, s.bin_start.data(), s.bin_atoms.data(), s.counts.data()},
+    exec_.for_each(n, md_items::GatherBinned{a, s.bin_atoms.data(), s.bin_xyz.data()}, kLightItems);
+    const BinnedAtoms bins = bins_of(s);
+    std::int64_t* const counts = s.counts.data();
+
+    bool counted = false;
+    if constexpr (Exec::kPacksRowsInPlace) {
+      // One pass (count and fill together) into rows of what the last build's longest row needed,
+      // then the rows packed. Only a row that outgrew its slots costs a second pass.
+      const std::int64_t cap = s.row_capacity;
+      if (cap > 0) {
+        index.resize(static_cast<std::size_t>(n) * cap);
+        image.resize(static_cast<std::size_t>(n) * cap);
+        exec_.for_each(n, md_items::FillRows{a, g, box, bins, cap, index.data(), image.data(), counts}, kNeighborItems);
+        counted = true;
+      }
+    }
+    if (!counted) exec_.for_each(n, md_items::CountNeighbors{a, g, box, bins, counts}, kNeighborItems);
+    const std::int64_t total = exec_.rows(counts, n, offsets.data());
+    const auto longest = static_cast<std::int64_t>(exec_.reduce(n, 0.0, md_items::RowLength{counts}, md_items::Max{}));
+    if constexpr (Exec::kPacksRowsInPlace) {
+      const bool packed = counted && longest <= s.row_capacity;
+      if (packed) {
+        exec_.pack_rows(index.data(), counts, n, s.row_capacity, offsets.data());
+        exec_.pack_rows(image.data(), counts, n, s.row_capacity, offsets.data());
+      }
+      s.row_capacity = longest + longest / 4 + 4;  // room for the rows to grow until the next build
+      if (packed) {
+        index.resize(total);
+        image.resize(total);
+        return total;
+      }
+    }
+    index.resize(total);
+    image.resize(total);
+    exec_.for_each(n, md_items::FillNeighbors{a, g, box, bins, offsets.data(), index.data(), image.data()},
                    kNeighborItems);
-    return exec_.rows(s.counts.data(), n, offsets.data());
-  }
-  void fill_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
-                      const std::int64_t* offsets, int* index, std::int32_t* image) override {
-    exec_.for_each(a.n,
-                   md_items::FillNeighbors{a, g, box, s.bin_start.data(), s.bin_atoms.data(), offsets, index, image},
-                   kNeighborItems);
+    return total;
   }
 
   void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
@@ -90,16 +120,33 @@ public:
   }
 
 private:
+  static BinnedAtoms bins_of(const NeighborScratch& s) {
+    return {s.bin_start.data(), s.bin_atoms.data(), s.bin_xyz.data()};
+  }
+
+  // energy == nullptr: forces only (kernels/pair_bodies.hpp, kTally).
   template <class Ev>
   void pair_forces_of(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
                       double* energy, double* virial6) {
+    if (energy) pair_forces_of<Ev, true>(t, a, nl, box, energy, virial6);
+    else pair_forces_of<Ev, false>(t, a, nl, box, nullptr, nullptr);
+  }
+  template <class Ev, bool kTally>
+  void pair_forces_of(const PairTable<Ev>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,
+                      double* energy, double* virial6) {
     if (!nl.half) {
-      exec_.for_each(a.n, md_items::PairForces<Ev>{t, a, nl, box, energy, virial6}, kNeighborItems);
+      exec_.for_each(a.n, md_items::PairForces<Ev, kTally>{t, a, nl, box, energy, virial6}, kNeighborItems);
       return;
     }
     if constexpr (Exec::kPrivateAccumulators) {
-      double* const out[4] = {a.fx, a.fy, a.fz, energy};
-      exec_.for_each_private(a.n, out, md_items::PairForcesHalf<Ev>{t, a, nl, box, virial6});
+      const md_items::PairForcesHalf<Ev, kTally> item{t, a, nl, box, virial6};
+      if constexpr (kTally) {
+        double* const out[4] = {a.fx, a.fy, a.fz, energy};
+        exec_.for_each_private(a.n, out, item);
+      } else {
+        double* const out[3] = {a.fx, a.fy, a.fz};
+        exec_.for_each_private(a.n, out, item);
+      }
     } else {
       throw RuntimeFailure("the " + name_ + " backend takes full neighbor lists only");
     }

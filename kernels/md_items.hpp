@@ -117,32 +117,68 @@ struct BinOf {
   MDGPU_HD void operator()(std::int64_t i) const { bin[i] = bin_of_atom(g, box, a.x[i], a.y[i], a.z[i]); }
 };
 
+// Item p: the position of the p-th atom in bin order.
+struct GatherBinned {
+  AtomsView a;
+  const int* bin_atoms;
+  double* bin_xyz;
+  MDGPU_HD void operator()(std::int64_t p) const {
+    const int j = bin_atoms[p];
+    bin_xyz[3 * p] = a.x[j];
+    bin_xyz[3 * p + 1] = a.y[j];
+    bin_xyz[3 * p + 2] = a.z[j];
+  }
+};
+
 struct CountNeighbors {
   AtomsView a;
   BinGrid g;
   BoxData box;
-  const int *bin_start, *bin_atoms;
+  BinnedAtoms bins;
   std::int64_t* counts;
   MDGPU_HD void operator()(std::int64_t i) const {
-    counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, bin_start, bin_atoms, static_cast<int>(i), nullptr, nullptr);
+    counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, bins, static_cast<int>(i), nullptr, nullptr, 0);
   }
 };
 
+// Atom i's neighbors from index[offsets[i]] on (offsets from the counts).
 struct FillNeighbors {
   AtomsView a;
   BinGrid g;
   BoxData box;
-  const int *bin_start, *bin_atoms;
+  BinnedAtoms bins;
   const std::int64_t* offsets;
   int* index;
   std::int32_t* image;
   MDGPU_HD void operator()(std::int64_t i) const {
-    neighbors_of_atom(g, box, a.x, a.y, a.z, bin_start, bin_atoms, static_cast<int>(i), index + offsets[i],
-                      image + offsets[i]);
+    neighbors_of_atom(g, box, a.x, a.y, a.z, bins, static_cast<int>(i), index + offsets[i], image + offsets[i],
+                      offsets[i + 1] - offsets[i]);
   }
 };
 
-template <class Ev>
+// Atom i's neighbors, as many as fit, into row i of `capacity` slots, and all of them counted:
+// the count and the fill in one pass.
+struct FillRows {
+  AtomsView a;
+  BinGrid g;
+  BoxData box;
+  BinnedAtoms bins;
+  std::int64_t capacity;
+  int* index;
+  std::int32_t* image;
+  std::int64_t* counts;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    counts[i] = neighbors_of_atom(g, box, a.x, a.y, a.z, bins, static_cast<int>(i), index + i * capacity,
+                                  image + i * capacity, capacity);
+  }
+};
+
+struct RowLength {
+  const std::int64_t* counts;
+  MDGPU_HD double operator()(std::int64_t i) const { return static_cast<double>(counts[i]); }
+};
+
+template <class Ev, bool kTally>
 struct PairForces {
   PairTable<Ev> t;
   AtomsView a;
@@ -150,12 +186,13 @@ struct PairForces {
   BoxData box;
   double *energy, *virial6;
   MDGPU_HD void operator()(std::int64_t i) const {
-    pair_forces_atom(t, a, nl, box, static_cast<int>(i), energy, virial6);
+    pair_forces_atom<Ev, kTally>(t, a, nl, box, static_cast<int>(i), energy, virial6);
   }
 };
 
-// Over a half list: acc[0..3] stand for fx, fy, fz and the per-atom energy (for_each_private).
-template <class Ev>
+// Over a half list: acc[0..2] stand for fx, fy, fz and, with kTally, acc[3] for the per-atom
+// energy (for_each_private).
+template <class Ev, bool kTally>
 struct PairForcesHalf {
   PairTable<Ev> t;
   AtomsView a;
@@ -163,7 +200,8 @@ struct PairForcesHalf {
   BoxData box;
   double* virial6;
   MDGPU_HD void operator()(std::int64_t i, double* const* acc) const {
-    pair_forces_half_atom(t, a, nl, box, static_cast<int>(i), PairAccumulators{acc[0], acc[1], acc[2], acc[3]}, virial6);
+    const PairAccumulators to{acc[0], acc[1], acc[2], kTally ? acc[3] : nullptr};
+    pair_forces_half_atom<Ev, kTally>(t, a, nl, box, static_cast<int>(i), to, virial6);
   }
 };
 

@@ -45,16 +45,24 @@ MDGPU_HD bool upper_stencil_half(int d0, int d1, int d2) {
   return d0 > 0 || (d0 == 0 && (d1 > 0 || (d1 == 0 && d2 >= 0)));
 }
 
+// The atoms sorted by bin: bin b's are atoms[start[b] .. start[b + 1]) (start has total() + 1
+// entries), and xyz[3p .. 3p + 2] is the position of atoms[p].
+struct BinnedAtoms {
+  const int* start;
+  const int* atoms;
+  const double* xyz;
+};
+
 // Visits every image of every atom within the list radius of atom i (except i itself at zero
 // shift), in a fixed order: stencil bins, then atoms of a bin in their sorted order.
-// Returns the count; when out_index is given, writes neighbors from there on.
-// bin_start has total()+1 entries; bin_atoms lists atom indices sorted by bin.
-MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const double* x, const double* y,
-                               const double* z, const int* bin_start, const int* bin_atoms, int i,
-                               int* out_index, std::int32_t* out_image) {
+// Returns the count; when out_index is given, writes the first `capacity` neighbors from there on.
+MDGPU_HD std::int64_t neighbors_of_atom(const BinGrid& g, const BoxData& box, const double* x, const double* y,
+                                        const double* z, const BinnedAtoms& bins, int i, int* out_index,
+                                        std::int32_t* out_image, std::int64_t capacity) {
+  const double xi = x[i], yi = y[i], zi = z[i];
   int c[3];
-  bin_coords(g, box, x[i], y[i], z[i], c);
-  int count = 0;
+  bin_coords(g, box, xi, yi, zi, c);
+  std::int64_t count = 0;
   for (int d0 = -g.reach[0]; d0 <= g.reach[0]; ++d0) {
     int b0 = c[0] + d0, n0 = 0;
     if (!stencil_bin(g, 0, b0, n0)) continue;
@@ -70,15 +78,15 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
         double shift[3] = {0.0, 0.0, 0.0};
         if (!zero_shift) box_shift(box, n0, n1, n2, shift);
         const int bin = (b0 * g.nbins[1] + b1) * g.nbins[2] + b2;
-        for (int p = bin_start[bin]; p < bin_start[bin + 1]; ++p) {
-          const int j = bin_atoms[p];
+        for (int p = bins.start[bin]; p < bins.start[bin + 1]; ++p) {
+          const int j = bins.atoms[p];
           if (j == i && zero_shift) continue;
           if (g.half && own_bin && j < i) continue;
-          const double dx = x[j] + shift[0] - x[i];
-          const double dy = y[j] + shift[1] - y[i];
-          const double dz = z[j] + shift[2] - z[i];
+          const double dx = bins.xyz[3 * p] + shift[0] - xi;
+          const double dy = bins.xyz[3 * p + 1] + shift[1] - yi;
+          const double dz = bins.xyz[3 * p + 2] + shift[2] - zi;
           if (dx * dx + dy * dy + dz * dz >= g.rlist2) continue;
-          if (out_index) {
+          if (out_index && count < capacity) {
             out_index[count] = j;
             out_image[count] = pack_image(n0, n1, n2);
           }
@@ -90,24 +98,30 @@ MDGPU_HD int neighbors_of_atom(const BinGrid& g, const BoxData& box, const doubl
   return count;
 }
 
-// r_ij = x_j + shift - x_i for neighbor slot p of atom i. Most neighbors are in the home cell:
-// their zero shift is skipped, with the same result (adding a zero shift is exact).
-MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
-                              const double* y, const double* z, int i, std::int64_t p, double r[3]) {
-  const int j = nl.index[p];
+// r_ij = x_j + shift - x_i for neighbor slot p (atom j) of the atom at ri. Most neighbors are in
+// the home cell: their zero shift is skipped, with the same result (adding a zero shift is exact).
+MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x, const double* y,
+                              const double* z, const double ri[3], int j, std::int64_t p, double r[3]) {
   if (nl.image[p] == kZeroImage) {
-    r[0] = x[j] - x[i];
-    r[1] = y[j] - y[i];
-    r[2] = z[j] - z[i];
+    r[0] = x[j] - ri[0];
+    r[1] = y[j] - ri[1];
+    r[2] = z[j] - ri[2];
     return;
   }
   int n0, n1, n2;
   unpack_image(nl.image[p], n0, n1, n2);
   double shift[3];
   box_shift(box, n0, n1, n2, shift);
-  r[0] = x[j] + shift[0] - x[i];
-  r[1] = y[j] + shift[1] - y[i];
-  r[2] = z[j] + shift[2] - z[i];
+  r[0] = x[j] + shift[0] - ri[0];
+  r[1] = y[j] + shift[1] - ri[1];
+  r[2] = z[j] + shift[2] - ri[2];
+}
+
+// The same for neighbor slot p of atom i.
+MDGPU_HD void neighbor_vector(const NeighborView& nl, const BoxData& box, const double* x,
+                              const double* y, const double* z, int i, std::int64_t p, double r[3]) {
+  const double ri[3] = {x[i], y[i], z[i]};
+  neighbor_vector(nl, box, x, y, z, ri, nl.index[p], p, r);
 }
 
 }  // namespace mdgpu

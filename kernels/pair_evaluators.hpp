@@ -1,5 +1,6 @@
 // The pair potentials as evaluator types: each is the maths of one kind — its coefficients per
 // type pair and the energy and (dE/dr)/r of one pair at squared distance r² — and nothing else.
+// evaluate<false> leaves the energy out (force-only steps); (dE/dr)/r is the same either way.
 // The per-atom loop (kernels/pair_bodies.hpp) is a template over them, so the inner loop holds no
 // switch on the kind. A new kind is one struct here plus its overload in kernels/backend.hpp.
 #pragma once
@@ -20,9 +21,10 @@ struct LennardJones {
     const double s6 = std::pow(sigma, 6);
     return {4.0 * epsilon * s6 * s6, 4.0 * epsilon * s6};
   }
+  template <bool kEnergy = true>
   MDGPU_HD static void evaluate(const Coeffs& c, double r2, double& e, double& dedr_over_r) {
     const double inv2 = 1.0 / r2, inv6 = inv2 * inv2 * inv2;
-    e = inv6 * (c.c12 * inv6 - c.c6);
+    if constexpr (kEnergy) e = inv6 * (c.c12 * inv6 - c.c6);
     dedr_over_r = -inv6 * (12.0 * c.c12 * inv6 - 6.0 * c.c6) * inv2;
   }
 };
@@ -34,10 +36,11 @@ struct Morse {
     double alpha;  // width, 1/Å
     double r0;     // equilibrium distance, Å
   };
+  template <bool kEnergy = true>
   MDGPU_HD static void evaluate(const Coeffs& c, double r2, double& e, double& dedr_over_r) {
     const double r = std::sqrt(r2);
     const double ex = std::exp(-c.alpha * (r - c.r0));
-    e = c.d0 * (ex * ex - 2.0 * ex);
+    if constexpr (kEnergy) e = c.d0 * (ex * ex - 2.0 * ex);
     dedr_over_r = 2.0 * c.d0 * c.alpha * (ex - ex * ex) / r;
   }
 };

@@ -93,4 +93,12 @@ ForceResult PairPotential::compute(const AtomsView& atoms, const NeighborView& n
   return r;
 }
 
+ForceResult PairPotential::compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
+                                          double*) {
+  std::visit([&](const auto& t) { backend_.pair_forces(t, atoms, neighbors, box.data(), nullptr, nullptr); }, table_);
+  ForceResult r;
+  r.tallied = false;
+  return r;
+}
+
 }  // namespace mdgpu

@@ -26,6 +26,8 @@ public:
   bool wants_half_list() const override { return newton_ && backend_.space() == Space::Host; }
   ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                       double* per_atom_energy) override;
+  ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
+                             double* per_atom_energy) override;
 
 private:
   PairPotential(const PairPotentialSpec& spec, Backend& backend);

@@ -13,6 +13,7 @@ namespace mdgpu {
 struct ForceResult {
   double energy = 0.0;  // eV
   Mat3 virial{};        // eV, W = -dE/d(strain) (= sum r ⊗ F for pair forces)
+  bool tallied = true;  // false: a forces-only call (compute_forces) left energy and virial out
 };
 
 class Potential {
@@ -27,6 +28,13 @@ public:
   // When per_atom_energy is given (n doubles in the backend's space) it receives E_i.
   virtual ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                               double* per_atom_energy = nullptr) = 0;
+  // The same forces, for a step that reads no energy or virial. A potential that has them at no
+  // extra cost keeps this default (tallied); pair potentials skip them (not tallied, and
+  // per_atom_energy left as it was): about a third of their work.
+  virtual ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
+                                     double* per_atom_energy) {
+    return compute(atoms, neighbors, box, per_atom_energy);
+  }
 };
 
 }  // namespace mdgpu

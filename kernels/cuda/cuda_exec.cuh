@@ -166,6 +166,8 @@ public:
   // No private accumulators: items write only their own entries, so the device takes full
   // neighbor lists (a half list would need floating-point atomics, whose order varies).
   static constexpr bool kPrivateAccumulators = false;
+  // Rows cannot be packed in place by parallel threads: the list is counted, then filled.
+  static constexpr bool kPacksRowsInPlace = false;
 
 private:
   Buffer<std::uint8_t> temp_{Space::Device, 0};  // CUB storage and results, grow-only

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,15 @@ public:
     for (int k = 0; k < nkeys; ++k) start[k + 1] += start[k];
     std::vector<int> cursor(start, start + nkeys);
     for (int i = 0; i < n; ++i) order[cursor[key[i]]++] = i;
+  }
+
+  // Moves row i of `data` from [i * capacity, i * capacity + counts[i]) to [row[i], row[i + 1])
+  // (row from rows()), in place: rows only move down, so in row order none is overwritten before
+  // it is read. Sequential, as a parallel split could overwrite a row another thread has yet to read.
+  static constexpr bool kPacksRowsInPlace = true;
+  template <class T>
+  void pack_rows(T* data, const std::int64_t* counts, int n, std::int64_t capacity, const std::int64_t* row) const {
+    for (int i = 0; i < n; ++i) std::memmove(data + row[i], data + i * capacity, counts[i] * sizeof(T));
   }
 
   // Items may add to other items' entries (for_each_private).
