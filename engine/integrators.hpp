@@ -2,6 +2,7 @@
 // atoms, and reports the extra energy its thermostat holds (for the conserved quantity).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,6 +21,7 @@ struct StepContext {
   int dof;                  // degrees of freedom for the kinetic temperature
   double target;            // K, the thermostat's target for this step
   std::uint64_t step;       // global step index being taken (0-based), for RNG counters
+  double fraction = 0.0;    // of the stage done at the end of this step (ramps' position)
 };
 
 class Integrator {
@@ -44,5 +46,10 @@ int degrees_of_freedom(const StageSpec& stage, int natoms);
 
 // Kinetic energy (eV) from the backend's kinetic tensor.
 double kinetic_energy(Backend& backend, const AtomsView& atoms);
+
+// Pressure tensor (bar; xx yy zz xy xz yz) of kinetic tensor `kinetic` (eV, the backend's order)
+// and virial `virial` (eV, symmetrised) in a cell of `volume` Å³.
+std::array<double, 6> pressure_tensor(const std::array<double, 6>& kinetic, const Mat3& virial,
+                                      double volume);
 
 }  // namespace mdgpu

@@ -3,6 +3,7 @@
 // what only the input's readers and writers need.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -10,13 +11,33 @@
 
 namespace mdgpu {
 
-enum class Ensemble { NVE, NVT };
+enum class Ensemble { NVE, NVT, NPT };
 enum class Thermostat { None, NoseHoover, Langevin };
 
 struct TemperatureRamp {
   double start = 0.0;  // K
   double stop = 0.0;   // K; equal to start for a constant target
   double at(double fraction) const { return start + (stop - start) * fraction; }
+};
+
+// Martyna–Tobias–Klein barostat couplings: one strain rate for the barostatted axes (iso), one per
+// axis (aniso), or the diagonal and the tilts of a cell kept lower-triangular (tri).
+enum class Coupling { Iso, Aniso, Tri };
+
+// Target pressure tensor in bar, Voigt order xx yy zz yz xz xy; a linear ramp over the stage.
+struct PressureRamp {
+  std::array<double, 6> start{};
+  std::array<double, 6> stop{};
+  double at(int k, double fraction) const { return start[k] + (stop[k] - start[k]) * fraction; }
+};
+
+// The barostat of an NPT stage (the particles' Nosé–Hoover chain is the stage's tdamp and chain).
+struct BarostatSpec {
+  Coupling coupling = Coupling::Iso;
+  PressureRamp pressure;
+  std::array<bool, 3> axes{true, true, true};  // barostatted axes; open axes never are
+  double pdamp = 1.0;                          // ps, relaxation time of the cell
+  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta
 };
 
 struct StageSpec {
@@ -33,6 +54,7 @@ struct StageSpec {
   // Langevin (BAOAB).
   double friction_time = 0.1;  // ps; friction coefficient gamma = 1 / friction_time
   std::uint64_t seed = 1;
+  BarostatSpec barostat;  // NPT only
 };
 
 // Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated

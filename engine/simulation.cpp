@@ -130,12 +130,15 @@ ThermoSample Simulation::sample(const StageSpec* stage, double target, int dof) 
   s.total = s.kinetic + s.potential;
   s.conserved = s.total + thermostat_energy_;
   s.temperature = dof > 0 ? 2.0 * s.kinetic / (dof * units::kBoltzmann) : 0.0;
+  s.cell = system_.box.cell();
   if (system_.box.has_volume()) {
     s.volume = system_.box.volume();
+    s.stress = pressure_tensor(kt, f.virial, s.volume);
     const double trace = kt[0] + kt[1] + kt[2] + f.virial[0][0] + f.virial[1][1] + f.virial[2][2];
     s.pressure = trace / (3.0 * s.volume) * units::kEvPerA3ToBar;
   } else {
     s.volume = s.pressure = std::numeric_limits<double>::quiet_NaN();
+    s.stress.fill(s.volume);
   }
   return s;
 }
@@ -197,10 +200,10 @@ bool Simulation::run_stage() {
   const StageSpec& stage = plan_.stages[stage_];
   const int dof = degrees_of_freedom(stage, atoms_.size());
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
-    const double target =
-        stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(double(k + 1) / stage.steps);
+    const double fraction = double(k + 1) / stage.steps;
+    const double target = stage.ensemble == Ensemble::NVE ? 0.0 : stage.temperature.at(fraction);
     StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
-                    static_cast<std::uint64_t>(step_)};
+                    static_cast<std::uint64_t>(step_), fraction};
     const double previous_time = time_;
     guard_.begin_step(atoms_.view());
     integrator_->step(ctx);
