@@ -5,15 +5,18 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/observers.hpp"
 #include "app/memory_estimate.hpp"
 #include "core/errors.hpp"
+#include "engine/barostat_mtk.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
+#include "io/config.hpp"
 #include "io/output_paths.hpp"
 #include "io/structure.hpp"
 #include "io/thermo_log.hpp"
@@ -27,6 +30,7 @@ namespace {
 
 const char* ensemble_name(const StageSpec& s) {
   if (s.ensemble == Ensemble::NVE) return "NVE (velocity Verlet)";
+  if (s.ensemble == Ensemble::NPT) return "NPT (MTK, Nosé–Hoover)";
   return s.thermostat == Thermostat::Langevin ? "NVT (Langevin BAOAB)" : "NVT (Nosé–Hoover chain)";
 }
 
@@ -54,6 +58,29 @@ void check_outputs(const RunPlan& plan) {
   check_output_paths(output_paths(plan), input_paths(plan), rules, plan.input_file.string());
 }
 
+std::string describe_barostat(const BarostatSpec& b) {
+  const char* coupling = b.coupling == Coupling::Iso ? "iso" : b.coupling == Coupling::Aniso ? "aniso" : "tri";
+  std::string axes;
+  for (int k = 0; k < 3; ++k)
+    if (b.axes[k]) axes += "xyz"[k];
+  const auto& p = b.pressure;
+  return fmt::format("  P {} bar{}, {} on {}, pdamp {} ps", fmt::join(p.start, " "),
+                     p.start == p.stop ? "" : fmt::format(" -> {} bar", fmt::join(p.stop, " ")), coupling,
+                     axes, b.pdamp);
+}
+
+// The barostats against the structure's cell: no open axis barostatted, a cell aniso and tri can
+// move (engine/barostat_mtk.hpp).
+void check_barostats(const RunPlan& plan, const Box& box) {
+  for (std::size_t k = 0; k < plan.stages.size(); ++k) {
+    if (plan.stages[k].ensemble != Ensemble::NPT) continue;
+    const std::string why = barostat_cell_problem(plan.stages[k].barostat, box);
+    if (!why.empty())
+      throw InputError(key_location(plan.input_file, fmt::format("stage[{}].barostat", k + 1)),
+                       fmt::format("{} (structure {})", why, plan.structure.string()));
+  }
+}
+
 }  // namespace
 
 std::string describe_plan(const RunPlan& plan) {
@@ -71,7 +98,7 @@ std::string describe_plan(const RunPlan& plan) {
     const StageSpec& s = plan.stages[k];
     out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps", k + 1, s.name, ensemble_name(s),
                        s.timestep * 1e3, s.steps, s.steps * s.timestep);
-    if (s.ensemble == Ensemble::NVT) {
+    if (s.ensemble != Ensemble::NVE) {
       out += s.temperature.start == s.temperature.stop
                  ? fmt::format("  T {} K", s.temperature.start)
                  : fmt::format("  T {} -> {} K ({:.4g} K/ps)", s.temperature.start, s.temperature.stop,
@@ -80,6 +107,7 @@ std::string describe_plan(const RunPlan& plan) {
                  ? fmt::format("  friction time {} ps, seed {}", s.friction_time, s.seed)
                  : fmt::format("  tdamp {} ps, chain {}", s.tdamp, s.chain_length);
     }
+    if (s.ensemble == Ensemble::NPT) out += describe_barostat(s.barostat);
     out += "\n";
     time += s.steps * s.timestep;
     steps += s.steps;
@@ -126,7 +154,7 @@ System prepare_system(const RunPlan& plan) {
     case VelocitySpec::Source::MaxwellBoltzmann: maxwell_boltzmann(system, v.temperature, v.seed, dof); break;
     case VelocitySpec::Source::Auto:
       if (!system.has_velocities) {
-        const double t = first && first->ensemble == Ensemble::NVT ? first->temperature.start : 0.0;
+        const double t = first && first->ensemble != Ensemble::NVE ? first->temperature.start : 0.0;
         maxwell_boltzmann(system, t, v.seed, dof);
       }
       break;
@@ -167,6 +195,7 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   potential_ = make_potential(plan.potential, system, *backend_);
   check_pair_list_memory(plan, system, potential_->cutoff());
   check_min_distance(system, plan.min_distance, plan.structure.string());
+  check_barostats(plan, system.box);
   const bool restart = !plan.restart.empty();
   RunState restart_state;
   if (restart) restart_state = read_checkpoint(plan.restart, plan, system);

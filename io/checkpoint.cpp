@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/errors.hpp"
 #include "io/checkpoint_checks.hpp"
@@ -23,14 +24,21 @@ constexpr std::int64_t kVersion = 2;
 // A stage as the checkpoint remembers it: every setting that changes its trajectory, with
 // round-trip numbers so that equal text means equal settings.
 std::string stage_text(const StageSpec& s) {
-  std::string text = fmt::format("'{}': {}, {} steps of {} ps", s.name,
-                                 s.ensemble == Ensemble::NVE ? "nve" : "nvt", s.steps, s.timestep);
+  const char* ensemble = s.ensemble == Ensemble::NVE ? "nve" : s.ensemble == Ensemble::NVT ? "nvt" : "npt";
+  std::string text = fmt::format("'{}': {}, {} steps of {} ps", s.name, ensemble, s.steps, s.timestep);
   if (s.thermostat == Thermostat::NoseHoover)
     text += fmt::format(", nose-hoover {} -> {} K, tdamp {} ps, chain {} x {}", s.temperature.start,
                         s.temperature.stop, s.tdamp, s.chain_length, s.chain_substeps);
   if (s.thermostat == Thermostat::Langevin)
     text += fmt::format(", langevin {} -> {} K, friction time {} ps, seed {}", s.temperature.start,
                         s.temperature.stop, s.friction_time, s.seed);
+  if (s.ensemble == Ensemble::NPT) {
+    const BarostatSpec& b = s.barostat;
+    text += fmt::format(", barostat coupling {} axes {}{}{} {} -> {} bar, pdamp {} ps, chain {}",
+                        static_cast<int>(b.coupling), b.axes[0], b.axes[1], b.axes[2],
+                        fmt::join(b.pressure.start, " "), fmt::join(b.pressure.stop, " "), b.pdamp,
+                        b.chain_length);
+  }
   return text;
 }
 

@@ -321,7 +321,7 @@ std::int64_t read_steps(const Section& s, double timestep) {
 // A constant target (a number) or a linear ramp over the stage ({ start, stop }), in K.
 TemperatureRamp read_temperature(const Section& s) {
   const toml::node* n = s.node("temperature");
-  if (!n) s.fail_missing("temperature", " (ensemble = \"nvt\" needs a target temperature in K)");
+  if (!n) s.fail_missing("temperature", " (ensembles nvt and npt need a target temperature in K)");
   if (n->is_table()) {
     const Section ramp = s.section("temperature", s.key_path("temperature"));
     ramp.allow({"start", "stop"});
@@ -358,10 +358,12 @@ void read_langevin(const Section& s, StageSpec& stage) {
   if (auto seed = s.integer("seed", 0)) stage.seed = static_cast<std::uint64_t>(*seed);
 }
 
+#include "io/npt_stage.inc"
+
 StageSpec read_stage(const Section& s, std::size_t index) {
   s.allow({"name", "ensemble", "thermostat", "temperature", "timestep_fs", "timestep_ps",
            "duration_ps", "steps", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
-           "friction_fs", "friction_ps", "seed"});
+           "friction_fs", "friction_ps", "seed", "barostat"});
   StageSpec stage;
   stage.name = s.string("name").value_or(fmt::format("stage{}", index));
   if (const std::string why = stage_name_problem(stage.name); !why.empty())
@@ -374,7 +376,10 @@ StageSpec read_stage(const Section& s, std::size_t index) {
   stage.timestep = *timestep;
   stage.steps = read_steps(s, stage.timestep);
 
-  if (s.choice("ensemble", {"nve", "nvt"}, std::nullopt) == "nve") {
+  const std::string ensemble = s.choice("ensemble", {"nve", "nvt", "npt"}, std::nullopt);
+  if (ensemble == "npt") return read_npt_stage(s, stage);
+  s.reject({"barostat"}, "applies only to ensemble = \"npt\"");
+  if (ensemble == "nve") {
     s.reject({"thermostat", "temperature", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
               "friction_fs", "friction_ps", "seed"},
              "applies only to ensemble = \"nvt\"");
@@ -877,7 +882,18 @@ std::string key_location(const std::filesystem::path& toml_file, std::string_vie
   std::uint32_t line = 0;
   try {
     const toml::table doc = toml::parse(read_small_input(toml_file, "input file"), toml_file.string());
-    if (const toml::node* n = doc.at_path(key_path).node()) line = n->source().begin.line;
+    // Messages count array entries from 1 ("stage[2]"), toml++'s paths from 0.
+    std::string lookup;
+    for (std::size_t i = 0; i < key_path.size(); ++i) {
+      lookup += key_path[i];
+      if (key_path[i] != '[') continue;
+      const std::size_t close = key_path.find(']', i);
+      if (close == std::string_view::npos) break;
+      const std::string index(key_path.substr(i + 1, close - i - 1));
+      lookup += std::to_string(std::stoull(index) - 1);
+      i = close - 1;
+    }
+    if (const toml::node* n = doc.at_path(lookup).node()) line = n->source().begin.line;
   } catch (const std::exception&) {  // the file changed since it was read: name it without a line
   }
   const Source src{toml_file.string(), toml_file.parent_path()};
