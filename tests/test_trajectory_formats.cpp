@@ -1,4 +1,5 @@
-// Trajectory writers (each frame with its own cell, as under a barostat) read back by code other people wrote (tests/python/check_trajectories.py:
+// Trajectory writers (each frame with its own cell, as under a barostat) read back by code other
+// people wrote (tests/python/check_trajectories.py:
 // ASE, MDAnalysis, netCDF4): frame count, species, cell, positions (wrapped or unwrapped, with
 // LAMMPS image flags), velocities, forces and per-atom energies match what mdgpu held, for an
 // orthogonal cell, a triclinic cell in LAMMPS orientation and a general triclinic cell that the
