@@ -31,6 +31,7 @@ namespace {
 const char* ensemble_name(const StageSpec& s) {
   if (s.ensemble == Ensemble::NVE) return "NVE (velocity Verlet)";
   if (s.ensemble == Ensemble::NPT) return "NPT (MTK, Nosé–Hoover)";
+  if (s.ensemble == Ensemble::Minimize) return s.minimize.relax_cell ? "minimise (FIRE, cell)" : "minimise (FIRE)";
   return s.thermostat == Thermostat::Langevin ? "NVT (Langevin BAOAB)" : "NVT (Nosé–Hoover chain)";
 }
 
@@ -73,10 +74,12 @@ std::string describe_barostat(const BarostatSpec& b) {
 // move (engine/barostat_mtk.hpp).
 void check_barostats(const RunPlan& plan, const Box& box) {
   for (std::size_t k = 0; k < plan.stages.size(); ++k) {
-    if (plan.stages[k].ensemble != Ensemble::NPT) continue;
-    const std::string why = barostat_cell_problem(plan.stages[k].barostat, box);
+    const StageSpec& s = plan.stages[k];
+    const bool cell = s.ensemble == Ensemble::Minimize && s.minimize.relax_cell;
+    if (s.ensemble != Ensemble::NPT && !cell) continue;
+    const std::string why = barostat_cell_problem(cell ? s.minimize.cell : s.barostat, box);
     if (!why.empty())
-      throw InputError(key_location(plan.input_file, fmt::format("stage[{}].barostat", k + 1)),
+      throw InputError(key_location(plan.input_file, fmt::format("stage[{}].{}", k + 1, cell ? "cell" : "barostat")),
                        fmt::format("{} (structure {})", why, plan.structure.string()));
   }
 }
@@ -98,7 +101,7 @@ std::string describe_plan(const RunPlan& plan) {
     const StageSpec& s = plan.stages[k];
     out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps", k + 1, s.name, ensemble_name(s),
                        s.timestep * 1e3, s.steps, s.steps * s.timestep);
-    if (s.ensemble != Ensemble::NVE) {
+    if (s.ensemble == Ensemble::NVT || s.ensemble == Ensemble::NPT) {
       out += s.temperature.start == s.temperature.stop
                  ? fmt::format("  T {} K", s.temperature.start)
                  : fmt::format("  T {} -> {} K ({:.4g} K/ps)", s.temperature.start, s.temperature.stop,

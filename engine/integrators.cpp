@@ -4,6 +4,7 @@
 
 #include "core/units.hpp"
 #include "engine/barostat_mtk.hpp"
+#include "engine/minimize.hpp"
 #include "engine/nose_hoover_chain.hpp"
 
 namespace mdgpu {
@@ -95,6 +96,7 @@ private:
 
 std::unique_ptr<Integrator> make_integrator(const StageSpec& stage) {
   if (stage.ensemble == Ensemble::NPT) return make_mtk_npt(stage);
+  if (stage.ensemble == Ensemble::Minimize) return make_fire_minimizer(stage);
   switch (stage.thermostat) {
     case Thermostat::NoseHoover: return std::make_unique<NoseHooverNvt>(stage);
     case Thermostat::Langevin: return std::make_unique<LangevinBAOAB>(stage);

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/atoms.hpp"
@@ -35,6 +36,10 @@ public:
   // nothing) when `state` does not fit this integrator.
   virtual std::vector<double> state() const { return {}; }
   virtual bool set_state(const std::vector<double>& state) { return state.empty(); }
+  // A minimiser that has met its tolerances ends its stage early.
+  virtual bool converged() const { return false; }
+  // What the progress line adds for this integrator (a minimiser's largest force).
+  virtual std::string progress() const { return {}; }
 };
 
 // Builds the integrator a stage asks for.

@@ -11,7 +11,7 @@
 
 namespace mdgpu {
 
-enum class Ensemble { NVE, NVT, NPT };
+enum class Ensemble { NVE, NVT, NPT, Minimize };
 enum class Thermostat { None, NoseHoover, Langevin };
 
 struct TemperatureRamp {
@@ -40,6 +40,19 @@ struct BarostatSpec {
   int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta
 };
 
+// A minimisation stage (FIRE, Bitzek et al. 2006, with ASE's defaults): converged when every
+// tolerance given holds; `steps` is its iteration limit. With relax_cell the cell's strain joins
+// the atoms' positions (as ASE's UnitCellFilter), driven by the static pressure against `cell`'s
+// target (its ramp's start) on `cell`'s axes and coupling.
+struct MinimizeSpec {
+  double force_tolerance = 0.0;     // eV/Å, largest force on an atom (0 = not used)
+  double energy_tolerance = 0.0;    // relative change of energy (enthalpy) per iteration (0 = not used)
+  double pressure_tolerance = 1.0;  // bar, largest |P - target| of a relaxed component
+  bool relax_cell = false;
+  BarostatSpec cell;
+  double max_step = 0.2;            // Å, longest move of an atom in one iteration
+};
+
 struct StageSpec {
   std::string name;
   Ensemble ensemble = Ensemble::NVE;
@@ -55,6 +68,7 @@ struct StageSpec {
   double friction_time = 0.1;  // ps; friction coefficient gamma = 1 / friction_time
   std::uint64_t seed = 1;
   BarostatSpec barostat;  // NPT only
+  MinimizeSpec minimize;  // Minimize only
 };
 
 // Checkpoints for restarts: written atomically every `every` steps and/or `every_ps` of simulated

@@ -215,17 +215,20 @@ bool Simulation::run_stage() {
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
     guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
 
-    const bool last = step_ == total_steps_;
-    bool due = last;
+    // A minimiser that converged ends its stage here (its steps were an iteration limit).
+    const bool converged = integrator_->converged();
+    if (converged) stage_step_ = stage.steps;
+    const bool last = step_ == total_steps_ || (converged && stage_ + 1 == plan_.stages.size());
+    bool due = last || converged;
     for (const auto& o : observers_) due = due || step_ % o->every() == 0;
     const auto now = std::chrono::steady_clock::now();
     const bool progress_due =
-        progress_ && (last || (plan_.progress_interval > 0 &&
+        progress_ && (last || converged || (plan_.progress_interval > 0 &&
                                std::chrono::duration<double>(now - last_progress_).count() >=
                                    plan_.progress_interval));
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
-      if (due) observe(s, last);
+      if (due) observe(s, last || converged);
       if (progress_due) report_progress(s, stage.timestep, k + 1, stage.steps);
     }
     if (checkpoint_due(previous_time)) save_checkpoint();
@@ -233,6 +236,7 @@ bool Simulation::run_stage() {
       if (checkpoint_step_ != step_) save_checkpoint();
       return false;
     }
+    if (converged) break;
   }
   return true;
 }
@@ -264,7 +268,8 @@ void Simulation::report_progress(const ThermoSample& s, double timestep, std::in
       "[{}] step {}/{} ({}/{} in stage)  t = {:.3f} ps  T = {:.1f} K  PE = {:.6g} eV  "
       "E = {:.6g} eV  {:.3g} ns/day  elapsed {}  ETA {}",
       s.stage, s.step, total_steps_, stage_step, stage_steps, s.time, s.temperature, s.potential,
-      s.total, ns_per_day, format_duration(elapsed), format_duration(eta)));
+      s.total, ns_per_day, format_duration(elapsed), format_duration(eta)) +
+            integrator_->progress());
   last_progress_ = now;
   progress_step0_ = s.step;
 }

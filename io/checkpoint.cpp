@@ -24,7 +24,10 @@ constexpr std::int64_t kVersion = 2;
 // A stage as the checkpoint remembers it: every setting that changes its trajectory, with
 // round-trip numbers so that equal text means equal settings.
 std::string stage_text(const StageSpec& s) {
-  const char* ensemble = s.ensemble == Ensemble::NVE ? "nve" : s.ensemble == Ensemble::NVT ? "nvt" : "npt";
+  const char* ensemble = s.ensemble == Ensemble::NVE   ? "nve"
+                         : s.ensemble == Ensemble::NVT ? "nvt"
+                         : s.ensemble == Ensemble::NPT ? "npt"
+                                                       : "minimize";
   std::string text = fmt::format("'{}': {}, {} steps of {} ps", s.name, ensemble, s.steps, s.timestep);
   if (s.thermostat == Thermostat::NoseHoover)
     text += fmt::format(", nose-hoover {} -> {} K, tdamp {} ps, chain {} x {}", s.temperature.start,
@@ -38,6 +41,14 @@ std::string stage_text(const StageSpec& s) {
                         static_cast<int>(b.coupling), b.axes[0], b.axes[1], b.axes[2],
                         fmt::join(b.pressure.start, " "), fmt::join(b.pressure.stop, " "), b.pdamp,
                         b.chain_length);
+  }
+  if (s.ensemble == Ensemble::Minimize) {
+    const MinimizeSpec& m = s.minimize;
+    text += fmt::format(", fire ftol {} etol {} max step {}", m.force_tolerance, m.energy_tolerance, m.max_step);
+    if (m.relax_cell)
+      text += fmt::format(", cell coupling {} axes {}{}{} {} bar, ptol {}", static_cast<int>(m.cell.coupling),
+                          m.cell.axes[0], m.cell.axes[1], m.cell.axes[2], fmt::join(m.cell.pressure.start, " "),
+                          m.pressure_tolerance);
   }
   return text;
 }

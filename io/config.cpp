@@ -358,16 +358,23 @@ void read_langevin(const Section& s, StageSpec& stage) {
   if (auto seed = s.integer("seed", 0)) stage.seed = static_cast<std::uint64_t>(*seed);
 }
 
+std::string read_stage_name(const Section& s, std::size_t index) {
+  std::string name = s.string("name").value_or(fmt::format("stage{}", index));
+  if (const std::string why = stage_name_problem(name); !why.empty())
+    s.fail("name", fmt::format("stage name '{}' {}", name, why));
+  return name;
+}
+
 #include "io/npt_stage.inc"
+#include "io/minimize_stage.inc"
 
 StageSpec read_stage(const Section& s, std::size_t index) {
+  if (s.string("ensemble") == std::optional<std::string>("minimize")) return read_minimize_stage(s, index);
   s.allow({"name", "ensemble", "thermostat", "temperature", "timestep_fs", "timestep_ps",
            "duration_ps", "steps", "tdamp_fs", "tdamp_ps", "chain_length", "chain_substeps",
            "friction_fs", "friction_ps", "seed", "barostat"});
   StageSpec stage;
-  stage.name = s.string("name").value_or(fmt::format("stage{}", index));
-  if (const std::string why = stage_name_problem(stage.name); !why.empty())
-    s.fail("name", fmt::format("stage name '{}' {}", stage.name, why));
+  stage.name = read_stage_name(s, index);
   const auto timestep = time_ps(s, "timestep");
   if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
   if (*timestep < kMinTimestepPs)
@@ -376,7 +383,7 @@ StageSpec read_stage(const Section& s, std::size_t index) {
   stage.timestep = *timestep;
   stage.steps = read_steps(s, stage.timestep);
 
-  const std::string ensemble = s.choice("ensemble", {"nve", "nvt", "npt"}, std::nullopt);
+  const std::string ensemble = s.choice("ensemble", {"nve", "nvt", "npt", "minimize"}, std::nullopt);
   if (ensemble == "npt") return read_npt_stage(s, stage);
   s.reject({"barostat"}, "applies only to ensemble = \"npt\"");
   if (ensemble == "nve") {
@@ -670,6 +677,7 @@ std::optional<double> window_ps(const Section& s, std::string_view key, const An
                                 std::int64_t every) {
   const auto t = s.number(key, Rule::Positive);
   for (std::size_t k = 0; t && ctx.stages && k < ctx.stages->size(); ++k) {
+    if (!((*ctx.stages)[k].timestep > 0)) continue;  // a minimisation: no clock
     const double intervals = *t / (static_cast<double>(every) * (*ctx.stages)[k].timestep);
     if (intervals > std::numeric_limits<int>::max())
       s.fail(key, fmt::format("{:g} ps is {:.3g} sampling intervals of stage[{}]; at most {}", *t,

@@ -493,7 +493,7 @@ TEST_F(ConfigTest, Temperatures) {
 
 TEST_F(ConfigTest, UnknownChoicesListTheValidOnes) {
   EXPECT_CONTAINS(error_of(kHead + "[[stage]]\nensemble = \"nph\"\ntimestep_fs = 1\nsteps = 10\n"),
-                  "run.toml:8: stage[1].ensemble: unknown ensemble 'nph'; valid: nve, nvt, npt");
+                  "run.toml:8: stage[1].ensemble: unknown ensemble 'nph'; valid: nve, nvt, npt, minimize");
   EXPECT_CONTAINS(error_of(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"nose_hoover\"\n"
                                    "temperature = 300\ntimestep_fs = 1\nsteps = 10\n"),
                   "unknown thermostat 'nose_hoover'; valid: nose-hoover, langevin; did you mean "
