@@ -218,7 +218,7 @@ bool Simulation::run_stage() {
     // A minimiser that converged ends its stage here (its steps were an iteration limit).
     const bool converged = integrator_->converged();
     if (converged) stage_step_ = stage.steps;
-    const bool last = step_ == total_steps_ || (converged && stage_ + 1 == plan_.stages.size());
+    const bool last = stage_ + 1 == plan_.stages.size() && (k + 1 == stage.steps || converged);
     bool due = last || converged;
     for (const auto& o : observers_) due = due || step_ % o->every() == 0;
     const auto now = std::chrono::steady_clock::now();
