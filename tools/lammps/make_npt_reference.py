@@ -16,12 +16,10 @@ CODATA constants. Temperature and pressure targets stay as LAMMPS reads them; th
 its own targets (kB and nktv2p differ by 1e-6 and 8e-8, README.md). Deterministic (serial).
 """
 
-import argparse
 import json
 import os
 import shutil
 import sys
-import tempfile
 
 import numpy as np
 
@@ -56,13 +54,7 @@ def run(lmp, work, name, couple, steps, every):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lmp", default=shutil.which("lmp") or "/usr/bin/lmp")
-    ap.add_argument("--keep", help="keep LAMMPS work files in this directory")
-    args = ap.parse_args()
-    work = args.keep or tempfile.mkdtemp(prefix="mdgpu_npt_")
-    os.makedirs(work, exist_ok=True)
+    args, work = mr.lammps_args(__doc__, "mdgpu_npt_")
     for name, couple in RUNS:
         header, rows = run(args.lmp, work, name, couple, STEPS, 1)
         with open(os.path.join(mr.OUTDIR, f"{name}_npt_{couple}_thermo.csv"), "w") as f:
