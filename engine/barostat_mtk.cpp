@@ -1,7 +1,6 @@
 #include "engine/barostat_mtk.hpp"
 
 #include <cmath>
-#include <limits>
 
 #include "core/units.hpp"
 #include "engine/nose_hoover_chain.hpp"
@@ -43,7 +42,7 @@ public:
 
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
-    if (std::isnan(volume0_)) volume0_ = c.box.volume();
+    if (volume0_ == 0.0) volume0_ = c.box.volume();
     kT_ = units::kBoltzmann * c.target;
     mass_ = (a.n + 1) * kT_ * stage_.barostat.pdamp * stage_.barostat.pdamp;
     target_pressure(c.fraction);
@@ -71,7 +70,7 @@ public:
     double e = particles_.energy() + cell_chain_.energy();
     for (int k = 0; k < 6; ++k)
       if (active_[k]) e += 0.5 * mass_ * omega_dot_[k] * omega_dot_[k];
-    if (!std::isnan(volume0_)) e += hydrostatic_ * (box_volume_ - volume0_) / units::kEvPerA3ToBar;
+    if (volume0_ > 0.0) e += hydrostatic_ * (box_volume_ - volume0_) / units::kEvPerA3ToBar;
     return e;
   }
 
@@ -230,7 +229,7 @@ private:
   double hydrostatic_ = 0.0;           // bar, mean target over the barostatted axes
   double mtk_rate_ = 0.0;              // Σ ω̇_kk / (pdim N)
   double kT_ = 0.0, mass_ = 0.0;       // eV; cell mass W = (N + 1) kT pdamp², eV ps²
-  double volume0_ = std::numeric_limits<double>::quiet_NaN();  // Å³ at the stage's first step
+  double volume0_ = 0.0;  // Å³ at the stage's first step (0 before it: checkpoints hold no NaN)
   double box_volume_ = 0.0;
 };
 

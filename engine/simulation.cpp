@@ -208,6 +208,11 @@ bool Simulation::run_stage() {
     guard_.begin_step(atoms_.view());
     integrator_->step(ctx);
     system_current_ = false;
+    // A minimiser that converged skips the rest of its iterations: its stage ends here, at the
+    // stage's planned last step, so that later stages keep their step numbers (analyses'
+    // samples, checkpoints) and the relaxed state is observed as the stage's last.
+    const bool converged = integrator_->converged();
+    if (converged) step_ += stage.steps - (k + 1), k = stage.steps - 1;
     ++step_;
     stage_step_ = k + 1;
     // time = stage start + k dt: no accumulated round-off
@@ -215,10 +220,7 @@ bool Simulation::run_stage() {
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
     guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
 
-    // A minimiser that converged ends its stage here (its steps were an iteration limit).
-    const bool converged = integrator_->converged();
-    if (converged) stage_step_ = stage.steps;
-    const bool last = stage_ + 1 == plan_.stages.size() && (k + 1 == stage.steps || converged);
+    const bool last = step_ == total_steps_;
     bool due = last || converged;
     for (const auto& o : observers_) due = due || step_ % o->every() == 0;
     const auto now = std::chrono::steady_clock::now();
@@ -236,7 +238,6 @@ bool Simulation::run_stage() {
       if (checkpoint_step_ != step_) save_checkpoint();
       return false;
     }
-    if (converged) break;
   }
   return true;
 }
