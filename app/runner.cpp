@@ -5,15 +5,18 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/observers.hpp"
 #include "app/memory_estimate.hpp"
 #include "core/errors.hpp"
+#include "engine/barostat_mtk.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
+#include "io/config.hpp"
 #include "io/output_paths.hpp"
 #include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
@@ -51,6 +54,22 @@ void check_outputs(const RunPlan& plan) {
   check_output_paths(output_paths(plan), input_paths(plan), rules, plan.input_file.string());
 }
 
+// The barostats against the structure's cell: no open axis barostatted, a cell aniso and tri can
+// move (engine/barostat_mtk.hpp).
+void check_barostats(const RunPlan& plan, const Box& box) {
+  for (std::size_t k = 0; k < plan.stages.size(); ++k) {
+    const StageSpec& s = plan.stages[k];
+    const auto* npt = std::get_if<NptStage>(&s.kind);
+    const auto* minimize = std::get_if<MinimizeStage>(&s.kind);
+    const bool cell = minimize && minimize->relax_cell;
+    if (!npt && !cell) continue;
+    const std::string why = barostat_cell_problem(cell ? minimize->cell : npt->barostat, box);
+    if (!why.empty())
+      throw InputError(key_location(plan.input_file, fmt::format("stage[{}].{}", k + 1, cell ? "cell" : "barostat")),
+                       fmt::format("{} (structure {})", why, plan.structure.string()));
+  }
+}
+
 }  // namespace
 
 std::string describe_plan(const RunPlan& plan) {
@@ -64,8 +83,12 @@ std::string describe_plan(const RunPlan& plan) {
   for (std::size_t k = 0; k < plan.stages.size(); ++k) {
     const StageSpec& s = plan.stages[k];
     const StageKind& kind = kind_of(s);
-    out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps{}\n", k + 1, s.name, kind.method,
-                       s.timestep * 1e3, s.steps, s.steps * s.timestep, kind.describe(s));
+    if (kind.timed)
+      out += fmt::format("  {}. {:<12} {:<26} dt {} fs  {} steps = {} ps{}\n", k + 1, s.name, kind.method,
+                         s.timestep * 1e3, s.steps, s.steps * s.timestep, kind.describe(s));
+    else
+      out += fmt::format("  {}. {:<12} {:<26} at most {} iterations{}\n", k + 1, s.name, kind.method,
+                         s.steps, kind.describe(s));
     time += s.steps * s.timestep;
     steps += s.steps;
   }
@@ -153,6 +176,7 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   potential_ = make_potential(plan.potential, system, *backend_);
   check_pair_list_memory(plan, system, potential_->cutoff());
   check_min_distance(system, plan.min_distance, plan.structure.string());
+  check_barostats(plan, system.box);
   const bool restart = !plan.restart.empty();
   RunState restart_state;
   if (restart) restart_state = read_checkpoint(plan.restart, plan, system);

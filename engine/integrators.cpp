@@ -5,6 +5,8 @@
 #include <variant>
 
 #include "core/units.hpp"
+#include "engine/barostat_mtk.hpp"
+#include "engine/minimize.hpp"
 #include "engine/nose_hoover_chain.hpp"
 
 namespace mdgpu {
@@ -102,6 +104,10 @@ std::unique_ptr<Integrator> integrator_for(const NoseHooverStage& s, double dt) 
 std::unique_ptr<Integrator> integrator_for(const LangevinStage& s, double dt) {
   return std::make_unique<LangevinBAOAB>(s, dt);
 }
+std::unique_ptr<Integrator> integrator_for(const NptStage& s, double dt) { return make_mtk_npt(s, dt); }
+std::unique_ptr<Integrator> integrator_for(const MinimizeStage& s, double) {
+  return make_fire_minimizer(s);
+}
 
 }  // namespace
 
@@ -120,6 +126,16 @@ int degrees_of_freedom(const StageSpec& stage, int natoms) {
 double kinetic_energy(Backend& backend, const AtomsView& atoms) {
   const auto t = backend.kinetic_tensor(atoms);
   return 0.5 * (t[0] + t[1] + t[2]);
+}
+
+std::array<double, 6> pressure_tensor(const std::array<double, 6>& kinetic, const Mat3& virial,
+                                      double volume) {
+  const double to_bar = units::kEvPerA3ToBar / volume;
+  const Mat3& w = virial;
+  return {(kinetic[0] + w[0][0]) * to_bar, (kinetic[1] + w[1][1]) * to_bar,
+          (kinetic[2] + w[2][2]) * to_bar, (kinetic[3] + 0.5 * (w[0][1] + w[1][0])) * to_bar,
+          (kinetic[4] + 0.5 * (w[0][2] + w[2][0])) * to_bar,
+          (kinetic[5] + 0.5 * (w[1][2] + w[2][1])) * to_bar};
 }
 
 }  // namespace mdgpu

@@ -2,8 +2,10 @@
 // atoms, and reports the extra energy its thermostat holds (for the conserved quantity).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/atoms.hpp"
@@ -23,6 +25,7 @@ struct StepContext {
   // Whether anything reads this step's energy or virial (thermo, frames, progress, the last
   // step); if not, integrators that need neither ask for the forces alone.
   bool tally = true;
+  double fraction = 0.0;    // of the stage done at the end of this step (ramps' position)
 };
 
 class Integrator {
@@ -36,6 +39,10 @@ public:
   // nothing) when `state` does not fit this integrator.
   virtual std::vector<double> state() const { return {}; }
   virtual bool set_state(const std::vector<double>& state) { return state.empty(); }
+  // A minimiser that has met its tolerances ends its stage early.
+  virtual bool converged() const { return false; }
+  // What the progress line adds for this integrator (a minimiser's largest force).
+  virtual std::string progress() const { return {}; }
 };
 
 // Builds the integrator a stage asks for.
@@ -47,5 +54,10 @@ int degrees_of_freedom(const StageSpec& stage, int natoms);
 
 // Kinetic energy (eV) from the backend's kinetic tensor.
 double kinetic_energy(Backend& backend, const AtomsView& atoms);
+
+// Pressure tensor (bar; xx yy zz xy xz yz) of kinetic tensor `kinetic` (eV, the backend's order)
+// and virial `virial` (eV, symmetrised) in a cell of `volume` Å³.
+std::array<double, 6> pressure_tensor(const std::array<double, 6>& kinetic, const Mat3& virial,
+                                      double volume);
 
 }  // namespace mdgpu

@@ -3,6 +3,7 @@
 // what only the input's readers and writers need.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -51,7 +52,53 @@ struct LangevinStage {
   std::uint64_t seed = 1;
 };
 
-using StageKindSpec = std::variant<NveStage, NoseHooverStage, LangevinStage>;
+// Martyna–Tobias–Klein barostat couplings: one strain rate for the barostatted axes (iso), one per
+// axis (aniso), or the diagonal and the tilts of a cell kept lower-triangular (tri).
+enum class Coupling { Iso, Aniso, Tri };
+
+// Target pressure tensor in bar, Voigt order xx yy zz yz xz xy; a linear ramp over the stage.
+struct PressureRamp {
+  std::array<double, 6> start{};
+  std::array<double, 6> stop{};
+  double at(int k, double fraction) const { return start[k] + (stop[k] - start[k]) * fraction; }
+};
+
+// The barostat of an NPT stage, or the cell of a minimisation that relaxes it.
+struct BarostatSpec {
+  Coupling coupling = Coupling::Iso;
+  PressureRamp pressure;
+  std::array<bool, 3> axes{true, true, true};  // barostatted axes; open axes never are
+  double pdamp = 1.0;                          // ps, relaxation time of the cell
+  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta
+};
+
+// ensemble = "npt": Martyna–Tuckerman–Tobias–Klein, the particles' Nosé–Hoover chain as in
+// NoseHooverStage plus the barostat.
+struct NptStage {
+  static constexpr bool conserves_momentum = true;
+  TemperatureRamp temperature;
+  double tdamp = 0.1;  // ps
+  int chain_length = 3;
+  int chain_substeps = 1;
+  BarostatSpec barostat;
+};
+
+// ensemble = "minimize": FIRE (Bitzek et al. 2006, with ASE's defaults), converged when every
+// tolerance given holds; the stage's `steps` is its iteration limit and its time step is 0. With
+// relax_cell the cell's strain joins the atoms' positions (as ASE's UnitCellFilter), driven by the
+// static pressure against `cell`'s target (its ramp's start) on `cell`'s axes and coupling.
+struct MinimizeStage {
+  static constexpr bool conserves_momentum = true;  // no velocities are kept
+  double force_tolerance = 0.0;     // eV/Å, largest force on an atom (0 = not used)
+  double energy_tolerance = 0.0;    // relative change of energy (enthalpy) per iteration (0 = not used)
+  double pressure_tolerance = 1.0;  // bar, largest |P - target| of a relaxed component
+  bool relax_cell = false;
+  BarostatSpec cell;
+  double max_step = 0.2;            // Å, longest move of an atom in one iteration
+};
+
+using StageKindSpec =
+    std::variant<NveStage, NoseHooverStage, LangevinStage, NptStage, MinimizeStage>;
 
 struct StageSpec {
   std::string name;

@@ -4,8 +4,9 @@
 
 namespace mdgpu {
 
-NoseHooverChain::NoseHooverChain(int length, double tdamp, int substeps)
-    : tdamp_(tdamp), substeps_(substeps), xi_(length, 0.0), vxi_(length, 0.0) {}
+NoseHooverChain::NoseHooverChain(int length, double tdamp, int substeps, bool light_first)
+    : tdamp_(tdamp), substeps_(substeps), light_first_(light_first), xi_(length, 0.0),
+      vxi_(length, 0.0) {}
 
 double NoseHooverChain::force(std::size_t k, double ke2) const {
   if (k == 0) return (ke2 - dof_ * kT_) / q_[0];
@@ -17,7 +18,7 @@ double NoseHooverChain::half_step(double ke2, int dof, double kT, double dt) {
   dof_ = dof;
   const std::size_t m = xi_.size();
   q_.assign(m, kT_ * tdamp_ * tdamp_);
-  q_[0] *= dof_;
+  if (!light_first_) q_[0] *= dof_;
   if (kT_ <= 0.0) return 1.0;  // a 0 K target has no thermostat mass
 
   static const double w1 = 1.0 / (2.0 - std::cbrt(2.0));

@@ -11,10 +11,10 @@ namespace mdgpu {
 
 class NoseHooverChain {
 public:
-  // `tdamp` (ps) sets the masses, Q_k = kT tdamp² (× dof for the first); each half step is split
-  // into `substeps` × 3 Suzuki–Yoshida sub-steps (Martyna, Tuckerman, Tobias & Klein, Mol. Phys.
-  // 87, 1117 (1996)).
-  NoseHooverChain(int length, double tdamp, int substeps);
+  // `tdamp` (ps) sets the masses, Q_k = kT tdamp² (× dof for the first unless `light_first`, as
+  // LAMMPS's chain on a barostat has it); each half step is split into `substeps` × 3
+  // Suzuki–Yoshida sub-steps (Martyna, Tuckerman, Tobias & Klein, Mol. Phys. 87, 1117 (1996)).
+  NoseHooverChain(int length, double tdamp, int substeps, bool light_first = false);
 
   // Half a step of `dt` (ps) coupled to kinetic energy `ke2` / 2 (eV) of `dof` degrees of freedom
   // at target `kT` (eV). A target of 0 K leaves the chain still and returns 1.
@@ -35,6 +35,7 @@ private:
 
   double tdamp_;
   int substeps_;
+  bool light_first_;
   std::vector<double> xi_, vxi_, q_;  // positions, velocities (1/ps), masses (eV ps²)
   double kT_ = 0.0;
   int dof_ = 0;

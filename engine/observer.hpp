@@ -3,6 +3,7 @@
 // what they ask for.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,6 +27,8 @@ struct ThermoSample {
   double conserved = 0.0;    // eV: total + thermostat energy
   double pressure = 0.0;     // bar (NaN without a cell volume)
   double volume = 0.0;       // Å³ (NaN without a cell volume)
+  std::array<double, 6> stress{};  // bar, pressure tensor xx yy zz xy xz yz (NaN without a volume)
+  Mat3 cell{};               // Å, the current cell's rows a, b, c
   double target = 0.0;       // K, the thermostat's target (0 for NVE)
 };
 

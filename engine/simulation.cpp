@@ -130,12 +130,15 @@ ThermoSample Simulation::sample(const StageSpec* stage, double target, int dof) 
   s.total = s.kinetic + s.potential;
   s.conserved = s.total + thermostat_energy_;
   s.temperature = dof > 0 ? 2.0 * s.kinetic / (dof * units::kBoltzmann) : 0.0;
+  s.cell = system_.box.cell();
   if (system_.box.has_volume()) {
     s.volume = system_.box.volume();
+    s.stress = pressure_tensor(kt, f.virial, s.volume);
     const double trace = kt[0] + kt[1] + kt[2] + f.virial[0][0] + f.virial[1][1] + f.virial[2][2];
     s.pressure = trace / (3.0 * s.volume) * units::kEvPerA3ToBar;
   } else {
     s.volume = s.pressure = std::numeric_limits<double>::quiet_NaN();
+    s.stress.fill(s.volume);
   }
   return s;
 }
@@ -199,23 +202,29 @@ bool Simulation::run_stage() {
   const int dof = degrees_of_freedom(stage, atoms_.size());
   const TemperatureRamp* ramp = temperature_ramp(stage);
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
-    const double target = ramp ? ramp->at(double(k + 1) / stage.steps) : 0.0;
+    const double fraction = double(k + 1) / stage.steps;
+    const double target = ramp ? ramp->at(fraction) : 0.0;
     // What reads the step about to be taken: its energy and virial are computed only then.
     const std::int64_t next = step_ + 1;
-    const bool last = next == total_steps_;
+    bool last = next == total_steps_;
     bool due = last;
     for (const auto& o : observers_) due = due || next % o->every() == 0;
     const auto now = std::chrono::steady_clock::now();
-    const bool progress_due =
+    bool progress_due =
         progress_ && (last || (plan_.progress_interval > 0 &&
                                std::chrono::duration<double>(now - last_progress_).count() >=
                                    plan_.progress_interval));
     StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
-                    static_cast<std::uint64_t>(step_), due || progress_due};
+                    static_cast<std::uint64_t>(step_), due || progress_due, fraction};
     const double previous_time = time_;
     guard_.begin_step(atoms_.view());
     integrator_->step(ctx);
     system_current_ = false;
+    // A minimiser that converged skips the rest of its iterations: its stage ends here, at the
+    // stage's planned last step, so that later stages keep their step numbers (analyses'
+    // samples, checkpoints) and the relaxed state is observed as the stage's last.
+    const bool converged = integrator_->converged();
+    if (converged) step_ += stage.steps - (k + 1), k = stage.steps - 1;
     ++step_;
     stage_step_ = k + 1;
     // time = stage start + k dt: no accumulated round-off
@@ -223,9 +232,14 @@ bool Simulation::run_stage() {
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
     guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
 
+    if (converged) {  // the relaxed state is the stage's last: observed and reported
+      last = step_ == total_steps_;
+      due = true;
+      progress_due = static_cast<bool>(progress_);
+    }
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
-      if (due) observe(s, last);
+      if (due) observe(s, last || converged);
       if (progress_due) report_progress(s, stage.timestep, k + 1, stage.steps);
     }
     if (checkpoint_due(previous_time)) save_checkpoint();
@@ -262,9 +276,13 @@ void Simulation::report_progress(const ThermoSample& s, double timestep, std::in
   const double eta = rate > 0 ? (total_steps_ - s.step) / rate : NAN;
   progress_(fmt::format(
       "[{}] step {}/{} ({}/{} in stage)  t = {:.3f} ps  T = {:.1f} K  PE = {:.6g} eV  "
-      "E = {:.6g} eV  {:.3g} ns/day  elapsed {}  ETA {}",
+      "E = {:.6g} eV  {}  elapsed {}  ETA {}",
       s.stage, s.step, total_steps_, stage_step, stage_steps, s.time, s.temperature, s.potential,
-      s.total, ns_per_day, format_duration(elapsed), format_duration(eta)));
+      s.total,
+      // a minimisation has no clock: its speed is iterations per second
+      timestep > 0 ? fmt::format("{:.3g} ns/day", ns_per_day) : fmt::format("{:.3g} iterations/s", rate),
+      format_duration(elapsed), format_duration(eta)) +
+            integrator_->progress());
   last_progress_ = now;
   progress_step0_ = s.step;
 }

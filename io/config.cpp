@@ -170,6 +170,7 @@ std::optional<double> window_ps(const Section& s, std::string_view key, const An
                                 std::int64_t every) {
   const auto t = s.number(key, Rule::Positive);
   for (std::size_t k = 0; t && ctx.stages && k < ctx.stages->size(); ++k) {
+    if (!((*ctx.stages)[k].timestep > 0)) continue;  // a minimisation: no clock
     const double intervals = *t / (static_cast<double>(every) * (*ctx.stages)[k].timestep);
     if (intervals > std::numeric_limits<int>::max())
       s.fail(key, fmt::format("{:g} ps is {:.3g} sampling intervals of stage[{}]; at most {}", *t,
@@ -382,7 +383,18 @@ std::string key_location(const std::filesystem::path& toml_file, std::string_vie
   std::uint32_t line = 0;
   try {
     const toml::table doc = toml::parse(read_small_input(toml_file, "input file"), toml_file.string());
-    if (const toml::node* n = doc.at_path(key_path).node()) line = n->source().begin.line;
+    // Messages count array entries from 1 ("stage[2]"), toml++'s paths from 0.
+    std::string lookup;
+    for (std::size_t i = 0; i < key_path.size(); ++i) {
+      lookup += key_path[i];
+      if (key_path[i] != '[') continue;
+      const std::size_t close = key_path.find(']', i);
+      if (close == std::string_view::npos) break;
+      const std::string index(key_path.substr(i + 1, close - i - 1));
+      lookup += std::to_string(std::stoull(index) - 1);
+      i = close - 1;
+    }
+    if (const toml::node* n = doc.at_path(lookup).node()) line = n->source().begin.line;
   } catch (const std::exception&) {  // the file changed since it was read: name it without a line
   }
   const Source src{toml_file.string(), toml_file.parent_path()};

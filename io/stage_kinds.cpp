@@ -13,12 +13,16 @@ namespace mdgpu {
 StageKind nve_stage_kind();
 StageKind nose_hoover_stage_kind();
 StageKind langevin_stage_kind();
+StageKind npt_stage_kind();
+StageKind minimize_stage_kind();
 
 const std::vector<StageKind>& stage_kinds() {
   static const std::vector<StageKind> kinds{
       nve_stage_kind(),
       nose_hoover_stage_kind(),
       langevin_stage_kind(),
+      npt_stage_kind(),
+      minimize_stage_kind(),
   };
   return kinds;
 }
@@ -85,14 +89,6 @@ StageSpec read_stage(const Section& s, std::size_t index) {
   stage.name = s.string("name").value_or(fmt::format("stage{}", index));
   if (const std::string why = stage_name_problem(stage.name); !why.empty())
     s.fail("name", fmt::format("stage name '{}' {}", stage.name, why));
-  const auto timestep = time_ps(s, "timestep");
-  if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
-  if (*timestep < kMinTimestepPs)
-    s.fail(s.has("timestep_fs") ? "timestep_fs" : "timestep_ps",
-           fmt::format("{:g} ps is below the smallest time step, {:g} fs", *timestep, kMinTimestepPs * 1e3));
-  stage.timestep = *timestep;
-  stage.steps = read_steps(s, stage.timestep);
-
   Words ensembles;
   for (const StageKind& kind : stage_kinds())
     if (std::find(ensembles.begin(), ensembles.end(), kind.ensemble) == ensembles.end())
@@ -106,6 +102,23 @@ StageSpec read_stage(const Section& s, std::size_t index) {
   const StageKind& kind = *std::find_if(
       stage_kinds().begin(), stage_kinds().end(),
       [&](const StageKind& k) { return k.ensemble == ensemble && k.thermostat == thermostat; });
+
+  if (!kind.timed) {
+    s.reject({"timestep_fs", "timestep_ps", "duration_ps"},
+             fmt::format("does not apply to ensemble = \"{}\": it counts iterations, not time; "
+                         "give their limit as steps", ensemble));
+    if (!s.has("steps")) s.fail_missing("steps", " (the iteration limit)");
+    stage.steps = *s.integer("steps", 1, kMaxSteps);
+    kind.read(s, kind, stage);
+    return stage;
+  }
+  const auto timestep = time_ps(s, "timestep");
+  if (!timestep) s.fail_here("missing time step: give timestep_fs or timestep_ps");
+  if (*timestep < kMinTimestepPs)
+    s.fail(s.has("timestep_fs") ? "timestep_fs" : "timestep_ps",
+           fmt::format("{:g} ps is below the smallest time step, {:g} fs", *timestep, kMinTimestepPs * 1e3));
+  stage.timestep = *timestep;
+  stage.steps = read_steps(s, stage.timestep);
   kind.read(s, kind, stage);
   return stage;
 }
@@ -117,12 +130,14 @@ void reject_keys_of_other_kinds(const Section& s, const StageKind& kind) {
     if (!s.has(key) || reads(kind, key) ||
         std::find(kCommonKeys.begin(), kCommonKeys.end(), key) != kCommonKeys.end())
       continue;
+    // Within the stage's own ensemble another thermostat is the likelier intent.
     Words ensembles, thermostats;
-    for (const StageKind& other : stage_kinds())
-      if (reads(other, key)) ensembles.push_back(other.ensemble), thermostats.push_back(other.thermostat);
-    const bool same_ensemble = std::all_of(ensembles.begin(), ensembles.end(),
-                                           [&](std::string_view e) { return e == kind.ensemble; });
-    s.fail(key, same_ensemble
+    for (const StageKind& other : stage_kinds()) {
+      if (!reads(other, key)) continue;
+      ensembles.push_back(other.ensemble);
+      if (other.ensemble == kind.ensemble) thermostats.push_back(other.thermostat);
+    }
+    s.fail(key, !thermostats.empty()
                     ? fmt::format("'{}' applies only to thermostat = {}", key, either(thermostats))
                     : fmt::format("'{}' applies only to ensemble = {}", key, either(ensembles)));
   }

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct StageKind {
   std::vector<std::string_view> keys;  // its keys of [[stage]] besides name, ensemble,
                                        // thermostat, the time step and the length
   std::string_view method;             // the dry run's name of it: "NVE (velocity Verlet)"
+  bool timed;  // false for a kind that counts iterations (a minimisation): no time step, and
+               // its length is `steps` alone
   bool (*holds)(const StageSpec&);
   // Fills stage.kind from the table; name, time step and length are read. It calls
   // reject_keys_of_other_kinds(table, self) where that check belongs among its own.
@@ -45,9 +48,16 @@ std::vector<StageSpec> read_stages(const Section& root);
 void reject_keys_of_other_kinds(const Section& s, const StageKind& kind);
 
 // The entry of a kind written as a struct K of statics: `using Spec` (its StageKindSpec
-// alternative), `ensemble`, `thermostat`, `method`, `keys()`, and typed `read(const Section&,
+// alternative), `ensemble`, `thermostat`, `method`, `keys()`, optionally `timed = false`, and typed `read(const Section&,
 // const StageKind& self, const StageSpec&)` returning the Spec, `describe` and `record` of (const StageSpec&, const Spec&);
 // see io/kinds/nve_stage_kind.cpp.
+namespace detail {
+template <class K, class = void>
+struct timed : std::true_type {};
+template <class K>
+struct timed<K, std::void_t<decltype(K::timed)>> : std::bool_constant<K::timed> {};
+}  // namespace detail
+
 template <class K>
 StageKind stage_kind() {
   using Spec = typename K::Spec;
@@ -55,6 +65,7 @@ StageKind stage_kind() {
           K::thermostat,
           K::keys(),
           K::method,
+          detail::timed<K>::value,
           [](const StageSpec& s) { return std::holds_alternative<Spec>(s.kind); },
           [](const Section& table, const StageKind& self, StageSpec& s) {
             s.kind = K::read(table, self, s);

@@ -10,6 +10,7 @@
 
 #include "core/box_data.hpp"
 #include "kernels/guard_bodies.hpp"
+#include "kernels/integrate_bodies.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/pair_evaluators.hpp"
 #include "kernels/views.hpp"
@@ -38,6 +39,9 @@ public:
   virtual void kick(const AtomsView& a, double dt) = 0;
   virtual void drift(const AtomsView& a, double dt) = 0;
   virtual void scale_velocities(const AtomsView& a, double factor) = 0;
+  // r <- r · m and v <- v · m for every atom (kernels/integrate_bodies.hpp): the barostat's moves.
+  virtual void map_positions(const AtomsView& a, const LinearMap& m) = 0;
+  virtual void map_velocities(const AtomsView& a, const LinearMap& m) = 0;
   virtual void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed,
                         std::uint64_t step) = 0;
   virtual void wrap(const AtomsView& a, const BoxData& box) = 0;

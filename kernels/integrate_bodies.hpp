@@ -42,6 +42,20 @@ MDGPU_HD void langevin_atom(const AtomsView& a, int i, double c1, double kT, std
   a.vz[i] = c1 * a.vz[i] + sigma * r[2];
 }
 
+// A linear map of 3-vectors as a row vector times a matrix: u <- u · m. The barostat moves
+// positions with the cell (m = H_old⁻¹ H_new keeps fractional coordinates) and scales and shears
+// velocities with it.
+struct LinearMap {
+  double m[3][3];
+};
+
+MDGPU_HD void linear_map_atom(double* x, double* y, double* z, int i, const LinearMap& l) {
+  const double u[3] = {x[i], y[i], z[i]};
+  x[i] = u[0] * l.m[0][0] + u[1] * l.m[1][0] + u[2] * l.m[2][0];
+  y[i] = u[0] * l.m[0][1] + u[1] * l.m[1][1] + u[2] * l.m[2][1];
+  z[i] = u[0] * l.m[0][2] + u[1] * l.m[1][2] + u[2] * l.m[2][2];
+}
+
 // m v_a v_b for the six components (xx, yy, zz, xy, xz, yz), in eV.
 MDGPU_HD void kinetic_tensor_atom(const AtomsView& a, int i, double out[6]) {
   const double m = a.mass[i] * units::kMvv2e;

@@ -27,6 +27,12 @@ public:
   void scale_velocities(const AtomsView& a, double factor) override {
     exec_.for_each(a.n, md_items::ScaleVelocity{a, factor}, kLightItems);
   }
+  void map_positions(const AtomsView& a, const LinearMap& m) override {
+    exec_.for_each(a.n, md_items::MapPositions{a, m}, kLightItems);
+  }
+  void map_velocities(const AtomsView& a, const LinearMap& m) override {
+    exec_.for_each(a.n, md_items::MapVelocities{a, m}, kLightItems);
+  }
   void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed, std::uint64_t step) override {
     exec_.for_each(a.n, md_items::Langevin{a, c1, kT, seed, step}, kLightItems);
   }

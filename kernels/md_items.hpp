@@ -32,6 +32,18 @@ struct ScaleVelocity {
   MDGPU_HD void operator()(std::int64_t i) const { scale_velocity_atom(a, static_cast<int>(i), factor); }
 };
 
+struct MapPositions {
+  AtomsView a;
+  LinearMap map;
+  MDGPU_HD void operator()(std::int64_t i) const { linear_map_atom(a.x, a.y, a.z, static_cast<int>(i), map); }
+};
+
+struct MapVelocities {
+  AtomsView a;
+  LinearMap map;
+  MDGPU_HD void operator()(std::int64_t i) const { linear_map_atom(a.vx, a.vy, a.vz, static_cast<int>(i), map); }
+};
+
 // The random stream is keyed by (seed, atom, step), not by thread: every executor draws the same.
 struct Langevin {
   AtomsView a;

@@ -469,7 +469,7 @@ TEST_F(ConfigTest, Temperatures) {
   EXPECT_CONTAINS(
       error_of(kHead + "[[stage]]\nensemble = \"nvt\"\ntimestep_fs = 1\nsteps = 10\n"),
       "run.toml:7: stage[1].temperature: missing required key 'temperature' in [[stage]] #1 "
-      "(ensemble = \"nvt\" needs a target temperature in K)");
+      "(ensembles nvt and npt need a target temperature in K)");
   EXPECT_CONTAINS(
       error_of(kHead +
                "[[stage]]\nensemble = \"nvt\"\ntemperature = -5\ntimestep_fs = 1\nsteps = 10\n"),
@@ -501,8 +501,8 @@ TEST_F(ConfigTest, Temperatures) {
 }
 
 TEST_F(ConfigTest, UnknownChoicesListTheValidOnes) {
-  EXPECT_CONTAINS(error_of(kHead + "[[stage]]\nensemble = \"npt\"\ntimestep_fs = 1\nsteps = 10\n"),
-                  "run.toml:8: stage[1].ensemble: unknown ensemble 'npt'; valid: nve, nvt");
+  EXPECT_CONTAINS(error_of(kHead + "[[stage]]\nensemble = \"nph\"\ntimestep_fs = 1\nsteps = 10\n"),
+                  "run.toml:8: stage[1].ensemble: unknown ensemble 'nph'; valid: nve, nvt, npt, minimize");
   EXPECT_CONTAINS(error_of(kHead + "[[stage]]\nensemble = \"nvt\"\nthermostat = \"nose_hoover\"\n"
                                    "temperature = 300\ntimestep_fs = 1\nsteps = 10\n"),
                   "unknown thermostat 'nose_hoover'; valid: nose-hoover, langevin; did you mean "

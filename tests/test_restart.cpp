@@ -167,6 +167,41 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
   }
 }
 
+// Minimisation and NPT: FIRE's velocities and step, the cell, the barostat's strain rates and both
+// chains travel in the checkpoint; stopped inside a minimisation with cell relaxation and inside a
+// tri stage, the run goes on bitwise (every trajectory format writing its per-frame cell).
+TEST_F(RestartTest, MinimisationAndNptRunContinueBitwise) {
+  std::string input = kInput;
+  const std::size_t first = input.find("[[stage]]"), output = input.find("[output]");
+  input.replace(first, output - first, R"([[stage]]
+name = "relax"
+ensemble = "minimize"
+steps = 40
+force_tolerance = 1e-6
+cell = { pressure = 100.0 }
+[[stage]]
+name = "npt-iso-ramp"
+ensemble = "npt"
+temperature = 90.0
+timestep_fs = 2.0
+steps = 40
+barostat = { pressure = { start = 1.0, stop = 2000.0 }, pdamp_ps = 0.5 }
+[[stage]]
+name = "npt-tri"
+ensemble = "npt"
+temperature = 90.0
+timestep_fs = 2.0
+steps = 40
+barostat = { coupling = "tri", pressure = [2000, 1500, 1800, 100, -100, 50], pdamp_ps = 0.4 }
+)");
+  const RunPlan straight = plan("straight", "", input);
+  ASSERT_EQ(run(straight).outcome, RunOutcome::Completed);
+  for (std::int64_t stop : {30, 100}) {
+    SCOPED_TRACE("stopped at step " + std::to_string(stop));
+    expect_stop_and_continue("straight", stop, input);
+  }
+}
+
 // On-the-fly analyses carry their accumulators in the checkpoint: a run stopped inside a stage and
 // continued writes the same MSD (every origin, lag, block), RDF and vDOS as an uninterrupted one.
 TEST_F(RestartTest, AnalysesContinueBitwise) {

@@ -1,4 +1,5 @@
-// Trajectory writers read back by code other people wrote (tests/python/check_trajectories.py:
+// Trajectory writers (each frame with its own cell, as under a barostat) read back by code other
+// people wrote (tests/python/check_trajectories.py:
 // ASE, MDAnalysis, netCDF4): frame count, species, cell, positions (wrapped or unwrapped, with
 // LAMMPS image flags), velocities, forces and per-atom energies match what mdgpu held, for an
 // orthogonal cell, a triclinic cell in LAMMPS orientation and a general triclinic cell that the
@@ -59,9 +60,13 @@ HeldFrame held_frame(const Cell& cell, int frame) {
   std::uniform_real_distribution<double> frac(0.05, 0.95), u(-1.0, 1.0);
   std::uniform_int_distribution<int> shift(-1, 1), image(-3, 3);
   HeldFrame f;
-  f.system.box = Box(cell.rows, {true, true, true});
+  // The cell changes from frame to frame, as under a barostat: every format keeps each frame's.
+  Mat3 h = cell.rows;
+  for (Vec3& row : h)
+    for (double& x : row) x *= 1.0 + 0.02 * frame;
+  h[1][0] += 0.1 * frame;
+  f.system.box = Box(h, {true, true, true});
   const char* species[] = {"Li", "P", "O", "O", "Li", "N", "Li"};
-  const Mat3& h = cell.rows;
   for (const char* symbol : species) {
     double s[3];
     for (double& sk : s) sk = shift(rng) + frac(rng);

@@ -4,7 +4,7 @@ namespace mdgpu {
 
 TemperatureRamp read_temperature(const Section& s) {
   const toml::node* n = s.node("temperature");
-  if (!n) s.fail_missing("temperature", " (ensemble = \"nvt\" needs a target temperature in K)");
+  if (!n) s.fail_missing("temperature", " (ensembles nvt and npt need a target temperature in K)");
   if (n->is_table()) {
     const Section ramp = s.section("temperature", s.key_path("temperature"));
     ramp.allow({"start", "stop"});

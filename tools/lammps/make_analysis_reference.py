@@ -9,12 +9,10 @@ LAMMPS holds them plus image flags), `compute msd` (one origin: the first frame)
 `compute rdf` (100 bins to 8.5 A). Deterministic (serial LAMMPS, seeded structure).
 """
 
-import argparse
 import json
 import os
 import shutil
 import sys
-import tempfile
 
 import numpy as np
 
@@ -42,13 +40,7 @@ def parse_rdf(path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lmp", default=shutil.which("lmp") or "/usr/bin/lmp")
-    ap.add_argument("--keep", help="keep LAMMPS work files in this directory")
-    args = ap.parse_args()
-    work = args.keep or tempfile.mkdtemp(prefix="mdgpu_lammps_analysis_")
-    os.makedirs(work, exist_ok=True)
+    args, work = mr.lammps_args(__doc__, "mdgpu_lammps_analysis_")
 
     spec = mr.SYSTEMS[NAME]
     st = mr.make_structure(NAME, spec["cell"], spec["seed"])

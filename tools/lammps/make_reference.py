@@ -206,6 +206,17 @@ def parse_dump(path):
     return frames
 
 
+def lammps_args(doc, prefix):
+    """The --lmp and --keep options of the reference scripts; returns (args, work folder)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lmp", default=shutil.which("lmp") or "/usr/bin/lmp")
+    ap.add_argument("--keep", help="keep LAMMPS work files in this directory")
+    args = ap.parse_args()
+    work = args.keep or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(work, exist_ok=True)
+    return args, work
+
+
 def lammps_version(lmp):
     out = subprocess.run([lmp, "-h"], capture_output=True, text=True).stdout
     m = re.search(r"Large-scale Atomic/Molecular Massively Parallel Simulator - (.*)", out)

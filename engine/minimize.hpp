@@ -1,0 +1,16 @@
+// Energy minimisation as a stage: FIRE (Bitzek, Koskinen, Gähler, Moseler & Gumbsch, Phys. Rev.
+// Lett. 97, 170201 (2006)) on the atoms' positions and, on request, on the cell's strain (the
+// generalised coordinates of ASE's UnitCellFilter: strain × N, force = V (P − P_target) / N), each
+// iteration one "step" of the stage. It moves neither the atoms' velocities nor the clock, so a
+// stage after it starts from the relaxed positions with the velocities it had.
+#pragma once
+
+#include <memory>
+
+#include "engine/integrators.hpp"
+
+namespace mdgpu {
+
+std::unique_ptr<Integrator> make_fire_minimizer(const MinimizeStage& stage);
+
+}  // namespace mdgpu
