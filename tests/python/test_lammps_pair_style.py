@@ -30,6 +30,7 @@ MDGPU, DRIVER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("", "-")
 DRIVER = DRIVER if DRIVER == "-" else str(Path(DRIVER).resolve())
 SMALL_REF = REPO / "tests" / "data" / "nequip" / "small_seed0.h5"
 NEQUIX = REPO / "inputs" / "models" / "nequix-mp-1" / "nequix-mp-1.mdgpu.h5"
+MASSES = {"Li": 6.94, "N": 14.007, "O": 15.999, "P": 30.974}  # amu
 NKTV2P = 1.6021765e6  # LAMMPS metal units: bar per eV/Å^3 (force.cpp)
 MPIRUN = shutil.which("mpirun")
 # OpenMPI refuses root and more ranks than cores unless told; one OpenMP thread per rank.
@@ -80,7 +81,7 @@ def write_data(path, symbols, pos, cell, species):
     lines = ["mdgpu pair-style test", "", f"{len(symbols)} atoms", f"{len(species)} atom types", "",
              f"0 {ax:.17g} xlo xhi", f"0 {by:.17g} ylo yhi", f"0 {cz:.17g} zlo zhi", f"{bx:.17g} {cx:.17g} {cy:.17g} xy xz yz",
              "", "Masses", ""]
-    lines += [f"{t + 1} 1.0" for t in range(len(species))]
+    lines += [f"{t + 1} {MASSES[s]}" for t, s in enumerate(species)]
     lines += ["", "Atoms # atomic", ""]
     lines += [f"{i + 1} {species.index(s) + 1} {x:.17g} {y:.17g} {z:.17g}" for i, (s, (x, y, z)) in enumerate(zip(symbols, pos))]
     Path(path).write_text("\n".join(lines) + "\n")
@@ -166,22 +167,105 @@ class Agreement(unittest.TestCase):
                 self.assertLess(np.abs(f - forces).max(), 1e-10 * np.abs(forces).max())
                 self.assertLess(np.abs(w - virial).max(), 1e-10 * np.abs(virial).max())
 
-    def small_model(self):
+    @staticmethod
+    def small_model(case):
         out = Path(tempfile.gettempdir()) / f"mdgpu-lammps-small-{os.getpid()}.mdgpu.h5"
         if not out.exists():
             subprocess.run([sys.executable, str(REPO / "tools" / "export_nequip.py"), str(SMALL_REF), "-o", str(out),
                             "--force"], check=True, capture_output=True)
-        self.addCleanup(lambda: out.unlink(missing_ok=True))
+        case.addCleanup(lambda: out.unlink(missing_ok=True))
         return out
 
     def test_small_model_triclinic(self):
-        self.check(self.small_model(), "triclinic24")
+        self.check(Agreement.small_model(self), "triclinic24")
 
     def test_small_model_slab(self):
-        self.check(self.small_model(), "slab64")
+        self.check(Agreement.small_model(self), "slab64")
 
     def test_nequix_four_layers_triclinic(self):
         self.check(NEQUIX, "triclinic24")
+
+
+def nve(tmp, ranks, model, species, steps):
+    script = HEADER.format(model=model, species=" ".join(species)) + f"""
+velocity all create 600 4928459 dist gaussian loop geom
+fix 1 all nve
+timestep 0.0005
+thermo_style custom step pe ke etotal
+thermo_modify format float %.17g
+thermo {steps}
+dump d all custom {steps} traj.dump id xu yu zu
+dump_modify d sort id format float %.17g
+run {steps}
+"""
+    r = lammps(tmp, ranks, script, "nve.lmp")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
+    header = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
+    thermo = np.array([screen[header + 1].split(), screen[header + 2].split()], float)
+    dump = (Path(tmp) / "traj.dump").read_text().splitlines()
+    last = max(i for i, line in enumerate(dump) if line.startswith("ITEM: ATOMS")) + 1
+    return thermo, np.array([line.split()[1:] for line in dump[last:]], float)
+
+
+class Dynamics(unittest.TestCase):
+    def test_nve_agrees_across_rank_counts(self):
+        reason = missing()
+        if reason:
+            self.skipTest(reason)
+        symbols, pos, cell = structure("slab64")
+        species = species_of(symbols)
+        model = Agreement.small_model(self)
+        steps = 200
+        with tempfile.TemporaryDirectory() as tmp:
+            write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species)
+            thermo1, x1 = nve(tmp, 1, model, species, steps)
+            for n in (4,):
+                thermo, x = nve(tmp, n, model, species, steps)
+                print(f"  NVE {steps} steps, np {n} vs 1: |dx| {np.abs(x - x1).max():.1e} Å, "
+                      f"|dE_total| {abs(thermo[1, 3] - thermo1[1, 3]):.1e} eV; drift np 1 "
+                      f"{thermo1[1, 3] - thermo1[0, 3]:+.1e} eV", flush=True)
+                self.assertEqual(thermo[0, 0], 0)
+                self.assertEqual(thermo[1, 0], steps)
+                # Round-off (1e-14) amplified over 200 steps of a chaotic system stays far below 1e-8.
+                self.assertLess(np.abs(x - x1).max(), 1e-8)
+                self.assertLess(abs(thermo[1, 3] - thermo1[1, 3]), 1e-8)
+
+
+class BadInput(unittest.TestCase):
+    """Each mistake ends LAMMPS with one ERROR line naming it, not a crash."""
+
+    def error_of(self, model, species, extra=""):
+        reason = missing()
+        if reason:
+            self.skipTest(reason)
+        symbols, pos, cell = structure("triclinic24")
+        with tempfile.TemporaryDirectory() as tmp:
+            write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species_of(symbols))
+            script = extra + HEADER.format(model=model, species=" ".join(species)) + "run 0\n"
+            r = lammps(tmp, 2, script)
+            screen = (Path(tmp) / "screen.txt").read_text() if (Path(tmp) / "screen.txt").exists() else ""
+        errors = [line for line in (screen + r.stdout + r.stderr).splitlines() if line.startswith("ERROR")]
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn("Segmentation", r.stdout + r.stderr)
+        self.assertEqual(len(set(errors)), 1, screen + r.stdout + r.stderr)
+        return errors[0]
+
+    def test_unknown_species(self):
+        error = self.error_of(NEQUIX, ["Li", "N", "O", "Xx"])
+        self.assertIn("has no species 'Xx' (atom type 4)", error)
+
+    def test_missing_model(self):
+        error = self.error_of("/nonexistent/model.mdgpu.h5", ["Li", "N", "O", "P"])
+        self.assertIn("/nonexistent/model.mdgpu.h5", error)
+
+    def test_too_few_species(self):
+        error = self.error_of(NEQUIX, ["Li", "N", "O"])
+        self.assertIn("one species per atom type (4 types)", error)
+
+    def test_newton_off(self):
+        error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], "newton off\n")
+        self.assertIn("requires newton pair on", error)
 
 
 if __name__ == "__main__":
