@@ -12,6 +12,7 @@
 #include "neigh_list.h"
 #include "neigh_request.h"
 #include "neighbor.h"
+#include "utils.h"
 
 #include "kernels/views.hpp"
 #include "model/nequip_evaluator.hpp"
@@ -140,11 +141,19 @@ void PairMdgpuNequip::coeff(int narg, char** arg) {
   }
   for (int i = 1; i <= ntypes; ++i)
     for (int j = i; j <= ntypes; ++j) setflag[i][j] = 1;
-  // The halo's widest rows: a layer's input features.
-  comm_forward = comm_reverse = 0;
-  for (const auto& layer : model_->layers) comm_forward = std::max(comm_forward, layer.in.dim());
+  // The halo's widest rows: a layer's input features; every layer after the first exchanges its.
+  comm_forward = 0;
+  int halo = 0;
+  for (std::size_t l = 0; l < model_->layers.size(); ++l) {
+    comm_forward = std::max(comm_forward, model_->layers[l].in.dim());
+    if (l > 0) halo += model_->layers[l].in.dim();
+  }
   comm_reverse = comm_forward;
   evaluator_ = mdgpu::make_nequip_evaluator(*model_, float64_);
+  utils::logmesg(lmp, "mdgpu/nequip: " + std::string(arg[2]) + ", " + std::to_string(model_->layers.size()) +
+                          " layers, r_max " + std::to_string(model_->r_max) + " A, " + (float64_ ? "float64" : "float32") +
+                          "; halo per ghost atom and step: " + std::to_string(halo) + " features forward and " +
+                          std::to_string(halo) + " gradients back (8 bytes each), besides positions and forces\n");
 }
 
 void PairMdgpuNequip::init_style() {
