@@ -12,6 +12,7 @@
 #include "neigh_list.h"
 #include "neigh_request.h"
 #include "neighbor.h"
+#include "update.h"
 #include "utils.h"
 
 #include "kernels/views.hpp"
@@ -150,7 +151,8 @@ void PairMdgpuNequip::coeff(int narg, char** arg) {
   }
   comm_reverse = comm_forward;
   evaluator_ = mdgpu::make_nequip_evaluator(*model_, float64_);
-  utils::logmesg(lmp, "mdgpu/nequip: " + std::string(arg[2]) + ", " + std::to_string(model_->layers.size()) +
+  if (comm->me == 0)
+    utils::logmesg(lmp, "mdgpu/nequip: " + std::string(arg[2]) + ", " + std::to_string(model_->layers.size()) +
                           " layers, r_max " + std::to_string(model_->r_max) + " A, " + (float64_ ? "float64" : "float32") +
                           "; halo per ghost atom and step: " + std::to_string(halo) + " features forward and " +
                           std::to_string(halo) + " gradients back (8 bytes each), besides positions and forces\n");
@@ -158,6 +160,8 @@ void PairMdgpuNequip::coeff(int narg, char** arg) {
 
 void PairMdgpuNequip::init_style() {
   if (force->newton_pair == 0) error->all(FLERR, "pair_style mdgpu/nequip requires newton pair on");
+  if (std::string(update->unit_style) != "metal")
+    error->all(FLERR, "pair_style mdgpu/nequip requires units metal (the model's eV and Angstrom)");
   if (!model_) error->all(FLERR, "pair_style mdgpu/nequip: no model (pair_coeff * * MODEL SPECIES...)");
   request_full_ghost_list(this, neighbor, instance_me);
 }

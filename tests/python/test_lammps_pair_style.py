@@ -106,7 +106,7 @@ def lammps(tmp, ranks, script, name="in.lmp"):
                           cwd=tmp, env=ENV, capture_output=True, text=True, timeout=300)
 
 
-HEADER = """units metal
+HEADER = """units {units}
 atom_style atomic
 boundary p p p
 box tilt large
@@ -118,7 +118,7 @@ neighbor 1.0 bin
 
 
 def lammps_eval(tmp, ranks, model, species):
-    script = HEADER.format(model=model, species=" ".join(species)) + """
+    script = HEADER.format(units="metal", model=model, species=" ".join(species)) + """
 compute pe all pe/atom
 compute w all pressure NULL virial
 dump d all custom 1 forces.dump id fx fy fz c_pe
@@ -187,7 +187,7 @@ class Agreement(unittest.TestCase):
 
 
 def nve(tmp, ranks, model, species, steps):
-    script = HEADER.format(model=model, species=" ".join(species)) + f"""
+    script = HEADER.format(units="metal", model=model, species=" ".join(species)) + f"""
 velocity all create 600 4928459 dist gaussian loop geom
 fix 1 all nve
 timestep 0.0005
@@ -235,14 +235,14 @@ class Dynamics(unittest.TestCase):
 class BadInput(unittest.TestCase):
     """Each mistake ends LAMMPS with one ERROR line naming it, not a crash."""
 
-    def error_of(self, model, species, extra=""):
+    def error_of(self, model, species, extra="", units="metal"):
         reason = missing()
         if reason:
             self.skipTest(reason)
         symbols, pos, cell = structure("triclinic24")
         with tempfile.TemporaryDirectory() as tmp:
             write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species_of(symbols))
-            script = extra + HEADER.format(model=model, species=" ".join(species)) + "run 0\n"
+            script = extra + HEADER.format(units=units, model=model, species=" ".join(species)) + "run 0\n"
             r = lammps(tmp, 2, script)
             screen = (Path(tmp) / "screen.txt").read_text() if (Path(tmp) / "screen.txt").exists() else ""
         errors = [line for line in (screen + r.stdout + r.stderr).splitlines() if line.startswith("ERROR")]
@@ -262,6 +262,10 @@ class BadInput(unittest.TestCase):
     def test_too_few_species(self):
         error = self.error_of(NEQUIX, ["Li", "N", "O"])
         self.assertIn("one species per atom type (4 types)", error)
+
+    def test_units_not_metal(self):
+        error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], units="real")
+        self.assertIn("requires units metal", error)
 
     def test_newton_off(self):
         error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], "newton off\n")
