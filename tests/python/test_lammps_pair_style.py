@@ -30,6 +30,7 @@ MDGPU, DRIVER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("", "-")
 DRIVER = DRIVER if DRIVER == "-" else str(Path(DRIVER).resolve())
 SMALL_REF = REPO / "tests" / "data" / "nequip" / "small_seed0.h5"
 NEQUIX = REPO / "inputs" / "models" / "nequix-mp-1" / "nequix-mp-1.mdgpu.h5"
+PAPER_REF = Path(os.environ.get("MDGPU_SHARED", REPO.parent / "shared")) / "reference" / "nequip" / "paper_seed0.h5"
 MASSES = {"Li": 6.94, "N": 14.007, "O": 15.999, "P": 30.974}  # amu
 NKTV2P = 1.6021765e6  # LAMMPS metal units: bar per eV/Å^3 (force.cpp)
 MPIRUN = shutil.which("mpirun")
@@ -168,13 +169,18 @@ class Agreement(unittest.TestCase):
                 self.assertLess(np.abs(w - virial).max(), 1e-10 * np.abs(virial).max())
 
     @staticmethod
-    def small_model(case):
-        out = Path(tempfile.gettempdir()) / f"mdgpu-lammps-small-{os.getpid()}.mdgpu.h5"
+    def exported(case, reference):
+        """The mdgpu model file of a NequIP reference file (tools/export_nequip.py)."""
+        out = Path(tempfile.gettempdir()) / f"mdgpu-lammps-{reference.stem}-{os.getpid()}.mdgpu.h5"
         if not out.exists():
-            subprocess.run([sys.executable, str(REPO / "tools" / "export_nequip.py"), str(SMALL_REF), "-o", str(out),
+            subprocess.run([sys.executable, str(REPO / "tools" / "export_nequip.py"), str(reference), "-o", str(out),
                             "--force"], check=True, capture_output=True)
         case.addCleanup(lambda: out.unlink(missing_ok=True))
         return out
+
+    @staticmethod
+    def small_model(case):
+        return Agreement.exported(case, SMALL_REF)
 
     def test_small_model_triclinic(self):
         self.check(Agreement.small_model(self), "triclinic24")
@@ -184,6 +190,12 @@ class Agreement(unittest.TestCase):
 
     def test_nequix_four_layers_triclinic(self):
         self.check(NEQUIX, "triclinic24")
+
+    def test_paper_model_six_layers_four_ranks(self):
+        """The paper-size reference model (6 layers, l <= 2, 64 features; in ../shared, not copied)."""
+        if not PAPER_REF.exists():
+            self.skipTest(f"{PAPER_REF} not present")
+        self.check(Agreement.exported(self, PAPER_REF), "triclinic24", ranks=(4,))
 
 
 def nve(tmp, ranks, model, species, steps):
