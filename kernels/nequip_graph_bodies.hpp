@@ -14,12 +14,15 @@ namespace mdgpu::nequip {
 
 inline constexpr int kMaxShDim = (kMaxShL + 1) * (kMaxShL + 1);
 
-// Edges of atom a: its neighbors closer than r_max. Returns the count; when `e.neighbor` is given
-// also writes them from slot `first` on (so counting and filling always agree).
+// Edges of atom a: its neighbors closer than r_max (a ghost's: its centre neighbors only).
+// Returns the count; when `e.neighbor` is given also writes them from slot `first` on (so counting
+// and filling always agree).
 MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edges& e) {
   const NeighborView& nl = in.neighbors;
+  const bool ghost = a >= in.centres;
   int count = 0;
   for (std::int64_t p = nl.offsets[a]; p < nl.offsets[a + 1]; ++p) {
+    if (ghost && nl.index[p] >= in.centres) continue;
     double r[3];
     neighbor_vector(nl, in.box, in.x, in.y, in.z, a, p, r);
     if (r[0] * r[0] + r[1] * r[1] + r[2] * r[2] >= in.r_max2) continue;
@@ -88,12 +91,31 @@ MDGPU_HD void atom_message_grad_x(const TensorProduct<T>& tp, const Edges& e, co
   T yrev[kMaxShDim];
   const std::int64_t first = e.row[a];
   for (std::int64_t k = first; k < e.row[a + 1]; ++k) {
+    if (e.neighbor[k] >= e.n) continue;  // a ghost receives no message here: its owner's rank adds it
     const T* y = Y + k * tp.sh_dim;
     for (int l = 0; l <= tp.sh_lmax; ++l)
       for (int c = l * l; c < (l + 1) * (l + 1); ++c) yrev[c] = (l % 2) ? -y[c] : y[c];
     tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, yrev, w_row + (k - first) * tp.weights,
                       gmsg + static_cast<std::int64_t>(e.neighbor[k]) * tp.dmid, gx1);
   }
+}
+
+// dE/d(features of the ghost sender) through the message of edge k (whose neighbor is a ghost),
+// written to the slot of its mirror edge (tp.din each, overwritten).
+template <class T>
+MDGPU_HD void ghost_sender_grad(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w_k, const T* gmsg,
+                                std::int64_t k, T* gmirror) {
+  T* g = gmirror + (e.rev[k] - e.count) * tp.din;
+  for (int c = 0; c < tp.din; ++c) g[c] = T(0);
+  tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w_k,
+                    gmsg + static_cast<std::int64_t>(e.center[k]) * tp.dmid, g);
+}
+
+// gx1 of ghost node a += its mirror edges' slots, in row order.
+template <class T>
+MDGPU_HD void ghost_grad_x(const Edges& e, const T* gmirror, int din, int a, T* gx1) {
+  for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k)
+    for (int c = 0; c < din; ++c) gx1[c] += gmirror[(k - e.count) * din + c];
 }
 
 // dE/dr of edge k (float64) from the gradients with respect to its embedding and harmonics.
@@ -113,7 +135,7 @@ MDGPU_HD void edge_gradient(const EdgeBasis& b, const double* vec, const EdgeFea
   }
 }
 
-// F_a = sum over a's edges of dE/dr_ab - dE/dr_ba (r_ab = r_b - r_a).
+// F_a = sum over a's edges of dE/dr_ab - dE/dr_ba (r_ab = r_b - r_a); gvec is 0 on mirror edges.
 MDGPU_HD void atom_force(const Edges& e, const double* gvec, int a, double* fx, double* fy, double* fz) {
   double* f[3] = {fx, fy, fz};
   for (int c = 0; c < 3; ++c) {

@@ -52,6 +52,11 @@ struct ReverseEdges {
   MDGPU_HD void operator()(std::int64_t a) const { atom_reverse_edges(e, static_cast<int>(a)); }
 };
 
+struct Count {
+  const std::int64_t* counts;
+  MDGPU_HD std::int64_t operator()(std::int64_t i) const { return counts[i]; }
+};
+
 struct MissingReverse {
   const std::int64_t* rev;
   MDGPU_HD std::int64_t operator()(std::int64_t k) const { return rev[k] < 0 ? 1 : 0; }
@@ -242,6 +247,29 @@ struct AtomMessageGradX {
 };
 
 template <class T>
+struct GhostSenderGrad {
+  TensorProduct<T> tp;
+  Edges e;
+  const T *Y, *w, *gmsg;
+  T* gmirror;
+  MDGPU_HD void operator()(std::int64_t k) const {
+    if (e.neighbor[k] >= e.n) ghost_sender_grad(tp, e, Y, w + k * tp.weights, gmsg, k, gmirror);
+  }
+};
+
+template <class T>
+struct GhostGradX {
+  Edges e;
+  const T* gmirror;
+  int din;
+  T* gx1;
+  MDGPU_HD void operator()(std::int64_t g) const {
+    const int a = e.n + static_cast<int>(g);
+    ghost_grad_x(e, gmirror, din, a, gx1 + static_cast<std::int64_t>(a) * din);
+  }
+};
+
+template <class T>
 struct EdgeGradient {
   EdgeBasis b;
   const double* vec;
@@ -255,6 +283,11 @@ struct AtomForce {
   const double* gvec;
   double *fx, *fy, *fz;
   MDGPU_HD void operator()(std::int64_t a) const { atom_force(e, gvec, static_cast<int>(a), fx, fy, fz); }
+};
+
+struct Zero {
+  double* v;
+  MDGPU_HD void operator()(std::int64_t i) const { v[i] = 0.0; }
 };
 
 struct EdgeVirial {
@@ -286,7 +319,7 @@ template <class T, class Exec>
 class ItemKernels : public Kernels<T> {
 public:
   ItemKernels() {
-    for (auto* b : {&z_, &h_, &w_, &gw_, &ga_, &gb_}) b->set_space(exec_.space());
+    for (auto* b : {&z_, &h_, &w_, &gw_, &ga_, &gb_, &gmirror_}) b->set_space(exec_.space());
     counts_.set_space(exec_.space());
     energy_.set_space(exec_.space());
   }
@@ -295,15 +328,16 @@ public:
   void model_types(int n, const int* type, const int* type_map, int* model_type) override {
     exec_.for_each(n, items::MapTypes{type, type_map, model_type});
   }
-  std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row) override {
+  std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) override {
     counts_.resize(static_cast<std::size_t>(in.n));
     exec_.for_each(in.n, items::CountEdges{in, counts_.data()});
+    centre_edges = exec_.template sum<std::int64_t>(in.centres, items::Count{counts_.data()});
     return exec_.rows(counts_.data(), in.n, row);
   }
   void fill_edges(const AtomsIn& in, const Edges& e) override { exec_.for_each(in.n, items::FillEdges{in, e}); }
   bool reverse_edges(const Edges& e) override {
-    exec_.for_each(e.n, items::ReverseEdges{e});
-    return exec_.template sum<std::int64_t>(e.count, items::MissingReverse{e.rev}) == 0;
+    exec_.for_each(e.nodes, items::ReverseEdges{e});
+    return exec_.template sum<std::int64_t>(e.all, items::MissingReverse{e.rev}) == 0;
   }
   void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) override {
     exec_.for_each(e.count, items::EdgeBasisOf<T>{b, e.vec, f});
@@ -346,13 +380,18 @@ public:
     gw_.zero();
     exec_.for_each(e.count, items::EdgeMessageGrad<T>{tp, e, f.Y, w_.data(), x1, gmsg, gw_.data(), f.gY});
     exec_.for_each(e.n, items::AtomMessageGradX<T>{tp, e, f.Y, w_.data(), gmsg, gx1});
+    if (e.nodes > e.n) {
+      exec_.for_each(e.count, items::GhostSenderGrad<T>{tp, e, f.Y, w_.data(), gmsg, ghost_grads(e, tp.din)});
+      gather_ghost_grads(e, tp.din, gx1);
+    }
     mlp_backward(e.count, mlp, f.gemb);
   }
 
   void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx, double* fy,
               double* fz) override {
     exec_.for_each(e.count, items::EdgeGradient<T>{b, e.vec, f, gvec});
-    exec_.for_each(e.n, items::AtomForce{e, gvec, fx, fy, fz});
+    exec_.for_each(3 * (e.all - e.count), items::Zero{gvec + 3 * e.count});
+    exec_.for_each(e.nodes, items::AtomForce{e, gvec, fx, fy, fz});
   }
   std::array<double, 9> virial(const Edges& e, const double* gvec) override {
     const items::Virial9 w = exec_.template sum<items::Virial9>(e.count, items::EdgeVirial{gvec, e.vec});
@@ -370,6 +409,16 @@ public:
   }
 
 protected:
+  // The ghost senders' gradients, tp.din per mirror edge (ghost_sender_grad writes them).
+  T* ghost_grads(const Edges& e, int din) {
+    gmirror_.resize(static_cast<std::size_t>(e.all - e.count) * din);
+    return gmirror_.data();
+  }
+  // gx1 of the ghost nodes += their mirror edges' gradients.
+  void gather_ghost_grads(const Edges& e, int din, T* gx1) {
+    exec_.for_each(e.nodes - e.n, items::GhostGradX<T>{e, gmirror_.data(), din, gx1});
+  }
+
   Exec exec_;
 
 private:
@@ -415,7 +464,7 @@ private:
   }
 
   // Radial-MLP work of one layer over all edges, and the per-atom energies when not asked for.
-  Buffer<T> z_, h_, w_, gw_, ga_, gb_;
+  Buffer<T> z_, h_, w_, gw_, ga_, gb_, gmirror_;
   Buffer<std::int64_t> counts_;
   Buffer<double> energy_;
 };

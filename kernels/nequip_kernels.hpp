@@ -21,10 +21,12 @@ public:
   // --- graph ---
   // model_type[a] = type_map ? type_map[type[a]] : type[a] (overwrites).
   virtual void model_types(int n, const int* type, const int* type_map, int* model_type) = 0;
-  // Writes row[0..n] (the CSR starts of the edges within r_max) and returns the edge count.
-  virtual std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row) = 0;
+  // Writes row[0..n] (the CSR starts of the edges within r_max, over every node) and returns
+  // the edge count of every row; `centre_edges` = row[in.centres] (the message edges).
+  virtual std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) = 0;
   virtual void fill_edges(const AtomsIn& in, const Edges& e) = 0;  // center, neighbor, image, vec
-  // Fills e.rev; false when some edge has no reverse (the neighbor list is not symmetric).
+  // Fills e.rev of every row; false when some edge has no reverse (the neighbor list is not
+  // symmetric, or a ghost's list lacks a centre).
   virtual bool reverse_edges(const Edges& e) = 0;
   virtual void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) = 0;  // Y dY emb demb
 
@@ -46,13 +48,14 @@ public:
   // agg[a] += the messages of a's edges (radial MLP of the edge embedding -> TP weights).
   virtual void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
                         const T* x1, T* agg) = 0;
-  // Their backward from gmsg = dE/d(agg) (tp.scale included): gx1 += dE/dx1, and per edge
-  // f.gY += dE/dY, f.gemb += dE/d(embedding).
+  // Their backward from gmsg = dE/d(agg) (tp.scale included): gx1 += dE/dx1 (ghost nodes too),
+  // and per edge f.gY += dE/dY, f.gemb += dE/d(embedding).
   virtual void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                                  const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) = 0;
 
   // --- results (float64) ---
-  // gvec = dE/dr per edge (3 per edge), then the forces (overwritten).
+  // gvec = dE/dr per edge (3 per edge of every row, 0 on mirror edges), then the forces on every
+  // node (overwritten).
   virtual void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx,
                       double* fy, double* fz) = 0;
   // Sum over edges of -dE/dr ⊗ r, row-major (not yet symmetrised).

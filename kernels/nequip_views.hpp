@@ -11,21 +11,29 @@
 
 namespace mdgpu::nequip {
 
-// Positions and full neighbor list (cut-off >= r_max) of the evaluation.
+// Positions and full neighbor list (cut-off >= r_max) of the evaluation: n nodes, of which the
+// first `centres` own their energy (the rest are ghosts: copies of other ranks' or images' atoms,
+// whose list needs to hold only their centre neighbours).
 struct AtomsIn {
   int n = 0;
   const double *x = nullptr, *y = nullptr, *z = nullptr;
   NeighborView neighbors;
   BoxData box;
   double r_max2 = 0.0;  // edges are the pairs with |r|^2 < r_max2 (strictly, as nequip)
+  int centres = 0;
 };
 
 // The edges in receiver-sorted CSR order: row `center` holds edges row[center]..row[center+1],
 // each pointing at `neighbor` (the message's sender) through an image; vec = r_neighbor - r_center
 // (3 per edge, float64); rev = the same pair seen from the neighbor.
+// The rows of the n centres come first and hold the `count` edges that carry messages; the rows
+// of the ghosts (nodes n..nodes-1) hold mirror edges only, ghost -> centre, up to row[nodes]:
+// their rev is the message edge, and they let a ghost gather what it sent without atomics.
 struct Edges {
   int n = 0;
   std::int64_t count = 0;
+  int nodes = 0;
+  std::int64_t all = 0;  // row[nodes]: count + the mirror edges
   const std::int64_t* row = nullptr;
   int *center = nullptr, *neighbor = nullptr;
   std::int32_t* image = nullptr;

@@ -2,6 +2,7 @@
 // work, this file owns the buffers and says what feeds what.
 #include "model/nequip_evaluator.hpp"
 
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,15 @@ void resize_zeroed(Buffer<V>& b, std::size_t n) {
 }
 
 template <class T>
+HaloFeatures halo_features(Buffer<T>& b, int width) {
+  HaloFeatures h;
+  if constexpr (std::is_same_v<T, float>) h.f32 = b.data();
+  else h.f64 = b.data();
+  h.width = width;
+  return h;
+}
+
+template <class T>
 class Evaluator final : public NequipEvaluator {
 public:
   Evaluator(const NequipModel& model, std::unique_ptr<nequip::Kernels<T>> kernels)
@@ -39,8 +49,11 @@ public:
     gvec_.set_space(space_);
   }
 
-  void evaluate(const NequipInput& in, NequipOutput& out) override {
+  void evaluate(const NequipInput& in, NequipOutput& out, NequipHalo* halo) override {
     n_ = in.n;
+    c_ = in.centres < 0 ? in.n : in.centres;
+    if (c_ > n_) throw RuntimeFailure("NequIP: more centres than atoms (internal error)");
+    halo_ = halo;
     build_graph(in);
     forward();
     backward();
@@ -48,24 +61,30 @@ public:
   }
 
 private:
+  // Work over every node (n_) or over the centres only (c_); buffers always hold every node.
   std::size_t per_atom(int width) const { return static_cast<std::size_t>(n_) * width; }
+  std::int64_t per_centre(int width) const { return static_cast<std::int64_t>(c_) * width; }
 
   // The edges within r_max (strictly, as nequip), each with its reverse; their geometry.
   void build_graph(const NequipInput& in) {
     type_.resize(per_atom(1));
     k_->model_types(n_, in.type, in.type_map, type_.data());
-    const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max};
+    const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max, c_};
     row_.resize(per_atom(1) + 1);
-    const std::int64_t E = k_->edge_rows(atoms, row_.data());
+    std::int64_t E = 0;
+    const std::int64_t all = k_->edge_rows(atoms, row_.data(), E);
     const auto edges = static_cast<std::size_t>(E);
-    center_.resize(edges);
-    neighbor_.resize(edges);
-    image_.resize(edges);
-    vec_.resize(3 * edges);
-    rev_.resize(edges);
-    edges_ = {n_, E, row_.data(), center_.data(), neighbor_.data(), image_.data(), vec_.data(), rev_.data()};
+    const auto every = static_cast<std::size_t>(all);
+    center_.resize(every);
+    neighbor_.resize(every);
+    image_.resize(every);
+    vec_.resize(3 * every);
+    rev_.resize(every);
+    edges_ = {c_, E, n_, all, row_.data(), center_.data(), neighbor_.data(), image_.data(), vec_.data(), rev_.data()};
     k_->fill_edges(atoms, edges_);
-    if (!k_->reverse_edges(edges_)) throw RuntimeFailure("NequIP: the neighbor list is not symmetric (internal error)");
+    if (!k_->reverse_edges(edges_))
+      throw RuntimeFailure(c_ < n_ ? "NequIP: a ghost atom lacks a centre neighbor (ghost cut-off too short?)"
+                                   : "NequIP: the neighbor list is not symmetric (internal error)");
 
     const nequip::EdgeBasis b = net_.edge_basis();
     Y_.resize(edges * b.sh_dim);
@@ -86,70 +105,76 @@ private:
       const LayerWeights<T>& L = layers[l];
       const LayerPlan& P = L.plan();
       Activations& A = acts_[l];
+      // The ghosts' input features: the embedding (from the species) before the first layer, their
+      // owners' previous layer output after it.
+      if (l > 0 && halo_) halo_->forward(halo_features(A.x_in, P.in.dim()));
+      // Every node's x1 (a ghost sends messages); the rest of the layer for the centres only.
       resize_zeroed(A.x1, per_atom(P.in.dim()));
       k_->linear(n_, L.linear_1().view(), nullptr, A.x_in.data(), A.x1.data());
       resize_zeroed(agg_, per_atom(P.mid.dim()));
       k_->messages(edges_, f_, L.mlp(), L.tensor_product(), A.x1.data(), agg_.data());
       resize_zeroed(A.pre, per_atom(P.conv_out.dim()));
-      k_->linear(n_, L.linear_2().view(), nullptr, agg_.data(), A.pre.data());
-      if (P.use_sc) k_->linear(n_, L.self_connection().view(), sc_types(P), A.x_in.data(), A.pre.data());
+      k_->linear(c_, L.linear_2().view(), nullptr, agg_.data(), A.pre.data());
+      if (P.use_sc) k_->linear(c_, L.self_connection().view(), sc_types(P), A.x_in.data(), A.pre.data());
       if (!P.norm.empty()) {
         A.normed.resize(per_atom(P.conv_out.dim()));
-        k_->layer_norm(n_, L.norm(), A.pre.data(), A.normed.data());
+        k_->layer_norm(c_, L.norm(), A.pre.data(), A.normed.data());
       }
       Buffer<T>& out = l + 1 < layers.size() ? acts_[l + 1].x_in : final_;
       resize_zeroed(out, per_atom(P.out.dim()));
-      k_->gate(n_, L.gate(), gate_input(P, A).data(), out.data());
-      if (P.resnet) k_->add(static_cast<std::int64_t>(per_atom(P.out.dim())), A.x_in.data(), out.data());
+      k_->gate(c_, L.gate(), gate_input(P, A).data(), out.data());
+      if (P.resnet) k_->add(per_centre(P.out.dim()), A.x_in.data(), out.data());
     }
     // Output head: two linears, no nonlinearity between them.
     resize_zeroed(hidden_, per_atom(m_.head_hidden.out.dim()));
-    k_->linear(n_, net_.head_hidden().view(), nullptr, final_.data(), hidden_.data());
+    k_->linear(c_, net_.head_hidden().view(), nullptr, final_.data(), hidden_.data());
     resize_zeroed(raw_, per_atom(1));
-    k_->linear(n_, net_.head_out().view(), nullptr, hidden_.data(), raw_.data());
+    k_->linear(c_, net_.head_out().view(), nullptr, hidden_.data(), raw_.data());
   }
 
   void backward() {
     graw_.resize(per_atom(1));
-    k_->energy_seed(n_, type_.data(), net_.energy_scale(), graw_.data());
+    k_->energy_seed(c_, type_.data(), net_.energy_scale(), graw_.data());
     resize_zeroed(ghidden_, per_atom(m_.head_hidden.out.dim()));
-    k_->linear_backward(n_, net_.head_out().view(), nullptr, graw_.data(), ghidden_.data());
+    k_->linear_backward(c_, net_.head_out().view(), nullptr, graw_.data(), ghidden_.data());
     resize_zeroed(grad_, per_atom(m_.head_hidden.in.dim()));
-    k_->linear_backward(n_, net_.head_hidden().view(), nullptr, ghidden_.data(), grad_.data());
+    k_->linear_backward(c_, net_.head_hidden().view(), nullptr, ghidden_.data(), grad_.data());
     const auto& layers = net_.layers();
     for (std::size_t l = layers.size(); l-- > 0;) {
       const LayerWeights<T>& L = layers[l];
       const LayerPlan& P = L.plan();
       const Activations& A = acts_[l];
-      // grad_ = dE/d(layer output) -> gx_ = dE/d(layer input)
+      // grad_ = dE/d(layer output) of the centres -> gx_ = dE/d(layer input) of every node; the
+      // ghosts' rows then go to their owners, whose rows become complete.
       resize_zeroed(gpre_, per_atom(P.conv_out.dim()));
-      k_->gate_backward(n_, L.gate(), gate_input(P, A).data(), grad_.data(), gpre_.data());
+      k_->gate_backward(c_, L.gate(), gate_input(P, A).data(), grad_.data(), gpre_.data());
       if (!P.norm.empty()) {
         resize_zeroed(gnormed_, per_atom(P.conv_out.dim()));
-        k_->layer_norm_backward(n_, L.norm(), A.pre.data(), gpre_.data(), gnormed_.data());
+        k_->layer_norm_backward(c_, L.norm(), A.pre.data(), gpre_.data(), gnormed_.data());
         std::swap(gpre_, gnormed_);
       }
       resize_zeroed(gx_, per_atom(P.in.dim()));
-      if (P.resnet) k_->add(static_cast<std::int64_t>(per_atom(P.in.dim())), grad_.data(), gx_.data());
-      if (P.use_sc) k_->linear_backward(n_, L.self_connection().view(), sc_types(P), gpre_.data(), gx_.data());
-      resize_zeroed(gmsg_, per_atom(P.mid.dim()));  // dE/d(aggregated message)
-      k_->linear_backward(n_, L.linear_2().view(), nullptr, gpre_.data(), gmsg_.data());
-      k_->scale(static_cast<std::int64_t>(per_atom(P.mid.dim())), L.tensor_product().scale, gmsg_.data());
+      if (P.resnet) k_->add(per_centre(P.in.dim()), grad_.data(), gx_.data());
+      if (P.use_sc) k_->linear_backward(c_, L.self_connection().view(), sc_types(P), gpre_.data(), gx_.data());
+      resize_zeroed(gmsg_, per_atom(P.mid.dim()));  // dE/d(aggregated message); 0 on ghosts
+      k_->linear_backward(c_, L.linear_2().view(), nullptr, gpre_.data(), gmsg_.data());
+      k_->scale(per_centre(P.mid.dim()), L.tensor_product().scale, gmsg_.data());
       resize_zeroed(gx1_, per_atom(P.in.dim()));
       k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), A.x1.data(), gmsg_.data(), gx1_.data());
       k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1_.data(), gx_.data());
+      if (l > 0 && halo_) halo_->reverse(halo_features(gx_, P.in.dim()));
       std::swap(grad_, gx_);
     }
   }
 
   // Edge gradients -> forces and virial; energies (all float64).
   void finish(NequipOutput& out) {
-    gvec_.resize(3 * static_cast<std::size_t>(edges_.count));
+    gvec_.resize(3 * static_cast<std::size_t>(edges_.all));
     k_->forces(edges_, net_.edge_basis(), f_, gvec_.data(), out.fx, out.fy, out.fz);
     const std::array<double, 9> w = k_->virial(edges_, gvec_.data());
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) out.virial[i][j] = 0.5 * (w[3 * i + j] + w[3 * j + i]);
-    out.energy = k_->energy(n_, type_.data(), net_.energy_scale(), raw_.data(), out.per_atom_energy);
+    out.energy = k_->energy(c_, type_.data(), net_.energy_scale(), raw_.data(), out.per_atom_energy);
   }
 
   // Per-atom activations of a layer that its backward pass reads.
@@ -165,7 +190,8 @@ private:
   std::unique_ptr<nequip::Kernels<T>> k_;
   Space space_;
   NequipNetwork<T> net_;
-  int n_ = 0;
+  int n_ = 0, c_ = 0;  // nodes, centres
+  NequipHalo* halo_ = nullptr;
   // graph
   Buffer<int> type_, center_, neighbor_;
   Buffer<std::int64_t> row_, rev_;

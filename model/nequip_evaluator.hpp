@@ -22,6 +22,10 @@ namespace mdgpu {
 
 // Arrays in the evaluator's memory space; `neighbors` is a full list with cut-off >= r_max.
 // `type` holds model type indices, or indices into `type_map` (model types) when that is given.
+// The n atoms are the graph's nodes; the first `centres` of them (all when -1) are the atoms
+// whose energy this evaluation owns, the rest ghosts: copies of atoms that another evaluation (an
+// MPI rank) owns, whose features a NequipHalo brings. A ghost's neighbor list needs to hold only
+// its centre neighbors. Standalone, every atom is a centre and the box's images are the ghosts.
 struct NequipInput {
   int n = 0;
   const double *x = nullptr, *y = nullptr, *z = nullptr;
@@ -29,19 +33,41 @@ struct NequipInput {
   NeighborView neighbors;
   BoxData box;
   const int* type_map = nullptr;
+  int centres = -1;
 };
 
+// Energy and per-atom energies are the centres'; forces are on every node (a ghost's force belongs
+// to its owner); the virial is the sum over the centres' edges, so it splits across evaluations.
 struct NequipOutput {
   double energy = 0.0;  // eV
   Mat3 virial{};        // eV, -dE/d(strain), symmetric
   double *fx = nullptr, *fy = nullptr, *fz = nullptr;  // n each, overwritten (eV/Å), evaluator's space
-  double* per_atom_energy = nullptr;                    // optional, n, evaluator's space
+  double* per_atom_energy = nullptr;                    // optional, centres, evaluator's space
+};
+
+// Node features of one layer, [node][width] in the evaluator's space and precision (one of the
+// two pointers is set).
+struct HaloFeatures {
+  float* f32 = nullptr;
+  double* f64 = nullptr;
+  int width = 0;
+};
+
+// The exchange of ghost features across evaluations, called for every layer after the first:
+// `forward` before the layer (fill the ghosts' rows from their owners), `reverse` in the backward
+// pass once the layer's input gradient is complete (add the ghosts' rows to their owners' rows).
+class NequipHalo {
+public:
+  virtual ~NequipHalo() = default;
+  virtual void forward(const HaloFeatures& features) = 0;
+  virtual void reverse(const HaloFeatures& gradients) = 0;
 };
 
 class NequipEvaluator {
 public:
   virtual ~NequipEvaluator() = default;
-  virtual void evaluate(const NequipInput& in, NequipOutput& out) = 0;
+  // `halo` may be null when there are no ghosts.
+  virtual void evaluate(const NequipInput& in, NequipOutput& out, NequipHalo* halo = nullptr) = 0;
 };
 
 // On the host (Space::Host) or the CUDA device (Space::Device; RuntimeFailure without the CUDA

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-LAYERS = ["core", "kernels", "model", "engine", "io", "analysis", "app"]
+LAYERS = ["core", "kernels", "model", "engine", "io", "analysis", "app", "lammps"]
 ALLOWED = {layer: set(LAYERS[: i + 1]) for i, layer in enumerate(LAYERS)}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"/]+)/')
 SOURCES = ("*.hpp", "*.cpp", "*.cu", "*.cuh", "*.inc")

@@ -73,6 +73,7 @@ public:
   // b <- a gives the gradient of a's own features.
   void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                          const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
+    T* gmirror = e.nodes > e.n ? this->ghost_grads(e, tp.din) : nullptr;
     for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
       if (ne == 0) return;
       mlp_forward(mlp, f.emb, e0, ne, s);
@@ -85,8 +86,13 @@ public:
                            f.gY + edge * tp.sh_dim);
       }
       atom_message_grad_x(tp, e, f.Y, s.w.data(), gmsg, a, gx1 + static_cast<std::size_t>(a) * tp.din);
+      if (gmirror)
+        for (int k = 0; k < ne; ++k)
+          if (e.neighbor[e0 + k] >= e.n)
+            ghost_sender_grad(tp, e, f.Y, &s.w[static_cast<std::size_t>(k) * tp.weights], gmsg, e0 + k, gmirror);
       mlp_backward(mlp, e0, ne, s, f.gemb);
     });
+    if (gmirror) this->gather_ghost_grads(e, tp.din, gx1);
   }
 
 private:

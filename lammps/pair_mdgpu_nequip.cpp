@@ -1,0 +1,290 @@
+#include "pair_mdgpu_nequip.h"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+#include "atom.h"
+#include "comm.h"
+#include "error.h"
+#include "force.h"
+#include "memory.h"
+#include "neigh_list.h"
+#include "neigh_request.h"
+#include "neighbor.h"
+#include "update.h"
+#include "utils.h"
+
+#include "kernels/views.hpp"
+#include "model/nequip_evaluator.hpp"
+#include "model/nequip_model.hpp"
+
+using namespace LAMMPS_NS;
+
+namespace {
+
+// Neighbor requests changed in LAMMPS 2 Jun 2022 (add_request with flags); the build passes the
+// version it compiles against (lammps/CMakeLists.txt).
+void request_full_ghost_list(Pair* pair, Neighbor* neighbor, int instance_me) {
+#if MDGPU_LAMMPS_VERSION >= 20220602
+  (void)instance_me;
+  neighbor->add_request(pair, NeighConst::REQ_FULL | NeighConst::REQ_GHOST);
+#else
+  const int r = neighbor->request(pair, instance_me);
+  neighbor->requests[r]->half = 0;
+  neighbor->requests[r]->full = 1;
+  neighbor->requests[r]->ghost = 1;
+#endif
+}
+
+// Comm::forward_comm(Pair*) since 2022, forward_comm_pair(Pair*) before: whichever exists.
+template <class C>
+auto forward_comm(C* comm, Pair* pair, int) -> decltype(comm->forward_comm(pair), void()) {
+  comm->forward_comm(pair);
+}
+template <class C>
+void forward_comm(C* comm, Pair* pair, long) {
+  comm->forward_comm_pair(pair);
+}
+template <class C>
+auto reverse_comm(C* comm, Pair* pair, int) -> decltype(comm->reverse_comm(pair), void()) {
+  comm->reverse_comm(pair);
+}
+template <class C>
+void reverse_comm(C* comm, Pair* pair, long) {
+  comm->reverse_comm_pair(pair);
+}
+
+// The evaluator's halo through the pair style's communication.
+class LammpsHalo final : public mdgpu::NequipHalo {
+public:
+  explicit LammpsHalo(PairMdgpuNequip& pair) : pair_(pair) {}
+  void forward(const mdgpu::HaloFeatures& f) override { pair_.exchange_forward({f.f32, f.f64, f.width}); }
+  void reverse(const mdgpu::HaloFeatures& g) override { pair_.exchange_reverse({g.f32, g.f64, g.width}); }
+
+private:
+  PairMdgpuNequip& pair_;
+};
+
+// Row `i` of rows to or from buf (doubles: a float32 feature round-trips exactly).
+template <class T>
+void put(const T* row, int width, double* buf) {
+  std::copy_n(row, width, buf);
+}
+template <class T>
+void get(const double* buf, int width, T* row) {
+  for (int c = 0; c < width; ++c) row[c] = static_cast<T>(buf[c]);
+}
+template <class T>
+void add(const double* buf, int width, T* row) {
+  for (int c = 0; c < width; ++c) row[c] += static_cast<T>(buf[c]);
+}
+
+}  // namespace
+
+Pair* PairMdgpuNequip::creator(LAMMPS* lmp) { return new PairMdgpuNequip(lmp); }
+
+PairMdgpuNequip::PairMdgpuNequip(LAMMPS* lmp) : Pair(lmp) {
+  single_enable = 0;
+  restartinfo = 0;
+  one_coeff = 1;
+  manybody_flag = 1;
+  ghostneigh = 1;
+  no_virial_fdotr_compute = 1;  // the virial comes from the edges
+}
+
+PairMdgpuNequip::~PairMdgpuNequip() {
+  if (allocated) {
+    memory->destroy(setflag);
+    memory->destroy(cutsq);
+    memory->destroy(cutghost);
+  }
+}
+
+void PairMdgpuNequip::allocate() {
+  allocated = 1;
+  const int n = atom->ntypes;
+  memory->create(setflag, n + 1, n + 1, "pair:setflag");
+  memory->create(cutsq, n + 1, n + 1, "pair:cutsq");
+  memory->create(cutghost, n + 1, n + 1, "pair:cutghost");
+  for (int i = 1; i <= n; ++i)
+    for (int j = i; j <= n; ++j) setflag[i][j] = 0;
+}
+
+void PairMdgpuNequip::settings(int narg, char** arg) {
+  if (narg > 1) error->all(FLERR, "pair_style mdgpu/nequip takes at most one argument: float32 or float64");
+  const std::string precision = narg == 1 ? arg[0] : "float32";
+  if (precision != "float32" && precision != "float64")
+    error->all(FLERR, "pair_style mdgpu/nequip: unknown precision '" + precision + "' (float32 or float64)");
+  float64_ = precision == "float64";
+}
+
+void PairMdgpuNequip::coeff(int narg, char** arg) {
+  if (!allocated) allocate();
+  const int ntypes = atom->ntypes;
+  if (narg != 3 + ntypes || std::string(arg[0]) != "*" || std::string(arg[1]) != "*")
+    error->all(FLERR, "pair_coeff for mdgpu/nequip: expected '* * MODEL' and one species per atom type (" +
+                          std::to_string(ntypes) + " types)");
+  try {
+    model_ = std::make_unique<mdgpu::NequipModel>(mdgpu::NequipModel::load(arg[2]));
+  } catch (const std::exception& e) {
+    error->all(FLERR, std::string("pair_coeff mdgpu/nequip: ") + e.what());
+  }
+  model_type_.assign(ntypes + 1, -1);
+  for (int t = 1; t <= ntypes; ++t) {
+    const std::string species = arg[2 + t];
+    const auto& names = model_->type_names;
+    const auto it = std::find(names.begin(), names.end(), species);
+    if (it == names.end())
+      error->all(FLERR, "pair_coeff mdgpu/nequip: the model " + std::string(arg[2]) + " has no species '" + species +
+                            "' (atom type " + std::to_string(t) + ")");
+    model_type_[t] = static_cast<int>(it - names.begin());
+  }
+  for (int i = 1; i <= ntypes; ++i)
+    for (int j = i; j <= ntypes; ++j) setflag[i][j] = 1;
+  // The halo's widest rows: a layer's input features; every layer after the first exchanges its.
+  comm_forward = 0;
+  int halo = 0;
+  for (std::size_t l = 0; l < model_->layers.size(); ++l) {
+    comm_forward = std::max(comm_forward, model_->layers[l].in.dim());
+    if (l > 0) halo += model_->layers[l].in.dim();
+  }
+  comm_reverse = comm_forward;
+  evaluator_ = mdgpu::make_nequip_evaluator(*model_, float64_);
+  if (comm->me == 0)
+    utils::logmesg(lmp, "mdgpu/nequip: " + std::string(arg[2]) + ", " + std::to_string(model_->layers.size()) +
+                          " layers, r_max " + std::to_string(model_->r_max) + " A, " + (float64_ ? "float64" : "float32") +
+                          "; halo per ghost atom and step: " + std::to_string(halo) + " features forward and " +
+                          std::to_string(halo) + " gradients back (8 bytes each), besides positions and forces\n");
+}
+
+void PairMdgpuNequip::init_style() {
+  if (force->newton_pair == 0) error->all(FLERR, "pair_style mdgpu/nequip requires newton pair on");
+  if (std::string(update->unit_style) != "metal")
+    error->all(FLERR, "pair_style mdgpu/nequip requires units metal (the model's eV and Angstrom)");
+  if (!model_) error->all(FLERR, "pair_style mdgpu/nequip: no model (pair_coeff * * MODEL SPECIES...)");
+  request_full_ghost_list(this, neighbor, instance_me);
+}
+
+double PairMdgpuNequip::init_one(int i, int j) {
+  if (setflag[i][j] == 0) error->all(FLERR, "All pair coeffs are not set");
+  // Ghosts need the neighbors of theirs that are owned atoms: the model's cut-off.
+  cutghost[i][j] = cutghost[j][i] = model_->r_max;
+  return model_->r_max;
+}
+
+void PairMdgpuNequip::compute(int eflag, int vflag) {
+  ev_init(eflag, vflag);
+  if (vflag_atom) error->all(FLERR, "pair_style mdgpu/nequip does not compute per-atom virials");
+  const int nlocal = atom->nlocal;
+  const int nall = nlocal + atom->nghost;
+  double** x = atom->x;
+  double** f = atom->f;
+
+  // The nodes as mdgpu reads them: owned atoms first, then ghosts (LAMMPS's order), a CSR list
+  // of every node's neighbors (the evaluator keeps a ghost's owned neighbors only).
+  x_.resize(nall);
+  y_.resize(nall);
+  z_.resize(nall);
+  for (int i = 0; i < nall; ++i) {
+    x_[i] = x[i][0];
+    y_[i] = x[i][1];
+    z_[i] = x[i][2];
+  }
+  offsets_.assign(nall + 1, 0);
+  const int listed = list->inum + list->gnum;
+  for (int ii = 0; ii < listed; ++ii) offsets_[list->ilist[ii] + 1] = list->numneigh[list->ilist[ii]];
+  for (int i = 0; i < nall; ++i) offsets_[i + 1] += offsets_[i];
+  index_.resize(offsets_[nall]);
+  for (int ii = 0; ii < listed; ++ii) {
+    const int i = list->ilist[ii];
+    const int* neighbors = list->firstneigh[i];
+    for (int k = 0; k < list->numneigh[i]; ++k) index_[offsets_[i] + k] = neighbors[k] & NEIGHMASK;
+  }
+  image_.assign(index_.size(), mdgpu::kZeroImage);  // ghosts carry their own image positions
+
+  fx_.resize(nall);
+  fy_.resize(nall);
+  fz_.resize(nall);
+  eatom_.resize(nlocal);
+  mdgpu::NequipInput in{nall, x_.data(), y_.data(), z_.data(), atom->type,
+                        mdgpu::NeighborView{nall, 0, offsets_.data(), index_.data(), image_.data()},
+                        mdgpu::BoxData{}, model_type_.data(), nlocal};
+  mdgpu::NequipOutput out;
+  out.fx = fx_.data();
+  out.fy = fy_.data();
+  out.fz = fz_.data();
+  out.per_atom_energy = eatom_.data();
+  LammpsHalo halo(*this);
+  try {
+    evaluator_->evaluate(in, out, &halo);
+  } catch (const std::exception& e) {
+    error->one(FLERR, std::string("pair_style mdgpu/nequip: ") + e.what());
+  }
+
+  for (int i = 0; i < nall; ++i) {
+    f[i][0] += fx_[i];
+    f[i][1] += fy_[i];
+    f[i][2] += fz_[i];
+  }
+  if (eflag_global) eng_vdwl += out.energy;
+  if (eflag_atom)
+    for (int i = 0; i < nlocal; ++i) eatom[i] += eatom_[i];
+  if (vflag_global) {
+    const auto& w = out.virial;
+    virial[0] += w[0][0];
+    virial[1] += w[1][1];
+    virial[2] += w[2][2];
+    virial[3] += w[0][1];
+    virial[4] += w[0][2];
+    virial[5] += w[1][2];
+  }
+}
+
+void PairMdgpuNequip::exchange_forward(const Rows& rows) {
+  rows_ = rows;
+  forward_comm(comm, this, 0);
+}
+
+void PairMdgpuNequip::exchange_reverse(const Rows& rows) {
+  rows_ = rows;
+  reverse_comm(comm, this, 0);
+}
+
+int PairMdgpuNequip::pack_forward_comm(int n, int* list, double* buf, int, int*) {
+  const int w = rows_.width;
+  for (int k = 0; k < n; ++k) {
+    const std::size_t row = static_cast<std::size_t>(list[k]) * w;
+    if (rows_.f32) put(rows_.f32 + row, w, buf + static_cast<std::size_t>(k) * w);
+    else put(rows_.f64 + row, w, buf + static_cast<std::size_t>(k) * w);
+  }
+  return n * w;
+}
+
+void PairMdgpuNequip::unpack_forward_comm(int n, int first, double* buf) {
+  const int w = rows_.width;
+  for (int k = 0; k < n; ++k) {
+    const std::size_t row = static_cast<std::size_t>(first + k) * w;
+    if (rows_.f32) get(buf + static_cast<std::size_t>(k) * w, w, rows_.f32 + row);
+    else get(buf + static_cast<std::size_t>(k) * w, w, rows_.f64 + row);
+  }
+}
+
+int PairMdgpuNequip::pack_reverse_comm(int n, int first, double* buf) {
+  const int w = rows_.width;
+  for (int k = 0; k < n; ++k) {
+    const std::size_t row = static_cast<std::size_t>(first + k) * w;
+    if (rows_.f32) put(rows_.f32 + row, w, buf + static_cast<std::size_t>(k) * w);
+    else put(rows_.f64 + row, w, buf + static_cast<std::size_t>(k) * w);
+  }
+  return n * w;
+}
+
+void PairMdgpuNequip::unpack_reverse_comm(int n, int* list, double* buf) {
+  const int w = rows_.width;
+  for (int k = 0; k < n; ++k) {
+    const std::size_t row = static_cast<std::size_t>(list[k]) * w;
+    if (rows_.f32) add(buf + static_cast<std::size_t>(k) * w, w, rows_.f32 + row);
+    else add(buf + static_cast<std::size_t>(k) * w, w, rows_.f64 + row);
+  }
+}
