@@ -98,6 +98,10 @@ class WithTorch(Refusals):
         self.refused_change(lambda s: s["hyper_parameters"]["model"].update(
             avg_num_neighbors={"Li": 10.0, "P": 12.0, "O": 11.0, "N": 9.0}), "avg_num_neighbors per type")
 
+    def test_unverified_nequip_version(self):
+        self.refused_change(lambda s: s["hyper_parameters"]["info_dict"]["versions"].update(nequip="0.12.1"),
+                            "nequip version '0.12.1'")
+
     def test_weight_of_the_wrong_shape(self):
         key = "model.sole_model.model.func.per_atom_energy_readout.mlp_module.mlp.0.weight"
         self.refused_change(lambda s: s["state_dict"].update({key: s["state_dict"][key][:4]}), "has shape")

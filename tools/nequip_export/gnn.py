@@ -42,6 +42,20 @@ UNSUPPORTED = {"per_edge_type_cutoff": None, "pair_potential": None,
                "learnable_shift": False, "readout_mlp_hidden_layers_depth": 0,
                "convnet_nonlinearity_type": "gate"}
 ACTIVATIONS = ("silu", "tanh", "abs", "ssp")
+# Checked against nequip 0.19.1 itself; 0.17.0-0.19.x build the same network (the source
+# differs by refactoring). Earlier 0.7-0.16 rewrote the MLP and interaction modules under the
+# same tensor names, so a checkpoint of theirs could convert silently wrong: refused.
+VERIFIED_SERIES = ((0, 17), (0, 18), (0, 19))
+
+
+def check_version(version, path):
+    try:
+        series = tuple(int(part) for part in str(version).split(".")[:2])
+    except ValueError:
+        series = None
+    if series not in VERIFIED_SERIES:
+        raise ExportError(f"nequip version {version!r} of the checkpoint is not one this exporter "
+                          f"was verified against (0.17 to 0.19)", path)
 
 
 def _builder_args(model, path):
