@@ -53,8 +53,8 @@ MODELS = {
 }
 
 
-def lightning_module(name, settings, dtype):
-    model = {"_target_": "nequip.model.NequIPGNNModel", "model_dtype": dtype, **settings}
+def lightning_module(settings, dtype, target="nequip.model.NequIPGNNModel"):
+    model = {"_target_": target, "model_dtype": dtype, **settings}
     info = {"versions": get_current_code_versions(verbose=False),
             "training_module": {"_target_": "nequip.train.NequIPLightningModule"}}
     return NequIPLightningModule(model=model, num_datasets={"train": 1, "val": 0, "test": 0},
@@ -111,11 +111,11 @@ def main():
                                 cell=s["cell"][()], pbc=np.asarray(s["pbc"][()], bool))
     for model_name, settings in MODELS.items():
         ckpt = os.path.join(args.outdir, f"{model_name}.ckpt")
-        trained = lightning_module(model_name, settings, "float32")
+        trained = lightning_module(settings, "float32")
         perturb(trained, settings["seed"])
         save_checkpoint(trained, ckpt)
         model32 = ModelFromCheckpoint(ckpt)["sole_model"]
-        wide = lightning_module(model_name, settings, "float64")
+        wide = lightning_module(settings, "float64")
         wide.load_state_dict({k: v.double() if v.is_floating_point() else v
                               for k, v in trained.state_dict().items()})
         model64 = wide.model["sole_model"]
