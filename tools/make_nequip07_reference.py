@@ -17,7 +17,6 @@ import argparse
 import os
 import warnings
 
-import ase
 import h5py
 import lightning
 import numpy as np
@@ -31,7 +30,8 @@ from nequip.train import NequIPLightningModule
 from nequip.utils import get_current_code_versions
 from nequip.utils.global_state import set_global_state
 
-SYMBOLS = ["Li", "N", "O", "P"]  # atom_types of the reference structures
+import reference_file
+
 STRUCTURES = ["li3n4", "cluster15", "triclinic24", "slab64", "lipon124"]
 
 # Settings chosen to cover what a nequip >= 0.7 config can vary: l_max 1 and 2, parity on and
@@ -104,11 +104,7 @@ def main():
     warnings.filterwarnings("ignore")
     set_global_state()
     src = h5py.File(args.structures, "r")
-    atoms = {}
-    for name in STRUCTURES:
-        s = src["structures"][name]
-        atoms[name] = ase.Atoms([SYMBOLS[t] for t in s["atom_types"][()]], positions=s["positions"][()],
-                                cell=s["cell"][()], pbc=np.asarray(s["pbc"][()], bool))
+    atoms = reference_file.read_structures(src, STRUCTURES)
     for model_name, settings in MODELS.items():
         ckpt = os.path.join(args.outdir, f"{model_name}.ckpt")
         trained = lightning_module(settings, "float32")
@@ -123,22 +119,11 @@ def main():
         for name, a in atoms.items():
             results["reference"][name] = evaluate(model64, a, settings)
             results["reference_float32"][name] = evaluate(model32, a, settings)
-        with h5py.File(os.path.join(args.outdir, f"{model_name}_reference.h5"), "w") as f:
-            f.attrs["model"] = os.path.basename(ckpt)
-            f.attrs["nequip_version"] = str(nequip.__version__)
-            f.attrs["torch_version"] = str(torch.__version__)
-            f.attrs["made_by"] = "tools/make_nequip07_reference.py"
-            for name in atoms:
-                src.copy(src["structures"][name], f, f"structures/{name}")
-            for group, by_name in results.items():
-                for name, values in by_name.items():
-                    for key, v in values.items():
-                        f.create_dataset(f"{group}/{name}/{key}", data=v)
-        for name in atoms:
-            a, b = results["reference"][name], results["reference_float32"][name]
-            print(f"{model_name} {name}: {len(atoms[name])} atoms, {a['num_edges'][0]} edges, "
-                  f"E {a['total_energy'][0]:.6f} eV (float32 {b['total_energy'][0] - a['total_energy'][0]:+.1e}), "
-                  f"max|F| {np.abs(a['forces']).max():.3f} (float32 {np.abs(b['forces'] - a['forces']).max():.1e})")
+        reference_file.write(os.path.join(args.outdir, f"{model_name}_reference.h5"),
+                             {"model": os.path.basename(ckpt), "nequip_version": nequip.__version__,
+                              "torch_version": torch.__version__,
+                              "made_by": "tools/make_nequip07_reference.py"}, src, results)
+        reference_file.summary(results, prefix=f"{model_name} ")
 
 
 if __name__ == "__main__":
