@@ -13,6 +13,7 @@ import numpy as np
 
 from . import irreps
 from .architecture import layer_irreps
+from .config import activation_pair
 from .errors import ExportError
 
 BUILDERS = ("nequip.model.NequIPGNNModel", "nequip.model.PresetNequIPGNNModel")
@@ -41,7 +42,6 @@ UNSUPPORTED = {"per_edge_type_cutoff": None, "pair_potential": None,
                "categorical_graph_field_embed": None, "convnet_resnet": False,
                "learnable_shift": False, "readout_mlp_hidden_layers_depth": 0,
                "convnet_nonlinearity_type": "gate"}
-ACTIVATIONS = ("silu", "tanh", "abs", "ssp")
 # Checked against nequip 0.19.1 itself; 0.17.0-0.19.x build the same network (the source
 # differs by refactoring). Earlier 0.7-0.16 rewrote the MLP and interaction modules under the
 # same tensor names, so a checkpoint of theirs could convert silently wrong: refused.
@@ -95,13 +95,8 @@ def _number(args, key, kind, path):
 def _activations(args, path):
     picked = {}
     for group in ("scalars", "gates"):
-        given = args[f"convnet_nonlinearity_{group}"]
-        for parity in ("e", "o"):
-            name = given.get(parity) if isinstance(given, dict) else None
-            if name not in ACTIVATIONS:
-                raise ExportError(f"convnet_nonlinearity_{group}.{parity} = {name!r} is not "
-                                  f"supported ({', '.join(ACTIVATIONS)})", path)
-            picked[f"{group}_{parity}"] = name
+        key = f"convnet_nonlinearity_{group}"
+        picked.update(activation_pair(args[key], group, key, path))
     # mdgpu's radial MLP uses the even-scalar activation; nequip >= 0.7 hard-codes SiLU there.
     if picked["scalars_e"] != "silu":
         raise ExportError(f"convnet_nonlinearity_scalars.e = {picked['scalars_e']!r}: mdgpu "
