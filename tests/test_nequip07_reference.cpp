@@ -4,9 +4,9 @@
 // converted by tools/export_nequip.py, against nequip's own energies, per-atom energies, forces,
 // virial and stress on the reference structures (a 4-atom cell whose atoms see their own images,
 // a cluster, a triclinic cell, a slab, the 124-atom LiPON cell): float64 to 1e-9 relative. The
-// float32 results are printed, not asserted: they stay within 0.2-3.02x nequip's own float32 gap,
-// and the 3x bound is exceeded once (cluster15's per-atom energies, where nequip's own gap is
-// atypically small), so that bound would test rounding luck (tests/data/nequip07/README.md).
+// second checkpoint is an EMA one (nequip evaluates the averaged weights). The float32 results
+// are printed, not asserted: they lie within 0.1-5.7x nequip's own float32 gap, which above 3x is
+// far below float32 resolution and changes between nequip runs (tests/data/nequip07/README.md).
 #include <gtest/gtest.h>
 
 #include <string>

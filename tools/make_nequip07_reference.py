@@ -26,7 +26,7 @@ import nequip
 from nequip.data import AtomicDataDict, compute_neighborlist_, from_ase
 from nequip.data.transforms import ChemicalSpeciesToAtomTypeMapper
 from nequip.model import ModelFromCheckpoint
-from nequip.train import NequIPLightningModule
+from nequip.train import EMALightningModule, NequIPLightningModule
 from nequip.utils import get_current_code_versions
 from nequip.utils.global_state import set_global_state
 
@@ -38,6 +38,10 @@ STRUCTURES = ["li3n4", "cluster15", "triclinic24", "slab64", "lipon124"]
 # off (0.7's parity=False keeps the natural parity of each l), 2 and 3 layers, per-l feature
 # counts, a type embedding narrower than the features, radial MLPs of depth 1 and 2, trainable
 # Bessel roots, per-type and global scales/shifts, and type orders that are not alphabetical.
+# The second model is trained "with EMA" (nequip's EMALightningModule, as in nequip's tutorial
+# config): the checkpoint holds raw weights and their moving average, and nequip evaluates the
+# average.
+EMA_MODELS = ("lmax2_noparity_2layers",)
 MODELS = {
     "lmax1_parity_3layers": dict(
         seed=7, r_max=4.0, type_names=["Li", "P", "O", "N"], num_layers=3, l_max=1, parity=True,
@@ -53,12 +57,12 @@ MODELS = {
 }
 
 
-def lightning_module(settings, dtype, target="nequip.model.NequIPGNNModel"):
+def lightning_module(settings, dtype, target="nequip.model.NequIPGNNModel", ema=False):
     model = {"_target_": target, "model_dtype": dtype, **settings}
+    module = EMALightningModule if ema else NequIPLightningModule
     info = {"versions": get_current_code_versions(verbose=False),
-            "training_module": {"_target_": "nequip.train.NequIPLightningModule"}}
-    return NequIPLightningModule(model=model, num_datasets={"train": 1, "val": 0, "test": 0},
-                                 info_dict=info)
+            "training_module": {"_target_": f"nequip.train.{module.__name__}"}}
+    return module(model=model, num_datasets={"train": 1, "val": 0, "test": 0}, info_dict=info)
 
 
 def perturb(module, seed):
@@ -107,13 +111,18 @@ def main():
     atoms = reference_file.read_structures(src, STRUCTURES)
     for model_name, settings in MODELS.items():
         ckpt = os.path.join(args.outdir, f"{model_name}.ckpt")
-        trained = lightning_module(settings, "float32")
+        ema = model_name in EMA_MODELS
+        trained = lightning_module(settings, "float32", ema=ema)
         perturb(trained, settings["seed"])
+        if ema:  # the average becomes these weights; the raw ones then move on
+            trained.ema.update_parameters(trained.model)
+            perturb(trained, settings["seed"] + 1)
         save_checkpoint(trained, ckpt)
-        model32 = ModelFromCheckpoint(ckpt)["sole_model"]
+        evaluated = ModelFromCheckpoint(ckpt)  # the weights nequip evaluates (the average with EMA)
+        model32 = evaluated["sole_model"]
         wide = lightning_module(settings, "float64")
-        wide.load_state_dict({k: v.double() if v.is_floating_point() else v
-                              for k, v in trained.state_dict().items()})
+        wide.model.load_state_dict({k: v.double() if v.is_floating_point() else v
+                                    for k, v in evaluated.state_dict().items()})
         model64 = wide.model["sole_model"]
         results = {"reference": {}, "reference_float32": {}}
         for name, a in atoms.items():

@@ -23,6 +23,7 @@ TOOL = REPO / "tools/export_nequip.py"
 DATA = REPO / "tests/data/nequip07"
 MODELS = ["lmax1_parity_3layers", "lmax2_noparity_2layers"]
 CKPT = DATA / f"{MODELS[0]}.ckpt"
+EMA_CKPT = DATA / f"{MODELS[1]}.ckpt"  # an EMALightningModule checkpoint
 
 
 def export(src, out):
@@ -61,9 +62,9 @@ class WithTorch(Refusals):
         import torch
         self.torch = torch
 
-    def changed(self, tmp, change):
-        """CKPT with change(checkpoint) applied, saved as nequip saves it."""
-        state = self.torch.load(CKPT, map_location="cpu", weights_only=True)
+    def changed(self, tmp, change, source=CKPT):
+        """source with change(checkpoint) applied, saved as nequip saves it."""
+        state = self.torch.load(source, map_location="cpu", weights_only=True)
         change(state)
         src = Path(tmp) / "changed.ckpt"
         self.torch.save(state, src)
@@ -82,9 +83,12 @@ class WithTorch(Refusals):
                     for key in ("format_version", "layer_irreps_hidden", "irreps_edge_sh", "trained_dtype"):
                         np.testing.assert_array_equal(new.attrs[key], old.attrs[key])
 
-    def refused_change(self, change, what):
+    def refused_change(self, change, what, source=CKPT):
         with tempfile.TemporaryDirectory() as tmp:
-            self.refused(self.changed(tmp, change), what)
+            self.refused(self.changed(tmp, change, source), what)
+
+    def test_ema_weights_that_do_not_match_the_parameters(self):
+        self.refused_change(lambda s: s["state_dict"].pop("ema.ema_weight_3"), "EMA weights for", EMA_CKPT)
 
     def test_allegro(self):
         self.refused_change(lambda s: s["hyper_parameters"]["model"].update(

@@ -126,7 +126,9 @@ def _convert_v05(source):
 def _convert_gnn(source):
     """nequip >= 0.7 NequIPGNNModel (training checkpoint); format version 2 options."""
     gnn.check_version(source.nequip_version, source.path)
-    attrs, weights = gnn.convert(source.model_config, source.tensors, source.path)
+    tensors = gnn.evaluated_weights(source.tensors, source.extra_state, source.model_config,
+                                    source.path)
+    attrs, weights = gnn.convert(source.model_config, tensors, source.path)
     attrs["format_version"] = 2
     if source.nequip_version:
         attrs["nequip_version"] = str(source.nequip_version)

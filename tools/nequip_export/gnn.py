@@ -104,6 +104,46 @@ def _activations(args, path):
     return picked
 
 
+def _is_parameter(key, value, model):
+    """Whether state_dict entry `key` of a NequIPGNNModel is a torch Parameter: every non-empty
+    weight, the Bessel roots and scales/shifts only when configured trainable; the empty
+    placeholders, output masks, Wigner-3j tables and 1/r_max are buffers."""
+    last = key.split(".")[-1]
+    if value.size == 0 or last in ("output_mask", "_rmax_recip", "_empty") or last.startswith("_w3j_"):
+        return False
+    if last == "bessel_weights":
+        return bool(model.get("bessel_trainable", False))
+    if last in ("scales", "shifts"):
+        return bool(model.get(f"per_type_energy_{last}_trainable", False))
+    return True
+
+
+def evaluated_weights(tensors, extra_state, model, path):
+    """The tensors nequip evaluates. A checkpoint of EMALightningModule (nequip's exponential
+    moving average of the weights) keeps the raw weights under model. and their average as
+    ema.ema_weight_<i>, i counting the model's parameters in order; nequip evaluates, compiles
+    and packages the average, so it replaces the raw parameters here. Count and shapes must
+    match, or the checkpoint is refused."""
+    ema = sorted((int(k.rsplit("_", 1)[1]), k) for k in tensors if k.startswith("ema.ema_weight_"))
+    if not ema:
+        return tensors
+    state = extra_state.get("ema._extra_state")
+    if not (isinstance(state, dict) and state.get("is_holding_ema_weights") is True):
+        raise ExportError("EMA checkpoint whose ema module does not hold the averaged weights "
+                          "(ema._extra_state)", path)
+    params = [k for k, v in tensors.items()
+              if k.startswith("model.") and _is_parameter(k, v, model)]
+    if [i for i, _ in ema] != list(range(len(params))):
+        raise ExportError(f"{len(ema)} EMA weights for {len(params)} model parameters", path)
+    out = dict(tensors)
+    for key, (_, ema_key) in zip(params, ema):
+        if tensors[ema_key].shape != tensors[key].shape:
+            raise ExportError(f"{ema_key} has shape {tensors[ema_key].shape}, its parameter {key} "
+                              f"{tensors[key].shape}", path)
+        out[key] = tensors[ema_key]
+    return {k: v for k, v in out.items() if not k.startswith("ema.")}
+
+
 class _StateDict:
     """The energy network's tensors (keys after '.func.'), each taken once and checked."""
 
@@ -113,8 +153,13 @@ class _StateDict:
         for key, value in tensors.items():
             value = np.asarray(value)
             parts = key.split(".")
+            if parts[0] != "model":
+                continue  # the training module's own state (run stage, loss and metric buffers)
+            if parts[1] != "sole_model":
+                raise ExportError(f"tensor {key}: a checkpoint of several models is not "
+                                  f"supported", path)
             if "func" not in parts:
-                if key not in ("run_stage",) and parts[-1] != "_empty":
+                if parts[-1] != "_empty":
                     raise ExportError(f"unexpected tensor {key} outside the energy network", path)
                 continue
             if (value.size == 0 or parts[-1] == "output_mask"

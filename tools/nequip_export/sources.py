@@ -32,6 +32,7 @@ class Source:
     type_names: list = None  # from metadata outside the config, when the file has it
     trained_dtype: str = None
     model_config: dict = None  # lightning-checkpoint: the builder's arguments
+    extra_state: dict = None   # lightning-checkpoint: state_dict entries that are not tensors
 
 
 def _import_torch(kind, path):
@@ -112,10 +113,13 @@ def _read_lightning(path, state, config_path):
     versions = info.get("versions") if isinstance(info, dict) else None
     version = versions.get("nequip") if isinstance(versions, dict) else None
     import yaml
+    torch = _import_torch("training checkpoint", path)
     return Source(kind="lightning-checkpoint", path=path,
                   config_text=yaml.safe_dump(model, sort_keys=False), config_path=path,
-                  tensors=_numpy(tensors), nequip_version=version,
-                  trained_dtype=model.get("model_dtype"), model_config=model)
+                  tensors=_numpy({k: v for k, v in tensors.items() if isinstance(v, torch.Tensor)}),
+                  nequip_version=version, trained_dtype=model.get("model_dtype"),
+                  model_config=model,
+                  extra_state={k: v for k, v in tensors.items() if not isinstance(v, torch.Tensor)})
 
 
 def _read_checkpoint(path, config_path):
