@@ -6,7 +6,6 @@
 // its own images, for the strain).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -20,30 +19,19 @@ namespace {
 const std::string kModel = std::string(MDGPU_SOURCE_DIR) + "/inputs/models/nequix-mp-1/nequix-mp-1.mdgpu.h5";
 const std::string kReference = std::string(MDGPU_TEST_DATA) + "/nequix/nequix_mp1_reference.h5";
 
-// The model types of the reference structures' types (Li, N, O, P), found by name.
-std::vector<int> type_map(const NequipModel& model) {
-  std::vector<int> map;
-  for (const char* name : {"Li", "N", "O", "P"}) {
-    const auto it = std::find(model.type_names.begin(), model.type_names.end(), name);
-    EXPECT_NE(it, model.type_names.end()) << name;
-    map.push_back(static_cast<int>(it - model.type_names.begin()));
-  }
-  return map;
-}
-
 TEST(NequixReference, SmallStructures) {
   const auto model = NequipModel::load(kModel);
-  test::check_reference(model, kReference, {"li3n4", "cluster15", "triclinic24", "slab64"}, type_map(model));
+  test::check_reference(model, kReference, {"li3n4", "cluster15", "triclinic24", "slab64"}, test::reference_type_map(model));
 }
 
 TEST(NequixReference, Lipon124) {
   const auto model = NequipModel::load(kModel);
-  test::check_reference(model, kReference, {"lipon124"}, type_map(model));
+  test::check_reference(model, kReference, {"lipon124"}, test::reference_type_map(model));
 }
 
 TEST(NequixPhysics, ForcesAndVirialAreMinusTheEnergyDerivatives) {
   const auto model = NequipModel::load(kModel);
-  const auto map = type_map(model);
+  const auto map = test::reference_type_map(model);
   auto ev = make_nequip_evaluator(model, true);
   const auto s = test::reference_structure(test::H5File(test::nequip_small_reference()), "li3n4");
   const auto energy = [&](const test::Structure& t) { return test::evaluate(*ev, model.r_max, t, map).energy; };

@@ -17,7 +17,6 @@ import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-import ase  # noqa: E402
 import equinox as eqx  # noqa: E402
 import h5py  # noqa: E402
 import jax  # noqa: E402
@@ -28,7 +27,7 @@ import numpy as np  # noqa: E402
 from nequix.data import atomic_numbers_to_indices, dict_to_graphstuple  # noqa: E402
 from nequix.model import load_model  # noqa: E402
 
-SYMBOLS = ["Li", "N", "O", "P"]  # atom_types of the reference structures
+import reference_file  # noqa: E402
 
 
 def graph(atoms, index, cutoff, dtype):
@@ -90,12 +89,7 @@ def main():
     index = atomic_numbers_to_indices(config["atomic_numbers"])
     cutoff = config["cutoff"]
     src = h5py.File(args.structures, "r")
-    atoms = {}
-    for name in args.names.split(","):
-        s = src["structures"][name]
-        pbc = np.asarray(s["pbc"][()], bool)
-        atoms[name] = ase.Atoms([SYMBOLS[t] for t in s["atom_types"][()]], positions=s["positions"][()],
-                                cell=s["cell"][()], pbc=pbc)
+    atoms = reference_file.read_structures(src, args.names.split(","))
     results = {"reference_float32": {}, "reference": {}}
     for name, a in atoms.items():
         results["reference_float32"][name] = evaluate(model32, a, index, cutoff, np.float32)
@@ -106,23 +100,11 @@ def main():
         results["reference"][name] = evaluate(model64, a, index, cutoff, np.float64)
         print(f"{name}: float64 done", flush=True)
 
-    with h5py.File(args.output, "w") as f:
-        from importlib.metadata import version
-        f.attrs["model"] = os.path.basename(args.model)
-        f.attrs["nequix_version"] = version("nequix")
-        f.attrs["jax_version"] = jax.__version__
-        f.attrs["made_by"] = "tools/make_nequix_reference.py"
-        for name in atoms:
-            src.copy(src["structures"][name], f, f"structures/{name}")
-        for group, by_name in results.items():
-            for name, values in by_name.items():
-                for key, v in values.items():
-                    f.create_dataset(f"{group}/{name}/{key}", data=v)
-    for name in atoms:
-        a, b = results["reference"][name], results["reference_float32"][name]
-        print(f"{name}: {len(atoms[name])} atoms, {a['num_edges'][0]} edges, E {a['total_energy'][0]:.6f} eV "
-              f"(float32 {b['total_energy'][0] - a['total_energy'][0]:+.1e}), "
-              f"max|F| {np.abs(a['forces']).max():.3f} (float32 {np.abs(b['forces'] - a['forces']).max():.1e})")
+    from importlib.metadata import version
+    reference_file.write(args.output, {"model": os.path.basename(args.model), "nequix_version": version("nequix"),
+                                       "jax_version": jax.__version__, "made_by": "tools/make_nequix_reference.py"},
+                         src, results)
+    reference_file.summary(results)
 
 
 if __name__ == "__main__":

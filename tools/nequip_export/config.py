@@ -129,6 +129,18 @@ def _get(config, key, kind, path, default=None):
     return kind(value)
 
 
+def activation_pair(given, group, key, path):
+    """{group_e, group_o}: the activations of a config's {e: name, o: name} mapping `key`."""
+    picked = {}
+    for parity in ("e", "o"):
+        name = given.get(parity) if isinstance(given, dict) else None
+        if name not in ACTIVATIONS:
+            raise ExportError(f"unsupported {key}.{parity} = {name!r} "
+                              f"(supported: {', '.join(ACTIVATIONS)})", path)
+        picked[f"{group}_{parity}"] = name
+    return picked
+
+
 def _nonlinearities(config, nequip_version, path):
     picked = {}
     for group in ("scalars", "gates"):
@@ -139,12 +151,7 @@ def _nonlinearities(config, nequip_version, path):
                 raise ExportError(f"nonlinearity_{group} is not set and nequip's default depends "
                                   f"on its version (unknown here)", path)
             given = _NONLINEARITY_DEFAULTS[series][group]
-        for parity in ("e", "o"):
-            name = given.get(parity) if isinstance(given, dict) else None
-            if name not in ACTIVATIONS:
-                raise ExportError(f"unsupported nonlinearity_{group}.{parity} = {name!r} "
-                                  f"(supported: {', '.join(ACTIVATIONS)})", path)
-            picked[f"{group}_{parity}"] = name
+        picked.update(activation_pair(given, group, f"nonlinearity_{group}", path))
     if picked["scalars_e"] not in RADIAL_ACTIVATIONS:
         raise ExportError(f"nonlinearity_scalars.e = {picked['scalars_e']!r} cannot be the radial "
                           f"MLP activation (nequip allows {', '.join(RADIAL_ACTIVATIONS)})", path)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from . import architecture, config, sources, writer
+from . import architecture, config, gnn, sources, writer
 from .activations import normalize2mom
 from .errors import ExportError
 
@@ -90,10 +90,8 @@ def _trained_dtype(source, cfg):
     return dtype
 
 
-def export(source_path, out_path, config_path=None, overwrite=False):
-    if os.path.exists(out_path) and not overwrite:
-        raise ExportError("output exists (use --force to overwrite)", out_path)
-    source = sources.read(source_path, config_path)
+def _convert_v05(source):
+    """nequip 0.5/0.6 (reference file, checkpoint with config.yaml, deployed archive)."""
     cfg = config.load(source.config_text, source.config_path)
     nequip_version = source.nequip_version or cfg.get("nequip_version")
     hyper = config.hyperparameters(cfg, nequip_version, source.config_path)
@@ -101,16 +99,8 @@ def export(source_path, out_path, config_path=None, overwrite=False):
         raise ExportError(f"type names {source.type_names} in the file's metadata differ from "
                           f"{hyper.type_names} in its config", source.path)
     weights = select_weights(source.tensors, hyper, source.path)
-    activations = {name: normalize2mom(name, source.path)
-                   for name in set(hyper.nonlinearity.values())}
-
-    notes = []
-    if "ForceConstantOutput" in hyper.builders:
-        notes.append("ForceConstantOutput (force-constant head of the Antoine-Loew/nequip fork) "
-                     "is an output of the energy's derivatives and is not exported; mdgpu "
-                     "computes energies, forces and stress from the exported energy network.")
     attrs = {
-        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION,
         "type_names": hyper.type_names, "r_max": hyper.r_max,
         "num_layers": hyper.num_layers, "l_max": hyper.l_max,
         "num_features": hyper.num_features, "num_basis": hyper.num_basis,
@@ -122,6 +112,41 @@ def export(source_path, out_path, config_path=None, overwrite=False):
         **{f"nonlinearity_{role}": name for role, name in hyper.nonlinearity.items()},
         **hyper.irreps,
         "trained_dtype": _trained_dtype(source, cfg),
+    }
+    if nequip_version:
+        attrs["nequip_version"] = str(nequip_version)
+    if "ForceConstantOutput" in hyper.builders:
+        attrs["export_notes"] = (
+            "ForceConstantOutput (force-constant head of the Antoine-Loew/nequip fork) "
+            "is an output of the energy's derivatives and is not exported; mdgpu "
+            "computes energies, forces and stress from the exported energy network.")
+    return attrs, weights
+
+
+def _convert_gnn(source):
+    """nequip >= 0.7 NequIPGNNModel (training checkpoint); format version 2 options."""
+    gnn.check_version(source.nequip_version, source.path)
+    tensors = gnn.evaluated_weights(source.tensors, source.extra_state, source.model_config,
+                                    source.path)
+    attrs, weights = gnn.convert(source.model_config, tensors, source.path)
+    attrs["format_version"] = 2
+    if source.nequip_version:
+        attrs["nequip_version"] = str(source.nequip_version)
+    return attrs, weights
+
+
+def export(source_path, out_path, config_path=None, overwrite=False):
+    if os.path.exists(out_path) and not overwrite:
+        raise ExportError("output exists (use --force to overwrite)", out_path)
+    source = sources.read(source_path, config_path)
+    if source.kind == "lightning-checkpoint":
+        attrs, weights = _convert_gnn(source)
+    else:
+        attrs, weights = _convert_v05(source)
+    activations = {name: normalize2mom(name, source.path)
+                   for role, name in attrs.items() if role.startswith("nonlinearity_")}
+    attrs = {
+        "format": FORMAT, **attrs,
         "source_kind": source.kind,
         "source_file": os.path.basename(source.path),
         "source_sha256": _sha256(source.path),
@@ -129,9 +154,5 @@ def export(source_path, out_path, config_path=None, overwrite=False):
         "exported_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "config_yaml": source.config_text,
     }
-    if nequip_version:
-        attrs["nequip_version"] = str(nequip_version)
-    if notes:
-        attrs["export_notes"] = " ".join(notes)
     writer.write(out_path, attrs, activations, weights, overwrite)
     return attrs, weights

@@ -4,6 +4,8 @@ their stored dtype), the config text and what the file says about itself.
 - reference-h5: HDF5 with the state_dict under /model and the config in /model's `config_yaml`
   attribute (shared/reference/nequip); needs only h5py.
 - checkpoint: a torch.save'd state_dict (zip with data.pkl), config given separately.
+- lightning-checkpoint: nequip >= 0.7's training checkpoint (NequIPLightningModule, a torch.save'd
+  dict holding the model's builder arguments under hyper_parameters.model and the state_dict).
 - deployed: a nequip-deploy TorchScript archive (zip with code/ and constants.pkl) carrying its
   config and metadata as <archive>/extra/<key> entries.
 """
@@ -21,7 +23,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 @dataclass
 class Source:
-    kind: str                # reference-h5 | checkpoint | deployed
+    kind: str                # reference-h5 | checkpoint | deployed | lightning-checkpoint
     path: str
     config_text: str
     config_path: str         # where the config came from, for error messages
@@ -29,6 +31,8 @@ class Source:
     nequip_version: str = None
     type_names: list = None  # from metadata outside the config, when the file has it
     trained_dtype: str = None
+    model_config: dict = None  # lightning-checkpoint: the builder's arguments
+    extra_state: dict = None   # lightning-checkpoint: state_dict entries that are not tensors
 
 
 def _import_torch(kind, path):
@@ -95,21 +99,47 @@ def _read_deployed(path):
                   trained_dtype=_dtype_of_weights(tensors))
 
 
+def _read_lightning(path, state, config_path):
+    if config_path is not None:
+        raise ExportError("--config is only for nequip 0.5/0.6 checkpoints: a nequip >= 0.7 "
+                          "checkpoint carries its own config", path)
+    hyper = state.get("hyper_parameters")
+    model = hyper.get("model") if isinstance(hyper, dict) else None
+    tensors = state.get("state_dict")
+    if not isinstance(model, dict) or not isinstance(tensors, dict):
+        raise ExportError("Lightning checkpoint without hyper_parameters.model and state_dict "
+                          "(not made by nequip >= 0.7's NequIPLightningModule?)", path)
+    info = hyper.get("info_dict") or {}
+    versions = info.get("versions") if isinstance(info, dict) else None
+    version = versions.get("nequip") if isinstance(versions, dict) else None
+    import yaml
+    torch = _import_torch("training checkpoint", path)
+    return Source(kind="lightning-checkpoint", path=path,
+                  config_text=yaml.safe_dump(model, sort_keys=False), config_path=path,
+                  tensors=_numpy({k: v for k, v in tensors.items() if isinstance(v, torch.Tensor)}),
+                  nequip_version=version, trained_dtype=model.get("model_dtype"),
+                  model_config=model,
+                  extra_state={k: v for k, v in tensors.items() if not isinstance(v, torch.Tensor)})
+
+
 def _read_checkpoint(path, config_path):
-    if config_path is None:
-        raise ExportError("a training checkpoint needs its config.yaml (--config)", path)
     torch = _import_torch("training checkpoint", path)
     try:
         # weights_only: a checkpoint is a pickle, and must not run code while loading.
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         raise ExportError("torch.load(weights_only=True) refused it: the file holds more than "
-                          "tensors (a trainer checkpoint? use best_model.pth)", path)
+                          "tensors and plain containers (a nequip 0.5/0.6 trainer checkpoint? "
+                          "use best_model.pth)", path)
     except (RuntimeError, EOFError, zipfile.BadZipFile) as err:
         raise ExportError(f"torch.load failed ({str(err).splitlines()[0]})", path)
+    if isinstance(state, dict) and "hyper_parameters" in state and "state_dict" in state:
+        return _read_lightning(path, state, config_path)
     if not (isinstance(state, dict) and state
             and all(isinstance(v, torch.Tensor) for v in state.values())):
         raise ExportError("not a state_dict of tensors (a trainer.pth? use best_model.pth)", path)
+    if config_path is None:
+        raise ExportError("a training checkpoint needs its config.yaml (--config)", path)
     try:
         with open(config_path, encoding="utf-8") as f:
             config_text = f.read()
@@ -138,6 +168,9 @@ def _detect(path):
         raise ExportError(f"damaged zip archive ({err})", path)
     if any(name.endswith("/constants.pkl") for name in names):
         return "deployed"
+    if any(name.endswith("/.data/version") for name in names):
+        raise ExportError("a torch.package archive (nequip-package .nequip.zip) is not "
+                          "supported: export the training checkpoint it was packaged from", path)
     if any(name.endswith("/data.pkl") for name in names):
         return "checkpoint"
     raise ExportError("zip archive is neither a torch.save file nor TorchScript", path)
