@@ -1,7 +1,11 @@
-// The block scheduler: each thread of a block is a ucontext fiber; the scheduler resumes a ready
-// one chosen by a seeded random source, and it runs until its next switch point (a barrier, a warp
-// collective, or its end). A barrier opens when every thread of the block waits at it; a warp
-// collective completes when every lane of its mask has arrived with the same operation.
+// The block scheduler. A block's threads are logical threads run by a pool of ucontext fibers:
+// the scheduler draws the next thread from those that can run with a seeded random source, and
+// the thread runs until its next switch point (a barrier, a warp collective, or its end). A fiber
+// whose thread ends draws the next thread itself and, when that one has not started yet, runs it
+// on the spot, so a kernel without barriers costs no context switch per thread; a thread that
+// waits keeps its fiber until it is released. A barrier opens when every thread of the block
+// waits at it; a warp collective completes when every lane of its mask has arrived with the same
+// operation.
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -31,7 +35,7 @@
 namespace simt::detail {
 namespace {
 
-enum class State { Ready, AtBarrier, AtCollective, Done };
+enum class State { NotStarted, Running, Ready, AtBarrier, AtCollective, Done };
 
 // Large enough for the host-device linears' local arrays; sanitizers grow frames.
 #if SIMT_ASAN
@@ -39,7 +43,6 @@ constexpr std::size_t kStackBytes = std::size_t{1} << 20;
 #else
 constexpr std::size_t kStackBytes = std::size_t{256} << 10;
 #endif
-constexpr unsigned kMaxThreads = 1024;
 constexpr std::size_t kSharedBytes = 48 << 10;  // static + dynamic __shared__ per block
 
 struct Stack {
@@ -58,13 +61,20 @@ struct Stack {
   char* base() const { return static_cast<char*>(mapping) + (bytes - kStackBytes); }
 };
 
+struct Thread;
+
 struct Fiber {
   ucontext_t context{};
   std::unique_ptr<Stack> stack = std::make_unique<Stack>();
   void* fake_stack = nullptr;  // ASan's bookkeeping while switched away
-  State state = State::Ready;
+  Thread* thread = nullptr;    // the thread it runs or holds; null when idle
+};
+
+struct Thread {
+  State state = State::NotStarted;
   uint3 index;
   unsigned linear = 0;
+  Fiber* fiber = nullptr;
   // The pending warp collective and its result.
   Collective op = Collective::Sync;
   unsigned mask = 0;
@@ -75,9 +85,16 @@ struct Fiber {
 struct Block {
   const Grid* grid = nullptr;
   uint3 index;
-  unsigned threads = 0;
-  std::vector<std::unique_ptr<Fiber>> fibers;  // a pool: reused from block to block
-  Fiber* current = nullptr;
+  unsigned size = 0;
+  std::vector<Thread> threads;
+  std::vector<Thread*> runnable;  // not started, or released from a wait
+  unsigned finished = 0;
+  Random* random = nullptr;
+  std::vector<std::unique_ptr<Fiber>> fibers;  // the pool, kept from block to block
+  std::vector<Fiber*> idle;
+  Fiber* fiber = nullptr;    // the running fiber
+  Thread* thread = nullptr;  // the running thread
+  Thread* handed_back = nullptr;  // drawn by a fiber that could not run it
   ucontext_t scheduler{};
   void* scheduler_fake_stack = nullptr;
   const void* scheduler_stack_bottom = nullptr;
@@ -90,9 +107,17 @@ struct Block {
 };
 Block g_block;
 
+Thread* draw() {
+  const std::size_t pick = g_block.random->below(g_block.runnable.size());
+  Thread* t = g_block.runnable[pick];
+  g_block.runnable[pick] = g_block.runnable.back();
+  g_block.runnable.pop_back();
+  return t;
+}
+
 // --- switching, with AddressSanitizer told about each stack change ---------------------------
 void enter_fiber(Fiber& f) {
-  g_block.current = &f;
+  g_block.fiber = &f;
 #if SIMT_ASAN
   __sanitizer_start_switch_fiber(&g_block.scheduler_fake_stack, f.stack->base(), kStackBytes);
 #endif
@@ -100,44 +125,84 @@ void enter_fiber(Fiber& f) {
 #if SIMT_ASAN
   __sanitizer_finish_switch_fiber(g_block.scheduler_fake_stack, nullptr, nullptr);
 #endif
-  g_block.current = nullptr;
+  g_block.fiber = nullptr;
+  g_block.thread = nullptr;
 }
 
-void leave_fiber(Fiber& f, bool finished) {
+void leave_fiber(Fiber& f) {
 #if SIMT_ASAN
-  __sanitizer_start_switch_fiber(finished ? nullptr : &f.fake_stack, g_block.scheduler_stack_bottom,
-                                 g_block.scheduler_stack_size);
+  __sanitizer_start_switch_fiber(&f.fake_stack, g_block.scheduler_stack_bottom, g_block.scheduler_stack_size);
 #endif
-  (void)finished;
   swapcontext(&f.context, &g_block.scheduler);
 #if SIMT_ASAN
   __sanitizer_finish_switch_fiber(f.fake_stack, &g_block.scheduler_stack_bottom, &g_block.scheduler_stack_size);
 #endif
 }
 
+// A fiber's whole life: run the thread it is given, then the next not-started thread it draws,
+// until it draws one it cannot run (a released waiter) or none; then idle until given another.
 void fiber_main() {
-  Fiber& f = *g_block.current;
 #if SIMT_ASAN
   __sanitizer_finish_switch_fiber(nullptr, &g_block.scheduler_stack_bottom, &g_block.scheduler_stack_size);
 #endif
-  try {
-    g_block.grid->thread_body(g_block.grid->context);
-  } catch (const std::exception& e) {
-    if (g_block.thread_failure.empty()) g_block.thread_failure = e.what();
-  } catch (...) {
-    if (g_block.thread_failure.empty()) g_block.thread_failure = "an exception of unknown type";
+  Fiber& f = *g_block.fiber;
+  for (;;) {
+    g_block.thread = f.thread;
+    f.thread->state = State::Running;
+    try {
+      g_block.grid->thread_body(g_block.grid->context);
+    } catch (const std::exception& e) {
+      if (g_block.thread_failure.empty()) g_block.thread_failure = e.what();
+    } catch (...) {
+      if (g_block.thread_failure.empty()) g_block.thread_failure = "an exception of unknown type";
+    }
+    f.thread->state = State::Done;
+    f.thread->fiber = nullptr;
+    ++g_block.finished;
+    Thread* next = g_block.thread_failure.empty() && !g_block.runnable.empty() ? draw() : nullptr;
+    if (next && next->state == State::NotStarted) {
+      f.thread = next;
+      next->fiber = &f;
+      continue;
+    }
+    g_block.handed_back = next;
+    f.thread = nullptr;
+    g_block.idle.push_back(&f);
+    leave_fiber(f);
   }
-  f.state = State::Done;
-  leave_fiber(f, true);
 }
 
-Fiber& running(const char* what) {
-  if (!g_block.current) fault(std::string(what) + " called outside a kernel");
-  return *g_block.current;
+// A fresh fiber context at the start of fiber_main.
+void reset(Fiber& f) {
+#if SIMT_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(f.stack->base(), kStackBytes);  // frames of an abandoned run
+#endif
+  getcontext(&f.context);
+  f.context.uc_stack.ss_sp = f.stack->base();
+  f.context.uc_stack.ss_size = kStackBytes;
+  f.context.uc_link = nullptr;
+  makecontext(&f.context, fiber_main, 0);
+  f.thread = nullptr;
 }
 
-std::string thread_name(const Fiber& f) {
-  return "thread (" + std::to_string(f.index.x) + "," + std::to_string(f.index.y) + "," + std::to_string(f.index.z) +
+Fiber& idle_fiber() {
+  if (g_block.idle.empty()) {
+    g_block.fibers.push_back(std::make_unique<Fiber>());
+    reset(*g_block.fibers.back());
+    return *g_block.fibers.back();
+  }
+  Fiber* f = g_block.idle.back();
+  g_block.idle.pop_back();
+  return *f;
+}
+
+Thread& running(const char* what) {
+  if (!g_block.thread) fault(std::string(what) + " called outside a kernel");
+  return *g_block.thread;
+}
+
+std::string thread_name(const Thread& t) {
+  return "thread (" + std::to_string(t.index.x) + "," + std::to_string(t.index.y) + "," + std::to_string(t.index.z) +
          ") of block (" + std::to_string(g_block.index.x) + "," + std::to_string(g_block.index.y) + "," +
          std::to_string(g_block.index.z) + ") of " + describe_kernel(*g_block.grid);
 }
@@ -145,7 +210,7 @@ std::string thread_name(const Fiber& f) {
 // --- warp collectives ----------------------------------------------------------------------------
 // The lane of `lane`'s segment of `width` that an up/down/xor/indexed shuffle reads, or -1 when it
 // reads its own value (CUDA's rule for sources outside the segment).
-int shuffle_source(const Fiber& f, unsigned lane) {
+int shuffle_source(const Thread& f, unsigned lane) {
   const int w = f.width, base = static_cast<int>(lane) / w * w, l = static_cast<int>(lane);
   switch (f.op) {
     case Collective::Shfl: return base + ((f.operand % w) + w) % w;
@@ -161,15 +226,15 @@ int shuffle_source(const Fiber& f, unsigned lane) {
 
 // Completes the collective of warp `warp` if all the lanes of its mask are waiting in it;
 // returns whether it did. Faults when a lane of the mask exited or waits elsewhere.
-bool complete_collective(unsigned warp, const Fiber& first, std::vector<Fiber*>& ready) {
+bool complete_collective(unsigned warp, const Thread& first) {
   const unsigned base = warp * 32;
-  Fiber* lanes[32] = {};
+  Thread* lanes[32] = {};
   for (unsigned l = 0; l < 32; ++l) {
     if (!(first.mask >> l & 1u)) continue;
-    if (base + l >= g_block.threads)
+    if (base + l >= g_block.size)
       fault(thread_name(first) + ": a warp collective's mask names lane " + std::to_string(l) +
             ", which does not exist in this block");
-    Fiber& f = *g_block.fibers[base + l];
+    Thread& f = g_block.threads[base + l];
     if (f.state == State::Done)
       fault(thread_name(first) + ": a warp collective's mask names lane " + std::to_string(l) + ", which has exited");
     if (f.state != State::AtCollective) return false;
@@ -181,7 +246,7 @@ bool complete_collective(unsigned warp, const Fiber& first, std::vector<Fiber*>&
   for (unsigned l = 0; l < 32; ++l)
     if (lanes[l] && lanes[l]->value) ballot |= std::uint64_t{1} << l;
   for (unsigned l = 0; l < 32; ++l) {
-    Fiber* f = lanes[l];
+    Thread* f = lanes[l];
     if (!f) continue;
     switch (f->op) {
       case Collective::Sync: f->result = 0; break;
@@ -196,77 +261,80 @@ bool complete_collective(unsigned warp, const Fiber& first, std::vector<Fiber*>&
       }
     }
     f->state = State::Ready;
-    ready.push_back(f);
+    g_block.runnable.push_back(f);
   }
   return true;
 }
 
 // Nothing can run: open the barrier, complete collectives, or report why the block is stuck.
-void unblock(std::vector<Fiber*>& ready) {
+void unblock() {
   unsigned at_barrier = 0, done = 0;
-  for (unsigned t = 0; t < g_block.threads; ++t) {
-    Fiber& f = *g_block.fibers[t];
-    if (f.state == State::AtCollective) complete_collective(t / 32, f, ready);
+  for (unsigned t = 0; t < g_block.size; ++t) {
+    Thread& f = g_block.threads[t];
+    if (f.state == State::AtCollective) complete_collective(t / 32, f);
     at_barrier += f.state == State::AtBarrier;
     done += f.state == State::Done;
   }
-  if (!ready.empty()) return;
-  if (at_barrier > 0 && at_barrier + done == g_block.threads) {
-    if (done > 0) {
-      for (auto& f : g_block.fibers)
-        if (f->state == State::Done)
-          fault("__syncthreads not reached by all threads of the block: " + thread_name(*f) + " exited before it (" +
-                std::to_string(at_barrier) + " of " + std::to_string(g_block.threads) + " threads wait)");
-    }
-    for (unsigned t = 0; t < g_block.threads; ++t) {
-      g_block.fibers[t]->state = State::Ready;
-      ready.push_back(g_block.fibers[t].get());
+  if (!g_block.runnable.empty()) return;
+  if (at_barrier > 0 && at_barrier + done == g_block.size) {
+    for (const Thread& f : g_block.threads)
+      if (f.state == State::Done)
+        fault("__syncthreads not reached by all threads of the block: " + thread_name(f) + " exited before it (" +
+              std::to_string(at_barrier) + " of " + std::to_string(g_block.size) + " threads wait)");
+    for (Thread& f : g_block.threads) {
+      f.state = State::Ready;
+      g_block.runnable.push_back(&f);
     }
     return;
   }
-  for (unsigned t = 0; t < g_block.threads; ++t)
-    if (g_block.fibers[t]->state == State::AtCollective)
-      fault("deadlock: " + thread_name(*g_block.fibers[t]) + " waits in a warp collective that lanes of its mask " +
-            "never reach (" + std::to_string(at_barrier) + " threads wait at __syncthreads)");
+  for (const Thread& f : g_block.threads)
+    if (f.state == State::AtCollective)
+      fault("deadlock: " + thread_name(f) + " waits in a warp collective that lanes of its mask never reach (" +
+            std::to_string(at_barrier) + " threads wait at __syncthreads)");
+  fault("deadlock in " + describe_kernel(*g_block.grid));
 }
 
-void wait(Fiber& f, State state) {
-  f.state = state;
-  leave_fiber(f, false);
+// The running thread parks on its fiber until released.
+void wait(Thread& t, State state) {
+  t.state = state;
+  g_block.handed_back = nullptr;
+  leave_fiber(*t.fiber);
+  t.state = State::Running;
 }
 
-void run_block(const Grid& g, uint3 block, Random& random, unsigned char shared_fill) {
+void run_block(const Grid& g, uint3 block, unsigned char shared_fill) {
   g_block.index = block;
   std::fill(g_block.shared.begin(), g_block.shared.end(), shared_fill);
   g_block.shared_sites.clear();
   g_block.shared_used = 0;
-  std::vector<Fiber*> ready;
-  for (unsigned t = 0; t < g_block.threads; ++t) {
-    Fiber& f = *g_block.fibers[t];
-    f.state = State::Ready;
-    f.linear = t;
-    f.index = uint3{t % g.block.x, t / g.block.x % g.block.y, t / (g.block.x * g.block.y)};
-#if SIMT_ASAN
-    ASAN_UNPOISON_MEMORY_REGION(f.stack->base(), kStackBytes);  // frames of the block before
-#endif
-    getcontext(&f.context);
-    f.context.uc_stack.ss_sp = f.stack->base();
-    f.context.uc_stack.ss_size = kStackBytes;
-    f.context.uc_link = nullptr;
-    makecontext(&f.context, fiber_main, 0);
-    ready.push_back(&f);
+  g_block.runnable.clear();
+  g_block.finished = 0;
+  for (unsigned t = 0; t < g_block.size; ++t) {
+    Thread& th = g_block.threads[t];
+    th = Thread{};
+    th.linear = t;
+    th.index = uint3{t % g.block.x, t / g.block.x % g.block.y, t / (g.block.x * g.block.y)};
+    g_block.runnable.push_back(&th);
   }
-  unsigned finished = 0;
-  while (finished < g_block.threads) {
-    if (ready.empty()) unblock(ready);
-    const std::size_t pick = random.below(ready.size());
-    Fiber* f = ready[pick];
-    ready[pick] = ready.back();
-    ready.pop_back();
+  Thread* next = nullptr;
+  while (g_block.finished < g_block.size) {
+    if (!next) {
+      if (g_block.runnable.empty()) unblock();
+      next = draw();
+    }
+    Fiber* f = next->fiber;
+    if (next->state == State::NotStarted) {
+      f = &idle_fiber();
+      f->thread = next;
+      next->fiber = f;
+    }
+    g_block.thread = next;
     enter_fiber(*f);
     if (!g_block.thread_failure.empty())
-      fault(thread_name(*f) + " threw, which device code cannot: " + g_block.thread_failure);
-    finished += f->state == State::Done;
+      fault(thread_name(*next) + " or a thread after it on its fiber threw, which device code cannot: " +
+            g_block.thread_failure);
+    next = g_block.handed_back;
+    g_block.handed_back = nullptr;
   }
 }
 
@@ -274,18 +342,28 @@ void run_block(const Grid& g, uint3 block, Random& random, unsigned char shared_
 
 void run_blocks(const Grid& g, std::uint64_t schedule_seed, unsigned char shared_fill) {
   if (g_block.grid) fault(std::string("kernel ") + g.kernel + " launched from inside a kernel (not emulated)");
+  Random random(schedule_seed);
   g_block.grid = &g;
+  g_block.random = &random;
   struct Reset {  // also when a fault handler throws out of the grid
     ~Reset() {
       g_block.grid = nullptr;
-      g_block.current = nullptr;
+      g_block.random = nullptr;
+      g_block.thread = nullptr;
+      g_block.fiber = nullptr;
+      g_block.handed_back = nullptr;
       g_block.thread_failure.clear();
+      // Fibers abandoned in a wait start afresh.
+      g_block.idle.clear();
+      for (auto& f : g_block.fibers) {
+        if (f->thread) reset(*f);
+        g_block.idle.push_back(f.get());
+      }
     }
-  } reset;
-  g_block.threads = g.block.x * g.block.y * g.block.z;
-  while (g_block.fibers.size() < g_block.threads) g_block.fibers.push_back(std::make_unique<Fiber>());
+  } reset_at_end;
+  g_block.size = g.block.x * g.block.y * g.block.z;
+  g_block.threads.resize(g_block.size);
   const std::size_t blocks = std::size_t{g.grid.x} * g.grid.y * g.grid.z;
-  Random random(schedule_seed);
   // Blocks in a random order (Fisher-Yates).
   std::vector<std::size_t> order(blocks);
   for (std::size_t b = 0; b < blocks; ++b) order[b] = b;
@@ -293,7 +371,7 @@ void run_blocks(const Grid& g, std::uint64_t schedule_seed, unsigned char shared
   for (std::size_t b : order) {
     const uint3 block{static_cast<unsigned>(b % g.grid.x), static_cast<unsigned>(b / g.grid.x % g.grid.y),
                       static_cast<unsigned>(b / (std::size_t{g.grid.x} * g.grid.y))};
-    run_block(g, block, random, shared_fill);
+    run_block(g, block, shared_fill);
   }
 }
 
@@ -320,7 +398,7 @@ const dim3& grid_dim() {
 void sync_block() { detail::wait(detail::running("__syncthreads"), detail::State::AtBarrier); }
 
 std::uint64_t warp_collective(Collective kind, unsigned mask, std::uint64_t value, int operand, int width) {
-  detail::Fiber& f = detail::running("a warp collective");
+  detail::Thread& f = detail::running("a warp collective");
   const unsigned lane = f.linear % 32;
   if (!(mask >> lane & 1u))
     fault(detail::thread_name(f) + " calls a warp collective whose mask does not include its own lane");

@@ -7,13 +7,13 @@
 // runs were copied from never-written memory and stay never-written (as MemorySanitizer propagates
 // its shadow), so the read that uses them faults: a later kernel's result, a copy to the host.
 #include <cxxabi.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,35 +37,16 @@ std::string demangle(const std::type_info& t) {
   return status == 0 && name ? name.get() : t.name();
 }
 
-// The process's mappings (a host pointer points into one of them), read once per launch that
-// needs them.
-struct Mappings {
-  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ranges;
-  bool loaded = false;
-  bool contains(std::uintptr_t v) {
-    if (!loaded) {
-      std::ifstream maps("/proc/self/maps");
-      std::string line;
-      while (std::getline(maps, line)) {
-        std::uintptr_t lo = 0, hi = 0;
-        char dash = 0;
-        std::istringstream in(line);
-        in >> std::hex >> lo >> dash >> hi;
-        if (in) ranges.emplace_back(lo, hi);
-      }
-      loaded = true;
-    }
-    for (const auto& [lo, hi] : ranges)
-      if (v >= lo && v < hi) return true;
-    return false;
-  }
-};
+// Whether v points into mapped host memory: msync refuses (ENOMEM) a range that is not mapped.
+bool host_mapped(std::uintptr_t v) {
+  static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  return msync(reinterpret_cast<void*>(v / page * page), 1, MS_ASYNC) == 0;
+}
 
 // The allocations the arguments point into (the only memory a kernel can reach); faults on any
 // word that points into host memory instead.
 std::vector<Allocation*> reachable_allocations(const Grid& g) {
   std::vector<Allocation*> found;
-  Mappings host;
   for (std::size_t k = 0; k < g.args.size(); ++k) {
     const ArgBytes& arg = g.args[k];
     for (std::size_t at = 0; at + sizeof(std::uintptr_t) <= arg.size; at += sizeof(std::uintptr_t)) {
@@ -73,7 +54,7 @@ std::vector<Allocation*> reachable_allocations(const Grid& g) {
       std::memcpy(&word, static_cast<const unsigned char*>(arg.data) + at, sizeof word);
       if (Allocation* a = find_allocation(reinterpret_cast<const void*>(word))) {
         if (std::find(found.begin(), found.end(), a) == found.end()) found.push_back(a);
-      } else if (word >= 0x10000 && word < (std::uintptr_t{1} << 47) && host.contains(word)) {
+      } else if (word >= 0x10000 && word < (std::uintptr_t{1} << 47) && host_mapped(word)) {
         fault(describe_kernel(g) + ": argument " + std::to_string(k) + " (" + demangle(*arg.type) + ") holds a host " +
               "pointer at byte " + std::to_string(at));
       }
