@@ -375,6 +375,14 @@ void run_blocks(const Grid& g, std::uint64_t schedule_seed, unsigned char shared
   }
 }
 
+bool is_fiber_stack(std::uintptr_t v) {
+  for (const auto& f : g_block.fibers) {
+    const auto lo = reinterpret_cast<std::uintptr_t>(f->stack->mapping);
+    if (v >= lo && v < lo + f->stack->bytes) return true;
+  }
+  return false;
+}
+
 }  // namespace simt::detail
 
 namespace simt {

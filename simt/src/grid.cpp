@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -37,6 +38,12 @@ std::string demangle(const std::type_info& t) {
   return status == 0 && name ? name.get() : t.name();
 }
 
+std::string hex(std::uintptr_t v) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
+  return text;
+}
+
 // Whether v points into mapped host memory: msync refuses (ENOMEM) a range that is not mapped.
 bool host_mapped(std::uintptr_t v) {
   static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -54,18 +61,36 @@ std::vector<Allocation*> reachable_allocations(const Grid& g) {
       std::memcpy(&word, static_cast<const unsigned char*>(arg.data) + at, sizeof word);
       if (Allocation* a = find_allocation(reinterpret_cast<const void*>(word))) {
         if (std::find(found.begin(), found.end(), a) == found.end()) found.push_back(a);
-      } else if (word >= 0x10000 && word < (std::uintptr_t{1} << 47) && host_mapped(word)) {
+      } else if (word >= 0x10000 && word < (std::uintptr_t{1} << 47) && !is_fiber_stack(word) && host_mapped(word)) {
         fault(describe_kernel(g) + ": argument " + std::to_string(k) + " (" + demangle(*arg.type) + ") holds a host " +
-              "pointer at byte " + std::to_string(at));
+              "pointer at byte " + std::to_string(at) + " (" + hex(word) + ")");
       }
     }
   }
   return found;
 }
 
+// The shadow is one byte per byte, 1 when written; these loops go a word at a time where they can.
+constexpr std::uint64_t kAllWritten = 0x0101010101010101ull;
+
+std::uint64_t word_at(const unsigned char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
 void poison_unwritten(Allocation& a, unsigned char poison) {
-  for (std::size_t i = 0; i < a.total; ++i)
-    if (!a.written[i]) a.raw[i] = poison;
+  const unsigned char* written = a.written.data();
+  for (std::size_t i = 0; i < a.total; i += 8) {  // total is a multiple of kRedZone
+    const std::uint64_t w = word_at(written + i);
+    if (w == kAllWritten) continue;
+    if (w == 0) {
+      std::memset(a.raw + i, poison, 8);
+      continue;
+    }
+    for (std::size_t j = i; j < i + 8; ++j)
+      if (!written[j]) a.raw[j] = poison;
+  }
 }
 
 struct Snapshot {
@@ -76,22 +101,26 @@ struct Snapshot {
 // Compares the two runs' results, marks what both wrote alike, and faults on the first difference.
 void settle(const Grid& g, Snapshot& s) {
   Allocation& a = *s.allocation;
-  for (std::size_t i = 0; i < a.total; ++i) {
-    const unsigned char first = s.first_run[i], second = a.raw[i];
-    if (a.written[i]) {
-      if (first == second) continue;
-    } else {
-      if (first == kFirstPoison && second == kSecondPoison) continue;  // untouched, or copied unwritten
-      if (first == second) {
-        if (i < kRedZone || i >= kRedZone + a.size)
-          fault(describe_kernel(g) + ": writes out of bounds, at " + describe_address(a.raw + i));
-        a.written[i] = 1;
-        continue;
+  for (std::size_t i0 = 0; i0 < a.total; i0 += 8) {
+    if (word_at(a.written.data() + i0) == kAllWritten && word_at(s.first_run.data() + i0) == word_at(a.raw + i0))
+      continue;
+    for (std::size_t i = i0; i < i0 + 8; ++i) {
+      const unsigned char first = s.first_run[i], second = a.raw[i];
+      if (a.written[i]) {
+        if (first == second) continue;
+      } else {
+        if (first == kFirstPoison && second == kSecondPoison) continue;  // untouched, or copied unwritten
+        if (first == second) {
+          if (i < kRedZone || i >= kRedZone + a.size)
+            fault(describe_kernel(g) + ": writes out of bounds, at " + describe_address(a.raw + i));
+          a.written[i] = 1;
+          continue;
+        }
       }
+      fault(describe_kernel(g) + ": its results depend on memory never written (an uninitialised or out-of-bounds " +
+            "read of device memory, or a read of unwritten __shared__ memory): " + describe_address(a.raw + i) +
+            " differs between two runs with different poison");
     }
-    fault(describe_kernel(g) + ": its results depend on memory never written (an uninitialised or out-of-bounds " +
-          "read of device memory, or a read of unwritten __shared__ memory): " + describe_address(a.raw + i) +
-          " differs between two runs with different poison");
   }
 }
 

@@ -49,6 +49,10 @@ std::uint64_t seed();
 // `shared_fill` in every byte. Faults on a barrier or collective that not all threads reach.
 void run_blocks(const Grid& g, std::uint64_t schedule_seed, unsigned char shared_fill);
 
+// Whether v points into a fiber stack: padding bytes of kernel arguments built on one can make a
+// word that looks like a pointer there, which is never a kernel's host pointer.
+bool is_fiber_stack(std::uintptr_t v);
+
 // The kernel name and argument types for messages.
 std::string describe_kernel(const Grid& g);
 
