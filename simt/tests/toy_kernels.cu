@@ -80,10 +80,12 @@ void write_one_past(int* out, int n) { write_one_past_kernel<<<blocks_for(n), 12
 void prefix_sums(const long* in, long* out, int n, bool skip_size_query) {
   std::size_t bytes = 0;
   if (!skip_size_query) cub::DeviceScan::InclusiveSum(nullptr, bytes, in, out, n);
-  void* temp = nullptr;
-  cudaMalloc(&temp, bytes + 1);
-  cub::DeviceScan::InclusiveSum(temp, bytes, in, out, n);
-  cudaFree(temp);
+  struct Storage {  // freed when the emulator's fault throws, too
+    void* p = nullptr;
+    ~Storage() { cudaFree(p); }
+  } temp;
+  cudaMalloc(&temp.p, bytes + 1);
+  cub::DeviceScan::InclusiveSum(temp.p, bytes, in, out, n);
 }
 
 }  // namespace toy
