@@ -1,0 +1,156 @@
+// The SIMT emulator's core, seen by the CUDA shim headers: thread coordinates, block barriers and
+// warp collectives of the fiber that is running, kernel launches, and the device arena's checks.
+// Test infrastructure: it runs the project's .cu sources on the CPU, slowly and suspiciously.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace simt {
+
+struct uint3 {
+  unsigned x = 0, y = 0, z = 0;
+};
+struct dim3 {
+  unsigned x = 1, y = 1, z = 1;
+  constexpr dim3(unsigned vx = 1, unsigned vy = 1, unsigned vz = 1) : x(vx), y(vy), z(vz) {}
+};
+
+// What the emulator has counted since the last reset (what the device-resident step will assert).
+struct Counters {
+  std::int64_t launches = 0;       // kernel grids (a CUB stand-in's grid included)
+  std::int64_t cub_calls = 0;      // CUB algorithm calls, size queries excluded
+  std::int64_t memsets = 0;
+  std::int64_t copies_h2d = 0, copies_d2h = 0, copies_d2d = 0;
+  std::int64_t bytes_h2d = 0, bytes_d2h = 0, bytes_d2d = 0;
+  std::int64_t host_syncs = 0;     // calls that wait for the device: device-to-host copies, synchronize
+  std::int64_t threads = 0;        // device threads run (each once, however often a grid is replayed)
+  std::size_t device_bytes = 0, peak_device_bytes = 0;
+};
+Counters& counters();
+void reset_counters();  // keeps the allocation figures, zeroes the rest
+
+// A fault is a bug the emulator caught (a race exposed, a read of never-written memory, a host
+// pointer in a kernel, a barrier some threads skip). By default it prints one line and aborts, so
+// that no caller can swallow it; tests of the emulator install a handler that throws.
+using FaultHandler = void (*)(const std::string& what);
+void set_fault_handler(FaultHandler handler);
+[[noreturn]] void fault(const std::string& what);
+
+// The seed of the block order and of the thread interleaving (SIMT_SEED in the environment, or a
+// fixed default); after set_seed, the same launches replay the same schedules.
+void set_seed(std::uint64_t seed);
+// Whether cudaGetDeviceCount reports the emulated device. Off by default, so that a binary built
+// with the emulator never picks it for "auto"; the test binaries turn it on.
+void set_device_visible(bool visible);
+bool device_visible();
+
+// --- inside a kernel --------------------------------------------------------------------------
+const uint3& thread_idx();
+const uint3& block_idx();
+const dim3& block_dim();
+const dim3& grid_dim();
+void sync_block();
+// A warp collective: every lane of `mask` contributes `value` (up to 8 bytes); the result for this
+// lane is computed once all of them have arrived. Kinds: see Collective.
+enum class Collective { Sync, Shfl, ShflUp, ShflDown, ShflXor, Ballot, Any, All };
+std::uint64_t warp_collective(Collective kind, unsigned mask, std::uint64_t value, int operand, int width);
+// Storage of one __shared__ declaration (site: a unique address per declaration) in this block.
+void* shared_storage(const void* site, std::size_t bytes, std::size_t align);
+void* dynamic_shared_storage();
+
+// --- the device arena ----------------------------------------------------------------------------
+bool is_device(const void* p, std::size_t bytes = 1);
+void require_device(const void* p, std::size_t bytes, const char* what);
+void require_written(const void* p, std::size_t bytes, const char* what);
+void mark_written(const void* p, std::size_t bytes);
+
+// --- launches --------------------------------------------------------------------------------------
+struct ArgBytes {
+  const void* data;
+  std::size_t size;
+  const std::type_info* type;
+};
+struct Grid {
+  const char* kernel;
+  dim3 grid, block;
+  std::size_t dynamic_shared;
+  std::vector<ArgBytes> args;
+  void (*thread_body)(void* context);
+  void* context;
+};
+// Returns false (and records cudaErrorInvalidConfiguration) on a bad configuration.
+bool run_grid(const Grid& g);
+void set_last_launch_error(int error);
+
+template <class Kernel>
+class Launch {
+public:
+  Launch(const char* name, Kernel k, dim3 grid, dim3 block, std::size_t shared = 0, const void* stream = nullptr)
+      : name_(name), kernel_(k), grid_(grid), block_(block), shared_(shared) {
+    if (stream != nullptr) fault(std::string("kernel ") + name + ": streams other than the default are not emulated");
+  }
+  // Arguments travel by value, as into CUDA's parameter space; every thread sees the same copies.
+  template <class... A>
+  void operator()(A&&... a) const {
+    using Args = std::tuple<std::decay_t<A>...>;
+    static_assert((std::is_trivially_copyable_v<std::decay_t<A>> && ...),
+                  "a kernel argument must be trivially copyable, as CUDA requires");
+    Args args(std::forward<A>(a)...);
+    Grid g{name_, grid_, block_, shared_, {}, nullptr, nullptr};
+    std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, args);
+    struct Context {
+      const Kernel* kernel;
+      const Args* args;
+    } context{&kernel_, &args};
+    g.context = &context;
+    g.thread_body = [](void* c) {
+      auto* ctx = static_cast<Context*>(c);
+      std::apply(*ctx->kernel, *ctx->args);
+    };
+    run_grid(g);
+  }
+
+private:
+  const char* name_;
+  Kernel kernel_;
+  dim3 grid_, block_;
+  std::size_t shared_;
+};
+
+// simt/translate.py turns `kernel<<<grid, block>>>(args)` into
+// `::simt::launch("kernel", [](auto... a) { kernel(a...); }, grid, block)(args)`.
+template <class Kernel, class... Config>
+Launch<Kernel> launch(const char* name, Kernel k, Config... config) {
+  return Launch<Kernel>(name, k, config...);
+}
+
+// `__shared__ T name[N];` becomes `T (&name)[N] = ::simt::shared<T[N]>(site)`.
+template <class T>
+T& shared(const void* site) {
+  static_assert(std::is_trivially_default_constructible_v<T>, "__shared__ variables have no constructors");
+  return *static_cast<T*>(shared_storage(site, sizeof(T), alignof(T)));
+}
+
+template <class T>
+std::uint64_t to_bits(const T& v) {
+  static_assert(sizeof(T) <= 8 && std::is_trivially_copyable_v<T>, "warp collectives move at most 8 bytes");
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  return bits;
+}
+template <class T>
+T from_bits(std::uint64_t bits) {
+  T v;
+  std::memcpy(&v, &bits, sizeof(T));
+  return v;
+}
+
+}  // namespace simt

@@ -1,0 +1,214 @@
+// Tests of the SIMT emulator itself: kernels run as on a GPU (barriers, shared memory, warp
+// collectives, shuffled blocks), and each planted bug is caught: a race exposed by the seeded
+// interleaving, a missing __syncthreads, reads of never-written and out-of-bounds device memory, a
+// barrier that not all threads reach, a host pointer in a kernel, a copy in the wrong direction,
+// a CUB call without its size query.
+#include <gtest/gtest.h>
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "toy_kernels.hpp"
+
+namespace {
+
+struct Fault : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Simt : public ::testing::Test {
+protected:
+  void SetUp() override {
+    simt::set_fault_handler([](const std::string& what) { throw Fault(what); });
+    simt::set_seed(1);
+  }
+  void TearDown() override {
+    for (void* p : allocations_) cudaFree(p);
+    simt::set_fault_handler(nullptr);
+  }
+  template <class T>
+  T* device(std::size_t n) {
+    void* p = nullptr;
+    EXPECT_EQ(cudaMalloc(&p, n * sizeof(T)), cudaSuccess);
+    allocations_.push_back(p);
+    return static_cast<T*>(p);
+  }
+  template <class T>
+  T* upload(const std::vector<T>& host) {
+    T* d = device<T>(host.size());
+    EXPECT_EQ(cudaMemcpy(d, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), cudaSuccess);
+    return d;
+  }
+  template <class T>
+  std::vector<T> download(const T* d, std::size_t n) {
+    std::vector<T> host(n);
+    EXPECT_EQ(cudaMemcpy(host.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost), cudaSuccess);
+    return host;
+  }
+
+private:
+  std::vector<void*> allocations_;
+};
+
+// The message of the fault `run` raises; fails the test if none.
+template <class F>
+std::string fault_of(F run) {
+  try {
+    run();
+  } catch (const Fault& f) {
+    return f.what();
+  }
+  ADD_FAILURE() << "no fault";
+  return "";
+}
+
+std::vector<int> iota(int n, int first = 0) {
+  std::vector<int> v(static_cast<std::size_t>(n));
+  std::iota(v.begin(), v.end(), first);
+  return v;
+}
+
+TEST_F(Simt, RunsAGridAndCountsIt) {
+  const int n = 300;  // three blocks, the last one partial
+  const int* in = upload(iota(n));
+  int* out = device<int>(n);
+  simt::reset_counters();
+  toy::add_one(in, out, n);
+  EXPECT_EQ(download(out, n), iota(n, 1));
+  const simt::Counters& c = simt::counters();
+  EXPECT_EQ(c.launches, 1);
+  EXPECT_EQ(c.threads, 384);
+  EXPECT_EQ(c.copies_d2h, 1);
+  EXPECT_EQ(c.host_syncs, 1);
+}
+
+TEST_F(Simt, SharedMemoryAndBarrier) {
+  const int* in = upload(iota(128));
+  int* out = device<int>(128);
+  toy::reverse_in_block(in, out);
+  std::vector<int> want = iota(128);
+  std::reverse(want.begin(), want.end());
+  EXPECT_EQ(download(out, 128), want);
+}
+
+TEST_F(Simt, MissingBarrierIsCaught) {
+  const int* in = upload(iota(128));
+  int* out = device<int>(128);
+  // Threads read tile entries that others have not written yet: poison, which reaches the host.
+  const std::string f = fault_of([&] {
+    toy::reverse_without_barrier(in, out);
+    download(out, 128);
+  });
+  EXPECT_NE(f.find("never written"), std::string::npos) << f;
+}
+
+// Two threads write one __shared__ word with no order between them: which write lands depends on
+// the interleaving, so seeds disagree; one seed always gives the same answer.
+TEST_F(Simt, RaceIsExposedBySeedsAndReplayedByOne) {
+  int* out = device<int>(64);
+  std::set<int> winners;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    simt::set_seed(seed);
+    toy::last_writer(out);
+    const std::vector<int> got = download(out, 64);
+    EXPECT_EQ(std::count(got.begin(), got.end(), got[0]), 64);
+    winners.insert(got[0]);
+    simt::set_seed(seed);
+    toy::last_writer(out);
+    EXPECT_EQ(download(out, 64), got) << "seed " << seed << " did not replay";
+  }
+  EXPECT_EQ(winners, (std::set<int>{1, 2}));
+}
+
+TEST_F(Simt, WarpShuffleAndBallot) {
+  const int* in = upload(iota(64));
+  int* sums = device<int>(2);
+  unsigned* ballots = device<unsigned>(2);
+  toy::warp_sums(in, sums, ballots);
+  EXPECT_EQ(download(sums, 2), (std::vector<int>{31 * 32 / 2, 32 * 32 + 31 * 32 / 2}));
+  EXPECT_EQ(download(ballots, 2), (std::vector<unsigned>{0xaaaaaaaau, 0xaaaaaaaau}));
+}
+
+TEST_F(Simt, BarrierNotReachedByAllThreadsIsCaught) {
+  int* out = device<int>(32);
+  const std::string f = fault_of([&] { toy::exit_before_barrier(out); });
+  EXPECT_NE(f.find("__syncthreads not reached by all threads"), std::string::npos) << f;
+}
+
+TEST_F(Simt, BlocksRunInASeededShuffledOrder) {
+  const int blocks = 64;
+  auto order_for = [&](std::uint64_t seed) {
+    simt::set_seed(seed);
+    int* order = device<int>(blocks);
+    int* counter = device<int>(1);
+    cudaMemset(counter, 0, sizeof(int));
+    toy::block_order(order, counter, blocks);
+    return download(order, blocks);
+  };
+  const std::vector<int> a = order_for(3), b = order_for(4);
+  std::vector<int> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, iota(blocks));
+  EXPECT_NE(a, iota(blocks));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(order_for(3), a);
+}
+
+TEST_F(Simt, ReadOfNeverWrittenDeviceMemoryIsCaught) {
+  const int* in = device<int>(100);  // allocated, never written
+  int* out = device<int>(100);
+  const std::string f = fault_of([&] { toy::add_one(in, out, 100); });
+  EXPECT_NE(f.find("memory never written"), std::string::npos) << f;
+}
+
+TEST_F(Simt, OutOfBoundsReadIsCaught) {
+  const int* in = upload(iota(100));
+  int* out = device<int>(100);
+  // out[99] holds the poison read past the end of in; using it faults.
+  const std::string f = fault_of([&] {
+    toy::read_one_past(in, out, 100);
+    download(out, 100);
+  });
+  EXPECT_NE(f.find("never written, at device allocation #"), std::string::npos) << f;
+  EXPECT_NE(f.find("(400 bytes) + 396"), std::string::npos) << f;
+}
+
+TEST_F(Simt, OutOfBoundsWriteIsCaught) {
+  int* out = device<int>(64);  // 256 bytes: the write past the end lands in the red zone
+  const std::string f = fault_of([&] { toy::write_one_past(out, 64); });
+  EXPECT_NE(f.find("writes out of bounds"), std::string::npos) << f;
+}
+
+TEST_F(Simt, HostPointerInAKernelIsCaught) {
+  std::vector<int> host = iota(10);
+  int* out = device<int>(10);
+  const std::string f = fault_of([&] { toy::add_one(host.data(), out, 10); });
+  EXPECT_NE(f.find("holds a host pointer"), std::string::npos) << f;
+}
+
+TEST_F(Simt, CopyDirectionIsChecked) {
+  std::vector<int> host(10);
+  int* d = upload(iota(10));
+  const std::string f = fault_of([&] { cudaMemcpy(host.data(), d, 40, cudaMemcpyHostToDevice); });
+  EXPECT_NE(f.find("cudaMemcpyHostToDevice"), std::string::npos) << f;
+  const std::string g = fault_of([&] { cudaMemcpy(host.data(), device<int>(10), 40, cudaMemcpyDeviceToHost); });
+  EXPECT_NE(g.find("never written"), std::string::npos) << g;
+}
+
+TEST_F(Simt, CubKeepsItsProtocol) {
+  const std::vector<long> values = {3, 1, 4, 1, 5, 9, 2, 6};
+  const long* in = upload(values);
+  long* out = device<long>(values.size());
+  toy::prefix_sums(in, out, 8, false);
+  EXPECT_EQ(download(out, 8), (std::vector<long>{3, 4, 8, 9, 14, 23, 25, 31}));
+  const std::string f = fault_of([&] { toy::prefix_sums(in, out, 8, true); });
+  EXPECT_NE(f.find("size query"), std::string::npos) << f;
+}
+
+}  // namespace

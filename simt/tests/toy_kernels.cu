@@ -1,0 +1,91 @@
+// Kernels of the emulator's tests (test_simt.cpp): correct ones, and ones with the bugs it must
+// catch planted on purpose.
+#include "toy_kernels.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <cub/device/device_scan.cuh>
+
+namespace toy {
+namespace {
+
+__global__ void add_one_kernel(const int* in, int* out, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = in[i] + 1;
+}
+
+template <bool kBarrier>
+__global__ void reverse_kernel(const int* in, int* out) {
+  __shared__ int tile[128];
+  const int t = threadIdx.x;
+  tile[t] = in[t];
+  if (kBarrier) __syncthreads();
+  out[t] = tile[127 - t];
+}
+
+__global__ void last_writer_kernel(int* out) {
+  __shared__ int word;
+  if (threadIdx.x < 2) word = threadIdx.x + 1;  // planted race: no order between the two writes
+  __syncthreads();
+  out[threadIdx.x] = word;
+}
+
+__global__ void warp_sums_kernel(const int* in, int* sums, unsigned* ballots) {
+  const int t = threadIdx.x;
+  int v = in[t];
+  for (int offset = 16; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffffu, v, offset);
+  const unsigned odd = __ballot_sync(0xffffffffu, in[t] % 2);
+  if (t % 32 == 0) {
+    sums[t / 32] = v;
+    ballots[t / 32] = odd;
+  }
+}
+
+__global__ void exit_before_barrier_kernel(int* out) {
+  if (threadIdx.x < 16) return;
+  __syncthreads();
+  out[threadIdx.x] = 1;
+}
+
+__global__ void block_order_kernel(int* order, int* counter) {
+  if (threadIdx.x == 0) order[atomicAdd(counter, 1)] = blockIdx.x;
+}
+
+__global__ void read_one_past_kernel(const int* in, int* out, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = in[i + 1];
+}
+
+__global__ void write_one_past_kernel(int* out, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i + 1] = i;
+}
+
+unsigned blocks_for(int n) { return static_cast<unsigned>((n + 127) / 128); }
+
+}  // namespace
+
+void add_one(const int* in, int* out, int n) { add_one_kernel<<<blocks_for(n), 128>>>(in, out, n); }
+void reverse_in_block(const int* in, int* out) { reverse_kernel<true><<<1, 128>>>(in, out); }
+void reverse_without_barrier(const int* in, int* out) { reverse_kernel<false><<<1, 128>>>(in, out); }
+void last_writer(int* out) { last_writer_kernel<<<1, 64>>>(out); }
+void warp_sums(const int* in, int* sums, unsigned* ballots) { warp_sums_kernel<<<1, 64>>>(in, sums, ballots); }
+void exit_before_barrier(int* out) { exit_before_barrier_kernel<<<1, 32>>>(out); }
+void block_order(int* order, int* counter, int blocks) {
+  block_order_kernel<<<static_cast<unsigned>(blocks), 32>>>(order, counter);
+}
+void read_one_past(const int* in, int* out, int n) { read_one_past_kernel<<<blocks_for(n), 128>>>(in, out, n); }
+void write_one_past(int* out, int n) { write_one_past_kernel<<<blocks_for(n), 128>>>(out, n); }
+
+void prefix_sums(const long* in, long* out, int n, bool skip_size_query) {
+  std::size_t bytes = 0;
+  if (!skip_size_query) cub::DeviceScan::InclusiveSum(nullptr, bytes, in, out, n);
+  struct Storage {  // freed when the emulator's fault throws, too
+    void* p = nullptr;
+    ~Storage() { cudaFree(p); }
+  } temp;
+  cudaMalloc(&temp.p, bytes + 1);
+  cub::DeviceScan::InclusiveSum(temp.p, bytes, in, out, n);
+}
+
+}  // namespace toy

@@ -1,0 +1,18 @@
+// Small kernels that exercise the emulator (toy_kernels.cu), each launched by a host function on
+// device pointers the caller allocated. Plain C++: no CUDA headers here.
+#pragma once
+
+namespace toy {
+
+void add_one(const int* in, int* out, int n);              // out[i] = in[i] + 1, 128-thread blocks
+void reverse_in_block(const int* in, int* out);             // one block of 128, through __shared__
+void reverse_without_barrier(const int* in, int* out);      // the same, its __syncthreads forgotten
+void last_writer(int* out);                                 // two threads race on a __shared__ word
+void warp_sums(const int* in, int* sums, unsigned* ballots); // per warp of 64 threads: sum, ballot of odd
+void exit_before_barrier(int* out);                         // half the block returns before __syncthreads
+void block_order(int* order, int* counter, int blocks);     // order[k] = the k-th block to run
+void read_one_past(const int* in, int* out, int n);         // out[i] = in[i + 1]
+void write_one_past(int* out, int n);                       // out[i + 1] = i
+void prefix_sums(const long* in, long* out, int n, bool skip_size_query);  // through cub::DeviceScan
+
+}  // namespace toy
