@@ -1,7 +1,7 @@
 // Nequix conformance: the shipped nequix-mp-1 model (converted by tools/export_nequix.py) against
 // Nequix's own JAX implementation (tests/data/nequix, made by tools/make_nequix_reference.py) on
 // the reference structures: a 4-atom cell with self-images, a triclinic cell, a cluster, a slab
-// and the 124-atom LiPON cell; and, needing no reference, forces and virial against finite
+// the 124-atom LiPON cell and a 220-atom Li||LiPON interface; and, needing no reference, forces and virial against finite
 // differences of the energy (the cluster; the 4-atom cell, where every atom sees many of
 // its own images, for the strain).
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@ namespace {
 
 const std::string kModel = std::string(MDGPU_SOURCE_DIR) + "/inputs/models/nequix-mp-1/nequix-mp-1.mdgpu.h5";
 const std::string kReference = std::string(MDGPU_TEST_DATA) + "/nequix/nequix_mp1_reference.h5";
+const std::string kInterface = std::string(MDGPU_TEST_DATA) + "/nequix/nequix_mp1_interface.h5";
 
 TEST(NequixReference, SmallStructures) {
   const auto model = NequipModel::load(kModel);
@@ -27,6 +28,12 @@ TEST(NequixReference, SmallStructures) {
 TEST(NequixReference, Lipon124) {
   const auto model = NequipModel::load(kModel);
   test::check_reference(model, kReference, {"lipon124"}, test::reference_type_map(model));
+}
+
+// The study's other system: a Li-metal slab against LiPON (tools/build_interface.py), 220 atoms.
+TEST(NequixReference, LiLiponInterface220) {
+  const auto model = NequipModel::load(kModel);
+  test::check_reference(model, kInterface, {"li_lipon220"}, test::reference_type_map(model));
 }
 
 TEST(NequixPhysics, ForcesAndVirialAreMinusTheEnergyDerivatives) {
