@@ -148,22 +148,6 @@ std::vector<std::string> species_list(const Section& s, std::string_view key) {
   return out;
 }
 
-// An array of finite numbers.
-std::optional<std::vector<double>> number_list(const Section& s, std::string_view key) {
-  const toml::node* n = s.node(key);
-  if (!n) return std::nullopt;
-  const toml::array* a = n->as_array();
-  if (!a) s.fail(key, fmt::format("expected an array of numbers, got {}", got(*n)));
-  std::vector<double> out;
-  for (const toml::node& e : *a) {
-    const auto v = e.value<double>();
-    if (!e.is_number() || !v || !std::isfinite(*v))
-      s.fail(key, fmt::format("expected an array of finite numbers, found {}", got(e)));
-    out.push_back(*v);
-  }
-  return out;
-}
-
 // A time window of an analysis (max lag, origin spacing, fit start), > 0 and, in an input file,
 // at most INT_MAX sampling intervals of any stage (the analyses count lags in int).
 std::optional<double> window_ps(const Section& s, std::string_view key, const AnalysisContext& ctx,

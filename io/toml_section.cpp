@@ -94,4 +94,19 @@ std::optional<double> time_ps(const Section& s, std::string_view stem) {
   return s.number(ps_key, Rule::Positive);
 }
 
+std::optional<std::vector<double>> number_list(const Section& s, std::string_view key) {
+  const toml::node* n = s.node(key);
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) s.fail(key, fmt::format("expected an array of numbers, got {}", got(*n)));
+  std::vector<double> out;
+  for (const toml::node& e : *a) {
+    const auto v = e.value<double>();
+    if (!e.is_number() || !v || !std::isfinite(*v))
+      s.fail(key, fmt::format("expected an array of finite numbers, found {}", got(e)));
+    out.push_back(*v);
+  }
+  return out;
+}
+
 }  // namespace mdgpu

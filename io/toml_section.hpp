@@ -228,4 +228,7 @@ void check_element(const Section& s, std::string_view key, const std::string& sy
 // A time given as `<stem>_fs` or `<stem>_ps` (at most one), > 0, returned in ps.
 std::optional<double> time_ps(const Section& s, std::string_view stem);
 
+// An array of finite numbers.
+std::optional<std::vector<double>> number_list(const Section& s, std::string_view key);
+
 }  // namespace mdgpu

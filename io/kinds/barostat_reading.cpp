@@ -13,14 +13,7 @@ std::vector<double> pressure_numbers(const Section& s, std::string_view key) {
       s.fail(key, fmt::format("expected 1, 3 (xx yy zz) or 6 (xx yy zz yz xz xy) pressures in bar, "
                               "got {} numbers",
                               a->size()));
-    std::vector<double> values;
-    for (const toml::node& e : *a) {
-      const auto v = e.value<double>();
-      if (!e.is_number() || !v || !std::isfinite(*v))
-        s.fail(key, fmt::format("expected finite numbers (bar), got {}", got(e)));
-      values.push_back(*v);
-    }
-    return values;
+    return *number_list(s, key);
   }
   if (!n->is_number())
     s.fail(key, fmt::format("expected a number (bar), an array of 3 or 6, or a ramp {{ start = "
