@@ -40,10 +40,15 @@ std::vector<StagePart> stage_parts(const RunPlan& plan, const AnalysisCommon& co
     const StageSpec& stage = plan.stages[k];
     const std::int64_t end = start + stage.steps;
     const std::int64_t first = k == 0 ? 0 : (start / every + 1) * every, last = end / every * every;
-    const bool wanted =
-        common.stages.empty() ||
+    const bool named =
         std::find(common.stages.begin(), common.stages.end(), stage.name) != common.stages.end();
-    if (wanted) {
+    // A minimisation has no clock to sample (and ends early when it converges): analyses skip it.
+    if (named && !has_clock(stage))
+      throw InputError(common.at("stages"),
+                       fmt::format("stage '{}' is a minimisation: it has no time to sample; leave "
+                                   "it out of stages",
+                                   stage.name));
+    if ((common.stages.empty() && has_clock(stage)) || named) {
       if (last < first)
         throw InputError(common.at("every"),
                          fmt::format("stage '{}' ({} steps) has no sample every {} steps; "

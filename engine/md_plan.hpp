@@ -102,10 +102,13 @@ using StageKindSpec =
 
 struct StageSpec {
   std::string name;
-  double timestep = 0.0;  // ps
+  double timestep = 0.0;  // ps; 0 for a stage without a clock (a minimisation)
   std::int64_t steps = 0;
   StageKindSpec kind;
 };
+
+// Whether the stage advances time (MD) rather than counting iterations (a minimisation).
+inline bool has_clock(const StageSpec& stage) { return stage.timestep > 0; }
 
 // The stage's target temperature ramp, or null for a kind without one (NVE).
 inline const TemperatureRamp* temperature_ramp(const StageSpec& stage) {

@@ -17,7 +17,7 @@ namespace mdgpu {
 struct AnalysisCommon {
   std::int64_t every = 100;                  // steps between samples (frames, for `mdgpu analyze`)
   std::string path;                          // output prefix, [output] directory included
-  std::vector<std::string> stages;           // stages analysed; empty = every stage
+  std::vector<std::string> stages;           // stages analysed; empty = every MD stage
   std::map<std::string, std::string> where;  // key -> "file:line: analysis.msd.key"
   std::string table;       // "file:line: analysis.msd": messages about the table
   std::string key_prefix;  // "file:line: analysis.msd.": messages about a key not given

@@ -154,7 +154,7 @@ std::optional<double> window_ps(const Section& s, std::string_view key, const An
                                 std::int64_t every) {
   const auto t = s.number(key, Rule::Positive);
   for (std::size_t k = 0; t && ctx.stages && k < ctx.stages->size(); ++k) {
-    if (!((*ctx.stages)[k].timestep > 0)) continue;  // a minimisation: no clock
+    if (!has_clock((*ctx.stages)[k])) continue;
     const double intervals = *t / (static_cast<double>(every) * (*ctx.stages)[k].timestep);
     if (intervals > std::numeric_limits<int>::max())
       s.fail(key, fmt::format("{:g} ps is {:.3g} sampling intervals of stage[{}]; at most {}", *t,
