@@ -10,13 +10,9 @@
 #include "analysis/slabs.hpp"
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
+#include "core/units.hpp"
 
 namespace mdgpu {
-namespace {
-// amu/Å³ -> g/cm³: the atomic mass constant in g (CODATA 2018) per 1e-24 cm³.
-constexpr double kAmuPerA3ToGPerCm3 = 1.66053906660;
-}  // namespace
-
 ProfileAccumulator::ProfileAccumulator(int species, int bins, int target, double cutoff)
     : species_(species),
       bins_(bins),
@@ -58,7 +54,7 @@ double ProfileAccumulator::density(int species, int bin) const {
 double ProfileAccumulator::mass_density(int bin, const std::vector<double>& species_mass) const {
   double amu = 0.0;
   for (int t = 0; t < species_; ++t) amu += atoms_[t * bins_ + bin] * species_mass[t];
-  return amu / volume_[bin] * kAmuPerA3ToGPerCm3;
+  return amu / volume_[bin] * units::kAmuPerA3ToGPerCm3;
 }
 
 double ProfileAccumulator::neighbors(int bin) const {

@@ -13,6 +13,7 @@
 #include "engine/barostat_mtk.hpp"
 #include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
+#include "engine/cell_report.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
@@ -205,6 +206,9 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   // Analyses rewrite their result files at the end of each stage; their accumulators travel in
   // the checkpoint, so they are restored with the other observers.
   for (auto& a : analyses) sim.add_observer(std::move(a));
+  if (CellReport::wanted(plan.stages))  // the density NPT and cell relaxations reach
+    sim.add_observer(std::make_unique<CellReport>(
+        plan.stages, system, plan.thermo.path.empty() ? 100 : plan.thermo.every, log_));
   if (restart) {
     try {
       sim.restore(restart_state);
