@@ -224,6 +224,13 @@ bool Simulation::run_stage() {
     // stage's planned last step, so that later stages keep their step numbers (analyses'
     // samples, checkpoints) and the relaxed state is observed as the stage's last.
     const bool converged = integrator_->converged();
+    if (converged && progress_)
+      progress_(fmt::format("stage '{}': converged after {} iterations:{}", stage.name, k + 1,
+                            integrator_->progress()));
+    else if (!has_clock(stage) && k + 1 == stage.steps && progress_)
+      progress_(fmt::format("stage '{}': NOT converged in its {} iterations (steps), the next stage "
+                            "starts from where it stopped:{}",
+                            stage.name, stage.steps, integrator_->progress()));
     if (converged) step_ += stage.steps - (k + 1), k = stage.steps - 1;
     ++step_;
     stage_step_ = k + 1;

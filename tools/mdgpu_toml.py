@@ -38,7 +38,8 @@ def parse_value(text):
 
 def set_key(doc, dotted, value, create=True):
     """Sets doc[a][b]...; a step into an array of tables ([[stage]]) sets the key in every entry,
-    so "stage.duration_ps=0.1" shortens every stage. Missing tables on the way are created, or
+    so "stage.duration_ps=0.1" shortens every stage (every MD stage: time keys skip
+    minimisations). Missing tables on the way are created, or
     with create=False the key is left unset. Returns whether it was set anywhere."""
     head, _, rest = dotted.partition(".")
     if not head:
@@ -54,8 +55,18 @@ def set_key(doc, dotted, value, create=True):
     for entry in entries:
         if not isinstance(entry, dict):
             raise OverrideError(f"'{head}' is not a table, cannot set '{dotted}'")
+        if isinstance(target, list) and _is_untimed_stage(entry) and rest in TIME_KEYS:
+            continue  # a minimisation counts iterations: "stage.duration_ps=..." is not for it
         applied |= set_key(entry, rest, value, create)
     return applied
+
+
+# Keys of a [[stage]] that only stages with a clock (MD, not a minimisation) take.
+TIME_KEYS = {"timestep_fs", "timestep_ps", "duration_ps"}
+
+
+def _is_untimed_stage(entry):
+    return entry.get("ensemble") == "minimize"
 
 
 def apply_overrides(doc, overrides, create=True):

@@ -125,6 +125,10 @@ class LiponStudy(unittest.TestCase):
         # 4. Interface diffusion with the slabs of the interface just built.
         inter = shortened(inputs / "interface_diffusion.toml", inputs / "short_interface.toml",
                           [f"analysis.msd.{slabs}"] + small_model)
+        doc = mdgpu_toml.load(inter)
+        self.assertEqual(doc["stage"][0]["ensemble"], "minimize")
+        doc["stage"][0]["steps"] = 10  # the relaxation: a few iterations
+        mdgpu_toml.write(doc, inter)
         run(MDGPU, "run", "-q", inter, cwd=tmp)
         groups = {r["group"] for r in rows(tmp / "out/lipon/interface/T600/msd_production_D.csv")}
         self.assertTrue({"Li", "Li_slab1", "Li_slab2", "Li_slab3", "Li_slab4"} <= groups, groups)

@@ -18,6 +18,9 @@ sys.path.insert(0, str(HERE))
 
 import report  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tools"))
+import mdgpu_toml  # noqa: E402
+
 
 def run_tool(name, *args):
     result = subprocess.run([sys.executable, str(REPO / "tools" / name)] + [str(a) for a in args],
@@ -57,6 +60,16 @@ class Tools(unittest.TestCase):
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
+
+    def test_time_overrides_skip_minimisations(self):
+        doc = {"stage": [{"ensemble": "minimize", "steps": 100},
+                         {"ensemble": "nvt", "timestep_fs": 1.0, "duration_ps": 5.0}]}
+        unused = mdgpu_toml.apply_overrides(doc, ["stage.duration_ps=0.5", "stage.timestep_fs=2.0"],
+                                            create=False)
+        self.assertEqual(unused, [])
+        self.assertEqual(doc["stage"][0], {"ensemble": "minimize", "steps": 100})
+        self.assertEqual(doc["stage"][1]["duration_ps"], 0.5)
+        self.assertEqual(doc["stage"][1]["timestep_fs"], 2.0)
 
     def test_plot_parity(self):
         source = self.tmp / "eval.extxyz"
