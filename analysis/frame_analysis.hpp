@@ -1,6 +1,6 @@
 // The common shape of the analyses: fed one sample (a frame) at a time over a stretch — a stage of
 // a run or a trajectory file — then written out. The in-run observer (analysis/observers) and
-// `mdgpu analyze` (analysis/analyze_command) drive the same objects.
+// `mdgpu analyze` (app/analyze_command) drive the same objects.
 #pragma once
 
 #include <cstdint>
@@ -35,42 +35,33 @@ public:
   virtual ~FrameAnalysis() = default;
   // The next sample. `system` carries image counters (unwrapped = r + n·H).
   virtual void add(const System& system, const ThermoSample& sample) = 0;
-  // Writes the results under `prefix` (the files analysis_outputs names) and returns a
-  // summary for the log (one line or a short table).
+  // Writes the results under `prefix` (the files its kind's `outputs` name,
+  // io/analysis_kinds.hpp) and returns a summary for the log (one line or a short table).
   virtual std::string write(const std::filesystem::path& prefix) const = 0;
   virtual void save_state(h5::File& file, const std::string& group) const = 0;
   virtual void restore_state(const h5::File& file, const std::string& group) = 0;
 };
 
-enum class AnalysisKind { Msd, Rdf, Motifs, Profile, Vdos };
-const char* analysis_name(AnalysisKind kind);  // "msd", "rdf", "motifs", "profile", "vdos"
-
-// The files an analysis writes under `prefix`.
-std::vector<std::filesystem::path> analysis_outputs(AnalysisKind kind,
-                                                    const std::filesystem::path& prefix);
-
-// The analyses `specs` asks for, and the keys they share.
-std::vector<AnalysisKind> requested_analyses(const AnalysisSpecs& specs);
-const AnalysisCommon& common_keys(const AnalysisSpecs& specs, AnalysisKind kind);
-
-// The analysis of `kind` that `specs` asks for (see the make_*_analysis below).
-std::unique_ptr<FrameAnalysis> make_analysis(AnalysisKind kind, const AnalysisSpecs& specs,
-                                             const System& system, const Stretch& stretch);
+// The analysis `spec` asks for (its overload of analysis_for below).
+std::unique_ptr<FrameAnalysis> make_analysis(const AnalysisSpec& spec, const System& system,
+                                             const Stretch& stretch);
 
 // The type of `symbol` in `system`; InputError at `where` naming the species present otherwise.
 int species_type(const System& system, const std::string& symbol, const std::string& where);
 
-// Validates the spec against the first sample's structure and the stretch (InputError naming
-// the key) and returns the analysis, ready for samples.
-std::unique_ptr<FrameAnalysis> make_msd_analysis(const MsdSpec& spec, const System& system,
-                                                 const Stretch& stretch);
-std::unique_ptr<FrameAnalysis> make_rdf_analysis(const RdfSpec& spec, const System& system,
-                                                 const Stretch& stretch);
-std::unique_ptr<FrameAnalysis> make_motif_analysis(const MotifSpec& spec, const System& system,
-                                                   const Stretch& stretch);
-std::unique_ptr<FrameAnalysis> make_profile_analysis(const ProfileSpec& spec, const System& system,
-                                                     const Stretch& stretch);
-std::unique_ptr<FrameAnalysis> make_vdos_analysis(const VdosSpec& spec, const System& system,
-                                                  const Stretch& stretch);
+// One overload per AnalysisSpec alternative, each defined beside its analysis (msd_analysis.cpp,
+// rdf.cpp, ...): validates the spec against the first sample's structure and the stretch
+// (InputError naming the key) and returns the analysis, ready for samples. make_analysis visits
+// the variant, so a kind without an overload does not compile.
+std::unique_ptr<FrameAnalysis> analysis_for(const MsdSpec& spec, const System& system,
+                                            const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> analysis_for(const RdfSpec& spec, const System& system,
+                                            const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> analysis_for(const MotifSpec& spec, const System& system,
+                                            const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> analysis_for(const ProfileSpec& spec, const System& system,
+                                            const Stretch& stretch);
+std::unique_ptr<FrameAnalysis> analysis_for(const VdosSpec& spec, const System& system,
+                                            const Stretch& stretch);
 
 }  // namespace mdgpu

@@ -178,8 +178,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameAnalysis> make_motif_analysis(const MotifSpec& spec, const System& system,
-                                                   const Stretch& stretch) {
+std::unique_ptr<FrameAnalysis> analysis_for(const MotifSpec& spec, const System& system,
+                                            const Stretch& stretch) {
   if (type_or_absent(system, "P") < 0)
     throw InputError(spec.common.table,
                      fmt::format("no P in the structure (it has {}): the motifs are "

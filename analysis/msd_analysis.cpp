@@ -435,8 +435,8 @@ std::string MsdAnalysis::write(const std::filesystem::path& prefix) const {
          "across the fit window; σ: Nernst–Einstein with Haven ratio 1)";
 }
 
-std::unique_ptr<FrameAnalysis> make_msd_analysis(const MsdSpec& spec, const System& system,
-                                                 const Stretch& stretch) {
+std::unique_ptr<FrameAnalysis> analysis_for(const MsdSpec& spec, const System& system,
+                                            const Stretch& stretch) {
   return std::make_unique<MsdAnalysis>(spec, system, stretch);
 }
 

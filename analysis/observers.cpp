@@ -10,6 +10,7 @@
 #include "analysis/frame_analysis.hpp"
 #include "core/errors.hpp"
 #include "core/hdf5_file.hpp"
+#include "io/analysis_kinds.hpp"
 
 namespace mdgpu {
 namespace {
@@ -64,10 +65,10 @@ std::vector<StagePart> stage_parts(const RunPlan& plan, const AnalysisCommon& co
 
 class AnalysisObserver final : public Observer {
 public:
-  AnalysisObserver(AnalysisKind kind, std::int64_t every, std::vector<StagePart> parts,
+  AnalysisObserver(std::string_view name, std::int64_t every, std::vector<StagePart> parts,
                    std::vector<std::unique_ptr<FrameAnalysis>> analyses,
                    std::function<void(const std::string&)> log)
-      : kind_(kind),
+      : checkpoint_key_(fmt::format("analysis_{}", name)),
         every_(every),
         parts_(std::move(parts)),
         analyses_(std::move(analyses)),
@@ -95,9 +96,7 @@ public:
       if (samples_[k] > 0 && !done_[k]) write(k);
   }
 
-  std::string checkpoint_key() const override {
-    return std::string("analysis_") + analysis_name(kind_);
-  }
+  std::string checkpoint_key() const override { return checkpoint_key_; }
 
   void save_state(h5::File& file, const std::string& group) const override {
     file.create_group(group);
@@ -126,7 +125,7 @@ private:
     log_(analyses_[k]->write(parts_[k].prefix));
   }
 
-  AnalysisKind kind_;
+  std::string checkpoint_key_;
   std::int64_t every_;
   std::vector<StagePart> parts_;
   std::vector<std::unique_ptr<FrameAnalysis>> analyses_;
@@ -139,33 +138,32 @@ private:
 std::vector<std::unique_ptr<Observer>> make_analysis_observers(
     const RunPlan& plan, const System& system, const std::function<void(const std::string&)>& log) {
   std::vector<std::unique_ptr<Observer>> observers;
-  for (AnalysisKind kind : requested_analyses(plan.analysis)) {
-    const AnalysisCommon& common = common_keys(plan.analysis, kind);
+  for (const AnalysisSpec& spec : plan.analyses) {
+    const AnalysisCommon& common = common_of(spec);
     std::vector<StagePart> parts = stage_parts(plan, common);
     std::vector<std::unique_ptr<FrameAnalysis>> analyses;
-    for (const StagePart& p : parts)
-      analyses.push_back(make_analysis(kind, plan.analysis, system, p.stretch));
-    observers.push_back(std::make_unique<AnalysisObserver>(kind, common.every, std::move(parts),
-                                                           std::move(analyses), log));
+    for (const StagePart& p : parts) analyses.push_back(make_analysis(spec, system, p.stretch));
+    observers.push_back(std::make_unique<AnalysisObserver>(
+        kind_of(spec).name, common.every, std::move(parts), std::move(analyses), log));
   }
   return observers;
 }
 
 std::vector<std::filesystem::path> analysis_output_paths(const RunPlan& plan) {
   std::vector<std::filesystem::path> paths;
-  for (AnalysisKind kind : requested_analyses(plan.analysis))
-    for (const StagePart& p : stage_parts(plan, common_keys(plan.analysis, kind)))
-      for (auto& f : analysis_outputs(kind, p.prefix)) paths.push_back(std::move(f));
+  for (const AnalysisSpec& spec : plan.analyses)
+    for (const StagePart& p : stage_parts(plan, common_of(spec)))
+      for (auto& f : analysis_outputs(kind_of(spec), p.prefix)) paths.push_back(std::move(f));
   return paths;
 }
 
 std::string describe_analyses(const RunPlan& plan) {
   std::string out;
-  for (AnalysisKind kind : requested_analyses(plan.analysis)) {
-    const AnalysisCommon& common = common_keys(plan.analysis, kind);
+  for (const AnalysisSpec& spec : plan.analyses) {
+    const AnalysisCommon& common = common_of(spec);
     std::vector<std::string> prefixes;
     for (const StagePart& p : stage_parts(plan, common)) prefixes.push_back(p.prefix.string());
-    out += fmt::format("  {:<11} every {} steps -> {} (.csv, .h5)\n", analysis_name(kind),
+    out += fmt::format("  {:<11} every {} steps -> {} (.csv, .h5)\n", kind_of(spec).name,
                        common.every, fmt::join(prefixes, ", "));
   }
   return out;

@@ -160,8 +160,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameAnalysis> make_profile_analysis(const ProfileSpec& spec, const System& system,
-                                                     const Stretch& stretch) {
+std::unique_ptr<FrameAnalysis> analysis_for(const ProfileSpec& spec, const System& system,
+                                            const Stretch& stretch) {
   if (!system.box.has_volume())
     throw InputError(spec.common.table,
                      "a profile needs a cell with a volume (all three lattice vectors)");

@@ -150,8 +150,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameAnalysis> make_rdf_analysis(const RdfSpec& spec, const System& system,
-                                                 const Stretch& stretch) {
+std::unique_ptr<FrameAnalysis> analysis_for(const RdfSpec& spec, const System& system,
+                                            const Stretch& stretch) {
   if (!system.box.has_volume())
     throw InputError(spec.common.table,
                      "an RDF needs a cell with a volume (all three lattice vectors)");

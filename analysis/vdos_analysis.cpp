@@ -165,8 +165,8 @@ std::string VdosAnalysis::write(const std::filesystem::path& prefix) const {
 
 }  // namespace
 
-std::unique_ptr<FrameAnalysis> make_vdos_analysis(const VdosSpec& spec, const System& system,
-                                                  const Stretch& stretch) {
+std::unique_ptr<FrameAnalysis> analysis_for(const VdosSpec& spec, const System& system,
+                                            const Stretch& stretch) {
   return std::make_unique<VdosAnalysis>(spec, system, stretch);
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analysis/arrhenius.hpp"
 #include "analysis/diffusivity.hpp"
@@ -14,6 +15,7 @@
 #include "analysis/trajectory_samples.hpp"
 #include "app/memory_estimate.hpp"
 #include "core/errors.hpp"
+#include "io/analysis_kinds.hpp"
 #include "io/config.hpp"
 
 namespace mdgpu {
@@ -78,30 +80,30 @@ void create_output_folders(const std::vector<fs::path>& outputs) {
     if (p.has_parent_path()) fs::create_directories(p.parent_path());
 }
 
-void analyze_trajectory(AnalysisKind kind, const Arguments& a,
+void analyze_trajectory(const AnalysisKind& kind, const Arguments& a,
                         const std::function<void(const std::string&)>& out,
                         const std::function<void(const std::string&)>& warn) {
-  const std::string command = fmt::format("mdgpu analyze {}", analysis_name(kind));
+  const std::string command = fmt::format("mdgpu analyze {}", kind.name);
   if (a.positional.size() != 1)
     throw InputError(command,
                      fmt::format("give one trajectory file ({} given)", a.positional.size()));
-  const AnalysisSpecs specs = parse_analysis_options(analysis_name(kind), a.options);
-  const AnalysisCommon& common = common_keys(specs, kind);
+  const AnalysisSpec spec = parse_analysis_options(kind.name, a.options);
+  const AnalysisCommon& common = common_of(spec);
   const fs::path prefix = common.path;
   const std::vector<fs::path> outputs = analysis_outputs(kind, prefix);
   refuse_overwrite(outputs, a.overwrite);
   SampleOptions options;
   options.every = common.every;
   options.frame_interval = a.frame_interval;
-  options.unwrap = kind == AnalysisKind::Msd;
+  options.unwrap = kind.unwrapped;
   options.trajectory.type_species = a.types;
   options.progress = warn;
   TrajectorySamples samples(a.positional[0], options);
   System system;
   ThermoSample sample;
   samples.next(system, sample);
-  check_analysis_memory(specs, system);
-  const auto analysis = make_analysis(kind, specs, system, samples.stretch());
+  check_analysis_memory({spec}, system);
+  const auto analysis = make_analysis(spec, system, samples.stretch());
   create_output_folders(outputs);
   do analysis->add(system, sample);
   while (samples.next(system, sample));
@@ -174,18 +176,16 @@ void analyze_arrhenius(const Arguments& a, const std::function<void(const std::s
 void analyze_command(const std::vector<std::string>& args,
                      const std::function<void(const std::string&)>& out,
                      const std::function<void(const std::string&)>& warn) {
-  if (args.empty())
-    throw InputError("mdgpu analyze",
-                     "name the analysis: msd, rdf, motifs, profile, vdos or arrhenius");
+  // The trajectory analyses (io/analysis_kinds.hpp), then the fit over their results.
+  std::vector<std::string_view> names;
+  for (const AnalysisKind& k : analysis_kinds()) names.push_back(k.name);
+  const std::string choices = fmt::format("{} or arrhenius", fmt::join(names, ", "));
+  if (args.empty()) throw InputError("mdgpu analyze", "name the analysis: " + choices);
   const std::string& kind = args[0];
   const Arguments a = split_arguments("mdgpu analyze " + kind, {args.begin() + 1, args.end()});
   if (kind == "arrhenius") return analyze_arrhenius(a, out);
-  for (AnalysisKind k : {AnalysisKind::Msd, AnalysisKind::Rdf, AnalysisKind::Motifs,
-                         AnalysisKind::Profile, AnalysisKind::Vdos})
-    if (kind == analysis_name(k)) return analyze_trajectory(k, a, out, warn);
-  throw InputError(
-      "mdgpu analyze",
-      fmt::format("unknown analysis '{}' (msd, rdf, motifs, profile, vdos or arrhenius)", kind));
+  if (const AnalysisKind* k = find_analysis_kind(kind)) return analyze_trajectory(*k, a, out, warn);
+  throw InputError("mdgpu analyze", fmt::format("unknown analysis '{}' ({})", kind, choices));
 }
 
 }  // namespace mdgpu

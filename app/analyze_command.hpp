@@ -1,11 +1,12 @@
 // `mdgpu analyze`: the analyses of [analysis.*] run on a saved trajectory, and the Arrhenius fit
 // of their results.
 //
-//   mdgpu analyze msd|rdf|motifs|profile TRAJECTORY [key=value ...] [--frame-interval-ps DT]
+//   mdgpu analyze KIND TRAJECTORY [key=value ...] [--frame-interval-ps DT] [--types A,B,...]
 //   mdgpu analyze arrhenius DIR|FILE ... [key=value ...]
 //   (both take --overwrite)
 //
-// key=value options are the keys of the matching [analysis.*] table (docs/input.md).
+// KIND is an analysis kind (io/analysis_kinds.hpp); its key=value options are the keys of the
+// matching [analysis.KIND] table (docs/input.md).
 #pragma once
 
 #include <functional>

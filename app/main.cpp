@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/analyze_command.hpp"
 #include "app/eval_command.hpp"
@@ -18,6 +19,7 @@
 #include "core/errors.hpp"
 #include "app/runner.hpp"
 #include "engine/stop_request.hpp"
+#include "io/analysis_kinds.hpp"
 #include "io/config.hpp"
 #include "io/input_files.hpp"
 
@@ -29,7 +31,7 @@ usage:
   mdgpu run [options] INPUT.toml    run every stage of the input file
   mdgpu eval --model M [options] FRAMES
                                     energies, forces and stress of a model on structure frames
-  mdgpu analyze msd|rdf|motifs|profile|vdos TRAJECTORY [key=value ...] [options]
+  mdgpu analyze {analyses} TRAJECTORY [key=value ...] [options]
                                     analyse a saved trajectory (keys: [analysis.*]): extxyz,
                                     AMBER NetCDF or LAMMPS dump, plain or gzip-compressed
   mdgpu analyze arrhenius DIR|FILE ... [key=value ...]
@@ -62,6 +64,13 @@ Exit codes: 0 success, 1 runtime failure (including an unstable run), 2 bad inpu
 )";
 
 using mdgpu::app::UsageError;
+
+// "msd|rdf|...": the analyses `mdgpu analyze` runs on a trajectory (io/analysis_kinds.hpp).
+std::string trajectory_analyses() {
+  std::vector<std::string_view> names;
+  for (const mdgpu::AnalysisKind& kind : mdgpu::analysis_kinds()) names.push_back(kind.name);
+  return fmt::format("{}", fmt::join(names, "|"));
+}
 
 // SIGINT / SIGTERM ask the run to stop after its step (engine/stop_request.hpp); SA_RESETHAND
 // restores the default action, so a second signal ends mdgpu at once.
@@ -135,7 +144,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-      fmt::print("{}", fmt::format(kUsage, fmt::arg("eval", mdgpu::app::kEvalUsage)));
+      fmt::print("{}", fmt::format(kUsage, fmt::arg("eval", mdgpu::app::kEvalUsage),
+                                   fmt::arg("analyses", trajectory_analyses())));
       return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {

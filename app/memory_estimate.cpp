@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/machine_memory.hpp"
+#include "io/analysis_kinds.hpp"
 #include "io/config.hpp"
 #include "io/potential_kinds.hpp"
 
@@ -54,21 +55,18 @@ void check_pair_list_memory(const RunPlan& plan, const System& system, double po
   if (plan.min_distance > 0)
     check_radius(system, plan.min_distance, kListBytesPerPair, key("system.min_distance"),
                  "the closest-approach check's pair list");
-  check_analysis_memory(plan.analysis, system);
+  check_analysis_memory(plan.analyses, system);
 }
 
-void check_analysis_memory(const AnalysisSpecs& a, const System& system) {
-  const auto at = [](const AnalysisCommon& c, const char* k) { return [&c, k] { return c.at(k); }; };
-  if (a.rdf)
-    check_radius(system, a.rdf->r_max, kListBytesPerPair, at(a.rdf->common, "r_max"),
-                 "the RDF's pair list");
-  if (a.motifs)
-    check_radius(system, std::max(a.motifs->p_o_cutoff, a.motifs->p_n_cutoff), kListBytesPerPair,
-                 at(a.motifs->common, a.motifs->p_o_cutoff > a.motifs->p_n_cutoff ? "p_o_cutoff" : "p_n_cutoff"),
-                 "the motif counter's pair list");
-  if (a.profile)
-    check_radius(system, a.profile->cutoff, kListBytesPerPair, at(a.profile->common, "cutoff"),
-                 "the profile's pair list");
+void check_analysis_memory(const std::vector<AnalysisSpec>& analyses, const System& system) {
+  for (const AnalysisSpec& spec : analyses) {
+    const AnalysisPairList list = kind_of(spec).pair_list(spec);
+    const AnalysisCommon& common = common_of(spec);
+    if (list.radius > 0)
+      check_radius(system, list.radius, kListBytesPerPair,
+                   [&common, &list] { return common.at(std::string(list.key)); },
+                   std::string(list.what));
+  }
 }
 
 }  // namespace mdgpu

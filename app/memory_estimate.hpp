@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/system.hpp"
 #include "io/run_plan.hpp"
@@ -21,8 +22,9 @@ double expected_pairs(const System& system, double radius);
 // Ends with check_analysis_memory for the plan's analyses.
 void check_pair_list_memory(const RunPlan& plan, const System& system, double potential_cutoff);
 
-// InputError at the analysis key when the pair list of an RDF, motif or profile radius would
-// need more memory than the machine has (the run's analyses, or `mdgpu analyze` on a trajectory).
-void check_analysis_memory(const AnalysisSpecs& specs, const System& system);
+// InputError at the analysis key when the pair list an analysis builds (AnalysisKind::pair_list:
+// an RDF, motif or profile radius) would need more memory than the machine has (the run's
+// analyses, or `mdgpu analyze` on a trajectory).
+void check_analysis_memory(const std::vector<AnalysisSpec>& analyses, const System& system);
 
 }  // namespace mdgpu

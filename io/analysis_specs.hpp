@@ -1,5 +1,6 @@
 // What the [analysis.*] tables of an input file (and the key=value options of `mdgpu analyze`)
-// ask for, validated by io/config.cpp and in engine units (Å, ps, K). They sit in io/, below the
+// ask for, validated by each kind's reader (io/kinds/, listed in io/analysis_kinds.cpp) and in
+// engine units (Å, ps, K). They sit in io/, below the
 // analyses, because the input readers build them. Checks that need the structure (species present,
 // slab edges inside the cell) happen when the analysis starts; `where` keeps the "file:line: key"
 // of each key given, so those messages can still name it.
@@ -9,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mdgpu {
@@ -83,12 +85,12 @@ struct ArrheniusSpec {
   double extrapolate_to = 300.0;    // K
 };
 
-struct AnalysisSpecs {
-  std::optional<MsdSpec> msd;
-  std::optional<RdfSpec> rdf;
-  std::optional<MotifSpec> motifs;
-  std::optional<ProfileSpec> profile;
-  std::optional<VdosSpec> vdos;
-};
+// One on-the-fly analysis (also what `mdgpu analyze` runs over a trajectory); a kind's entry in
+// io/analysis_kinds.hpp reads it, its overload of analysis_for (analysis/frame_analysis.hpp) runs it.
+using AnalysisSpec = std::variant<MsdSpec, RdfSpec, MotifSpec, ProfileSpec, VdosSpec>;
+
+inline const AnalysisCommon& common_of(const AnalysisSpec& spec) {
+  return std::visit([](const auto& s) -> const AnalysisCommon& { return s.common; }, spec);
+}
 
 }  // namespace mdgpu

@@ -1,24 +1,23 @@
 // TOML -> RunPlan. Each table has a reader that first rejects the keys it does not know,
 // suggesting the nearest valid one (most input mistakes are typos), then reads, type-checks and
 // range-checks the rest into engine units (io/toml_section.hpp). Each potential kind reads its own
-// keys, as does each stage kind and trajectory format (io/kinds/, listed in io/potential_kinds.cpp,
-// io/stage_kinds.cpp and io/trajectory_formats.cpp).
+// keys, as does each stage kind, trajectory format and analysis (io/kinds/, listed in
+// io/potential_kinds.cpp, io/stage_kinds.cpp, io/trajectory_formats.cpp and io/analysis_kinds.cpp).
 #include "io/config.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
-#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/errors.hpp"
+#include "io/analysis_kinds.hpp"
 #include "io/input_files.hpp"
 #include "io/input_limits.hpp"
 #include "io/output_claims.hpp"
@@ -116,175 +115,6 @@ OutputPaths read_output(const Section& root, RunPlan& plan) {
   return paths;
 }
 
-// ----- [analysis.*]: the on-the-fly analyses; the same readers take `mdgpu analyze` options -----
-
-// What the analysis readers need to know about where their table sits: in an input file (with
-// its stages and output paths) or on the command line of `mdgpu analyze`.
-struct AnalysisContext {
-  const std::vector<StageSpec>* stages = nullptr;  // null for `mdgpu analyze`
-  OutputPaths* paths = nullptr;
-};
-
-// A string or an array of strings (one name is accepted for a list of one); nullopt when absent.
-std::optional<std::vector<std::string>> string_list(const Section& s, std::string_view key) {
-  const toml::node* n = s.node(key);
-  if (!n) return std::nullopt;
-  if (n->is_string()) return std::vector<std::string>{*s.string(key)};
-  const toml::array* a = n->as_array();
-  std::vector<std::string> out;
-  for (std::size_t i = 0; a && i < a->size(); ++i) {
-    if (!(*a)[i].is_string()) a = nullptr;
-    else out.push_back((*a)[i].as_string()->get());
-  }
-  if (!a) s.fail(key, fmt::format("expected a string or an array of strings, got {}", got(*n)));
-  for (auto it = out.begin(); it != out.end(); ++it)
-    if (std::find(out.begin(), it, *it) != it) s.fail(key, fmt::format("'{}' is listed twice", *it));
-  return out;
-}
-
-std::vector<std::string> species_list(const Section& s, std::string_view key) {
-  std::vector<std::string> out = string_list(s, key).value_or(std::vector<std::string>{});
-  for (const std::string& symbol : out) check_element(s, key, symbol);
-  return out;
-}
-
-// A time window of an analysis (max lag, origin spacing, fit start), > 0 and, in an input file,
-// at most INT_MAX sampling intervals of any stage (the analyses count lags in int).
-std::optional<double> window_ps(const Section& s, std::string_view key, const AnalysisContext& ctx,
-                                std::int64_t every) {
-  const auto t = s.number(key, Rule::Positive);
-  for (std::size_t k = 0; t && ctx.stages && k < ctx.stages->size(); ++k) {
-    if (!has_clock((*ctx.stages)[k])) continue;
-    const double intervals = *t / (static_cast<double>(every) * (*ctx.stages)[k].timestep);
-    if (intervals > std::numeric_limits<int>::max())
-      s.fail(key, fmt::format("{:g} ps is {:.3g} sampling intervals of stage[{}]; at most {}", *t,
-                              intervals, k + 1, std::numeric_limits<int>::max()));
-  }
-  return t;
-}
-
-// Keys every analysis table has: every, path, stages.
-AnalysisCommon read_common(const Section& s, const AnalysisContext& ctx, std::int64_t every,
-                           std::string_view path) {
-  AnalysisCommon c;
-  std::string table_path = s.key_path("");
-  if (!table_path.empty()) table_path.pop_back();  // the '.' before the (empty) key
-  c.table = where(s.source(), s.line(), table_path);
-  c.key_prefix = c.table + (table_path.empty() ? ": " : ".");
-  for (auto&& [key, value] : s.table())
-    c.where[std::string(key.str())] =
-        where(s.source(), s.line_of(key.str()), s.key_path(key.str()));
-  c.every = s.integer("every", 1).value_or(every);
-  c.path = ctx.paths ? ctx.paths->claim(s, "path", path).string()
-                     : s.string("path").value_or(std::string(path));
-  if (!ctx.stages) {
-    s.reject({"stages"}, "applies only to the [analysis] tables of an input file");
-    return c;
-  }
-  c.stages = string_list(s, "stages").value_or(std::vector<std::string>{});
-  for (const std::string& name : c.stages) {
-    const auto known = std::find_if(ctx.stages->begin(), ctx.stages->end(),
-                                    [&](const StageSpec& st) { return st.name == name; });
-    if (known == ctx.stages->end()) {
-      std::vector<std::string> names;
-      for (const StageSpec& st : *ctx.stages) names.push_back(st.name);
-      s.fail("stages",
-             fmt::format("no stage is named '{}' (stages: {})", name, fmt::join(names, ", ")));
-    }
-  }
-  return c;
-}
-
-SlabSpec read_slabs(const Section& s) {
-  s.allow({"axis", "edges_angstrom", "edges_fractional"});
-  s.choice("axis", {"c"}, "c");
-  if (s.has("edges_angstrom") && s.has("edges_fractional"))
-    s.fail(s.later("edges_angstrom", "edges_fractional"),
-           "give either edges_angstrom or edges_fractional, not both");
-  SlabSpec slabs;
-  slabs.fractional = s.has("edges_fractional");
-  const auto edges = number_list(s, slabs.fractional ? "edges_fractional" : "edges_angstrom");
-  if (!edges) s.fail_here("missing slab edges: give edges_angstrom or edges_fractional");
-  slabs.edges = *edges;
-  return slabs;
-}
-
-MsdSpec read_msd(const Section& s, const AnalysisContext& ctx) {
-  s.allow({"every", "path", "stages", "species", "max_lag_ps", "origin_every_ps", "blocks", "slabs",
-           "remove_drift", "framework", "nn_distance", "fit_start_ps", "temperature", "charges"});
-  MsdSpec m;
-  m.common = read_common(s, ctx, ctx.stages ? 10 : 1, "msd");
-  m.species = species_list(s, "species");
-  m.max_lag = window_ps(s, "max_lag_ps", ctx, m.common.every);
-  m.origin_every = window_ps(s, "origin_every_ps", ctx, m.common.every);
-  m.blocks = static_cast<int>(s.integer("blocks", 2, 1000).value_or(m.blocks));
-  if (s.has("slabs")) m.slabs = read_slabs(s.section("slabs", s.key_path("slabs")));
-  m.remove_drift = s.boolean("remove_drift").value_or(false);
-  if (!m.remove_drift) s.reject({"framework"}, "applies only with remove_drift = true");
-  m.framework = species_list(s, "framework");
-  m.nn_distance = s.number("nn_distance", Rule::Positive);
-  m.fit_start = window_ps(s, "fit_start_ps", ctx, m.common.every);
-  m.temperature = s.number("temperature", Rule::Positive);
-  const Section charges = s.section("charges", s.key_path("charges"));
-  for (auto&& [key, value] : charges.table()) {
-    const std::string symbol(key.str());
-    check_element(charges, symbol, symbol);
-    m.charges[symbol] = *charges.number(symbol);
-  }
-  return m;
-}
-
-RdfSpec read_rdf(const Section& s, const AnalysisContext& ctx) {
-  s.allow({"every", "path", "stages", "r_max", "bins"});
-  RdfSpec r;
-  r.common = read_common(s, ctx, ctx.stages ? 100 : 1, "rdf");
-  r.r_max = s.number("r_max", Rule::Positive).value_or(r.r_max);
-  r.bins = static_cast<int>(s.integer("bins", 1, 1000000).value_or(r.bins));
-  return r;
-}
-
-MotifSpec read_motifs(const Section& s, const AnalysisContext& ctx) {
-  s.allow({"every", "path", "stages", "p_o_cutoff", "p_n_cutoff"});
-  MotifSpec m;
-  m.common = read_common(s, ctx, ctx.stages ? 100 : 1, "motifs");
-  m.p_o_cutoff = s.number("p_o_cutoff", Rule::Positive).value_or(m.p_o_cutoff);
-  m.p_n_cutoff = s.number("p_n_cutoff", Rule::Positive).value_or(m.p_n_cutoff);
-  return m;
-}
-
-ProfileSpec read_profile(const Section& s, const AnalysisContext& ctx) {
-  s.allow({"every", "path", "stages", "bins", "species", "cutoff"});
-  ProfileSpec p;
-  p.common = read_common(s, ctx, ctx.stages ? 100 : 1, "profile");
-  p.bins = static_cast<int>(s.integer("bins", 1, 1000000).value_or(p.bins));
-  p.species = s.string("species").value_or(p.species);
-  check_element(s, "species", p.species);
-  p.cutoff = s.number("cutoff", Rule::Positive).value_or(p.cutoff);
-  return p;
-}
-
-VdosSpec read_vdos(const Section& s, const AnalysisContext& ctx) {
-  s.allow({"every", "path", "stages", "species", "max_lag_ps", "origin_every_ps"});
-  VdosSpec v;
-  v.common = read_common(s, ctx, ctx.stages ? 5 : 1, "vdos");
-  v.species = species_list(s, "species");
-  v.max_lag = window_ps(s, "max_lag_ps", ctx, v.common.every);
-  v.origin_every = window_ps(s, "origin_every_ps", ctx, v.common.every);
-  return v;
-}
-
-void read_analysis(const Section& root, RunPlan& plan, OutputPaths& paths) {
-  const Section s = root.section("analysis", "[analysis]");
-  s.allow({"msd", "rdf", "motifs", "profile", "vdos"});
-  const AnalysisContext ctx{&plan.stages, &paths};
-  AnalysisSpecs& a = plan.analysis;
-  if (s.has("msd")) a.msd = read_msd(s.section("msd", "[analysis.msd]"), ctx);
-  if (s.has("rdf")) a.rdf = read_rdf(s.section("rdf", "[analysis.rdf]"), ctx);
-  if (s.has("motifs")) a.motifs = read_motifs(s.section("motifs", "[analysis.motifs]"), ctx);
-  if (s.has("profile")) a.profile = read_profile(s.section("profile", "[analysis.profile]"), ctx);
-  if (s.has("vdos")) a.vdos = read_vdos(s.section("vdos", "[analysis.vdos]"), ctx);
-}
-
 // key=value command-line options as one TOML table. A value that is not TOML is taken as a
 // string, so that `species=Li` works without shell-quoted quotes.
 toml::table parse_options(const std::vector<std::string>& options, const Source& src) {
@@ -349,7 +179,7 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
 
   plan.stages = read_stages(root);
   OutputPaths paths = read_output(root, plan);
-  read_analysis(root, plan, paths);
+  plan.analyses = read_analyses(root, plan.stages, paths);
 
   const Section guard = root.section("guard", "[guard]");
   guard.allow({"max_displacement", "max_force"});
@@ -385,20 +215,13 @@ std::string key_location(const std::filesystem::path& toml_file, std::string_vie
   return where(src, line, key_path);
 }
 
-AnalysisSpecs parse_analysis_options(std::string_view kind,
-                                     const std::vector<std::string>& options) {
+AnalysisSpec parse_analysis_options(std::string_view kind, const std::vector<std::string>& options) {
+  const AnalysisKind* analysis = find_analysis_kind(kind);
+  if (!analysis) throw std::invalid_argument("parse_analysis_options: unknown kind");
   const Source src{fmt::format("mdgpu analyze {}", kind), fs::current_path(), false};
   const toml::table table = parse_options(options, src);
   const Section s(src, table, "", fmt::format("the options of 'mdgpu analyze {}'", kind), 0);
-  const AnalysisContext ctx;
-  AnalysisSpecs a;
-  if (kind == "msd") a.msd = read_msd(s, ctx);
-  else if (kind == "rdf") a.rdf = read_rdf(s, ctx);
-  else if (kind == "motifs") a.motifs = read_motifs(s, ctx);
-  else if (kind == "profile") a.profile = read_profile(s, ctx);
-  else if (kind == "vdos") a.vdos = read_vdos(s, ctx);
-  else throw std::invalid_argument("parse_analysis_options: unknown kind");
-  return a;
+  return read_analysis(*analysis, s, AnalysisContext{});
 }
 
 ArrheniusSpec parse_arrhenius_options(const std::vector<std::string>& options) {

@@ -25,10 +25,10 @@ RunPlan parse_run_plan(std::string_view toml_text, const std::filesystem::path& 
 // (its default applies).
 std::string key_location(const std::filesystem::path& toml_file, std::string_view key_path);
 
-// The key=value options of `mdgpu analyze KIND` (msd, rdf, motifs or profile), read as the
-// [analysis.KIND] table of an input file is — same keys, checks and messages — into the one spec
-// of `kind`. Values that are not TOML are taken as strings (species=Li).
-AnalysisSpecs parse_analysis_options(std::string_view kind, const std::vector<std::string>& options);
+// The key=value options of `mdgpu analyze KIND` (a kind of io/analysis_kinds.hpp), read as the
+// [analysis.KIND] table of an input file is — same keys, checks and messages — into a spec of
+// that kind. Values that are not TOML are taken as strings (species=Li).
+AnalysisSpec parse_analysis_options(std::string_view kind, const std::vector<std::string>& options);
 ArrheniusSpec parse_arrhenius_options(const std::vector<std::string>& options);
 
 }  // namespace mdgpu

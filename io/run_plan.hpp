@@ -70,7 +70,7 @@ struct RunPlan : MdPlan {
   ThermoSpec thermo;
   std::vector<TrajectorySpec> trajectories;
   std::filesystem::path restart;         // checkpoint to continue from (mdgpu run --restart)
-  AnalysisSpecs analysis;                // on-the-fly analyses ([analysis.*])
+  std::vector<AnalysisSpec> analyses;    // on-the-fly analyses ([analysis.*]), in registry order
 };
 
 }  // namespace mdgpu

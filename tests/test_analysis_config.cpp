@@ -1,6 +1,7 @@
 // The [analysis.*] tables of an input file and the key=value options of `mdgpu analyze`: values
 // in engine units, defaults, and mistakes answered with file:line, key and a suggestion.
 #include <string>
+#include <variant>
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,14 @@ steps = 10
 [output]
 directory = "out"
 )";
+
+// The plan's analysis of type S, or nullptr when it asks for none.
+template <class S>
+const S* analysis(const RunPlan& plan) {
+  for (const AnalysisSpec& a : plan.analyses)
+    if (const S* s = std::get_if<S>(&a)) return s;
+  return nullptr;
+}
 
 class AnalysisConfig : public ::testing::Test {
 protected:
@@ -80,9 +89,9 @@ bins = 40
 species = "Li"
 cutoff = 3.0
 )");
-  ASSERT_TRUE(plan.analysis.msd && plan.analysis.rdf && plan.analysis.motifs &&
-              plan.analysis.profile);
-  const MsdSpec& m = *plan.analysis.msd;
+  ASSERT_TRUE(analysis<MsdSpec>(plan) && analysis<RdfSpec>(plan) && analysis<MotifSpec>(plan) &&
+              analysis<ProfileSpec>(plan));
+  const MsdSpec& m = *analysis<MsdSpec>(plan);
   EXPECT_EQ(m.common.every, 5);
   EXPECT_EQ(m.common.path, "out/diffusion/msd");
   EXPECT_EQ(m.common.stages, std::vector<std::string>{"prod"});
@@ -101,20 +110,20 @@ cutoff = 3.0
   EXPECT_DOUBLE_EQ(m.charges.at("Na"), 1.0);
   EXPECT_CONTAINS(m.common.at("species"), "run.toml:23: analysis.msd.species");
   EXPECT_CONTAINS(m.common.at("stages"), "run.toml:22: analysis.msd.stages");
-  EXPECT_DOUBLE_EQ(plan.analysis.rdf->r_max, 8.0);
-  EXPECT_EQ(plan.analysis.rdf->bins, 160);
-  EXPECT_DOUBLE_EQ(plan.analysis.motifs->p_o_cutoff, 1.9);
-  EXPECT_DOUBLE_EQ(plan.analysis.motifs->p_n_cutoff, 2.1);
-  EXPECT_EQ(plan.analysis.profile->bins, 40);
-  EXPECT_DOUBLE_EQ(plan.analysis.profile->cutoff, 3.0);
+  EXPECT_DOUBLE_EQ(analysis<RdfSpec>(plan)->r_max, 8.0);
+  EXPECT_EQ(analysis<RdfSpec>(plan)->bins, 160);
+  EXPECT_DOUBLE_EQ(analysis<MotifSpec>(plan)->p_o_cutoff, 1.9);
+  EXPECT_DOUBLE_EQ(analysis<MotifSpec>(plan)->p_n_cutoff, 2.1);
+  EXPECT_EQ(analysis<ProfileSpec>(plan)->bins, 40);
+  EXPECT_DOUBLE_EQ(analysis<ProfileSpec>(plan)->cutoff, 3.0);
 }
 
 TEST_F(AnalysisConfig, Defaults) {
   RunPlan plan = parse("");
-  EXPECT_FALSE(plan.analysis.msd || plan.analysis.rdf || plan.analysis.motifs ||
-               plan.analysis.profile);
+  EXPECT_FALSE(analysis<MsdSpec>(plan) || analysis<RdfSpec>(plan) || analysis<MotifSpec>(plan) ||
+               analysis<ProfileSpec>(plan));
   plan = parse("[analysis.msd]\n[analysis.rdf]\n[analysis.motifs]\n[analysis.profile]\n");
-  const MsdSpec& m = *plan.analysis.msd;
+  const MsdSpec& m = *analysis<MsdSpec>(plan);
   EXPECT_EQ(m.common.every, 10);
   EXPECT_EQ(m.common.path, "out/msd");
   EXPECT_TRUE(m.common.stages.empty());
@@ -124,15 +133,15 @@ TEST_F(AnalysisConfig, Defaults) {
   EXPECT_EQ(m.blocks, 5);
   EXPECT_FALSE(m.remove_drift);
   EXPECT_CONTAINS(m.common.at("species"), "run.toml:19: analysis.msd.species");  // the table's line
-  EXPECT_EQ(plan.analysis.rdf->common.every, 100);
-  EXPECT_EQ(plan.analysis.rdf->common.path, "out/rdf");
-  EXPECT_DOUBLE_EQ(plan.analysis.rdf->r_max, 10.0);
-  EXPECT_EQ(plan.analysis.rdf->bins, 200);
-  EXPECT_DOUBLE_EQ(plan.analysis.motifs->p_o_cutoff, 2.0);
-  EXPECT_DOUBLE_EQ(plan.analysis.motifs->p_n_cutoff, 2.0);
-  EXPECT_EQ(plan.analysis.profile->species, "Li");
-  EXPECT_DOUBLE_EQ(plan.analysis.profile->cutoff, 3.2);
-  EXPECT_EQ(plan.analysis.profile->bins, 50);
+  EXPECT_EQ(analysis<RdfSpec>(plan)->common.every, 100);
+  EXPECT_EQ(analysis<RdfSpec>(plan)->common.path, "out/rdf");
+  EXPECT_DOUBLE_EQ(analysis<RdfSpec>(plan)->r_max, 10.0);
+  EXPECT_EQ(analysis<RdfSpec>(plan)->bins, 200);
+  EXPECT_DOUBLE_EQ(analysis<MotifSpec>(plan)->p_o_cutoff, 2.0);
+  EXPECT_DOUBLE_EQ(analysis<MotifSpec>(plan)->p_n_cutoff, 2.0);
+  EXPECT_EQ(analysis<ProfileSpec>(plan)->species, "Li");
+  EXPECT_DOUBLE_EQ(analysis<ProfileSpec>(plan)->cutoff, 3.2);
+  EXPECT_EQ(analysis<ProfileSpec>(plan)->bins, 50);
 }
 
 TEST_F(AnalysisConfig, MistakesNameTheLineAndKey) {
@@ -169,17 +178,18 @@ TEST_F(AnalysisConfig, MistakesNameTheLineAndKey) {
 }
 
 TEST(AnalyzeOptions, SameKeysFromTheCommandLine) {
-  const AnalysisSpecs a = parse_analysis_options(
+  const AnalysisSpec a = parse_analysis_options(
       "msd",
       {"species=Li", "max_lag_ps=5", "slabs={ edges_fractional = [0, 0.5, 1] }", "charges={Li=1}"});
-  ASSERT_TRUE(a.msd);
-  EXPECT_EQ(a.msd->species, std::vector<std::string>{"Li"});  // a bare word is a string
-  EXPECT_DOUBLE_EQ(*a.msd->max_lag, 5.0);
-  EXPECT_TRUE(a.msd->slabs->fractional);
-  EXPECT_EQ(a.msd->common.every, 1);  // every frame
-  EXPECT_EQ(a.msd->common.path, "msd");
-  EXPECT_EQ(a.msd->common.at("species"), "mdgpu analyze msd: species");
-  EXPECT_EQ(a.msd->common.at("blocks"), "mdgpu analyze msd: blocks");  // not given
+  const MsdSpec* msd = std::get_if<MsdSpec>(&a);
+  ASSERT_TRUE(msd);
+  EXPECT_EQ(msd->species, std::vector<std::string>{"Li"});  // a bare word is a string
+  EXPECT_DOUBLE_EQ(*msd->max_lag, 5.0);
+  EXPECT_TRUE(msd->slabs->fractional);
+  EXPECT_EQ(msd->common.every, 1);  // every frame
+  EXPECT_EQ(msd->common.path, "msd");
+  EXPECT_EQ(msd->common.at("species"), "mdgpu analyze msd: species");
+  EXPECT_EQ(msd->common.at("blocks"), "mdgpu analyze msd: blocks");  // not given
   const auto error_of = [](const std::string& kind,
                            const std::vector<std::string>& options) -> std::string {
     try {

@@ -53,7 +53,7 @@ TEST(AnalysisObservers, OneResultPerStageFromItsOwnSamples) {
   rdf.common.every = 2;
   rdf.common.path = (dir / "rdf").string();
   rdf.r_max = 3.0;
-  plan.analysis.rdf = rdf;
+  plan.analyses = {rdf};
   testing::RandomWalk walk(testing::WalkSpec{});
   std::vector<std::string> log;
   auto observers =
@@ -76,16 +76,16 @@ TEST(AnalysisObservers, ARestartedRunContinuesItsMsd) {
   msd.common.stages = {"production"};
   msd.max_lag = 0.3;
   msd.slabs = SlabSpec{{0.0, 0.5, 1.0}, true};
-  plan.analysis.msd = msd;
+  plan.analyses = {msd};
   const auto quiet = [](const std::string&) {};
   const testing::WalkSpec w;
 
-  plan.analysis.msd->common.path = (dir / "straight").string();
+  std::get<MsdSpec>(plan.analyses.front()).common.path = (dir / "straight").string();
   testing::RandomWalk straight_walk(w);
   auto straight = make_analysis_observers(plan, straight_walk.system(), quiet);
   feed(plan, straight, straight_walk, 0, 441);
 
-  plan.analysis.msd->common.path = (dir / "restarted").string();
+  std::get<MsdSpec>(plan.analyses.front()).common.path = (dir / "restarted").string();
   testing::RandomWalk walk(w);
   auto before = make_analysis_observers(plan, walk.system(), quiet);
   feed(plan, before, walk, 0, 201);

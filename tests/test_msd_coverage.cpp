@@ -100,7 +100,7 @@ LjD lj_run(unsigned seed) {
   msd.common.every = 2;
   msd.common.stages = {"prod"};
   msd.common.path = (dir / "msd").string();
-  plan.analysis.msd = msd;  // defaults: 5 blocks, the longest max lag they hold
+  plan.analyses = {msd};  // defaults: 5 blocks, the longest max lag they hold
   maxwell_boltzmann(s, 300.0, seed, 3 * static_cast<int>(s.size()) - 3);
   testing::run_with_analyses(plan, s, [](const std::string&) {});
   const testing::CsvTable d = testing::read_csv_table((dir / "msd_prod_D.csv").string());

@@ -37,7 +37,7 @@ TEST(RahmanArgon, SelfDiffusionMatchesThePublishedValue) {
   msd.common.path = (dir / "msd").string();
   msd.max_lag = 10.0;
   msd.blocks = 10;  // 20 ps each: the error of the error is ±24 % (±35 % with 5)
-  plan.analysis.msd = msd;
+  plan.analyses = {msd};
 
   maxwell_boltzmann(s, 300.0, 2026, 3 * static_cast<int>(s.size()) - 3);
   testing::run_with_analyses(plan, s,

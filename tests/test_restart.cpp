@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <variant>
 
 #include <gtest/gtest.h>
 
@@ -111,12 +112,10 @@ protected:
     p.thermo.path = p.output_directory / p.thermo.path;
     p.checkpoint.path = p.output_directory / p.checkpoint.path;
     for (TrajectorySpec& t : p.trajectories) t.path = p.output_directory / t.path;
-    auto move = [&p](auto& spec) {
-      if (spec) spec->common.path = (p.output_directory / spec->common.path).string();
-    };
-    move(p.analysis.msd);
-    move(p.analysis.rdf);
-    move(p.analysis.vdos);
+    for (AnalysisSpec& a : p.analyses)
+      std::visit([&p](auto& spec) {
+        spec.common.path = (p.output_directory / spec.common.path).string();
+      }, a);
     return p;
   }
   static RunSummary run(const RunPlan& p, std::unique_ptr<Observer> extra = nullptr) {

@@ -188,7 +188,7 @@ TEST(Vdos, CrystalArgonMatchesFiniteDifferencePhonons) {
   v.common.stages = {"prod"};
   v.common.path = (dir / "vdos").string();
   v.max_lag = 10.0;
-  plan.analysis.vdos = v;
+  plan.analyses = {v};
   System s = crystal;
   maxwell_boltzmann(s, 4.0, 11, 3 * static_cast<int>(s.size()) - 3);
   testing::run_with_analyses(plan, s,
