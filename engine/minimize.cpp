@@ -43,11 +43,16 @@ public:
     double power = 0.0, vv = 0.0, gg = 0.0;
     for (std::size_t k = 0; k < g.size(); ++k)
       power += g[k] * velocity_[k], vv += velocity_[k] * velocity_[k], gg += g[k] * g[k];
-    if (power > 0.0) {
+    // As ASE's FIRE: the first iteration starts from rest without counting as uphill (its power
+    // is 0; the paper's rule would halve the time step before the first move), and the time step
+    // grows once more than kMinDownhill downhill iterations came before this one.
+    const bool first = iterations_ == 0;
+    if (!first && power > 0.0) {
       const double mix = gg > 0.0 ? alpha_ * std::sqrt(vv / gg) : 0.0;
       for (std::size_t k = 0; k < g.size(); ++k) velocity_[k] = (1.0 - alpha_) * velocity_[k] + mix * g[k];
-      if (++downhill_ > kMinDownhill) dt_ = std::min(dt_ * kDtGrow, kDtMax), alpha_ *= kAlphaShrink;
-    } else {
+      if (downhill_ > kMinDownhill) dt_ = std::min(dt_ * kDtGrow, kDtMax), alpha_ *= kAlphaShrink;
+      ++downhill_;
+    } else if (!first) {
       std::fill(velocity_.begin(), velocity_.end(), 0.0);
       dt_ *= kDtShrink;
       alpha_ = kAlphaStart;

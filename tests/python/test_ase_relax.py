@@ -1,0 +1,70 @@
+"""mdgpu's FIRE minimisation against ASE's (tools/compare_ase_relax.py): on ASE's own
+Lennard-Jones calculator, positions only, the two follow the same path to round-off (mdgpu's FIRE
+is ASE's, per-atom step cap aside, which these small moves never reach); with the cell relaxing
+isotropically to 0 bar they reach the same lattice and energy within what their 0.1 bar pressure
+tolerance allows."""
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+from ase.build import bulk
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+import report  # noqa: E402
+
+MDGPU = None  # the binary, from the command line
+ARGON = ["--lj", "Ar", "0.0104", "3.40", "8.5"]
+
+
+class AseRelax(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="mdgpu-ase-relax-")
+        crystal = bulk("Ar", "fcc", a=5.40, cubic=True).repeat((3, 3, 3))  # 108 atoms, 3 % strained
+        crystal.positions += np.random.default_rng(3).uniform(-0.1, 0.1, crystal.positions.shape)
+        cls.structure = Path(cls.tmp.name) / "ar108.extxyz"
+        crystal.write(cls.structure)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def compare(self, *options):
+        out = Path(self.tmp.name) / "result.json"
+        subprocess.run([sys.executable, str(REPO / "tools/compare_ase_relax.py"), str(self.structure),
+                        *ARGON, *options, "--mdgpu", str(MDGPU), "--json", str(out)],
+                       check=True, capture_output=True)
+        return json.loads(out.read_text())
+
+    def test_positions_follow_ases_path(self):
+        r = self.compare("--fmax", "1e-4")
+        print("positions:", r)
+        self.assertEqual(r["mdgpu"]["iterations"], r["ase"]["iterations"])
+        self.assertAlmostEqual(r["mdgpu"]["energy_per_atom_eV"], r["ase"]["energy_per_atom_eV"],
+                               delta=1e-12)
+        self.assertLess(r["largest_offset_A"], 1e-9)
+
+    def test_cell_reaches_ases_lattice(self):
+        r = self.compare("--fmax", "1e-4", "--cell")
+        print("cell:", r)
+        # Each stops within 0.1 bar of 0: with solid argon's bulk modulus (~27 kbar here) the two
+        # lattices may differ by 0.2 bar / (3 B) ~ 2.5e-6 of 15.8 A, 4e-5 A.
+        for ours, theirs in zip(r["mdgpu"]["cell_lengths_A"], r["ase"]["cell_lengths_A"]):
+            self.assertAlmostEqual(ours, theirs, delta=1e-4)
+        self.assertAlmostEqual(r["mdgpu"]["energy_per_atom_eV"], r["ase"]["energy_per_atom_eV"],
+                               delta=1e-9)
+        self.assertLess(r["largest_offset_A"], 1e-4)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: test_ase_relax.py BUILD/mdgpu")
+    MDGPU = Path(sys.argv.pop(1)).resolve()
+    sys.exit(report.run(__name__))
