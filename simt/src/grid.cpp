@@ -44,6 +44,15 @@ std::string hex(std::uintptr_t v) {
   return text;
 }
 
+// Below this a word is a number, not a host pointer: the first 64 KiB are never mapped, and
+// AddressSanitizer maps its shadow and the inaccessible gap below x86-64's 0x10007fff8000, where
+// no host object lives (two ints side by side, 1 and 1, look like an address in that gap).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::uintptr_t kLowestHostAddress = 0x10007fff8000;
+#else
+constexpr std::uintptr_t kLowestHostAddress = 0x10000;
+#endif
+
 // Whether v points into mapped host memory: msync refuses (ENOMEM) a range that is not mapped.
 bool host_mapped(std::uintptr_t v) {
   static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -61,7 +70,7 @@ std::vector<Allocation*> reachable_allocations(const Grid& g) {
       std::memcpy(&word, static_cast<const unsigned char*>(arg.data) + at, sizeof word);
       if (Allocation* a = find_allocation(reinterpret_cast<const void*>(word))) {
         if (std::find(found.begin(), found.end(), a) == found.end()) found.push_back(a);
-      } else if (word >= 0x10000 && word < (std::uintptr_t{1} << 47) && !is_fiber_stack(word) && host_mapped(word)) {
+      } else if (word >= kLowestHostAddress && word < (std::uintptr_t{1} << 47) && !is_fiber_stack(word) && host_mapped(word)) {
         fault(describe_kernel(g) + ": argument " + std::to_string(k) + " (" + demangle(*arg.type) + ") holds a host " +
               "pointer at byte " + std::to_string(at) + " (" + hex(word) + ")");
       }

@@ -104,6 +104,11 @@ public:
     static_assert((std::is_trivially_copyable_v<std::decay_t<A>> && ...),
                   "a kernel argument must be trivially copyable, as CUDA requires");
     Args args(std::forward<A>(a)...);
+#if defined(__has_builtin) && __has_builtin(__builtin_clear_padding)
+    // Padding holds whatever the stack held, stale pointers too: cleared, so that the scan of
+    // the arguments for host pointers reads only what the kernel can.
+    __builtin_clear_padding(&args);
+#endif
     Grid g{name_, grid_, block_, shared_, {}, nullptr, nullptr};
     std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, args);
     struct Context {
