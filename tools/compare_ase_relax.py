@@ -9,7 +9,7 @@ ASE's own Lennard-Jones calculator (--lj: an implementation independent of mdgpu
 model evaluated by `mdgpu eval` (--model: the optimiser is then the only thing compared). With
 --cell the cell relaxes too, isotropically, to 0 bar: ASE's UnitCellFilter with
 hydrostatic_strain, mdgpu's `cell = { pressure = 0.0 }`. Both relax to a force below --fmax
-(eV/A) and, with --cell, to |P| < 0.1 bar. Prints (and with --json writes) the relaxed
+(eV/A) and, with --cell, to |P| < --ptol (0.1 bar). Prints (and with --json writes) the relaxed
 energies per atom, cell lengths, and the largest distance between the two relaxed structures'
 atoms after removing their mean displacement.
 """
@@ -50,13 +50,11 @@ class MdgpuEval(Calculator):
         source, result = self.workdir / "eval_in.extxyz", self.workdir / "eval_out.extxyz"
         write(source, self.atoms, format="extxyz")
         subprocess.run([str(self.mdgpu), "eval", "--model", str(self.model), "--precision",
-                        "float64", str(source), "-o", str(result)], check=True,
+                        "float64", "--overwrite", str(source), "-o", str(result)], check=True,
                        capture_output=True)
-        frame = read(result, format="extxyz")
-        stress = np.array(frame.info["stress"], dtype=float).reshape(3, 3)
-        self.results = {"energy": float(frame.info["energy"]),
-                        "forces": frame.arrays["forces"].copy(),
-                        "stress": stress[[0, 1, 2, 1, 0, 0], [0, 1, 2, 2, 2, 1]]}
+        frame = read(result, format="extxyz")  # its energy, forces and stress: a calculator's
+        self.results = {"energy": frame.get_potential_energy(), "forces": frame.get_forces(),
+                        "stress": frame.get_stress()}
 
 
 def mdgpu_input(args, structure, workdir):
@@ -67,7 +65,8 @@ def mdgpu_input(args, structure, workdir):
                      f'sigma = {float(sigma)} }} ]\n')
     else:
         potential = f'kind = "nequip"\nmodel = "{Path(args.model).resolve()}"\nprecision = "float64"\n'
-    cell = "cell = { pressure = 0.0, pressure_tolerance = 0.1 }\n" if args.cell else ""
+    cell = (f"cell = {{ pressure = 0.0, pressure_tolerance = {args.ptol} }}\n" if args.cell
+            else "")
     return (f'[system]\nstructure = "{structure}"\nvelocities = "zero"\n[potential]\n{potential}'
             f'[[stage]]\nname = "relax"\nensemble = "minimize"\nsteps = {args.max_iterations}\n'
             f'force_tolerance = {args.fmax}\n{cell}'
@@ -92,9 +91,9 @@ def relax_ase(args, atoms, workdir):
                                rc=float(args.lj[3]), smooth=False) if args.lj
                   else MdgpuEval(args.mdgpu, Path(args.model).resolve(), workdir))
     target = UnitCellFilter(atoms, hydrostatic_strain=True) if args.cell else atoms
-    # The filter's cell "forces" are V sigma / N (eV): as tight as mdgpu's 0.1 bar, in those units.
-    fmax = min(args.fmax, 0.1 / BAR_PER_EV_PER_A3 * atoms.get_volume() / len(atoms)) if args.cell \
-        else args.fmax
+    # The filter's cell "forces" are V sigma / N (eV): as tight as mdgpu's --ptol, in those units.
+    fmax = min(args.fmax, args.ptol / BAR_PER_EV_PER_A3 * atoms.get_volume() / len(atoms)) \
+        if args.cell else args.fmax
     opt = FIRE(target, logfile=None)
     opt.run(fmax=fmax, steps=args.max_iterations)
     return atoms, opt.get_number_of_steps()
@@ -118,6 +117,8 @@ def main():
     group.add_argument("--model")
     parser.add_argument("--cell", action="store_true", help="relax the cell too (iso, 0 bar)")
     parser.add_argument("--fmax", type=float, default=1e-4, help="eV/A (default 1e-4)")
+    parser.add_argument("--ptol", type=float, default=0.1,
+                        help="bar: with --cell, the largest |P| of the relaxed cell (default 0.1)")
     parser.add_argument("--max-iterations", type=int, default=5000)
     parser.add_argument("--mdgpu", default=str(REPO / "build/mdgpu"))
     parser.add_argument("--workdir", help="where the files go (default: a temporary folder)")
