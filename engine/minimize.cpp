@@ -83,7 +83,9 @@ public:
   bool converged() const override { return converged_; }
   std::string progress() const override {
     return fmt::format("  max force = {:.3g} eV/Å  static P = {:.4g} bar{}", max_force_, static_mean_,
-                       cell_dofs_ > 0 ? fmt::format("  max |P - target| = {:.3g} bar", max_stress_) : "");
+                       cell_dofs_ == 0                             ? std::string()
+                       : spec_.cell.coupling == Coupling::Iso ? fmt::format("  |P - target| = {:.3g} bar", max_stress_)
+                                                              : fmt::format("  max |P - target| = {:.3g} bar", max_stress_));
   }
 
   // FIRE's own velocities, time step, mixing and downhill count: a restart goes on bitwise.
@@ -173,7 +175,15 @@ private:
     max_stress_ = 0.0;
     const auto p = static_pressure(c);
     static_mean_ = (p[0] + p[1] + p[2]) / 3.0;
-    if (cell_dofs_ > 0) {
+    if (cell_dofs_ > 0 && spec_.cell.coupling == Coupling::Iso) {
+      // One strain for every relaxed axis: only their mean pressure can reach the target (the
+      // axes of a non-cubic crystal keep different stresses), as with ASE's hydrostatic_strain.
+      double sum = 0.0;
+      int axes = 0;
+      for (int k = 0; k < 3; ++k)
+        if (active_[k]) sum += p[k] - spec_.cell.pressure.start[k], ++axes;
+      max_stress_ = std::fabs(sum / axes);
+    } else if (cell_dofs_ > 0) {
       for (int k = 0; k < 6; ++k)
         if (active_[k]) max_stress_ = std::max(max_stress_, std::fabs(p[k] - spec_.cell.pressure.start[k]));
     }
