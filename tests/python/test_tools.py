@@ -1,7 +1,8 @@
-"""Tests of tools/plot_parity.py and tools/build_libc.py.
+"""Tests of tools/plot_parity.py, tools/build_libc.py, tools/mdgpu_toml.py and tools/check_ptxas.py.
 
   /usr/bin/python3 tests/python/test_tools.py
 """
+import json
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,37 @@ class Tools(unittest.TestCase):
         self.assertEqual(len(ideal), 24)
         np.testing.assert_array_equal(rattled[0], rattled[1])  # seeded
         self.assertTrue(0.03 < np.std(rattled[0] - ideal) < 0.07)
+
+    def test_ptxas_gate(self):
+        # Two kernels as ptxas reports them (a mangled for_each_kernel over an item, and a named one).
+        report = ("ptxas info    : Function properties for "
+                  "_ZN5mdgpu4cuda11exec_detail15for_each_kernelINS_6nequip5items3AddIdEEEEvlT_\n"
+                  "    0 bytes stack frame, {spill} bytes spill stores, {spill} bytes spill loads\n"
+                  "ptxas info    : Used {regs} registers, used 0 barriers\n"
+                  "ptxas info    : Function properties for _ZN5mdgpu4cuda12fused_kernelEv\n"
+                  "    16 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads\n"
+                  "ptxas info    : Used 40 registers, used 1 barriers\n")
+        build, budget = self.tmp / "build", self.tmp / "budget.json"
+        build.mkdir()
+
+        def gate(regs, spill, *extra):
+            if regs is not None:
+                (build / "k.cu.o.ptxas").write_text(report.format(regs=regs, spill=spill))
+            return subprocess.run([sys.executable, str(REPO / "tools" / "check_ptxas.py"), "--build-dir", build,
+                                   "--budget", budget, *extra], capture_output=True, text=True)
+
+        self.assertEqual(gate(10, 0, "--record").returncode, 0)
+        self.assertEqual(gate(10, 0).returncode, 0)
+        self.assertEqual(gate(8, 0).returncode, 0)  # fewer registers pass
+        self.assertEqual(sorted(json.loads(budget.read_text())), ["mdgpu::cuda::fused_kernel", "mdgpu::nequip::items::Add<double>"])
+        grown = gate(11, 0)
+        self.assertEqual(grown.returncode, 1)
+        self.assertIn("uses 11 registers, above its budget of 10", grown.stdout)
+        spilled = gate(10, 4)
+        self.assertEqual(spilled.returncode, 1)
+        self.assertIn("spills 8 bytes", spilled.stdout)
+        (build / "k.cu.o.ptxas").unlink()
+        self.assertIn("SKIPPED", gate(None, 0).stdout)  # absent: the build had no nvcc
 
 
 if __name__ == "__main__":
