@@ -15,8 +15,10 @@ struct Arena {
   std::map<std::uintptr_t, Allocation> by_start;  // keyed by raw
   std::int64_t serial = 0;
 };
+// Never destroyed: objects with static storage (the benchmarks' backends) free their device
+// buffers while static destruction runs, after a function-local Arena would be gone.
 Arena& arena() {
-  static Arena a;
+  static Arena& a = *new Arena;
   return a;
 }
 

@@ -1,11 +1,15 @@
-// Linked into the test binary only: there the emulated device is visible when MDGPU_SIMT_DEVICE is
-// set in the environment (the ctest simt.cuda_backend sets it), so that the CUDA backend's tests
-// run on it instead of skipping. Unset, they skip as on any machine without a GPU: most of them
-// are too slow for every test run on an emulator.
+// Linked into the test binary, the benchmarks and mdgpu_emulated only (never into mdgpu): there the
+// emulated device is visible when MDGPU_SIMT_DEVICE is set in the environment (the ctest
+// simt.cuda_backend and tools/gpu_check.sh's rehearsal set it), so that the CUDA backend runs on it
+// instead of being unavailable. Unset, CUDA tests skip as on any machine without a GPU: most of
+// them are too slow for every test run on an emulator.
 #include <cstdlib>
 
 #include "simt/runtime.hpp"
 
 namespace {
-const bool visible = (simt::set_device_visible(std::getenv("MDGPU_SIMT_DEVICE") != nullptr), true);
+// Runs before every other static initialiser: the benchmarks register their backends in one.
+__attribute__((constructor(101))) void make_visible() {
+  simt::set_device_visible(std::getenv("MDGPU_SIMT_DEVICE") != nullptr);
+}
 }  // namespace

@@ -1,4 +1,5 @@
-"""Tests of tools/plot_parity.py, tools/build_libc.py, tools/mdgpu_toml.py and tools/check_ptxas.py.
+"""Tests of tools/plot_parity.py, tools/build_libc.py, tools/mdgpu_toml.py, tools/check_ptxas.py and
+tools/gpu_check/ncu_summary.py.
 
   /usr/bin/python3 tests/python/test_tools.py
 """
@@ -130,6 +131,28 @@ class Tools(unittest.TestCase):
         self.assertIn("spills 8 bytes", spilled.stdout)
         (build / "k.cu.o.ptxas").unlink()
         self.assertIn("SKIPPED", gate(None, 0).stdout)  # absent: the build had no nvcc
+
+    def test_ncu_summary(self):
+        # Rows as `ncu --metrics gpu__time_duration.sum --csv` prints them, after its own ==PROF== lines.
+        head = ["ID", "Process ID", "Process Name", "Host Name", "Kernel Name", "Context", "Stream", "Block Size",
+                "Grid Size", "Device", "CC", "Section Name", "Metric Name", "Metric Unit", "Metric Value"]
+        kernels = [("void mdgpu::cuda::exec_detail::for_each_kernel<mdgpu::nequip::items::EdgeMessageGrad<float>>"
+                    "(long, mdgpu::nequip::items::EdgeMessageGrad<float>)", "1,500"),
+                   ("void mdgpu::cuda::fused_messages<float, 2>(mdgpu::nequip::Edges, const float *)", "900"),
+                   ("void mdgpu::cuda::exec_detail::for_each_kernel<mdgpu::nequip::items::EdgeMessageGrad<float>>"
+                    "(long, mdgpu::nequip::items::EdgeMessageGrad<float>)", "700")]
+        lines = ["==PROF== Connected to process 1", ",".join(f'"{h}"' for h in head)]
+        for i, (k, v) in enumerate(kernels):
+            lines.append(",".join(f'"{x}"' for x in [i, 1, "mdgpu", "h", k, 1, 7, "(128, 1, 1)", "(9, 1, 1)", 0,
+                                                      "9.0", "Command line profiler metrics",
+                                                      "gpu__time_duration.sum", "nsecond", v]))
+        log, hottest = self.tmp / "ncu.log", self.tmp / "hottest"
+        log.write_text("\n".join(lines) + "\n")
+        out = run_tool("gpu_check/ncu_summary.py", log, hottest).stdout
+        self.assertIn("3 kernel launches", out)
+        self.assertIn("2.2 us in    2 launches  EdgeMessageGrad", out)
+        self.assertIn("0.9 us in    1 launches  fused_messages", out)
+        self.assertEqual(hottest.read_text(), "EdgeMessageGrad")
 
 
 if __name__ == "__main__":
