@@ -80,7 +80,10 @@ int eval_command(const std::vector<std::string>& args) {
   const auto model = NequipModel::load(model_file);  // checked first, and summarised below
   auto backend = make_backend(backend_name, 0);
   const auto frames = load_frames(input);
-  FrameEvaluator evaluator(NequipSpec{model_file, precision}, *backend);
+  NequipSpec spec;
+  spec.model = model_file;
+  spec.precision = precision;
+  FrameEvaluator evaluator(spec, *backend);
   fmt::print("mdgpu eval: {} frame(s) from {}, model {} ({}, {} species, r_max {} Å)\n", frames.size(), input,
              model_file, precision, model.type_names.size(), model.r_max);
 

@@ -200,7 +200,7 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
     sim.add_observer(std::move(output));
   };
   if (!plan.thermo.path.empty())
-    add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart));
+    add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart, as_committee(*potential_)));
   for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
     add(make_trajectory(plan.trajectories[k], k + 1, system, restart));
   // Analyses rewrite their result files at the end of each stage; their accumulators travel in
