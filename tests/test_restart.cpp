@@ -16,6 +16,7 @@
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
 #include "io/extxyz.hpp"
+#include "tests/committee_fixture.hpp"
 #include "tests/nequip_fixture.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -112,6 +113,7 @@ protected:
     p.thermo.path = p.output_directory / p.thermo.path;
     p.checkpoint.path = p.output_directory / p.checkpoint.path;
     for (TrajectorySpec& t : p.trajectories) t.path = p.output_directory / t.path;
+    if (p.candidates) p.candidates->path = p.output_directory / p.candidates->path;
     for (AnalysisSpec& a : p.analyses)
       std::visit([&p](auto& spec) {
         spec.common.path = (p.output_directory / spec.common.path).string();
@@ -264,6 +266,38 @@ velocities = true
                                         model);
   ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
   expect_stop_and_continue("straight", 13, input);
+}
+
+// A committee driven by the mean, its spread in the thermo log and candidate frames min_spacing
+// apart (the last candidate's step travels in the checkpoint): stopped between two candidates,
+// the run goes on as if never stopped.
+TEST_F(RestartTest, CommitteeRunWithCandidatesContinuesBitwise) {
+  for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
+  ExtxyzWriter(tmp_ / "triclinic24.extxyz", ExtxyzWriter::Mode::Truncate)
+      .write_frame(test::reference_system(test::H5File(test::nequip_small_reference()), "triclinic24"));
+  const std::string input = fmt::format(R"([system]
+structure = "triclinic24.extxyz"
+velocities = {{ temperature = 300.0, seed = 3 }}
+[potential]
+kind = "nequip"
+committee = ["{}", "{}"]
+every = 2
+precision = "float64"
+[neighbor]
+skin = 0.2
+[[stage]]
+ensemble = "nvt"
+temperature = 300.0
+timestep_fs = 0.5
+steps = 20
+[output]
+progress_every_s = 0
+thermo = {{ path = "thermo.csv", every = 3 }}
+candidates = {{ path = "cand.extxyz", lower = 0.0, upper = 1000.0, min_spacing = 5 }}
+)",
+                                        test::committee_member(0), test::committee_member(1));
+  ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
+  expect_stop_and_continue("straight", 9, input);  // between the candidates of steps 6 and 12
 }
 
 TEST_F(RestartTest, KilledRunRestartsFromItsLastCheckpointAndDropsLaterFrames) {
