@@ -1,4 +1,4 @@
-"""Tests of tools/plot_parity.py and tools/build_libc.py.
+"""Tests of tools/plot_parity.py, tools/plot_committee.py and tools/build_libc.py.
 
   /usr/bin/python3 tests/python/test_tools.py
 """
@@ -80,6 +80,27 @@ class Tools(unittest.TestCase):
             self.assertTrue(png.exists(), png)
             self.assertGreater(png.stat().st_size, 10_000)
             self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_plot_committee(self):
+        # A committee eval file: the per-atom error grows with the deviation, as it should.
+        rng = np.random.default_rng(2)
+        lines = []
+        for frame in range(3):
+            sigma = rng.uniform(0.01, 0.5, 6)
+            ref = rng.normal(0, 1, (6, 3))
+            pred = ref + sigma[:, None] * rng.normal(0, 1, (6, 3))
+            lines += ["6", 'Lattice="6 0 0 0 6 0 0 0 6" Properties=species:S:1:pos:R:3:forces:R:3:'
+                      'ref_forces:R:3:force_dev:R:1 energy=-1.0 pbc="T T T"']
+            for i in range(6):
+                lines.append(" ".join(["Li" if i % 2 else "O"] + [str(v) for v in rng.uniform(0, 6, 3)]
+                                      + [str(v) for v in pred[i]] + [str(v) for v in ref[i]] + [str(sigma[i])]))
+        source = self.tmp / "committee.extxyz"
+        source.write_text("\n".join(lines) + "\n")
+        result = run_tool("plot_committee.py", source, "-o", self.tmp / "c", "--bins", "4")
+        self.assertIn("18 atoms", result.stdout)
+        png = self.tmp / "c_deviation.png"
+        self.assertGreater(png.stat().st_size, 10_000)
+        self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
 
     def test_build_libc(self):
         out = self.tmp / "libc.extxyz"
