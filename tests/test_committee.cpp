@@ -198,13 +198,16 @@ TEST(Committee, CommitteeOfOneRunsBitForBitAsThePlainModel) {
   }
 }
 
+// The [potential] lines of a committee of the reference model and one perturbed copy.
+std::string pair_committee() {
+  return fmt::format("committee = [\"{}\", \"{}\"]", test::committee_member(0), test::committee_member(1));
+}
+
 TEST(Committee, CandidatesHoldTheThermoLogsDeviationMinSpacingApart) {
   for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
   testing::TempDir dir;
   write_structure(dir);
-  const std::string potential = fmt::format("committee = [\"{}\", \"{}\"]\nevery = 2", test::committee_member(0),
-                                            test::committee_member(1));
-  dir.write("in.toml", md_input(potential) + "[output.candidates]\npath = \"cand.extxyz\"\nlower = 0.0\n"
+  dir.write("in.toml", md_input(pair_committee() + "\nevery = 2") + "[output.candidates]\npath = \"cand.extxyz\"\nlower = 0.0\n"
                                              "upper = 1000.0\nmin_spacing = 5\n");
   const auto r = testing::run_mdgpu(dir.path(), "run -q in.toml");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -229,8 +232,7 @@ TEST(Committee, StopAboveEndsTheRunNamingTheAtomAndStep) {
   for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
   testing::TempDir dir;
   write_structure(dir);
-  const std::string potential = fmt::format("committee = [\"{}\", \"{}\"]", test::committee_member(0),
-                                            test::committee_member(1));
+  const std::string potential = pair_committee();
   // The run's own deviation at step 0 sets the thresholds: upper just below it.
   dir.write("probe.toml", md_input(potential));
   ASSERT_EQ(testing::run_mdgpu(dir.path(), "run -q probe.toml").code, 0);
