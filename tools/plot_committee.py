@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-"""A committee's force deviation against the true force error, from an extxyz file written by
-`mdgpu eval --model A.h5 --model B.h5 ... FRAMES -o EVAL.extxyz` on frames with force labels.
+"""A committee's force deviation, from an extxyz file written by
+`mdgpu eval --model A.h5 --model B.h5 ... FRAMES -o EVAL.extxyz`.
 
-  plot_committee.py EVAL.extxyz [-o PREFIX]
+  plot_committee.py EVAL.extxyz [-o PREFIX] [--frames]
 
-Each frame carries the committee's mean `forces` (eV/A), the labels `ref_forces` and the per-atom
-deviation `force_dev` (sigma_i, eV/A). Writes PREFIX_deviation.png: sigma_i against the atom's
-true error |F_i - F_i^ref| (log-log, coloured by species), the RMS error in bins of equal count
-over sigma, and the line error = sigma. A committee that knows when it is wrong puts its points
-along a rising band (docs/committee.md).
+Each frame carries the committee's mean `forces` (eV/A) and the per-atom deviation `force_dev`
+(sigma_i, eV/A). Writes PREFIX_deviation.png: sigma_i against the atom's true error
+|F_i - F_i^ref| (log-log, coloured by species; the frames need the labels `ref_forces`), the RMS
+error in bins of equal count over sigma, and the line error = sigma. A committee that knows when
+it is wrong puts its points along a rising band (docs/committee.md). With --frames, instead
+PREFIX_frames.png: the distribution of sigma_i in each frame (named by its config_type), for
+comparing configurations without labels.
 """
 import argparse
 import os
@@ -45,14 +47,36 @@ def binned_rms(sigma, error, bins):
     return (np.array([sigma[c].mean() for c in chunks]), np.array([np.sqrt(np.mean(error[c] ** 2)) for c in chunks]))
 
 
+def plot_frames(frames, out):
+    """Box plot of sigma_i per frame, with each frame's largest marked."""
+    names = [a.info.get("config_type", f"frame {k}") for k, a in enumerate(frames)]
+    sigma = [np.asarray(a.arrays["force_dev"], dtype=float).ravel() for a in frames]
+    fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(frames), 4))
+    ax.boxplot(sigma, whis=(5, 95), showfliers=False)
+    ax.plot(range(1, len(sigma) + 1), [s.max() for s in sigma], "rv", label="largest σ_i (σ_max)")
+    ax.set_xticks(range(1, len(sigma) + 1), names, rotation=20, ha="right", fontsize=8)
+    ax.set(yscale="log", ylabel="committee force deviation σ_i (eV/Å)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=150)
+    for name, s in zip(names, sigma):
+        print(f"{name}: sigma median {np.median(s):.4f}, max {s.max():.4f} eV/A")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="plot_committee.py", description=__doc__.splitlines()[0])
     parser.add_argument("eval_file")
     parser.add_argument("-o", "--prefix", default=None, help="output prefix (default: EVAL without .extxyz)")
     parser.add_argument("--bins", type=int, default=8)
+    parser.add_argument("--frames", action="store_true", help="sigma per frame instead of against the error")
     args = parser.parse_args(argv)
     prefix = args.prefix or args.eval_file.rsplit(".", 1)[0]
-    sigma, error, species = deviation_and_error(read(args.eval_file, ":"))
+    frames = read(args.eval_file, ":")
+    if args.frames:
+        plot_frames(frames, f"{prefix}_frames.png")
+        print(f"wrote {prefix}_frames.png: {len(frames)} frames")
+        return 0
+    sigma, error, species = deviation_and_error(frames)
     floor = 1e-4  # eV/A: zero deviations or errors on a log axis
     fig, ax = plt.subplots(figsize=(5, 4.5))
     for s in sorted(set(species)):

@@ -98,9 +98,11 @@ class Tools(unittest.TestCase):
         source.write_text("\n".join(lines) + "\n")
         result = run_tool("plot_committee.py", source, "-o", self.tmp / "c", "--bins", "4")
         self.assertIn("18 atoms", result.stdout)
-        png = self.tmp / "c_deviation.png"
-        self.assertGreater(png.stat().st_size, 10_000)
-        self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+        result = run_tool("plot_committee.py", source, "-o", self.tmp / "c", "--frames")
+        self.assertIn("3 frames", result.stdout)
+        for png in (self.tmp / "c_deviation.png", self.tmp / "c_frames.png"):
+            self.assertGreater(png.stat().st_size, 10_000)
+            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
 
     def test_build_libc(self):
         out = self.tmp / "libc.extxyz"
