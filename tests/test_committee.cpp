@@ -205,26 +205,29 @@ std::string pair_committee() {
 
 TEST(Committee, CandidatesHoldTheThermoLogsDeviationMinSpacingApart) {
   for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
-  testing::TempDir dir;
-  write_structure(dir);
-  dir.write("in.toml", md_input(pair_committee() + "\nevery = 2") + "[output.candidates]\npath = \"cand.extxyz\"\nlower = 0.0\n"
-                                             "upper = 1000.0\nmin_spacing = 5\n");
-  const auto r = testing::run_mdgpu(dir.path(), "run -q in.toml");
-  ASSERT_EQ(r.code, 0) << r.err;
-  const testing::CsvTable thermo = testing::read_csv_table((dir / "thermo.csv").string());
-  const std::vector<Frame> frames = read_extxyz(dir / "cand.extxyz");
-  // Looked at every 2 steps, at least 5 apart: steps 0, 6, 12.
-  ASSERT_EQ(frames.size(), 3u);
-  for (std::size_t k = 0; k < frames.size(); ++k) {
-    const Frame& f = frames[k];
-    EXPECT_EQ(f.info.at("step"), std::to_string(6 * k));
-    const auto& dev = f.arrays.at("force_dev").values;
-    ASSERT_EQ(dev.size(), 24u);
-    const double max = *std::max_element(dev.begin(), dev.end());
-    EXPECT_EQ(max, std::stod(f.info.at("max_force_dev")));
-    EXPECT_GT(max, 0.0);
-    if (6 * k % 4 == 0) EXPECT_EQ(max, thermo.number(6 * k / 4, "max_force_dev_eV_A"));  // a thermo row too
-    EXPECT_EQ(f.arrays.count("forces"), 0u) << "no forces a labelling tool could take for DFT labels";
+  for (const char* drive : {"mean", "first"}) {  // "first" evaluates the others on candidate steps only
+    SCOPED_TRACE(drive);
+    testing::TempDir dir;
+    write_structure(dir);
+    dir.write("in.toml", md_input(pair_committee() + fmt::format("\nevery = 2\ndrive = \"{}\"", drive)) +
+                             "[output.candidates]\npath = \"cand.extxyz\"\nlower = 0.0\nupper = 1000.0\nmin_spacing = 5\n");
+    const auto r = testing::run_mdgpu(dir.path(), "run -q in.toml");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const testing::CsvTable thermo = testing::read_csv_table((dir / "thermo.csv").string());
+    const std::vector<Frame> frames = read_extxyz(dir / "cand.extxyz");
+    // Looked at every 2 steps, at least 5 apart: steps 0, 6, 12.
+    ASSERT_EQ(frames.size(), 3u);
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+      const Frame& f = frames[k];
+      EXPECT_EQ(f.info.at("step"), std::to_string(6 * k));
+      const auto& dev = f.arrays.at("force_dev").values;
+      ASSERT_EQ(dev.size(), 24u);
+      const double max = *std::max_element(dev.begin(), dev.end());
+      EXPECT_EQ(max, std::stod(f.info.at("max_force_dev")));
+      EXPECT_GT(max, 0.0);
+      if (6 * k % 4 == 0) EXPECT_EQ(max, thermo.number(6 * k / 4, "max_force_dev_eV_A"));  // a thermo row too
+      EXPECT_EQ(f.arrays.count("forces"), 0u) << "no forces a labelling tool could take for DFT labels";
+    }
   }
 }
 
