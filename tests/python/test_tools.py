@@ -1,4 +1,4 @@
-"""Tests of tools/plot_parity.py, tools/plot_committee.py and tools/build_libc.py.
+"""Tests of tools/plot_parity.py, tools/plot_committee.py, tools/committee_frames.py and tools/build_libc.py.
 
   /usr/bin/python3 tests/python/test_tools.py
 """
@@ -103,6 +103,16 @@ class Tools(unittest.TestCase):
         for png in (self.tmp / "c_deviation.png", self.tmp / "c_frames.png"):
             self.assertGreater(png.stat().st_size, 10_000)
             self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_committee_frames(self):
+        run_tool("build_libc.py", "-o", self.tmp / "libc.extxyz", "--repeat", "1", "1", "1")
+        run_tool("committee_frames.py", self.tmp / "libc.extxyz", "-o", self.tmp / "frames.extxyz",
+                 "--compress", "0.9", "--melt", self.tmp / "libc.extxyz")
+        start, rattled, compressed, melt = read(self.tmp / "frames.extxyz", ":")
+        self.assertEqual([a.info["config_type"] for a in (start, compressed, melt)],
+                         ["start", "compressed x0.9", "melt"])
+        self.assertAlmostEqual(compressed.get_volume(), 0.9 ** 3 * start.get_volume())
+        self.assertTrue(0.03 < np.std(rattled.positions - start.positions) < 0.07)
 
     def test_build_libc(self):
         out = self.tmp / "libc.extxyz"
