@@ -4,7 +4,9 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "app/committee_calibration.hpp"
 #include "app/evaluation.hpp"
 #include "app/usage_error.hpp"
 #include "core/errors.hpp"
@@ -15,13 +17,17 @@
 namespace mdgpu::app {
 
 const char* const kEvalUsage = R"(eval options (mdgpu eval --model MODEL.h5 [options] FRAMES):
-  --model FILE         mdgpu model file (convert nequip models with tools/export_nequip.py)
+  --model FILE         mdgpu model file (convert nequip models with tools/export_nequip.py);
+                       given several times, a committee: predictions are the members' mean,
+                       with each atom's force deviation σ across members (docs/committee.md)
   --precision P        float32 (default) or float64 network precision
   --backend NAME       auto, cpu or cuda (default auto)
   -o, --output FILE    write predictions (and the frames' labels as ref_*) as extended XYZ
   --overwrite          allow replacing the output file
 FRAMES is an extended XYZ file (every frame) or a POSCAR/CONTCAR. Frames with labels (energy,
-forces, stress or virial) get MAE/RMSE tables; plot them with tools/plot_parity.py OUTPUT.
+forces, stress or virial) get MAE/RMSE tables; plot them with tools/plot_parity.py OUTPUT. With a
+committee and force labels, a calibration table of σ against the true force error (plot:
+tools/plot_committee.py OUTPUT).
 )";
 
 namespace {
@@ -49,7 +55,8 @@ std::string matrix_text(const Mat3& m) {
 }  // namespace
 
 int eval_command(const std::vector<std::string>& args) {
-  std::string model_file, precision = "float32", backend_name = "auto", output, input;
+  std::vector<std::string> model_files;
+  std::string precision = "float32", backend_name = "auto", output, input;
   bool overwrite = false;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& a = args[k];
@@ -57,7 +64,7 @@ int eval_command(const std::vector<std::string>& args) {
       if (k + 1 >= args.size()) throw UsageError(a + " needs " + what);
       return args[++k];
     };
-    if (a == "--model") model_file = value("a model file");
+    if (a == "--model") model_files.push_back(value("a model file"));
     else if (a == "--precision") precision = value("float32 or float64");
     else if (a == "--backend") backend_name = value("auto, cpu or cuda");
     else if (a == "-o" || a == "--output") output = value("a file name");
@@ -66,27 +73,37 @@ int eval_command(const std::vector<std::string>& args) {
     else if (input.empty()) input = a;
     else throw UsageError("'mdgpu eval' takes one frames file, got '" + input + "' and '" + a + "'");
   }
-  if (model_file.empty() || input.empty())
+  if (model_files.empty() || input.empty())
     throw UsageError("usage: mdgpu eval --model MODEL.h5 [--precision float32|float64] FRAMES [-o OUT.extxyz]");
   if (precision != "float32" && precision != "float64")
     throw UsageError("--precision must be float32 or float64, not '" + precision + "'");
   if (!std::filesystem::exists(input)) throw InputError(input, "no such file");
-  if (!std::filesystem::exists(model_file)) throw InputError(model_file, "no such file");
+  for (const auto& m : model_files)
+    if (!std::filesystem::exists(m)) throw InputError(m, "no such file");
   check_regular_file(input, input, "frames file");  // FIFOs and devices would block or never end
-  check_regular_file(model_file, model_file, "model file");
+  for (const auto& m : model_files) check_regular_file(m, m, "model file");
   if (!output.empty() && std::filesystem::exists(output) && !overwrite)
     throw InputError(output, "exists; pass --overwrite to replace it");
 
-  const auto model = NequipModel::load(model_file);  // checked first, and summarised below
+  const auto model = NequipModel::load(model_files[0]);  // checked first, and summarised below
+  for (std::size_t k = 1; k < model_files.size(); ++k)  // a committee's members stand for one system
+    if (NequipModel::load(model_files[k]).type_names != model.type_names)
+      throw InputError(model_files[k], "a committee member's species differ from the first --model's");
   auto backend = make_backend(backend_name, 0);
   const auto frames = load_frames(input);
-  FrameEvaluator evaluator(NequipSpec{model_file, precision}, *backend);
-  fmt::print("mdgpu eval: {} frame(s) from {}, model {} ({}, {} species, r_max {} Å)\n", frames.size(), input,
-             model_file, precision, model.type_names.size(), model.r_max);
+  NequipSpec spec;
+  spec.precision = precision;
+  if (model_files.size() == 1) spec.model = model_files[0];
+  else spec.committee.assign(model_files.begin(), model_files.end());
+  FrameEvaluator evaluator(spec, *backend);
+  fmt::print("mdgpu eval: {} frame(s) from {}, {} {} ({}, {} species, r_max {} Å)\n", frames.size(), input,
+             model_files.size() == 1 ? "model" : "committee (mean) of", fmt::join(model_files, ", "), precision,
+             model.type_names.size(), model.r_max);
 
   std::unique_ptr<ExtxyzWriter> writer;
   if (!output.empty()) writer = std::make_unique<ExtxyzWriter>(output, ExtxyzWriter::Mode::Truncate);
   ErrorReport report;
+  DeviationCalibration calibration;
   bool labelled = false;
   for (std::size_t k = 0; k < frames.size(); ++k) {
     const Frame& frame = frames[k];
@@ -99,10 +116,15 @@ int eval_command(const std::vector<std::string>& args) {
     const FrameLabels labels = frame_labels(frame);
     labelled = labelled || labels.energy || labels.forces || labels.stress;
     report.add(frame.system, p, labels);
-    fmt::print("  frame {:>4}: {:>5} atoms  E = {:.6f} eV{}\n", k, frame.system.size(), p.energy,
+    fmt::print("  frame {:>4}: {:>5} atoms  E = {:.6f} eV{}{}\n", k, frame.system.size(), p.energy,
                labels.energy ? fmt::format("  (label {:.6f}, {:+.2f} meV/atom)", *labels.energy,
                                            1e3 * (p.energy - *labels.energy) / frame.system.size())
-                             : "");
+                             : "",
+               p.committee ? fmt::format("  σ_F max {:.1f} meV/Å (atom {}), mean {:.1f} meV/Å, σ_E {:.2f} meV/atom",
+                                         1e3 * p.committee->max_force_dev, p.committee->max_atom + 1,
+                                         1e3 * p.committee->mean_force_dev, 1e3 * p.committee->energy_dev_per_atom)
+                           : "");
+    if (p.committee && labels.forces) calibration.add(p.forces, *labels.forces, p.force_dev);
     if (!writer) continue;
     FrameExtras extras;
     extras.energy = p.energy;
@@ -113,6 +135,11 @@ int eval_command(const std::vector<std::string>& args) {
     if (labels.energy) extras.info.emplace_back("ref_energy", fmt::format("{}", *labels.energy));
     if (labels.stress) extras.info.emplace_back("ref_stress", matrix_text(*labels.stress));
     if (!labels.config_type.empty()) extras.info.emplace_back("config_type", labels.config_type);
+    if (p.committee) {
+      extras.info.emplace_back("max_force_dev", fmt::format("{}", p.committee->max_force_dev));
+      extras.info.emplace_back("energy_dev_per_atom", fmt::format("{}", p.committee->energy_dev_per_atom));
+      extras.columns.push_back({"force_dev", 1, &p.force_dev});
+    }
     std::vector<double> ref_forces;
     if (labels.forces) {
       ref_forces = flat(*labels.forces);
@@ -121,7 +148,11 @@ int eval_command(const std::vector<std::string>& args) {
     writer->write_frame(frame.system, extras);
   }
   if (labelled) fmt::print("errors against the frames' labels:\n{}", report.format());
-  if (writer) fmt::print("wrote {}{}\n", output, labelled ? fmt::format(" (parity plots: tools/plot_parity.py {})", output) : "");
+  if (calibration.atoms() > 0)
+    fmt::print("committee force deviation σ against the true per-atom force error |ΔF|:\n{}", calibration.format(8));
+  if (writer)
+    fmt::print("wrote {}{}{}\n", output, labelled ? fmt::format(" (parity plots: tools/plot_parity.py {})", output) : "",
+               calibration.atoms() > 0 ? fmt::format(" (σ against error: tools/plot_committee.py {})", output) : "");
   return 0;
 }
 

@@ -37,6 +37,10 @@ FramePrediction FrameEvaluator::evaluate(const System& system) {
   atoms.download_forces(p.forces);
   p.energy = result.energy;
   p.virial = result.virial;
+  if (const CommitteePotential* c = as_committee(potential)) {
+    p.committee = c->stats();
+    c->force_deviation().download(p.force_dev);
+  }
   if (system.box.has_volume()) {
     const double v = std::fabs(system.box.volume());
     Mat3 s{};

@@ -11,6 +11,7 @@
 
 #include "io/extxyz.hpp"
 #include "kernels/backend.hpp"
+#include "model/committee_potential.hpp"
 #include "model/potential.hpp"
 #include "model/potential_spec.hpp"
 
@@ -22,6 +23,8 @@ struct FramePrediction {
   Vec3Array forces;                     // eV/Å
   Mat3 virial{};                        // eV
   std::optional<Mat3> stress;           // eV/Å³, ASE sign (-W/V); only with a cell volume
+  std::optional<CommitteeStats> committee;  // a committee's spread, and σ_i per atom (eV/Å)
+  std::vector<double> force_dev;
 };
 
 // Evaluates frames with the Potential `spec` makes, as a run would (a frame's species must all be

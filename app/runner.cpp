@@ -17,6 +17,7 @@
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "io/checkpoint.hpp"
+#include "io/candidates.hpp"
 #include "io/config.hpp"
 #include "io/output_paths.hpp"
 #include "io/potential_kinds.hpp"
@@ -36,6 +37,7 @@ std::vector<NamedPath> output_paths(const RunPlan& plan) {
   if (!plan.thermo.path.empty()) paths.push_back({plan.thermo.path, "output.thermo"});
   for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
     paths.push_back({plan.trajectories[k].path, fmt::format("output.trajectory[{}]", k + 1)});
+  if (plan.candidates) paths.push_back({plan.candidates->path, "output.candidates"});
   paths.push_back({plan.checkpoint.path, "output.checkpoint"});
   for (auto& p : analysis_output_paths(plan)) paths.push_back({std::move(p), "an analysis result"});
   return paths;
@@ -102,6 +104,10 @@ std::string describe_plan(const RunPlan& plan) {
                        t.every, t.coordinates == Coordinates::Wrapped ? "wrapped" : "unwrapped",
                        t.velocities ? ", velocities" : "", t.forces ? ", forces" : "",
                        t.energies ? ", per-atom energies" : "");
+  if (plan.candidates)
+    out += fmt::format("  candidates  {} (committee force deviation in [{}, {}) eV/Å, at least {} steps apart{})\n",
+                       plan.candidates->path.string(), plan.candidates->lower, plan.candidates->upper,
+                       plan.candidates->min_spacing, plan.candidates->stop_above ? "; stop at or above upper" : "");
   const CheckpointSpec& c = plan.checkpoint;
   out += fmt::format("  checkpoint  {}{}{} and at the end\n", c.path.string(),
                      c.every > 0 ? fmt::format(" every {} steps", c.every) : "",
@@ -200,9 +206,12 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
     sim.add_observer(std::move(output));
   };
   if (!plan.thermo.path.empty())
-    add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart));
+    add(std::make_unique<ThermoLog>(plan.thermo.path, plan.thermo.every, restart, as_committee(*potential_)));
   for (std::size_t k = 0; k < plan.trajectories.size(); ++k)
     add(make_trajectory(plan.trajectories[k], k + 1, system, restart));
+  if (plan.candidates)  // the reader made sure the potential is a committee
+    add(std::make_unique<CandidateFrames>(*plan.candidates, *as_committee(*potential_),
+                                          std::get<NequipSpec>(plan.potential).every, restart));
   // Analyses rewrite their result files at the end of each stage; their accumulators travel in
   // the checkpoint, so they are restored with the other observers.
   for (auto& a : analyses) sim.add_observer(std::move(a));

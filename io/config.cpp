@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "io/analysis_kinds.hpp"
+#include "io/candidates_config.hpp"
 #include "io/input_files.hpp"
 #include "io/input_limits.hpp"
 #include "io/output_claims.hpp"
@@ -87,7 +88,7 @@ CheckpointSpec read_checkpoint(const Section& c, OutputPaths& paths) {
 
 OutputPaths read_output(const Section& root, RunPlan& plan) {
   const Section s = root.section("output", "[output]");
-  s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory", "checkpoint"});
+  s.allow({"directory", "overwrite", "progress_every_s", "thermo", "trajectory", "checkpoint", "candidates"});
   if (auto dir = s.string("directory")) plan.output_directory = fs::path(*dir).lexically_normal();
   plan.overwrite = s.boolean("overwrite").value_or(plan.overwrite);
   plan.progress_interval =
@@ -99,6 +100,7 @@ OutputPaths read_output(const Section& root, RunPlan& plan) {
   plan.thermo.path = paths.claim(thermo, "path", plan.thermo.path.string());
   plan.thermo.every = thermo.integer("every", 1).value_or(plan.thermo.every);
   plan.checkpoint = read_checkpoint(s.section("checkpoint", "output.checkpoint"), paths);
+  plan.candidates = read_candidates(s, paths, plan.potential);
 
   const toml::node* trajectory = s.node("trajectory");
   if (trajectory && trajectory->is_table()) {

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "engine/md_plan.hpp"
 #include "io/analysis_specs.hpp"
+#include "io/candidates_spec.hpp"
 #include "model/potential_spec.hpp"
 
 namespace mdgpu {
@@ -69,6 +71,7 @@ struct RunPlan : MdPlan {
   bool overwrite = false;                // refuse to replace existing outputs unless set
   ThermoSpec thermo;
   std::vector<TrajectorySpec> trajectories;
+  std::optional<CandidatesSpec> candidates;  // [output.candidates], with a committee potential
   std::filesystem::path restart;         // checkpoint to continue from (mdgpu run --restart)
   std::vector<AnalysisSpec> analyses;    // on-the-fly analyses ([analysis.*]), in registry order
 };

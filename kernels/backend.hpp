@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/box_data.hpp"
+#include "kernels/committee_bodies.hpp"
 #include "kernels/guard_bodies.hpp"
 #include "kernels/integrate_bodies.hpp"
 #include "kernels/memory.hpp"
@@ -56,6 +57,13 @@ public:
   // The instability guard's look at a finished step (kernels/guard_bodies.hpp); `before` holds
   // the positions and image counters the step started from.
   virtual StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) = 0;
+
+  // --- a committee of potentials (kernels/committee_bodies.hpp) ---
+  // With `mean`, the members' mean force and per-atom energy replace member 0's in `a` and
+  // `per_atom_energy`; with `dev`, the force deviation of each atom into it (n, in space()) and
+  // its largest value, atom and sum returned (else nothing is reduced).
+  virtual CommitteeDeviation combine_committee(const CommitteeView& c, const AtomsView& a, double* per_atom_energy,
+                                               double* dev, bool mean) = 0;
 
   // --- neighbor list: bin, sort, count, scan, fill ---
   // Sorts atoms into bins and writes the CSR list: `offsets` (n + 1 row starts), `index` and

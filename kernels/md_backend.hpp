@@ -55,6 +55,13 @@ public:
     return exec_.reduce(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{});
   }
 
+  CommitteeDeviation combine_committee(const CommitteeView& c, const AtomsView& a, double* per_atom_energy,
+                                       double* dev, bool mean) override {
+    exec_.for_each(a.n, md_items::CommitteeAtom{c, a, per_atom_energy, dev, mean}, kLightItems);
+    if (!dev) return {};
+    return exec_.reduce(a.n, CommitteeDeviation{}, md_items::DeviationOf{dev}, md_items::MergeDeviations{});
+  }
+
   std::int64_t build_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
                                Buffer<std::int64_t>& offsets, Buffer<int>& index, Buffer<std::int32_t>& image) override {
     const int n = a.n, nbins = g.total();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels/committee_bodies.hpp"
 #include "kernels/fixed_sums.hpp"
 #include "kernels/guard_bodies.hpp"
 #include "kernels/integrate_bodies.hpp"
@@ -119,6 +120,26 @@ struct CheckOf {
 
 struct MergeChecks {
   MDGPU_HD StepCheck operator()(const StepCheck& l, const StepCheck& r) const { return merge_checks(l, r); }
+};
+
+struct CommitteeAtom {
+  CommitteeView c;
+  AtomsView a;
+  double* energy;
+  double* dev;
+  bool mean;
+  MDGPU_HD void operator()(std::int64_t i) const { committee_atom(c, a, energy, dev, mean, static_cast<int>(i)); }
+};
+
+struct DeviationOf {
+  const double* dev;
+  MDGPU_HD CommitteeDeviation operator()(std::int64_t i) const { return {dev[i], dev[i], static_cast<int>(i)}; }
+};
+
+struct MergeDeviations {
+  MDGPU_HD CommitteeDeviation operator()(const CommitteeDeviation& l, const CommitteeDeviation& r) const {
+    return merge_deviations(l, r);
+  }
 };
 
 struct BinOf {

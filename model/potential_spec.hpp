@@ -3,6 +3,7 @@
 // live in io/kinds/ and are listed in io/potential_kinds.cpp (docs/adding_a_kind.md).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <variant>
@@ -32,6 +33,12 @@ struct MorseSpec : PairPotentialSpec {};         // kind = "morse"
 struct NequipSpec {  // kind = "nequip"
   std::filesystem::path model;
   std::string precision = "float32";  // float32 | float64
+  // A committee instead of `model` (model/committee_potential.hpp): its members, whether the
+  // atoms move on their mean force (else on the first member's), and how often (steps) the
+  // spread is evaluated for [output.candidates] at least.
+  std::vector<std::filesystem::path> committee;
+  bool drive_mean = true;
+  std::int64_t every = 1;
 };
 
 using PotentialSpec = std::variant<LennardJonesSpec, MorseSpec, NequipSpec>;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "io/extxyz.hpp"
+#include "committee_fixture.hpp"
 #include "nequip_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -51,6 +52,50 @@ void write_labelled_frames(const fs::path& path, const std::vector<std::string>&
     }
     extras.info.emplace_back("config_type", s.box.has_volume() ? "bulk" : "cluster");
     writer.write_frame(system, extras);
+  }
+}
+
+// A committee (--model given three times): its forces are the mean of the members' and force_dev
+// is σ_i = sqrt(mean_m |F_m,i − F̄_i|²), computed here from each member's own `mdgpu eval`; with
+// force labels it prints the calibration table.
+TEST(EvalCommand, CommitteeWritesTheMeanAndEachAtomsDeviation) {
+  std::vector<std::string> members;
+  for (int seed : {0, 1, 2}) members.push_back(test::committee_member(seed));
+  for (const auto& m : members) ASSERT_FALSE(m.empty());
+  testing::TempDir dir;
+  write_labelled_frames(dir.path() / "frames.extxyz", {"lipon124", "triclinic24"});
+  std::vector<std::vector<Frame>> alone;
+  std::string all;
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    const std::string out = fmt::format("member{}.extxyz", k);
+    const auto r = run_mdgpu(dir.path(), "eval --model '" + members[k] + "' --precision float64 frames.extxyz -o " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    alone.push_back(read_extxyz(dir.path() / out));
+    all += " --model '" + members[k] + "'";
+  }
+  const auto r = run_mdgpu(dir.path(), "eval" + all + " --precision float64 frames.extxyz -o pred.extxyz");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("committee force deviation σ against the true per-atom force error"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Spearman rank correlation of σ and |ΔF| over 148 atoms"), std::string::npos) << r.out;
+  const auto pred = read_extxyz(dir.path() / "pred.extxyz");
+  ASSERT_EQ(pred.size(), 2u);
+  for (std::size_t f = 0; f < pred.size(); ++f) {
+    const auto& mean = pred[f].arrays.at("forces").values;
+    const auto& dev = pred[f].arrays.at("force_dev").values;
+    const std::size_t n = dev.size();
+    ASSERT_EQ(mean.size(), 3 * n);
+    double max = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double fbar[3] = {0, 0, 0}, sq = 0.0;
+      for (const auto& m : alone)
+        for (int c = 0; c < 3; ++c) fbar[c] += m[f].arrays.at("forces").values[3 * i + c] / 3.0;
+      for (const auto& m : alone)
+        for (int c = 0; c < 3; ++c) sq += std::pow(m[f].arrays.at("forces").values[3 * i + c] - fbar[c], 2);
+      for (int c = 0; c < 3; ++c) EXPECT_NEAR(mean[3 * i + c], fbar[c], 1e-10) << pred[f].where << " atom " << i;
+      EXPECT_NEAR(dev[i], std::sqrt(sq / 3.0), 1e-10) << pred[f].where << " atom " << i;
+      max = std::max(max, dev[i]);
+    }
+    EXPECT_EQ((*info_numbers(pred[f], "max_force_dev"))[0], max);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "engine/stop_request.hpp"
 #include "io/config.hpp"
 #include "io/extxyz.hpp"
+#include "tests/committee_fixture.hpp"
 #include "tests/nequip_fixture.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -112,6 +113,7 @@ protected:
     p.thermo.path = p.output_directory / p.thermo.path;
     p.checkpoint.path = p.output_directory / p.checkpoint.path;
     for (TrajectorySpec& t : p.trajectories) t.path = p.output_directory / t.path;
+    if (p.candidates) p.candidates->path = p.output_directory / p.candidates->path;
     for (AnalysisSpec& a : p.analyses)
       std::visit([&p](auto& spec) {
         spec.common.path = (p.output_directory / spec.common.path).string();
@@ -226,19 +228,18 @@ every = 1
   }
 }
 
-// The same with a NequIP model, the potential the engine is for: the small reference model on
-// the 124-atom LiPON structure, float64.
-TEST_F(RestartTest, NequipRunContinuesBitwise) {
-  const std::string model = test::exported_model(test::nequip_small_reference());
-  ASSERT_FALSE(model.empty()) << "tools/export_nequip.py could not convert the reference model";
-  ExtxyzWriter(tmp_ / "lipon124.extxyz", ExtxyzWriter::Mode::Truncate)
-      .write_frame(test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124"));
-  const std::string input = fmt::format(R"([system]
-structure = "lipon124.extxyz"
+// An NVT run of a NequIP potential (`potential`: its model keys) on `structure`, a reference
+// structure written into the test's folder, float64, `steps` steps, then `output` after [output].
+std::string nequip_input(const fs::path& folder, const std::string& structure, const std::string& potential,
+                         int steps, const std::string& output) {
+  ExtxyzWriter(folder / (structure + ".extxyz"), ExtxyzWriter::Mode::Truncate)
+      .write_frame(test::reference_system(test::H5File(test::nequip_small_reference()), structure));
+  return fmt::format(R"([system]
+structure = "{}.extxyz"
 velocities = {{ temperature = 300.0, seed = 3 }}
 [potential]
 kind = "nequip"
-model = "{}"
+{}
 precision = "float64"
 [neighbor]
 skin = 0.2
@@ -246,10 +247,20 @@ skin = 0.2
 ensemble = "nvt"
 temperature = 300.0
 timestep_fs = 0.5
-steps = 30
+steps = {}
 [output]
 progress_every_s = 0
-thermo = {{ path = "thermo.csv", every = 2 }}
+{})",
+                     structure, potential, steps, output);
+}
+
+// The same with a NequIP model, the potential the engine is for: the small reference model on
+// the 124-atom LiPON structure, float64.
+TEST_F(RestartTest, NequipRunContinuesBitwise) {
+  const std::string model = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(model.empty()) << "tools/export_nequip.py could not convert the reference model";
+  const std::string input = nequip_input(tmp_.path(), "lipon124", fmt::format("model = \"{}\"", model), 30,
+                                         R"(thermo = { path = "thermo.csv", every = 2 }
 [[output.trajectory]]
 path = "traj.extxyz"
 every = 5
@@ -260,10 +271,24 @@ path = "traj.nc"
 format = "netcdf"
 every = 5
 velocities = true
-)",
-                                        model);
+)");
   ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
   expect_stop_and_continue("straight", 13, input);
+}
+
+// A committee driven by the mean, its spread in the thermo log and candidate frames min_spacing
+// apart (the last candidate's step travels in the checkpoint): stopped between two candidates,
+// the run goes on as if never stopped.
+TEST_F(RestartTest, CommitteeRunWithCandidatesContinuesBitwise) {
+  for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
+  const std::string input = nequip_input(
+      tmp_.path(), "triclinic24",
+      fmt::format("committee = [\"{}\", \"{}\"]\nevery = 2", test::committee_member(0), test::committee_member(1)), 20,
+      R"(thermo = { path = "thermo.csv", every = 3 }
+candidates = { path = "cand.extxyz", lower = 0.0, upper = 1000.0, min_spacing = 5 }
+)");
+  ASSERT_EQ(run(plan("straight", "", input)).outcome, RunOutcome::Completed);
+  expect_stop_and_continue("straight", 9, input);  // between the candidates of steps 6 and 12
 }
 
 TEST_F(RestartTest, KilledRunRestartsFromItsLastCheckpointAndDropsLaterFrames) {

@@ -1,5 +1,5 @@
-"""Tests of tools/plot_parity.py, tools/build_libc.py, tools/mdgpu_toml.py, tools/check_ptxas.py and
-tools/gpu_check/ncu_summary.py.
+"""Tests of tools/plot_parity.py, tools/plot_committee.py, tools/committee_frames.py, tools/build_libc.py,
+tools/mdgpu_toml.py, tools/check_ptxas.py and tools/gpu_check/ncu_summary.py.
 
   /usr/bin/python3 tests/python/test_tools.py
 """
@@ -82,6 +82,39 @@ class Tools(unittest.TestCase):
             self.assertTrue(png.exists(), png)
             self.assertGreater(png.stat().st_size, 10_000)
             self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_plot_committee(self):
+        # A committee eval file: the per-atom error grows with the deviation, as it should.
+        rng = np.random.default_rng(2)
+        lines = []
+        for frame in range(3):
+            sigma = rng.uniform(0.01, 0.5, 6)
+            ref = rng.normal(0, 1, (6, 3))
+            pred = ref + sigma[:, None] * rng.normal(0, 1, (6, 3))
+            lines += ["6", 'Lattice="6 0 0 0 6 0 0 0 6" Properties=species:S:1:pos:R:3:forces:R:3:'
+                      'ref_forces:R:3:force_dev:R:1 energy=-1.0 pbc="T T T"']
+            for i in range(6):
+                lines.append(" ".join(["Li" if i % 2 else "O"] + [str(v) for v in rng.uniform(0, 6, 3)]
+                                      + [str(v) for v in pred[i]] + [str(v) for v in ref[i]] + [str(sigma[i])]))
+        source = self.tmp / "committee.extxyz"
+        source.write_text("\n".join(lines) + "\n")
+        result = run_tool("plot_committee.py", source, "-o", self.tmp / "c", "--bins", "4")
+        self.assertIn("18 atoms", result.stdout)
+        result = run_tool("plot_committee.py", source, "-o", self.tmp / "c", "--frames")
+        self.assertIn("3 frames", result.stdout)
+        for png in (self.tmp / "c_deviation.png", self.tmp / "c_frames.png"):
+            self.assertGreater(png.stat().st_size, 10_000)
+            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_committee_frames(self):
+        run_tool("build_libc.py", "-o", self.tmp / "libc.extxyz", "--repeat", "1", "1", "1")
+        run_tool("committee_frames.py", self.tmp / "libc.extxyz", "-o", self.tmp / "frames.extxyz",
+                 "--compress", "0.9", "--melt", self.tmp / "libc.extxyz")
+        start, rattled, compressed, melt = read(self.tmp / "frames.extxyz", ":")
+        self.assertEqual([a.info["config_type"] for a in (start, compressed, melt)],
+                         ["start", "compressed x0.9", "melt"])
+        self.assertAlmostEqual(compressed.get_volume(), 0.9 ** 3 * start.get_volume())
+        self.assertTrue(0.03 < np.std(rattled.positions - start.positions) < 0.07)
 
     def test_build_libc(self):
         out = self.tmp / "libc.extxyz"
