@@ -6,6 +6,7 @@
 #include "kernels/cuda/nequip_kernels.hpp"
 
 #include <climits>
+#include <cstdlib>
 
 #include "kernels/cuda/cuda_exec.cuh"
 #include "kernels/cuda/nequip_fused_messages.cuh"
@@ -25,7 +26,7 @@ public:
   void messages(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
                 const nequip::TensorProduct<T>& tp, const T* x1, T* agg) override {
     const fused::Mlp<T> m(mlp);
-    const Launch l = plan(m, e.n, false);
+    const Launch l = plan(m, tp, e.n, Kernel::Messages);
     if (!l.fused) return Base::messages(e, f, mlp, tp, x1, agg);
     if (l.blocks == 0) return;
     fused::messages_kernel<T><<<l.blocks, l.threads, l.shared>>>(e, f, m, tp, l.s, x1, agg);
@@ -35,7 +36,7 @@ public:
   void messages_backward(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
                          const nequip::TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
     const fused::Mlp<T> m(mlp);
-    const Launch edges = plan(m, e.n, true), senders = plan(m, e.nodes, false);
+    const Launch edges = plan(m, tp, e.n, Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
     if (!edges.fused || !senders.fused) return Base::messages_backward(e, f, mlp, tp, x1, gmsg, gx1);
     if (edges.blocks > 0) {
       fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared>>>(e, f, m, tp, edges.s, x1, gmsg);
@@ -56,13 +57,17 @@ private:
     std::size_t shared = 0;
   };
 
+  enum class Kernel { Messages, EdgeGrads, SenderGrads };
+
   // A warp per atom over `atoms`, as many warps per block (up to four) as their scratch allows.
-  static Launch plan(const fused::Mlp<T>& m, int atoms, bool backward) {
+  static Launch plan(const fused::Mlp<T>& m, const nequip::TensorProduct<T>& tp, int atoms, Kernel kernel) {
     Launch l;
-    if (m.layers < 1 || m.layers > fused::kMaxMlpLayers) return l;
-    l.s = fused::scratch_of(m);
-    const std::size_t warp_bytes =
-        static_cast<std::size_t>(backward ? l.s.backward_size : l.s.forward_size) * sizeof(T);
+    if (m.layers < 1 || m.layers > fused::kMaxMlpLayers || std::getenv("NOFUSE")) return l;
+    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock);
+    const int size = kernel == Kernel::Messages    ? l.s.forward_size
+                     : kernel == Kernel::EdgeGrads ? l.s.backward_size
+                                                   : l.s.sender_size;
+    const std::size_t warp_bytes = static_cast<std::size_t>(size) * sizeof(T);
     const std::size_t fit = warp_bytes == 0 ? fused::kWarpsPerBlock : kSharedBytes / warp_bytes;
     const int warps = static_cast<int>(fit < fused::kWarpsPerBlock ? fit : fused::kWarpsPerBlock);
     if (warps == 0) return l;
