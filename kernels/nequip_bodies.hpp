@@ -229,9 +229,11 @@ struct TpInstr {
 };
 
 // M[k1][k3] = pw * sum_k2 C[k1][k2][k3] Y_l2[k2]: the edge's coupling matrix for one instruction.
-template <class T>
+// D1, D3: 2 l1 + 1 and 2 l3 + 1 when known at compile time (tp_dispatch), so that M can live in
+// registers; 0 reads them from t.
+template <int D1 = 0, int D3 = 0, class T>
 MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
-  const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
+  const int d1 = D1 ? D1 : 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = D3 ? D3 : 2 * t.l3 + 1;
   const T* y = Y + t.l2 * t.l2;
   for (int k1 = 0; k1 < d1; ++k1)
     for (int k3 = 0; k3 < d3; ++k3) {

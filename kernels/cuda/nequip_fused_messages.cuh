@@ -134,6 +134,31 @@ __device__ T* warp_scratch(double* shared, int size) {
   return reinterpret_cast<T*>(shared) + static_cast<std::int64_t>(threadIdx.x / kWarp) * size;
 }
 
+// One edge's products for the lane's channels u of every instruction, with the edge's harmonics
+// Y and last-layer input h: the message, out[u][k3] += scale w_u sum_k1 in[u][k1] M[k1][k3]
+// (in = the sender's x1, out = the receiver's message), or with Grad its gradient to the sender's
+// features, out[u][k1] += w_u sum_k3 in[u][k3] M[k1][k3] (in = the receiver's gmsg).
+template <bool Grad, class T>
+__device__ void lane_products(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* Y, const T* h, int lane,
+                              const T* in, T scale, T* out) {
+  for (int i = 0; i < tp.n_instr; ++i) {
+    const nequip::TpInstr t = tp.instr[i];
+    if (lane >= t.mul) continue;
+    nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
+      constexpr int d1 = d1_.value, d3 = d3_.value;
+      T M[d1 * d3];
+      nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
+      for (int u = lane; u < t.mul; u += kWarp) {
+        const T w = mlp_weight(mlp, h, t.weight_offset + u);
+        if constexpr (Grad)
+          nequip::tp_contract<d3, d1, 1, d3>(1, in + t.out_offset + u * d3, &w, scale, M, out + t.in_offset + u * d1);
+        else
+          nequip::tp_contract<d1, d3, d3, 1>(1, in + t.in_offset + u * d1, &w, scale, M, out + t.out_offset + u * d3);
+      }
+    });
+  }
+}
+
 // agg[a] += the messages of a's edges, in row order. One warp per centre.
 template <class T>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
@@ -150,21 +175,8 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, z, z + s.hidden);
     for (int ce = 0; ce < c; ++ce) {
       const std::int64_t k = k0 + ce;
-      const T* Y = f.Y + k * tp.sh_dim;
-      const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
-      for (int i = 0; i < tp.n_instr; ++i) {
-        const nequip::TpInstr t = tp.instr[i];
-        if (lane >= t.mul) continue;
-        T M[nequip::kTpMatrix];
-        nequip::tp_coupling(t, tp.cg, Y, M);
-        nequip::tp_dispatch(t, [&](auto d1, auto d3) {
-          for (int u = lane; u < t.mul; u += kWarp) {
-            const T w = mlp_weight(mlp, h + ce * last_in, t.weight_offset + u);
-            nequip::tp_contract<d1.value, d3.value, d3.value, 1>(1, x + t.in_offset + u * d1.value, &w, tp.scale, M,
-                                                                   out + t.out_offset + u * d3.value);
-          }
-        });
-      }
+      lane_products<false>(mlp, tp, f.Y + k * tp.sh_dim, h + ce * last_in, lane,
+                           x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din, tp.scale, out);
     }
     __syncwarp();  // every lane has read h before the next chunk overwrites it
   }
@@ -196,10 +208,10 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
       for (int i = 0; i < tp.n_instr; ++i) {
         const nequip::TpInstr t = tp.instr[i];
         if (lane >= t.mul) continue;
-        T M[nequip::kTpMatrix], A[nequip::kTpMatrix];
-        nequip::tp_coupling(t, tp.cg, Y, M);
         nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
           constexpr int d1 = d1_.value, d3 = d3_.value;
+          T M[d1 * d3], A[d1 * d3];
+          nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
           for (int q = 0; q < d1 * d3; ++q) A[q] = T(0);
           for (int u = lane; u < t.mul; u += kWarp)
             gw[t.weight_offset + u] = nequip::tp_channel_grad<d1, d3>(
@@ -248,21 +260,8 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     __syncwarp();
     const T* h = mlp_hidden(mlp, emb, c, lane, z, z + s.hidden);
     for (int ce = 0; ce < c; ++ce) {
-      const T* Y = f.Y + m[ce] * tp.sh_dim;
-      const T* G = gmsg + static_cast<std::int64_t>(e.center[m[ce]]) * tp.dmid;
-      for (int i = 0; i < tp.n_instr; ++i) {
-        const nequip::TpInstr t = tp.instr[i];
-        if (lane >= t.mul) continue;
-        T M[nequip::kTpMatrix];
-        nequip::tp_coupling(t, tp.cg, Y, M);
-        nequip::tp_dispatch(t, [&](auto d1, auto d3) {
-          for (int u = lane; u < t.mul; u += kWarp) {
-            const T w = mlp_weight(mlp, h + ce * last_in, t.weight_offset + u);
-            nequip::tp_contract<d3.value, d1.value, 1, d3.value>(1, G + t.out_offset + u * d3.value, &w, T(1), M,
-                                                                   out + t.in_offset + u * d1.value);
-          }
-        });
-      }
+      lane_products<true>(mlp, tp, f.Y + m[ce] * tp.sh_dim, h + ce * last_in, lane,
+                          gmsg + static_cast<std::int64_t>(e.center[m[ce]]) * tp.dmid, T(1), out);
     }
     __syncwarp();
   }

@@ -6,7 +6,6 @@
 #include "kernels/cuda/nequip_kernels.hpp"
 
 #include <climits>
-#include <cstdlib>
 
 #include "kernels/cuda/cuda_exec.cuh"
 #include "kernels/cuda/nequip_fused_messages.cuh"
@@ -62,7 +61,7 @@ private:
   // A warp per atom over `atoms`, as many warps per block (up to four) as their scratch allows.
   static Launch plan(const fused::Mlp<T>& m, const nequip::TensorProduct<T>& tp, int atoms, Kernel kernel) {
     Launch l;
-    if (m.layers < 1 || m.layers > fused::kMaxMlpLayers || std::getenv("NOFUSE")) return l;
+    if (m.layers < 1 || m.layers > fused::kMaxMlpLayers) return l;
     l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock);
     const int size = kernel == Kernel::Messages    ? l.s.forward_size
                      : kernel == Kernel::EdgeGrads ? l.s.backward_size
