@@ -229,9 +229,11 @@ struct TpInstr {
 };
 
 // M[k1][k3] = pw * sum_k2 C[k1][k2][k3] Y_l2[k2]: the edge's coupling matrix for one instruction.
-template <class T>
+// D1, D3: 2 l1 + 1 and 2 l3 + 1 when known at compile time (tp_dispatch), so that M can live in
+// registers; 0 reads them from t.
+template <int D1 = 0, int D3 = 0, class T>
 MDGPU_HD void tp_coupling(const TpInstr& t, const T* cg, const T* Y, T* M) {
-  const int d1 = 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = 2 * t.l3 + 1;
+  const int d1 = D1 ? D1 : 2 * t.l1 + 1, d2 = 2 * t.l2 + 1, d3 = D3 ? D3 : 2 * t.l3 + 1;
   const T* y = Y + t.l2 * t.l2;
   for (int k1 = 0; k1 < d1; ++k1)
     for (int k3 = 0; k3 < d3; ++k3) {
@@ -290,8 +292,36 @@ MDGPU_HD void tp_message(const TpInstr* tp, int n, const T* cg, const T* Y, cons
   }
 }
 
+// Channel u of an instruction's message backward: returns dE/dw[u] and adds w[u] x[u] (x) G[u]
+// to A[k1][k3] (xu = x[u], gu = G[u]).
+template <int D1, int D3, class T>
+MDGPU_HD T tp_channel_grad(const T* xu, const T* gu, T wu, const T* M, T* A) {
+  T dw = T(0);
+  for (int k1 = 0; k1 < D1; ++k1)
+    for (int k3 = 0; k3 < D3; ++k3) {
+      const T xg = xu[k1] * gu[k3];
+      dw += xg * M[k1 * D3 + k3];
+      A[k1 * D3 + k3] += wu * xg;
+    }
+  return dw;
+}
+
+// gY[l2 block] += pw * sum_{k1,k3} C[k1][k2][k3] A[k1][k3]: dE/dY of an instruction from the
+// sum A of tp_channel_grad over its channels.
+template <int D1, int D3, class T>
+MDGPU_HD void tp_grad_y(const TpInstr& t, const T* cg, const T* A, T* gY) {
+  const int d2 = 2 * t.l2 + 1;
+  T* gy = gY + t.l2 * t.l2;
+  for (int k2 = 0; k2 < d2; ++k2) {
+    T acc = T(0);
+    for (int k1 = 0; k1 < D1; ++k1)
+      for (int k3 = 0; k3 < D3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * D3 + k3] * A[k1 * D3 + k3];
+    gy[k2] += T(t.path_weight) * acc;
+  }
+}
+
 // Backward of one message with upstream gradient G (already including the message's scale):
-// gw[u] += dE/dw, gY[c] += dE/dY (either may be null).
+// gw[u] += dE/dw, gY[c] += dE/dY (gY may be null).
 template <class T>
 MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T* Y, const T* w,
                                  const T* x, const T* G, T* gw, T* gY) {
@@ -301,28 +331,11 @@ MDGPU_HD void tp_message_grad_wy(const TpInstr* tp, int n, const T* cg, const T*
     tp_coupling(t, cg, Y, M);
     tp_dispatch(t, [&](auto d1_, auto d3_) {
       constexpr int d1 = d1_.value, d3 = d3_.value;
-      const int d2 = 2 * t.l2 + 1;
       for (int k = 0; k < d1 * d3; ++k) A[k] = T(0);
-      for (int u = 0; u < t.mul; ++u) {
-        const T* xu = x + t.in_offset + u * d1;
-        const T* gu = G + t.out_offset + u * d3;
-        T dw = T(0);
-        for (int k1 = 0; k1 < d1; ++k1)
-          for (int k3 = 0; k3 < d3; ++k3) {
-            const T xg = xu[k1] * gu[k3];
-            dw += xg * M[k1 * d3 + k3];
-            A[k1 * d3 + k3] += w[t.weight_offset + u] * xg;
-          }
-        gw[t.weight_offset + u] += dw;
-      }
-      if (!gY) return;
-      T* gy = gY + t.l2 * t.l2;
-      for (int k2 = 0; k2 < d2; ++k2) {
-        T acc = T(0);
-        for (int k1 = 0; k1 < d1; ++k1)
-          for (int k3 = 0; k3 < d3; ++k3) acc += cg[t.cg_offset + (k1 * d2 + k2) * d3 + k3] * A[k1 * d3 + k3];
-        gy[k2] += T(t.path_weight) * acc;
-      }
+      for (int u = 0; u < t.mul; ++u)
+        gw[t.weight_offset + u] += tp_channel_grad<d1, d3>(x + t.in_offset + u * d1, G + t.out_offset + u * d3,
+                                                           w[t.weight_offset + u], M, A);
+      if (gY) tp_grad_y<d1, d3>(t, cg, A, gY);
     });
   }
 }

@@ -7,9 +7,11 @@
 //                                                     // row[0] = 0, row[i+1] = row[i] + counts[i]; returns row[n]
 //   R sum(std::int64_t n, const F& f);                // sum of f(i), deterministic for a given n
 //
-// The CUDA backend runs them as one thread per item (kernels/cuda/nequip_kernels.cu); the host
-// backend with OpenMP loops, where it keeps its own cache-blocked versions of the linears and the
-// per-edge messages (kernels/host/nequip_host_kernels.cpp). Every item computes its sums in the
+// The CUDA backend runs them as one thread per item (kernels/cuda/nequip_kernels.cu), except the
+// messages and their backward, which it replaces by fused warp-per-atom kernels that keep no
+// per-edge weights (kernels/cuda/nequip_fused_messages.cuh); the host backend with OpenMP loops,
+// where it keeps its own cache-blocked versions of the linears and the per-edge messages
+// (kernels/host/nequip_host_kernels.cpp). Every item computes its sums in the
 // host's order, so for the same transcendental functions both give the same bits.
 //
 // Unlike the host, the messages keep the radial MLP's activations of every edge of a layer (they

@@ -3,7 +3,8 @@
 // images at all), the ghosts' features brought from their owners before every layer after the
 // first and their gradients sent back, the ghost forces folded onto their owners. Energy,
 // per-atom energies, forces and virial must equal the standalone (periodic-image) evaluation to
-// round-off, for a model of 2 layers and one of 4, on the host kernels and the item kernels.
+// round-off, for a model of 2 layers and one of 4, on the host kernels, the item kernels and the
+// CUDA backend's kernels (device arrays, the halo through host copies; skipped without a device).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "kernels/nequip_item_kernels.hpp"
 #include "nequip_compare.hpp"
 #include "nequip_fixture.hpp"
+#include "tests/backends.hpp"
 
 namespace mdgpu {
 namespace {
@@ -78,23 +80,38 @@ GhostedStructure with_ghosts(const test::Structure& s, double reach) {
   return g;
 }
 
-// Ghost g's rows are atom owner[g]'s: copied forward, added back in reverse.
+// Ghost g's rows are atom owner[g]'s: copied forward, added back in reverse (device rows through
+// a host copy).
 class ImageHalo final : public NequipHalo {
 public:
-  explicit ImageHalo(const GhostedStructure& g) : g_(g) {}
+  ImageHalo(const GhostedStructure& g, Space space) : g_(g), space_(space) {}
   void forward(const HaloFeatures& f) override {
-    if (f.f32) copy(f.f32, f.width);
-    else copy(f.f64, f.width);
+    if (f.f32) exchange(f.f32, f.width, false);
+    else exchange(f.f64, f.width, false);
     ++forwards;
   }
   void reverse(const HaloFeatures& f) override {
-    if (f.f32) add(f.f32, f.width);
-    else add(f.f64, f.width);
+    if (f.f32) exchange(f.f32, f.width, true);
+    else exchange(f.f64, f.width, true);
     ++reverses;
   }
   int forwards = 0, reverses = 0;
 
 private:
+  template <class T>
+  void exchange(T* v, int w, bool reverse) const {
+    const std::size_t bytes = static_cast<std::size_t>(g_.nodes()) * w * sizeof(T);
+    std::vector<T> rows;
+    T* h = v;
+    if (space_ != Space::Host) {
+      rows.resize(static_cast<std::size_t>(g_.nodes()) * w);
+      space_copy(Space::Host, rows.data(), space_, v, bytes);
+      h = rows.data();
+    }
+    if (reverse) add(h, w);
+    else copy(h, w);
+    if (space_ != Space::Host) space_copy(space_, v, Space::Host, rows.data(), bytes);
+  }
   template <class T>
   void copy(T* v, int w) const {
     for (std::size_t k = 0; k < g_.owner.size(); ++k)
@@ -106,22 +123,37 @@ private:
       for (int c = 0; c < w; ++c) v[static_cast<std::size_t>(g_.owner[k]) * w + c] += v[(g_.centres + k) * w + c];
   }
   const GhostedStructure& g_;
+  Space space_;
 };
 
+template <class V>
+Buffer<V> in_space(Space space, const std::vector<V>& host) {
+  Buffer<V> b(space, 0);
+  if (!host.empty()) b.upload(host);
+  return b;
+}
+
+// The evaluation of every node by `ev`, whose arrays live in `space`.
 test::Quantities ghosted_evaluation(NequipEvaluator& ev, const GhostedStructure& g, std::size_t layers,
-                                    const std::vector<int>& type_map) {
+                                    const std::vector<int>& type_map, Space space) {
   const int n = g.nodes();
-  std::vector<double> fx(n), fy(n), fz(n), per_atom(g.centres);
-  NequipInput in{n, g.x.data(), g.y.data(), g.z.data(), g.type.data(),
-                 NeighborView{n, 0, g.offsets.data(), g.index.data(), g.image.data()}, BoxData{},
-                 type_map.empty() ? nullptr : type_map.data(), g.centres};
+  const auto x = in_space(space, g.x), y = in_space(space, g.y), z = in_space(space, g.z);
+  const auto type = in_space(space, g.type), map = in_space(space, type_map), index = in_space(space, g.index);
+  const auto offsets = in_space(space, g.offsets);
+  const auto image = in_space(space, g.image);
+  Buffer<double> fx_out(space, n), fy_out(space, n), fz_out(space, n), per_atom_out(space, g.centres);
+  NequipInput in{n, x.data(), y.data(), z.data(), type.data(),
+                 NeighborView{n, 0, offsets.data(), index.data(), image.data()}, BoxData{},
+                 type_map.empty() ? nullptr : map.data(), g.centres};
   NequipOutput out;
-  out.fx = fx.data();
-  out.fy = fy.data();
-  out.fz = fz.data();
-  out.per_atom_energy = per_atom.data();
-  ImageHalo halo(g);
+  out.fx = fx_out.data();
+  out.fy = fy_out.data();
+  out.fz = fz_out.data();
+  out.per_atom_energy = per_atom_out.data();
+  ImageHalo halo(g, space);
   ev.evaluate(in, out, &halo);
+  std::vector<double> fx = fx_out.to_host(), fy = fy_out.to_host(), fz = fz_out.to_host(),
+                      per_atom = per_atom_out.to_host();
   EXPECT_EQ(halo.forwards, static_cast<int>(layers) - 1);
   EXPECT_EQ(halo.reverses, static_cast<int>(layers) - 1);
   for (std::size_t k = 0; k < g.owner.size(); ++k) {  // what LAMMPS's reverse communication does
@@ -144,16 +176,19 @@ test::Quantities standalone(NequipEvaluator& ev, double r_max, const test::Struc
   return q;
 }
 
+// `ev` on the ghosted structures (arrays in `space`) against `standalone` (ev when null) on the
+// periodic ones.
 void check(const NequipModel& model, std::unique_ptr<NequipEvaluator> ev, const std::vector<std::string>& names,
-           const std::vector<int>& type_map = {}) {
+           const std::vector<int>& type_map = {}, Space space = Space::Host,
+           std::unique_ptr<NequipEvaluator> standalone_ev = nullptr) {
   const test::H5File f(test::nequip_small_reference());
   for (const auto& name : names) {
     SCOPED_TRACE(name);
     const auto s = test::reference_structure(f, name);
     const auto g = with_ghosts(s, model.r_max + 0.5);  // beyond r_max: the strict selection is exercised
     ASSERT_GT(g.owner.size(), 0u);
-    const auto ref = standalone(*ev, model.r_max, s, type_map);
-    const auto q = ghosted_evaluation(*ev, g, model.layers.size(), type_map);
+    const auto ref = standalone(standalone_ev ? *standalone_ev : *ev, model.r_max, s, type_map);
+    const auto q = ghosted_evaluation(*ev, g, model.layers.size(), type_map, space);
     test::expect_relative(q, ref, 1e-12);
     std::printf("  %-12s %d centres, %zu ghosts: |dE| %.1e |dF| %.1e |dW| %.1e\n", name.c_str(), g.centres,
                 g.owner.size(), std::fabs(q.energy - ref.energy), test::max_diff(q.forces, ref.forces),
@@ -184,6 +219,15 @@ TEST(NequipGhosts, SmallModelItemKernels) {
   const auto model = NequipModel::load(file);
   check(model, make_nequip_evaluator<double>(model, std::make_unique<nequip::ItemKernels<double, OmpExec>>()),
         {"triclinic24"});
+}
+
+TEST(NequipGhosts, SmallModelCudaKernels) {
+  MDGPU_BACKEND_OR_SKIP(gpu_backend, std::string("cuda"));
+  const std::string file = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(file.empty());
+  const auto model = NequipModel::load(file);
+  check(model, make_nequip_evaluator(model, true, Space::Device), {"triclinic24"}, {}, Space::Device,
+        make_nequip_evaluator(model, true));
 }
 
 // Four layers: three halo exchanges each way.

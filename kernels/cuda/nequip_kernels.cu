@@ -1,16 +1,90 @@
-// The NequIP item kernels (kernels/nequip_item_kernels.hpp) on the device executor
-// (kernels/cuda/cuda_exec.cuh). Only edge_rows, reverse_edges, virial and energy synchronise, to
-// bring a count or a sum to the host.
+// The NequIP kernels of the CUDA backend: the item kernels (kernels/nequip_item_kernels.hpp) on the
+// device executor (kernels/cuda/cuda_exec.cuh), with the messages and their backward replaced by
+// the fused warp-per-atom kernels (kernels/cuda/nequip_fused_messages.cuh), which keep no per-edge
+// TP weights. Only edge_rows, reverse_edges, virial and energy synchronise, to bring a count or a
+// sum to the host.
 #include "kernels/cuda/nequip_kernels.hpp"
 
+#include <climits>
+
 #include "kernels/cuda/cuda_exec.cuh"
+#include "kernels/cuda/nequip_fused_messages.cuh"
 #include "kernels/nequip_item_kernels.hpp"
 
 namespace mdgpu::cuda {
+namespace {
+
+// Dynamic shared memory a block may use without opting in.
+inline constexpr std::size_t kSharedBytes = 48 * 1024;
+
+template <class T>
+class CudaNequipKernels final : public nequip::ItemKernels<T, CudaExec> {
+  using Base = nequip::ItemKernels<T, CudaExec>;
+
+public:
+  void messages(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
+                const nequip::TensorProduct<T>& tp, const T* x1, T* agg) override {
+    const fused::Mlp<T> m(mlp);
+    const Launch l = plan(m, tp, e.n, Kernel::Messages);
+    if (!l.fused) return Base::messages(e, f, mlp, tp, x1, agg);
+    if (l.blocks == 0) return;
+    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared>>>(e, f, m, tp, l.s, x1, agg);
+    MDGPU_CUDA_CHECK(cudaGetLastError());
+  }
+
+  void messages_backward(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
+                         const nequip::TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
+    const fused::Mlp<T> m(mlp);
+    const Launch edges = plan(m, tp, e.n, Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
+    if (!edges.fused || !senders.fused) return Base::messages_backward(e, f, mlp, tp, x1, gmsg, gx1);
+    if (edges.blocks > 0) {
+      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared>>>(e, f, m, tp, edges.s, x1, gmsg);
+      MDGPU_CUDA_CHECK(cudaGetLastError());
+    }
+    if (senders.blocks > 0) {
+      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared>>>(e, f, m, tp, senders.s, gmsg,
+                                                                                         gx1);
+      MDGPU_CUDA_CHECK(cudaGetLastError());
+    }
+  }
+
+private:
+  struct Launch {
+    bool fused = false;  // false: the MLP is too deep, or one warp's scratch exceeds a block's
+    fused::Scratch s{};
+    unsigned blocks = 0, threads = 0;
+    std::size_t shared = 0;
+  };
+
+  enum class Kernel { Messages, EdgeGrads, SenderGrads };
+
+  // A warp per atom over `atoms`, as many warps per block (up to four) as their scratch allows.
+  static Launch plan(const fused::Mlp<T>& m, const nequip::TensorProduct<T>& tp, int atoms, Kernel kernel) {
+    Launch l;
+    if (m.layers < 1 || m.layers > fused::kMaxMlpLayers) return l;
+    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock);
+    const int size = kernel == Kernel::Messages    ? l.s.forward_size
+                     : kernel == Kernel::EdgeGrads ? l.s.backward_size
+                                                   : l.s.sender_size;
+    const std::size_t warp_bytes = static_cast<std::size_t>(size) * sizeof(T);
+    const std::size_t fit = warp_bytes == 0 ? fused::kWarpsPerBlock : kSharedBytes / warp_bytes;
+    const int warps = static_cast<int>(fit < fused::kWarpsPerBlock ? fit : fused::kWarpsPerBlock);
+    if (warps == 0) return l;
+    l.fused = true;
+    l.threads = static_cast<unsigned>(warps * fused::kWarp);
+    const std::int64_t blocks = (static_cast<std::int64_t>(atoms) + warps - 1) / warps;
+    if (blocks > INT_MAX) throw RuntimeFailure(std::to_string(atoms) + " atoms exceed one CUDA launch");
+    l.blocks = static_cast<unsigned>(blocks);
+    l.shared = warp_bytes * static_cast<std::size_t>(warps);
+    return l;
+  }
+};
+
+}  // namespace
 
 template <class T>
 std::unique_ptr<nequip::Kernels<T>> make_nequip_kernels() {
-  return std::make_unique<nequip::ItemKernels<T, CudaExec>>();
+  return std::make_unique<CudaNequipKernels<T>>();
 }
 
 template std::unique_ptr<nequip::Kernels<float>> make_nequip_kernels<float>();

@@ -1,0 +1,270 @@
+// Fused NequIP message kernels: a warp per atom (a row of Edges), a lane per channel u of the
+// 'uvu' tensor product (lane, lane + 32, ... when mul > 32). The warp walks its row in chunks of
+// up to `chunk` edges and recomputes their radial MLP from the edge embeddings: the hidden layers
+// into the warp's shared scratch (a lane per (edge, neuron)), the last layer's output
+// instr.weight_offset + u by the lane of channel u itself, so the per-edge TP weights never reach
+// global memory. A lane owns the same channels of every instruction, hence the same output
+// elements of its atom's row: it accumulates them in row order, with no atomics and no other lane
+// writing them, so the same input gives the same bits. The CG products and the dense layers reuse
+// the bodies of kernels/nequip_bodies.hpp and the items of kernels/nequip_item_kernels.hpp.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/nequip_item_kernels.hpp"
+
+namespace mdgpu::cuda::fused {
+
+inline constexpr int kWarp = 32;
+inline constexpr int kWarpsPerBlock = 4;
+inline constexpr int kMaxMlpLayers = 8;   // radial MLPs deeper than this take the item kernels
+inline constexpr unsigned kFullMask = 0xffffffffu;
+
+// The radial MLP by value (RadialMlp keeps its layers in host memory), as arrays per field: GCC
+// 12's __builtin_clear_padding, which the SIMT emulator applies to kernel arguments, clears a
+// member of an array of DenseView inside the argument tuple.
+template <class T>
+struct Mlp {
+  int in[kMaxMlpLayers], out[kMaxMlpLayers];
+  const T *W[kMaxMlpLayers], *WT[kMaxMlpLayers];
+  T scale[kMaxMlpLayers];
+  int layers;
+  nequip::Act act;
+  double cst;
+
+  Mlp() = default;
+  explicit Mlp(const nequip::RadialMlp<T>& m) : layers(m.layers), act(m.act), cst(m.cst) {
+    for (int j = 0; j < kMaxMlpLayers; ++j) {
+      const nequip::DenseView<T> d = j < m.layers ? m.dense[j] : nequip::DenseView<T>{};
+      in[j] = d.in;
+      out[j] = d.out;
+      W[j] = d.W;
+      WT[j] = d.WT;
+      scale[j] = d.scale;
+    }
+  }
+  __host__ __device__ nequip::DenseView<T> dense(int j) const { return {in[j], out[j], W[j], WT[j], scale[j]}; }
+};
+
+// Offsets (T each) within one warp's scratch, for a chunk of edges: the hidden pre-activations z
+// and activations h of every hidden layer ([layer][edge][neuron]); the backward adds the chunk's
+// dE/dw, each lane's partial dE/dY and two gradient rows of the widest layer input; the senders'
+// kernel adds the embeddings of its chunk's edges (gathered: not contiguous in its row).
+struct Scratch {
+  int chunk;   // edges per chunk
+  int hidden;  // chunk x sum of the hidden widths: z at 0, h at `hidden`
+  int gw, gy, ga, gb;
+  int forward_size, backward_size, sender_size;
+};
+
+inline constexpr int kMaxChunk = 8;
+
+// The largest chunk (up to kMaxChunk) whose scratch lets `warps` warps share `bytes`.
+template <class T>
+Scratch scratch_of(const Mlp<T>& m, int sh_dim, std::size_t bytes, int warps) {
+  int hidden = 0, width = 0;
+  for (int j = 0; j + 1 < m.layers; ++j) hidden += m.out[j];
+  for (int j = 0; j < m.layers; ++j) width = width > m.in[j] ? width : m.in[j];
+  Scratch s{};
+  for (int c = kMaxChunk; c >= 1; --c) {
+    s.chunk = c;
+    s.hidden = c * hidden;
+    s.forward_size = 2 * s.hidden;
+    s.gw = s.forward_size;
+    s.gy = s.gw + c * m.out[m.layers - 1];
+    s.ga = s.gy + c * kWarp * sh_dim;
+    s.gb = s.ga + c * width;
+    s.backward_size = s.gb + c * width;
+    s.sender_size = s.forward_size + c * m.in[0];
+    const int largest = s.backward_size > s.sender_size ? s.backward_size : s.sender_size;
+    if (static_cast<std::size_t>(largest) * sizeof(T) * warps <= bytes) break;
+  }
+  return s;
+}
+
+// The hidden layers of edges [k, k + c) (embeddings emb, [edge][basis]) into z, h of the warp's
+// scratch; returns the last layer's input ([edge][in]): the last hidden activations, or the
+// embeddings when there is no hidden layer.
+template <class T>
+__device__ const T* mlp_hidden(const Mlp<T>& m, const T* emb, int c, int lane, T* z, T* h) {
+  const T* x = emb;
+  for (int j = 0; j + 1 < m.layers; ++j) {
+    const nequip::items::DenseForward<T> layer{m.dense(j), x, z, h, m.act, m.cst};
+    for (int i = lane; i < c * m.out[j]; i += kWarp) layer(i);
+    __syncwarp();
+    x = h;
+    z += c * m.out[j];
+    h += c * m.out[j];
+  }
+  return x;
+}
+
+// TP weight `i` of the edge whose last-layer input is x.
+template <class T>
+__device__ T mlp_weight(const Mlp<T>& m, const T* x, int i) {
+  const int j = m.layers - 1;
+  return nequip::dense_dot(x, m.W[j], m.in[j], m.out[j], i, m.scale[j]);
+}
+
+// From the chunk's dE/dw (complete in scratch) back through the layers: gemb ([edge][basis] of
+// the chunk's first edge) += dE/d(emb).
+template <class T>
+__device__ void mlp_backward(const Mlp<T>& m, const Scratch& s, int c, int lane, T* scratch, T* gemb) {
+  const T* g = scratch + s.gw;
+  int z_end = s.hidden / s.chunk * c;  // end of the pre-activations of layer j - 1
+  for (int j = m.layers - 1; j >= 0; --j) {
+    const T* z_prev = j > 0 ? scratch + z_end - c * m.in[j] : nullptr;
+    T* out = j == 0 ? gemb : scratch + (g == scratch + s.ga ? s.gb : s.ga);
+    const nequip::items::DenseBackward<T> layer{m.dense(j), g, z_prev, m.act, m.cst, out};
+    for (int i = lane; i < c * m.in[j]; i += kWarp) layer(i);
+    __syncwarp();
+    z_end -= c * m.in[j];
+    g = out;
+  }
+}
+
+// The warp's atom (-1 past the last) and its scratch.
+__device__ inline int warp_atom(int atoms) {
+  const int a = static_cast<int>(blockIdx.x) * (static_cast<int>(blockDim.x) / kWarp) +
+                static_cast<int>(threadIdx.x) / kWarp;
+  return a < atoms ? a : -1;
+}
+template <class T>
+__device__ T* warp_scratch(double* shared, int size) {
+  return reinterpret_cast<T*>(shared) + static_cast<std::int64_t>(threadIdx.x / kWarp) * size;
+}
+
+// One edge's products for the lane's channels u of every instruction, with the edge's harmonics
+// Y and last-layer input h: the message, out[u][k3] += scale w_u sum_k1 in[u][k1] M[k1][k3]
+// (in = the sender's x1, out = the receiver's message), or with Grad its gradient to the sender's
+// features, out[u][k1] += w_u sum_k3 in[u][k3] M[k1][k3] (in = the receiver's gmsg).
+template <bool Grad, class T>
+__device__ void lane_products(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* Y, const T* h, int lane,
+                              const T* in, T scale, T* out) {
+  for (int i = 0; i < tp.n_instr; ++i) {
+    const nequip::TpInstr t = tp.instr[i];
+    if (lane >= t.mul) continue;
+    nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
+      constexpr int d1 = d1_.value, d3 = d3_.value;
+      T M[d1 * d3];
+      nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
+      for (int u = lane; u < t.mul; u += kWarp) {
+        const T w = mlp_weight(mlp, h, t.weight_offset + u);
+        if constexpr (Grad)
+          nequip::tp_contract<d3, d1, 1, d3>(1, in + t.out_offset + u * d3, &w, scale, M, out + t.in_offset + u * d1);
+        else
+          nequip::tp_contract<d1, d3, d3, 1>(1, in + t.in_offset + u * d1, &w, scale, M, out + t.out_offset + u * d3);
+      }
+    });
+  }
+}
+
+// agg[a] += the messages of a's edges, in row order. One warp per centre.
+template <class T>
+__global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
+    messages_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
+                    Scratch s, const T* x1, T* agg) {
+  extern __shared__ double fused_shared[];
+  const int a = warp_atom(e.n), lane = static_cast<int>(threadIdx.x) % kWarp;
+  if (a < 0) return;  // the whole warp
+  T* z = warp_scratch<T>(fused_shared, s.forward_size);
+  const int last_in = mlp.in[mlp.layers - 1];
+  T* out = agg + static_cast<std::int64_t>(a) * tp.dmid;
+  for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
+    const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
+    const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, z, z + s.hidden);
+    for (int ce = 0; ce < c; ++ce) {
+      const std::int64_t k = k0 + ce;
+      lane_products<false>(mlp, tp, f.Y + k * tp.sh_dim, h + ce * last_in, lane,
+                           x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din, tp.scale, out);
+    }
+    __syncwarp();  // every lane has read h before the next chunk overwrites it
+  }
+}
+
+// Per edge of centre a's row, from a's message gradient gmsg[a]: f.gY += dE/dY (each lane's sum
+// over its channels, then the 32 partial sums in lane order) and f.gemb += dE/d(emb) through the
+// recomputed MLP.
+template <class T>
+__global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
+    edge_grads_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
+                      Scratch s, const T* x1, const T* gmsg) {
+  extern __shared__ double fused_shared[];
+  const int a = warp_atom(e.n), lane = static_cast<int>(threadIdx.x) % kWarp;
+  if (a < 0) return;
+  T* scratch = warp_scratch<T>(fused_shared, s.backward_size);
+  const int last_in = mlp.in[mlp.layers - 1], weights = mlp.out[mlp.layers - 1];
+  const T* G = gmsg + static_cast<std::int64_t>(a) * tp.dmid;
+  for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
+    const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
+    const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, scratch, scratch + s.hidden);
+    for (int ce = 0; ce < c; ++ce) {
+      const std::int64_t k = k0 + ce;
+      const T* Y = f.Y + k * tp.sh_dim;
+      const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
+      T* gw = scratch + s.gw + ce * weights;
+      T* gy = scratch + s.gy + (ce * kWarp + lane) * tp.sh_dim;
+      for (int q = 0; q < tp.sh_dim; ++q) gy[q] = T(0);
+      for (int i = 0; i < tp.n_instr; ++i) {
+        const nequip::TpInstr t = tp.instr[i];
+        if (lane >= t.mul) continue;
+        nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
+          constexpr int d1 = d1_.value, d3 = d3_.value;
+          T M[d1 * d3], A[d1 * d3];
+          nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
+          for (int q = 0; q < d1 * d3; ++q) A[q] = T(0);
+          for (int u = lane; u < t.mul; u += kWarp)
+            gw[t.weight_offset + u] = nequip::tp_channel_grad<d1, d3>(
+                x + t.in_offset + u * d1, G + t.out_offset + u * d3,
+                mlp_weight(mlp, h + ce * last_in, t.weight_offset + u), M, A);
+          nequip::tp_grad_y<d1, d3>(t, tp.cg, A, gy);
+        });
+      }
+    }
+    __syncwarp();  // dE/dw and the partial dE/dY of the chunk complete
+    for (int i = lane; i < c * tp.sh_dim; i += kWarp) {
+      const int ce = i / tp.sh_dim, q = i % tp.sh_dim;
+      T sum = T(0);
+      for (int l = 0; l < kWarp; ++l) sum += scratch[s.gy + (ce * kWarp + l) * tp.sh_dim + q];
+      f.gY[(k0 + ce) * tp.sh_dim + q] += sum;
+    }
+    mlp_backward(mlp, s, c, lane, scratch, f.gemb + k0 * mlp.in[0]);  // ends with __syncwarp
+  }
+}
+
+// gx1[a] += dE/d(x1 of a) through every message a sends, for every node a (ghosts included):
+// each edge k of a's row whose reverse m is a message edge (m < count; a ghost receives none)
+// carries x1[a] to center[m], with the weights and harmonics of edge m itself (its stored
+// features: Y of r_a - r_center, no parity flip as the item kernels do). The chunks gather the
+// message edges of a's row.
+template <class T>
+__global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
+    sender_grads_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
+                        Scratch s, const T* gmsg, T* gx1) {
+  extern __shared__ double fused_shared[];
+  const int a = warp_atom(e.nodes), lane = static_cast<int>(threadIdx.x) % kWarp;
+  if (a < 0) return;
+  T* z = warp_scratch<T>(fused_shared, s.sender_size);
+  const int nb = mlp.in[0], last_in = mlp.in[mlp.layers - 1];
+  T* out = gx1 + static_cast<std::int64_t>(a) * tp.din;
+  // The embeddings of the chunk's message edges, gathered after the hidden layers' scratch.
+  T* emb = z + 2 * s.hidden;
+  std::int64_t k = e.row[a];
+  while (k < e.row[a + 1]) {
+    std::int64_t m[kMaxChunk];
+    int c = 0;
+    for (; k < e.row[a + 1] && c < s.chunk; ++k)
+      if (e.rev[k] < e.count) m[c++] = e.rev[k];
+    if (c == 0) break;
+    for (int i = lane; i < c * nb; i += kWarp) emb[i] = f.emb[m[i / nb] * nb + i % nb];
+    __syncwarp();
+    const T* h = mlp_hidden(mlp, emb, c, lane, z, z + s.hidden);
+    for (int ce = 0; ce < c; ++ce) {
+      lane_products<true>(mlp, tp, f.Y + m[ce] * tp.sh_dim, h + ce * last_in, lane,
+                          gmsg + static_cast<std::int64_t>(e.center[m[ce]]) * tp.dmid, T(1), out);
+    }
+    __syncwarp();
+  }
+}
+
+}  // namespace mdgpu::cuda::fused
