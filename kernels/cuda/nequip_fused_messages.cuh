@@ -137,7 +137,9 @@ __device__ T* warp_scratch(double* shared, int size) {
 // One edge's products for the lane's channels u of every instruction, with the edge's harmonics
 // Y and last-layer input h: the message, out[u][k3] += scale w_u sum_k1 in[u][k1] M[k1][k3]
 // (in = the sender's x1, out = the receiver's message), or with Grad its gradient to the sender's
-// features, out[u][k1] += w_u sum_k3 in[u][k3] M[k1][k3] (in = the receiver's gmsg).
+// features, out[u][k1] += w_u sum_k3 in[u][k3] M[k1][k3] (in = the receiver's gmsg), where
+// M[k1][k3] = pw sum_k2 C[k1][k2][k3] Y[k2]. M is not formed: a lane holds one or two channels, so
+// a d1 x d3 matrix per lane costs registers (a stack frame) without saving arithmetic.
 template <bool Grad, class T>
 __device__ void lane_products(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* Y, const T* h, int lane,
                               const T* in, T scale, T* out) {
@@ -146,17 +148,60 @@ __device__ void lane_products(const Mlp<T>& mlp, const nequip::TensorProduct<T>&
     if (lane >= t.mul) continue;
     nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
       constexpr int d1 = d1_.value, d3 = d3_.value;
-      T M[d1 * d3];
-      nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
+      const int d2 = 2 * t.l2 + 1;
+      const T* y = Y + t.l2 * t.l2;
+      const T* c = tp.cg + t.cg_offset;
       for (int u = lane; u < t.mul; u += kWarp) {
-        const T w = mlp_weight(mlp, h, t.weight_offset + u);
-        if constexpr (Grad)
-          nequip::tp_contract<d3, d1, 1, d3>(1, in + t.out_offset + u * d3, &w, scale, M, out + t.in_offset + u * d1);
-        else
-          nequip::tp_contract<d1, d3, d3, 1>(1, in + t.in_offset + u * d1, &w, scale, M, out + t.out_offset + u * d3);
+        const T wu = scale * mlp_weight(mlp, h, t.weight_offset + u) * T(t.path_weight);
+        if constexpr (Grad) {
+          const T* g = in + t.out_offset + u * d3;
+          for (int k1 = 0; k1 < d1; ++k1) {
+            T acc = T(0);
+            for (int k2 = 0; k2 < d2; ++k2) {
+              T s3 = T(0);
+              for (int k3 = 0; k3 < d3; ++k3) s3 += c[(k1 * d2 + k2) * d3 + k3] * g[k3];
+              acc += y[k2] * s3;
+            }
+            out[t.in_offset + u * d1 + k1] += wu * acc;
+          }
+        } else {
+          const T* x = in + t.in_offset + u * d1;
+          for (int k3 = 0; k3 < d3; ++k3) {
+            T acc = T(0);
+            for (int k1 = 0; k1 < d1; ++k1) {
+              T s2 = T(0);
+              for (int k2 = 0; k2 < d2; ++k2) s2 += c[(k1 * d2 + k2) * d3 + k3] * y[k2];
+              acc += x[k1] * s2;
+            }
+            out[t.out_offset + u * d3 + k3] += wu * acc;
+          }
+        }
       }
     });
   }
+}
+
+// Channel u of an instruction's message backward, straight from the coupling coefficients: returns
+// dE/dw[u] = pw sum_k2 Y[k2] D[k2] and adds pw w[u] D[k2] to gY, with D[k2] = sum_{k1,k3}
+// C[k1][k2][k3] x[u][k1] G[u][k3]. The host's matrix form (tp_channel_grad, tp_grad_y) keeps a
+// d1 x d3 coupling and sum per call, which a lane holding one or two channels does not amortise:
+// those two arrays pushed edge_grads_kernel<double> past 255 registers into spills.
+template <int D1, int D3, class T>
+__device__ T channel_grad_wy(const nequip::TpInstr& t, const T* cg, const T* Y, const T* xu, const T* gu, T wu,
+                             T* gY) {
+  const int d2 = 2 * t.l2 + 1;
+  const T* y = Y + t.l2 * t.l2;
+  T* gy = gY + t.l2 * t.l2;
+  const T pw = T(t.path_weight);
+  T dw = T(0);
+  for (int k2 = 0; k2 < d2; ++k2) {
+    T d = T(0);
+    for (int k1 = 0; k1 < D1; ++k1)
+      for (int k3 = 0; k3 < D3; ++k3) d += cg[t.cg_offset + (k1 * d2 + k2) * D3 + k3] * xu[k1] * gu[k3];
+    dw += y[k2] * d;
+    gy[k2] += pw * wu * d;
+  }
+  return pw * dw;
 }
 
 // agg[a] += the messages of a's edges, in row order. One warp per centre.
@@ -210,14 +255,10 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
         if (lane >= t.mul) continue;
         nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
           constexpr int d1 = d1_.value, d3 = d3_.value;
-          T M[d1 * d3], A[d1 * d3];
-          nequip::tp_coupling<d1, d3>(t, tp.cg, Y, M);
-          for (int q = 0; q < d1 * d3; ++q) A[q] = T(0);
           for (int u = lane; u < t.mul; u += kWarp)
-            gw[t.weight_offset + u] = nequip::tp_channel_grad<d1, d3>(
-                x + t.in_offset + u * d1, G + t.out_offset + u * d3,
-                mlp_weight(mlp, h + ce * last_in, t.weight_offset + u), M, A);
-          nequip::tp_grad_y<d1, d3>(t, tp.cg, A, gy);
+            gw[t.weight_offset + u] = channel_grad_wy<d1, d3>(t, tp.cg, Y, x + t.in_offset + u * d1,
+                                                              G + t.out_offset + u * d3,
+                                                              mlp_weight(mlp, h + ce * last_in, t.weight_offset + u), gy);
         });
       }
     }
