@@ -56,6 +56,10 @@ public:
   // The instability guard's look at a finished step (kernels/guard_bodies.hpp); `before` holds
   // the positions and image counters the step started from.
   virtual StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) = 0;
+  // The same look, its verdict written to `out` (one StepCheck in space()): on the device no
+  // synchronisation, so that verdicts can be read back several steps at a time.
+  virtual void check_step_into(const AtomsView& a, const AtomsView& before, const BoxData& box,
+                               StepCheck* out) = 0;
 
   // --- neighbor list: bin, sort, count, scan, fill ---
   // Sorts atoms into bins and writes the CSR list: `offsets` (n + 1 row starts), `index` and

@@ -54,6 +54,9 @@ public:
   StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) override {
     return exec_.reduce(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{});
   }
+  void check_step_into(const AtomsView& a, const AtomsView& before, const BoxData& box, StepCheck* out) override {
+    exec_.reduce_into(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{}, out);
+  }
 
   std::int64_t build_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g, NeighborScratch& s,
                                Buffer<std::int64_t>& offsets, Buffer<int>& index, Buffer<std::int32_t>& image) override {

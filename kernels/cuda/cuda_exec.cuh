@@ -126,17 +126,18 @@ public:
   R reduce(std::int64_t n, const R& init, const F& value, const Merge& merge) {
     static_assert(sizeof(R) <= exec_detail::kSlot, "result does not fit its slot");
     if (n <= 0) return init;
-    const thrust::counting_iterator<std::int64_t> items(0);
-    std::size_t bytes = 0;
-    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(nullptr, bytes, items, static_cast<R*>(nullptr), n, merge,
-                                                        value, init, stream()));
-    temp_.resize(exec_detail::kSlot + bytes);
-    R* out = reinterpret_cast<R*>(temp_.data());
-    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(temp_.data() + exec_detail::kSlot, bytes, items, out, n,
-                                                        merge, value, init, stream()));
+    reduce_to(n, init, value, merge, static_cast<R*>(nullptr));
     R result;
-    copy(&result, false, out, true, sizeof(R));
+    copy(&result, false, temp_.data(), true, sizeof(R));
     return result;
+  }
+
+  // The same reduction, its result left in device memory at `out` (outside the executor's
+  // scratch): no synchronisation, the host reads it when it needs it.
+  template <class R, class F, class Merge>
+  void reduce_into(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) {
+    if (n <= 0) return copy(out, true, &init, false, sizeof(R));
+    reduce_to(n, init, value, merge, out);
   }
 
   template <class R, class F>
@@ -171,6 +172,21 @@ public:
   static constexpr bool kPacksRowsInPlace = false;
 
 private:
+  // The reduction of n > 0 items into `out`, or into temp_'s first slot when out is null (CUB's
+  // storage then follows that slot).
+  template <class R, class F, class Merge>
+  void reduce_to(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) {
+    const thrust::counting_iterator<std::int64_t> items(0);
+    std::size_t bytes = 0;
+    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(nullptr, bytes, items, static_cast<R*>(nullptr), n, merge,
+                                                        value, init, stream()));
+    const std::size_t skip = out ? 0 : exec_detail::kSlot;
+    temp_.resize(skip + bytes);
+    if (!out) out = reinterpret_cast<R*>(temp_.data());
+    MDGPU_CUDA_CHECK(
+        cub::DeviceReduce::TransformReduce(temp_.data() + skip, bytes, items, out, n, merge, value, init, stream()));
+  }
+
   Buffer<std::uint8_t> temp_{Space::Device, 0};  // CUB storage and results, grow-only
 };
 
