@@ -10,11 +10,14 @@
 // is about to be rebuilt (a blown-up state must not reach the binning). The first unstable step
 // among them is named, as if read at once; the steps after it are lost work, not wrong output.
 // The energy is looked at on every step that computed it (ForceResult::tallied): every step that
-// has output, and every step of a potential whose energy comes with its forces (NequIP). Pair
-// potentials skip it on the other steps, where the forces stand for it: a pair energy is
-// non-finite only at r² = 0 or when its steep term overflows, and that term, times 12/r² (LJ) or
-// 2α/r (Morse), is a part of (dE/dr)/r too, so the force check fires (for the close encounters the
-// guard is for; coefficients near 1e300 eV could overflow an energy alone).
+// has output, and every step of a potential whose energy comes with its forces (NequIP on the
+// host). Pair potentials skip it on the other steps, where the forces stand for it: a pair energy
+// is non-finite only at r² = 0 or when its steep term overflows, and that term, times 12/r² (LJ)
+// or 2α/r (Morse), is a part of (dE/dr)/r too, so the force check fires (for the close encounters
+// the guard is for; coefficients near 1e300 eV could overflow an energy alone). NequIP on the
+// device skips it too (its reduction would synchronise): a non-finite feature feeding the energy
+// feeds the backward pass as well (the gates' derivatives read the same inputs), so the forces
+// turn non-finite with it; only an overflow in the output head's last sum could escape.
 #pragma once
 
 #include <string>
