@@ -26,7 +26,10 @@ bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
               backend_.max_displacement_sq(atoms, ref_x_.data(), ref_y_.data(), ref_z_.data()) >
                   allowed * allowed;
   }
-  if (rebuild) build(atoms, box);
+  if (rebuild) {
+    if (before_rebuild_) before_rebuild_();
+    build(atoms, box);
+  }
   return rebuild;
 }
 

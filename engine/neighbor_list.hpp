@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "core/box.hpp"
 #include "core/system.hpp"
@@ -21,6 +22,8 @@ public:
   // rebuild first wraps the atoms into the cell (updating their image counters), so positions
   // stay bounded.
   bool update(AtomsView atoms, const Box& box, bool force = false);
+  // Called before each rebuild (the step guard reads its pending verdicts there).
+  void set_before_rebuild(std::function<void()> hook) { before_rebuild_ = std::move(hook); }
 
   // The list as the build that `reference` (the wrapped positions it was built from, see
   // reference()) in cell `built_box` produced: same pairs, same order, same later rebuild
@@ -58,6 +61,7 @@ private:
   std::int64_t total_ = 0;
   std::int64_t builds_ = 0;
   int n_ = -1;
+  std::function<void()> before_rebuild_;
 };
 
 }  // namespace mdgpu

@@ -25,6 +25,7 @@ Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Pote
       atoms_(backend.space(), system_), force_computer_(backend, potential, plan.neighbor_skin),
       guard_(backend, plan.guard) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
+  force_computer_.neighbors().set_before_rebuild([this] { guard_.flush(system_); });
 }
 
 void Simulation::add_observer(std::unique_ptr<Observer> observer) {
@@ -218,7 +219,12 @@ bool Simulation::run_stage() {
                     static_cast<std::uint64_t>(step_), due || progress_due, fraction};
     const double previous_time = time_;
     guard_.begin_step(atoms_.view());
-    integrator_->step(ctx);
+    try {
+      integrator_->step(ctx);
+    } catch (const RuntimeFailure&) {
+      guard_.flush(system_);  // an unstable earlier step whose verdict is unread is the cause
+      throw;
+    }
     system_current_ = false;
     // A minimiser that converged skips the rest of its iterations: its stage ends here, at the
     // stage's planned last step, so that later stages keep their step numbers (analyses'
@@ -237,20 +243,23 @@ bool Simulation::run_stage() {
     // time = stage start + k dt: no accumulated round-off
     time_ = stage_start_time_ + static_cast<double>(k + 1) * stage.timestep;
     thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
-    guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_);
-
     if (converged) {  // the relaxed state is the stage's last: observed and reported
       last = step_ == total_steps_;
       due = true;
       progress_due = static_cast<bool>(progress_);
     }
+    const bool checkpoint = checkpoint_due(previous_time);
+    // The guard's verdicts are read before anything reads the state, and at each stage's end.
+    guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_,
+                 due || progress_due || checkpoint || k + 1 == stage.steps);
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
       if (due) observe(s, last || converged);
       if (progress_due) report_progress(s, stage.timestep, k + 1, stage.steps);
     }
-    if (checkpoint_due(previous_time)) save_checkpoint();
+    if (checkpoint) save_checkpoint();
     if (stop_requested()) {
+      guard_.flush(system_);
       if (checkpoint_step_ != step_) save_checkpoint();
       return false;
     }

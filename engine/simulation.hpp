@@ -22,6 +22,9 @@ class Simulation {
 public:
   // `system` must already carry its initial velocities. Uploads it to the backend.
   Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential);
+  // The neighbor list's rebuild hook holds `this`.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
 
   void add_observer(std::unique_ptr<Observer> observer);
   const std::vector<std::unique_ptr<Observer>>& observers() const { return observers_; }

@@ -17,11 +17,20 @@ void copy_into(Buffer<T>& to, Space space, const T* from, int n) {
   space_copy(to.space(), to.data(), space, from, static_cast<std::size_t>(n) * sizeof(T));
 }
 
+constexpr const char* kBlewUp = "the system blew up (time step too large, overlapping atoms or a bad potential)";
+
+std::string atom_name(const System& system, int i) {
+  return fmt::format("atom {} ({})", i + 1, system.species[system.type[i]]);  // 1-based, as files
+}
+
 }  // namespace
 
-StepGuard::StepGuard(Backend& backend, const GuardSpec& spec) : backend_(backend), spec_(spec) {
+StepGuard::StepGuard(Backend& backend, const GuardSpec& spec)
+    : backend_(backend), spec_(spec), capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
   for (Buffer<double>* b : {&before_x_, &before_y_, &before_z_}) b->set_space(backend.space());
   for (Buffer<std::int32_t>* b : {&before_imx_, &before_imy_, &before_imz_}) b->set_space(backend.space());
+  verdicts_.set_space(backend.space());
+  verdicts_.resize(static_cast<std::size_t>(capacity_));
 }
 
 void StepGuard::begin_step(const AtomsView& atoms) {
@@ -34,48 +43,65 @@ void StepGuard::begin_step(const AtomsView& atoms) {
   copy_into(before_imz_, s, atoms.imz, atoms.n);
 }
 
-void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces,
-                      const System& system, std::int64_t step, const std::string& stage,
-                      double time) {
+void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
+                      std::int64_t step, const std::string& stage, double time, bool read_now) {
   AtomsView before;
   before.n = atoms.n;
   before.x = before_x_.data(), before.y = before_y_.data(), before.z = before_z_.data();
   before.imx = before_imx_.data(), before.imy = before_imy_.data(), before.imz = before_imz_.data();
-  const StepCheck c = backend_.check_step(atoms, before, box.data());
+  backend_.check_step_into(atoms, before, box.data(), verdicts_.data() + pending_.size());
+  Pending p{step, stage, time, {}};
+  // The energy is on the host already: a non-finite one is described now (its atoms' energies
+  // are this step's) and read with the verdicts before it.
+  const double energy = forces.last().energy;
+  if (forces.last().tallied && !std::isfinite(energy)) {
+    std::vector<double> per_atom;
+    forces.per_atom_energy().download(per_atom);
+    p.energy_failure = fmt::format("the potential energy is not finite ({}): {}", energy, kBlewUp);
+    for (std::size_t i = 0; i < per_atom.size(); ++i)
+      if (!std::isfinite(per_atom[i])) {
+        p.energy_failure = fmt::format("{} has a non-finite potential energy ({}): {}",
+                                       atom_name(system, static_cast<int>(i)), per_atom[i], kBlewUp);
+        break;
+      }
+    read_now = true;
+  }
+  pending_.push_back(std::move(p));
+  if (read_now || static_cast<int>(pending_.size()) == capacity_) flush(system);
+}
 
-  auto atom = [&](int i) {
-    return fmt::format("atom {} ({})", i + 1, system.species[system.type[i]]);  // 1-based, as files
-  };
-  auto fail = [&](const std::string& what) {
-    throw RuntimeFailure(fmt::format("step {} (stage '{}', t = {} ps): {}; the run stopped before "
-                                     "this step reached any output (the last checkpoint and "
-                                     "trajectory frames are kept)",
-                                     step, stage, time, what));
-  };
-  constexpr const char* kBlewUp = "the system blew up (time step too large, overlapping atoms or a bad potential)";
+void StepGuard::flush(const System& system) {
+  if (pending_.empty()) return;
+  read_.resize(pending_.size());
+  space_copy(Space::Host, read_.data(), verdicts_.space(), verdicts_.data(), read_.size() * sizeof(StepCheck));
+  std::vector<Pending> pending;
+  pending.swap(pending_);
+  for (std::size_t k = 0; k < pending.size(); ++k) examine(read_[k], pending[k], system);
+}
+
+void StepGuard::fail(const Pending& p, const std::string& what) const {
+  throw RuntimeFailure(fmt::format("step {} (stage '{}', t = {} ps): {}; the run stopped before "
+                                   "this step reached any output (the last checkpoint and "
+                                   "trajectory frames are kept)",
+                                   p.step, p.stage, p.time, what));
+}
+
+void StepGuard::examine(const StepCheck& c, const Pending& p, const System& system) const {
   if (c.bad_atom >= 0) {
     std::vector<const char*> what;
     if (c.bad_what & kBadPosition) what.push_back("position");
     if (c.bad_what & kBadVelocity) what.push_back("velocity");
     if (c.bad_what & kBadForce) what.push_back("force");
-    fail(fmt::format("{} has a non-finite {}: {}", atom(c.bad_atom), fmt::join(what, " and "), kBlewUp));
+    fail(p, fmt::format("{} has a non-finite {}: {}", atom_name(system, c.bad_atom), fmt::join(what, " and "),
+                        kBlewUp));
   }
-  const double energy = forces.last().energy;
-  if (forces.last().tallied && !std::isfinite(energy)) {
-    std::vector<double> per_atom;
-    forces.per_atom_energy().download(per_atom);
-    for (std::size_t i = 0; i < per_atom.size(); ++i)
-      if (!std::isfinite(per_atom[i]))
-        fail(fmt::format("{} has a non-finite potential energy ({}): {}", atom(static_cast<int>(i)),
-                         per_atom[i], kBlewUp));
-    fail(fmt::format("the potential energy is not finite ({}): {}", energy, kBlewUp));
-  }
+  if (!p.energy_failure.empty()) fail(p, p.energy_failure);
   if (c.force_sq > spec_.max_force * spec_.max_force)
-    fail(fmt::format("{} has a force of {:.6g} eV/Å, above guard.max_force = {} eV/Å", atom(c.force_atom),
-                     std::sqrt(c.force_sq), spec_.max_force));
+    fail(p, fmt::format("{} has a force of {:.6g} eV/Å, above guard.max_force = {} eV/Å",
+                        atom_name(system, c.force_atom), std::sqrt(c.force_sq), spec_.max_force));
   if (c.move_sq > spec_.max_displacement * spec_.max_displacement)
-    fail(fmt::format("{} moved {:.6g} Å in one step, more than guard.max_displacement = {} Å",
-                     atom(c.move_atom), std::sqrt(c.move_sq), spec_.max_displacement));
+    fail(p, fmt::format("{} moved {:.6g} Å in one step, more than guard.max_displacement = {} Å",
+                        atom_name(system, c.move_atom), std::sqrt(c.move_sq), spec_.max_displacement));
 }
 
 }  // namespace mdgpu

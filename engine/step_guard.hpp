@@ -1,16 +1,27 @@
 // The instability guard: after every step, a backend reduction (no download of the atoms) looks
 // for NaN/Inf in positions, velocities, forces and the energy, a force above the bound and an atom
 // that moved further than allowed, and stops the run naming the step, the atom and the quantity.
-// It runs before the step's observers, so the bad state reaches no frame and no checkpoint.
+// Its verdicts are read before the step's observers, so the bad state reaches no frame and no
+// checkpoint.
+// On the host each verdict is read at once. On the device a step's verdict stays in device memory
+// and up to kPendingSteps of them are read together (one synchronisation instead of one per
+// step): at the latest every kPendingSteps steps, and earlier whenever the state is about to be
+// read (observers, checkpoints, a stop, the end of a stage: Simulation asks) or the neighbor list
+// is about to be rebuilt (a blown-up state must not reach the binning). The first unstable step
+// among them is named, as if read at once; the steps after it are lost work, not wrong output.
 // The energy is looked at on every step that computed it (ForceResult::tallied): every step that
-// has output, and every step of a potential whose energy comes with its forces (NequIP). Pair
-// potentials skip it on the other steps, where the forces stand for it: a pair energy is
-// non-finite only at r² = 0 or when its steep term overflows, and that term, times 12/r² (LJ) or
-// 2α/r (Morse), is a part of (dE/dr)/r too, so the force check fires (for the close encounters the
-// guard is for; coefficients near 1e300 eV could overflow an energy alone).
+// has output, and every step of a potential whose energy comes with its forces (NequIP on the
+// host). Pair potentials skip it on the other steps, where the forces stand for it: a pair energy
+// is non-finite only at r² = 0 or when its steep term overflows, and that term, times 12/r² (LJ)
+// or 2α/r (Morse), is a part of (dE/dr)/r too, so the force check fires (for the close encounters
+// the guard is for; coefficients near 1e300 eV could overflow an energy alone). NequIP on the
+// device skips it too (its reduction would synchronise): a non-finite feature feeding the energy
+// feeds the backward pass as well (the gates' derivatives read the same inputs), so the forces
+// turn non-finite with it; only an overflow in the output head's last sum could escape.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/atoms.hpp"
 #include "engine/forces.hpp"
@@ -20,18 +31,38 @@ namespace mdgpu {
 
 class StepGuard {
 public:
+  // Verdicts the device keeps before the host reads them: a blown-up run goes on for at most
+  // this many steps (no output) before it stops.
+  static constexpr int kPendingSteps = 64;
+
   StepGuard(Backend& backend, const GuardSpec& spec);
   void begin_step(const AtomsView& atoms);  // remembers the positions and image counters
-  // Throws RuntimeFailure when the step just taken (`step`, ending at `time` ps in `stage`) is
-  // unstable. `system` names the atoms' species.
-  void check(const AtomsView& atoms, const Box& box, const ForceComputer& forces,
-             const System& system, std::int64_t step, const std::string& stage, double time);
+  // Looks at the step just taken (`step`, ending at `time` ps in `stage`); throws RuntimeFailure
+  // when a step whose verdict is read is unstable. `read_now`: the state is about to be read.
+  // `system` names the atoms' species.
+  void check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
+             std::int64_t step, const std::string& stage, double time, bool read_now);
+  // Reads the pending verdicts; throws for the first unstable step among them.
+  void flush(const System& system);
 
 private:
+  struct Pending {
+    std::int64_t step;
+    std::string stage;
+    double time;
+    std::string energy_failure;  // the non-finite energy found at once, or empty
+  };
+  [[noreturn]] void fail(const Pending& p, const std::string& what) const;
+  void examine(const StepCheck& c, const Pending& p, const System& system) const;
+
   Backend& backend_;
   GuardSpec spec_;
+  int capacity_;  // kPendingSteps on the device, 1 on the host
   Buffer<double> before_x_, before_y_, before_z_;
   Buffer<std::int32_t> before_imx_, before_imy_, before_imz_;
+  Buffer<StepCheck> verdicts_;    // capacity_ slots in the backend's space
+  std::vector<Pending> pending_;  // the steps of the verdicts not yet read, in order
+  std::vector<StepCheck> read_;   // the verdicts read back
 };
 
 }  // namespace mdgpu

@@ -333,8 +333,10 @@ public:
   std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) override {
     counts_.resize(static_cast<std::size_t>(in.n));
     exec_.for_each(in.n, items::CountEdges{in, counts_.data()});
-    centre_edges = exec_.template sum<std::int64_t>(in.centres, items::Count{counts_.data()});
-    return exec_.rows(counts_.data(), in.n, row);
+    const std::int64_t all = exec_.rows(counts_.data(), in.n, row);
+    // Standalone every node is a centre: no second count (on the device, a second synchronisation).
+    centre_edges = in.centres == in.n ? all : exec_.template sum<std::int64_t>(in.centres, items::Count{counts_.data()});
+    return all;
   }
   void fill_edges(const AtomsIn& in, const Edges& e) override { exec_.for_each(in.n, items::FillEdges{in, e}); }
   bool reverse_edges(const Edges& e) override {

@@ -167,10 +167,12 @@ private:
     }
   }
 
-  // Edge gradients -> forces and virial; energies (all float64).
+  // Edge gradients -> forces and virial; energies (all float64). The virial and the energy are
+  // reductions, each a synchronisation on the device.
   void finish(NequipOutput& out) {
     gvec_.resize(3 * static_cast<std::size_t>(edges_.all));
     k_->forces(edges_, net_.edge_basis(), f_, gvec_.data(), out.fx, out.fy, out.fz);
+    if (!out.tally) return;
     const std::array<double, 9> w = k_->virial(edges_, gvec_.data());
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) out.virial[i][j] = 0.5 * (w[3 * i + j] + w[3 * j + i]);

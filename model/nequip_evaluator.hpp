@@ -39,6 +39,7 @@ struct NequipInput {
 // Energy and per-atom energies are the centres'; forces are on every node (a ghost's force belongs
 // to its owner); the virial is the sum over the centres' edges, so it splits across evaluations.
 struct NequipOutput {
+  bool tally = true;    // input; false: forces only, energy, virial and per-atom energies left as they were
   double energy = 0.0;  // eV
   Mat3 virial{};        // eV, -dE/d(strain), symmetric
   double *fx = nullptr, *fy = nullptr, *fz = nullptr;  // n each, overwritten (eV/Å), evaluator's space

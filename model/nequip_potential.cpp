@@ -10,7 +10,7 @@ namespace mdgpu {
 
 NequipPotential::NequipPotential(const std::string& model_file, const std::string& precision,
                                  const System& system, Backend& backend)
-    : model_(NequipModel::load(model_file)), model_type_(backend.space(), 0) {
+    : model_(NequipModel::load(model_file)), model_type_(backend.space(), 0), space_(backend.space()) {
   std::vector<int> model_type;
   for (const auto& species : system.species) {
     const auto it = std::find(model_.type_names.begin(), model_.type_names.end(), species);
@@ -29,14 +29,25 @@ NequipPotential::NequipPotential(const std::string& model_file, const std::strin
 
 ForceResult NequipPotential::compute(const AtomsView& atoms, const NeighborView& neighbors,
                                      const Box& box, double* per_atom_energy) {
+  return evaluate(atoms, neighbors, box, per_atom_energy, true);
+}
+
+ForceResult NequipPotential::compute_forces(const AtomsView& atoms, const NeighborView& neighbors,
+                                            const Box& box, double* per_atom_energy) {
+  return evaluate(atoms, neighbors, box, per_atom_energy, space_ == Space::Host);
+}
+
+ForceResult NequipPotential::evaluate(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
+                                      double* per_atom_energy, bool tally) {
   NequipInput in{atoms.n, atoms.x, atoms.y, atoms.z, atoms.type, neighbors, box.data(), model_type_.data()};
   NequipOutput out;
+  out.tally = tally;
   out.fx = atoms.fx;
   out.fy = atoms.fy;
   out.fz = atoms.fz;
   out.per_atom_energy = per_atom_energy;
   evaluator_->evaluate(in, out);
-  return {out.energy, out.virial};
+  return {out.energy, out.virial, tally};
 }
 
 }  // namespace mdgpu

@@ -1,5 +1,5 @@
 // The device executor of the item kernels (kernels/md_backend.hpp, kernels/nequip_item_kernels.hpp):
-// one thread per item on the default stream, in call order; CUB for the scans, sorts and
+// one thread per item on mdgpu's stream (kernels/cuda/cuda_stream.cuh), in call order; CUB for the scans, sorts and
 // reductions (no floating-point atomics: results are run-to-run deterministic for a given device
 // and size). Calls that return a value to the host synchronise; the others do not.
 #pragma once
@@ -18,6 +18,7 @@
 
 #include "kernels/cuda/cuda_check.cuh"
 #include "kernels/cuda/cuda_memory.hpp"
+#include "kernels/cuda/cuda_stream.cuh"
 #include "kernels/grain.hpp"
 #include "kernels/memory.hpp"
 
@@ -101,7 +102,7 @@ public:
     if (n <= 0) return;  // a zero-block grid is a launch error
     const std::int64_t blocks = (n + exec_detail::kBlockSize - 1) / exec_detail::kBlockSize;
     if (blocks > INT_MAX) throw RuntimeFailure(std::to_string(n) + " work items exceed one CUDA launch");
-    exec_detail::for_each_kernel<<<static_cast<unsigned>(blocks), exec_detail::kBlockSize>>>(n, f);
+    exec_detail::for_each_kernel<<<static_cast<unsigned>(blocks), exec_detail::kBlockSize, 0, stream()>>>(n, f);
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
@@ -110,9 +111,9 @@ public:
     zero(row, sizeof(std::int64_t));
     if (n > 0) {
       std::size_t bytes = 0;
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n));
+      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n, stream()));
       temp_.resize(bytes);
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n));
+      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n, stream()));
     }
     std::int64_t total = 0;
     copy(&total, false, row + n, true, sizeof total);
@@ -125,17 +126,18 @@ public:
   R reduce(std::int64_t n, const R& init, const F& value, const Merge& merge) {
     static_assert(sizeof(R) <= exec_detail::kSlot, "result does not fit its slot");
     if (n <= 0) return init;
-    const thrust::counting_iterator<std::int64_t> items(0);
-    std::size_t bytes = 0;
-    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(nullptr, bytes, items, static_cast<R*>(nullptr), n, merge,
-                                                        value, init));
-    temp_.resize(exec_detail::kSlot + bytes);
-    R* out = reinterpret_cast<R*>(temp_.data());
-    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(temp_.data() + exec_detail::kSlot, bytes, items, out, n,
-                                                        merge, value, init));
+    reduce_to(n, init, value, merge, static_cast<R*>(nullptr));
     R result;
-    copy(&result, false, out, true, sizeof(R));
+    copy(&result, false, temp_.data(), true, sizeof(R));
     return result;
+  }
+
+  // The same reduction, its result left in device memory at `out` (outside the executor's
+  // scratch): no synchronisation, the host reads it when it needs it.
+  template <class R, class F, class Merge>
+  void reduce_into(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) {
+    if (n <= 0) return copy(out, true, &init, false, sizeof(R));
+    reduce_to(n, init, value, merge, out);
   }
 
   template <class R, class F>
@@ -150,7 +152,7 @@ public:
     const int bits = exec_detail::key_bits(nkeys);
     std::size_t bytes = 0;
     MDGPU_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, bytes, key, static_cast<int*>(nullptr),
-                                                     static_cast<const int*>(nullptr), order, n, 0, bits));
+                                                     static_cast<const int*>(nullptr), order, n, 0, bits, stream()));
     // temp_: the identity permutation, the sorted keys, then CUB's storage.
     const std::size_t ints = exec_detail::aligned(static_cast<std::size_t>(n) * sizeof(int));
     temp_.resize(2 * ints + bytes);
@@ -159,7 +161,7 @@ public:
     for_each(n, exec_detail::Iota{identity});
     if (n > 0)
       MDGPU_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(temp_.data() + 2 * ints, bytes, key, sorted, identity, order,
-                                                       n, 0, bits));
+                                                       n, 0, bits, stream()));
     for_each(static_cast<std::int64_t>(nkeys) + 1, exec_detail::LowerBound{sorted, n, start});
   }
 
@@ -170,6 +172,21 @@ public:
   static constexpr bool kPacksRowsInPlace = false;
 
 private:
+  // The reduction of n > 0 items into `out`, or into temp_'s first slot when out is null (CUB's
+  // storage then follows that slot).
+  template <class R, class F, class Merge>
+  void reduce_to(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) {
+    const thrust::counting_iterator<std::int64_t> items(0);
+    std::size_t bytes = 0;
+    MDGPU_CUDA_CHECK(cub::DeviceReduce::TransformReduce(nullptr, bytes, items, static_cast<R*>(nullptr), n, merge,
+                                                        value, init, stream()));
+    const std::size_t skip = out ? 0 : exec_detail::kSlot;
+    temp_.resize(skip + bytes);
+    if (!out) out = reinterpret_cast<R*>(temp_.data());
+    MDGPU_CUDA_CHECK(
+        cub::DeviceReduce::TransformReduce(temp_.data() + skip, bytes, items, out, n, merge, value, init, stream()));
+  }
+
   Buffer<std::uint8_t> temp_{Space::Device, 0};  // CUB storage and results, grow-only
 };
 

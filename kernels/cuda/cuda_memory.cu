@@ -5,8 +5,24 @@
 #include <string>
 
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/cuda_stream.cuh"
 
 namespace mdgpu::cuda {
+namespace {
+
+struct OwnedStream {
+  cudaStream_t handle = nullptr;
+  OwnedStream() { MDGPU_CUDA_CHECK(cudaStreamCreateWithFlags(&handle, cudaStreamNonBlocking)); }
+  // At exit, possibly after the runtime has shut down: an error cannot be acted upon.
+  ~OwnedStream() { (void)cudaStreamDestroy(handle); }
+};
+
+}  // namespace
+
+cudaStream_t stream() {
+  static const OwnedStream owned;
+  return owned.handle;
+}
 
 void* device_allocate(std::size_t bytes) {
   void* ptr = nullptr;
@@ -29,9 +45,12 @@ void copy(void* dst, bool dst_is_device, const void* src, bool src_is_device, st
   const cudaMemcpyKind kind =
       dst_is_device ? (src_is_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
                     : (src_is_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
-  MDGPU_CUDA_CHECK(cudaMemcpy(dst, src, bytes, kind));
+  MDGPU_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, kind, stream()));
+  // The host reads what it asked for once the call returns; a source in host memory may be
+  // reused at once (pageable memory is staged before cudaMemcpyAsync returns).
+  if (!dst_is_device) MDGPU_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
 
-void zero(void* ptr, std::size_t bytes) { MDGPU_CUDA_CHECK(cudaMemset(ptr, 0, bytes)); }
+void zero(void* ptr, std::size_t bytes) { MDGPU_CUDA_CHECK(cudaMemsetAsync(ptr, 0, bytes, stream())); }
 
 }  // namespace mdgpu::cuda

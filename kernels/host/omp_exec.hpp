@@ -57,6 +57,12 @@ public:
     return total;
   }
 
+  // The same, its result written to `out` (host memory, as every buffer of this executor).
+  template <class R, class F, class Merge>
+  void reduce_into(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) const {
+    *out = reduce(n, init, value, merge);
+  }
+
   template <class R, class F>
   R sum(std::int64_t n, const F& f) const {
     return reduce(n, R{}, f, [](const R& l, const R& r) { return l + r; });

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "cuda_runtime_api.h"
@@ -41,7 +42,53 @@ void require_host(const void* p, std::size_t bytes, const char* what) {
     fault(std::string(what) + ": " + detail::describe_address(p) + " is device memory, the call says host memory");
 }
 
+// The streams created and not yet destroyed.
+std::set<const void*>& live_streams() {
+  static std::set<const void*> s;
+  return s;
+}
+
+// cudaMemcpy and cudaMemcpyAsync alike: the direction checked, the bytes moved and counted.
+void checked_copy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, const char* call) {
+  const bool dst_device = detail::find_allocation(dst) != nullptr;
+  const bool src_device = detail::find_allocation(src) != nullptr;
+  if (kind == cudaMemcpyDefault)
+    kind = dst_device ? (src_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
+                      : (src_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
+  const std::string what = std::string(call) + "(" + kind_name(kind) + ")";
+  const bool to_device = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  const bool from_device = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  if (kind > cudaMemcpyDefault) fault(what);
+  if (to_device) require_device(dst, bytes, (what + " destination").c_str());
+  else require_host(dst, bytes, (what + " destination").c_str());
+  if (from_device) require_written(src, bytes, (what + " source").c_str());
+  else require_host(src, bytes, (what + " source").c_str());
+  std::memmove(dst, src, bytes);
+  if (to_device) mark_written(dst, bytes);
+  Counters& c = counters();
+  if (kind == cudaMemcpyHostToDevice) ++c.copies_h2d, c.bytes_h2d += static_cast<std::int64_t>(bytes);
+  if (kind == cudaMemcpyDeviceToHost) ++c.copies_d2h, c.bytes_d2h += static_cast<std::int64_t>(bytes);
+  if (kind == cudaMemcpyDeviceToDevice) ++c.copies_d2d, c.bytes_d2d += static_cast<std::int64_t>(bytes);
+}
+
+void checked_memset(void* ptr, int value, std::size_t bytes, const char* call) {
+  require_device(ptr, bytes, call);
+  std::memset(ptr, value, bytes);
+  mark_written(ptr, bytes);
+  ++counters().memsets;
+}
+
 }  // namespace
+
+void use_stream(const void* stream, const char* what) {
+  if (stream == nullptr) {
+    ++counters().default_stream_work;
+    return;
+  }
+  if (!live_streams().count(stream))
+    fault(std::string(what) + ": stream " + std::to_string(reinterpret_cast<std::uintptr_t>(stream)) +
+          " was never created or is destroyed");
+}
 
 Counters& counters() {
   static Counters c;
@@ -83,36 +130,61 @@ cudaError_t cudaFree(void* ptr) {
   return cudaSuccess;
 }
 
+// The legacy default stream's copy waits for the device whenever it brings bytes to the host.
 cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
   if (bytes == 0) return cudaSuccess;
-  const bool dst_device = simt::detail::find_allocation(dst) != nullptr;
-  const bool src_device = simt::detail::find_allocation(src) != nullptr;
-  if (kind == cudaMemcpyDefault)
-    kind = dst_device ? (src_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
-                      : (src_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
-  const std::string what = std::string("cudaMemcpy(") + simt::kind_name(kind) + ")";
-  const bool to_device = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
-  const bool from_device = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
-  if (kind > cudaMemcpyDefault) simt::fault(what);
-  if (to_device) simt::require_device(dst, bytes, (what + " destination").c_str());
-  else simt::require_host(dst, bytes, (what + " destination").c_str());
-  if (from_device) simt::require_written(src, bytes, (what + " source").c_str());
-  else simt::require_host(src, bytes, (what + " source").c_str());
-  std::memmove(dst, src, bytes);
-  if (to_device) simt::mark_written(dst, bytes);
-  simt::Counters& c = simt::counters();
-  if (kind == cudaMemcpyHostToDevice) ++c.copies_h2d, c.bytes_h2d += static_cast<std::int64_t>(bytes);
-  if (kind == cudaMemcpyDeviceToHost) ++c.copies_d2h, ++c.host_syncs, c.bytes_d2h += static_cast<std::int64_t>(bytes);
-  if (kind == cudaMemcpyDeviceToDevice) ++c.copies_d2d, c.bytes_d2d += static_cast<std::int64_t>(bytes);
+  simt::use_stream(nullptr, "cudaMemcpy");
+  simt::checked_copy(dst, src, bytes, kind, "cudaMemcpy");
+  if (!simt::detail::find_allocation(dst) && simt::detail::find_allocation(src)) ++simt::counters().host_syncs;
   return cudaSuccess;
 }
 
 cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) {
   if (bytes == 0) return cudaSuccess;
-  simt::require_device(ptr, bytes, "cudaMemset");
-  std::memset(ptr, value, bytes);
-  simt::mark_written(ptr, bytes);
-  ++simt::counters().memsets;
+  simt::use_stream(nullptr, "cudaMemset");
+  simt::checked_memset(ptr, value, bytes, "cudaMemset");
+  return cudaSuccess;
+}
+
+// An asynchronous copy is no synchronisation: the caller synchronises the stream before it reads
+// what came to the host (the emulator copies at once, so it cannot catch a read before that).
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
+  if (bytes == 0) return cudaSuccess;
+  simt::use_stream(stream, "cudaMemcpyAsync");
+  simt::checked_copy(dst, src, bytes, kind, "cudaMemcpyAsync");
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_t stream) {
+  if (bytes == 0) return cudaSuccess;
+  simt::use_stream(stream, "cudaMemsetAsync");
+  simt::checked_memset(ptr, value, bytes, "cudaMemsetAsync");
+  return cudaSuccess;
+}
+
+// A stream is a handle the emulator hands out and checks; its work has always completed.
+struct CUstream_st {
+  unsigned flags;
+};
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned flags) {
+  if (flags > cudaStreamNonBlocking) return simt::fail(cudaErrorInvalidValue);
+  *stream = new CUstream_st{flags};
+  simt::live_streams().insert(*stream);
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreate(cudaStream_t* stream) { return cudaStreamCreateWithFlags(stream, cudaStreamDefault); }
+
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  if (stream == nullptr || !simt::live_streams().erase(stream)) return simt::fail(cudaErrorInvalidResourceHandle);
+  delete stream;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (stream != nullptr && !simt::live_streams().count(stream)) return simt::fail(cudaErrorInvalidResourceHandle);
+  ++simt::counters().host_syncs;
   return cudaSuccess;
 }
 
@@ -139,6 +211,7 @@ const char* cudaGetErrorName(cudaError_t err) {
     case cudaErrorInvalidMemcpyDirection: return "cudaErrorInvalidMemcpyDirection";
     case cudaErrorInsufficientDriver: return "cudaErrorInsufficientDriver";
     case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
   }
   return "cudaErrorUnknown";
 }

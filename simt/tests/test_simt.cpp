@@ -2,7 +2,7 @@
 // collectives, shuffled blocks), and each planted bug is caught: a race exposed by the seeded
 // interleaving, a missing __syncthreads, reads of never-written and out-of-bounds device memory, a
 // barrier that not all threads reach, a host pointer in a kernel, a copy in the wrong direction,
-// a CUB call without its size query.
+// a CUB call without its size query, a stream used after its destruction.
 #include <gtest/gtest.h>
 
 #include <cuda_runtime_api.h>
@@ -209,6 +209,34 @@ TEST_F(Simt, CubKeepsItsProtocol) {
   EXPECT_EQ(download(out, 8), (std::vector<long>{3, 4, 8, 9, 14, 23, 25, 31}));
   const std::string f = fault_of([&] { toy::prefix_sums(in, out, 8, true); });
   EXPECT_NE(f.find("size query"), std::string::npos) << f;
+}
+
+TEST_F(Simt, StreamsKeepTheirProtocolAndCountsTellTheDefaultStreamApart) {
+  const int n = 200;
+  const int* in = upload(iota(n));
+  int* out = device<int>(n);
+  long* sums = device<long>(n);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  simt::reset_counters();
+  toy::add_one_then_sum_on(stream, in, out, sums, n);
+  std::vector<long> host(n);
+  ASSERT_EQ(cudaMemcpyAsync(host.data(), sums, n * sizeof(long), cudaMemcpyDeviceToHost, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(host.back(), static_cast<long>(n) * (n + 1) / 2);
+  simt::Counters c = simt::counters();
+  EXPECT_EQ(c.launches, 1);
+  EXPECT_EQ(c.cub_calls, 1);
+  EXPECT_EQ(c.copies_d2h, 1);
+  EXPECT_EQ(c.host_syncs, 1);  // the stream's synchronisation, not the asynchronous copy
+  EXPECT_EQ(c.default_stream_work, 0);
+  (void)download(out, n);  // the legacy default stream: counted as such
+  EXPECT_EQ(simt::counters().default_stream_work, 1);
+  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  const std::string f = fault_of([&] { toy::add_one_then_sum_on(stream, in, out, sums, n); });
+  EXPECT_NE(f.find("never created or is destroyed"), std::string::npos) << f;
+  EXPECT_EQ(cudaStreamSynchronize(stream), cudaErrorInvalidResourceHandle);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidResourceHandle);
 }
 
 }  // namespace

@@ -88,4 +88,15 @@ void prefix_sums(const long* in, long* out, int n, bool skip_size_query) {
   cub::DeviceScan::InclusiveSum(temp.p, bytes, in, out, n);
 }
 
+void add_one_then_sum_on(void* stream, const int* in, int* out, long* sums, int n) {
+  const auto s = static_cast<cudaStream_t>(stream);
+  add_one_kernel<<<blocks_for(n), 128, 0, s>>>(in, out, n);
+  std::size_t bytes = 0;
+  cub::DeviceScan::InclusiveSum(nullptr, bytes, out, sums, n, s);
+  void* temp = nullptr;
+  cudaMalloc(&temp, bytes);
+  cub::DeviceScan::InclusiveSum(temp, bytes, out, sums, n, s);
+  cudaFree(temp);
+}
+
 }  // namespace toy

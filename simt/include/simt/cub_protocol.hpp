@@ -18,8 +18,9 @@ std::size_t storage_for(std::size_t n) {
   return (n * sizeof(V) + 511) / 256 * 256;
 }
 
-// True for the size query; otherwise checks the storage and counts the call.
-inline bool size_query(void* temp, std::size_t& bytes, std::size_t needed, const char* algorithm) {
+// True for the size query; otherwise checks the storage and the stream, and counts the call.
+inline bool size_query(void* temp, std::size_t& bytes, std::size_t needed, const char* algorithm,
+                       cudaStream_t stream) {
   if (temp == nullptr) {
     bytes = needed;
     return true;
@@ -28,6 +29,7 @@ inline bool size_query(void* temp, std::size_t& bytes, std::size_t needed, const
     fault(std::string(algorithm) + ": given " + std::to_string(bytes) + " bytes of temporary storage, needs " +
           std::to_string(needed) + " (the size query was skipped or its answer not kept)");
   require_device(temp, bytes, algorithm);
+  use_stream(stream, algorithm);
   ++counters().cub_calls;
   return false;
 }

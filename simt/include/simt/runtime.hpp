@@ -30,7 +30,8 @@ struct Counters {
   std::int64_t memsets = 0;
   std::int64_t copies_h2d = 0, copies_d2h = 0, copies_d2d = 0;
   std::int64_t bytes_h2d = 0, bytes_d2h = 0, bytes_d2d = 0;
-  std::int64_t host_syncs = 0;     // calls that wait for the device: device-to-host copies, synchronize
+  std::int64_t host_syncs = 0;     // calls that wait for the device: blocking device-to-host copies, synchronize
+  std::int64_t default_stream_work = 0;  // launches, CUB calls, copies, memsets on the legacy default stream
   std::int64_t threads = 0;        // device threads run (each once, however often a grid is replayed)
   std::size_t device_bytes = 0, peak_device_bytes = 0;
 };
@@ -72,6 +73,11 @@ void require_device(const void* p, std::size_t bytes, const char* what);
 void require_written(const void* p, std::size_t bytes, const char* what);
 void mark_written(const void* p, std::size_t bytes);
 
+// --- streams -------------------------------------------------------------------------------------
+// Null is the legacy default stream (its work is counted in default_stream_work); any other stream
+// must have been created and not yet destroyed, or the call faults.
+void use_stream(const void* stream, const char* what);
+
 // --- launches --------------------------------------------------------------------------------------
 struct ArgBytes {
   const void* data;
@@ -94,9 +100,7 @@ template <class Kernel>
 class Launch {
 public:
   Launch(const char* name, Kernel k, dim3 grid, dim3 block, std::size_t shared = 0, const void* stream = nullptr)
-      : name_(name), kernel_(k), grid_(grid), block_(block), shared_(shared) {
-    if (stream != nullptr) fault(std::string("kernel ") + name + ": streams other than the default are not emulated");
-  }
+      : name_(name), kernel_(k), grid_(grid), block_(block), shared_(shared), stream_(stream) {}
   // Arguments travel by value, as into CUDA's parameter space; every thread sees the same copies.
   template <class... A>
   void operator()(A&&... a) const {
@@ -109,6 +113,7 @@ public:
     // the arguments for host pointers reads only what the kernel can.
     __builtin_clear_padding(&args);
 #endif
+    use_stream(stream_, name_);
     Grid g{name_, grid_, block_, shared_, {}, nullptr, nullptr};
     std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, args);
     struct Context {
@@ -128,6 +133,7 @@ private:
   Kernel kernel_;
   dim3 grid_, block_;
   std::size_t shared_;
+  const void* stream_;
 };
 
 // simt/translate.py turns `kernel<<<grid, block>>>(args)` into

@@ -18,9 +18,8 @@ struct DeviceRadixSort {
                                cudaStream_t stream = nullptr) {
     namespace d = simt::cub_detail;
     const char* what = "cub::DeviceRadixSort::SortPairs";
-    if (stream != nullptr) simt::fault(std::string(what) + ": streams are not emulated");
     const auto count = static_cast<std::size_t>(n);
-    if (d::size_query(temp, bytes, d::storage_for<K>(count) + d::storage_for<V>(count), what)) return cudaSuccess;
+    if (d::size_query(temp, bytes, d::storage_for<K>(count) + d::storage_for<V>(count), what, stream)) return cudaSuccess;
     if (begin_bit < 0 || end_bit > static_cast<int>(sizeof(K) * 8) || begin_bit >= end_bit)
       simt::fault(std::string(what) + ": bad bit range");
     d::require_input(keys_in, count, what);

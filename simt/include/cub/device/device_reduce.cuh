@@ -35,9 +35,8 @@ struct DeviceReduce {
                                      Transform transform, R init, cudaStream_t stream = nullptr) {
     namespace d = simt::cub_detail;
     const char* what = "cub::DeviceReduce::TransformReduce";
-    if (stream != nullptr) simt::fault(std::string(what) + ": streams are not emulated");
     const auto count = static_cast<std::size_t>(n);
-    if (d::size_query(temp, bytes, d::storage_for<R>(count), what)) return cudaSuccess;
+    if (d::size_query(temp, bytes, d::storage_for<R>(count), what, stream)) return cudaSuccess;
     d::require_input(in, count, what);
     d::require_output(out, 1, what);
     R* values = static_cast<R*>(temp);
@@ -45,7 +44,7 @@ struct DeviceReduce {
       constexpr unsigned kBlock = 128;
       simt::launch("cub::DeviceReduce::TransformReduce (transform)",
                    [](auto... a) { d::transform_kernel(a...); },
-                   dim3(static_cast<unsigned>((count + kBlock - 1) / kBlock)), dim3(kBlock))(
+                   dim3(static_cast<unsigned>((count + kBlock - 1) / kBlock)), dim3(kBlock), 0, stream)(
           in, values, transform, static_cast<std::int64_t>(count));
       // Padding inside a struct result is never written, as on a GPU; only padding-free values are
       // checked byte for byte.

@@ -13,8 +13,7 @@ struct DeviceScan {
   static cudaError_t InclusiveSum(void* temp, std::size_t& bytes, In in, Out* out, NumItems n,
                                   cudaStream_t stream = nullptr) {
     namespace d = simt::cub_detail;
-    if (stream != nullptr) simt::fault("cub::DeviceScan::InclusiveSum: streams are not emulated");
-    if (d::size_query(temp, bytes, d::storage_for<Out>(1), "cub::DeviceScan::InclusiveSum")) return cudaSuccess;
+    if (d::size_query(temp, bytes, d::storage_for<Out>(1), "cub::DeviceScan::InclusiveSum", stream)) return cudaSuccess;
     const auto count = static_cast<std::size_t>(n);
     d::require_input(in, count, "cub::DeviceScan::InclusiveSum input");
     d::require_output(out, count, "cub::DeviceScan::InclusiveSum output");
