@@ -63,13 +63,22 @@ struct PressureRamp {
   double at(int k, double fraction) const { return start[k] + (stop[k] - start[k]) * fraction; }
 };
 
+// How an NPT stage moves its cell: the deterministic Martyna–Tobias–Klein equations
+// (engine/barostat_mtk.hpp) or Bernetti & Bussi's stochastic cell rescaling
+// (engine/barostat_crescale.hpp).
+enum class BarostatKind { Mtk, CRescale };
+
 // The barostat of an NPT stage, or the cell of a minimisation that relaxes it.
 struct BarostatSpec {
+  BarostatKind kind = BarostatKind::Mtk;
   Coupling coupling = Coupling::Iso;
   PressureRamp pressure;
   std::array<bool, 3> axes{true, true, true};  // barostatted axes; open axes never are
-  double pdamp = 1.0;                          // ps, relaxation time of the cell
-  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta
+  double pdamp = 1.0;                          // ps, relaxation time of the cell (MTK)
+  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta (MTK)
+  double tau_p = 1.0;                          // ps, relaxation time of the volume (C-rescale)
+  double compressibility = 0.0;                // 1/bar, its estimate of β_T (C-rescale)
+  std::uint64_t seed = 1;                      // of its noise (C-rescale)
 };
 
 // ensemble = "npt": Martyna–Tuckerman–Tobias–Klein, the particles' Nosé–Hoover chain as in
