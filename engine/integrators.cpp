@@ -109,7 +109,7 @@ std::unique_ptr<Integrator> integrator_for(const NptStage& s, double dt) {
   return s.barostat.kind == BarostatKind::CRescale ? make_crescale_npt(s, dt) : make_mtk_npt(s, dt);
 }
 std::unique_ptr<Integrator> integrator_for(const MinimizeStage& s, double) {
-  return make_fire_minimizer(s);
+  return make_minimizer(s);
 }
 
 }  // namespace

@@ -92,12 +92,16 @@ struct NptStage {
   BarostatSpec barostat;
 };
 
-// ensemble = "minimize": FIRE (Bitzek et al. 2006, with ASE's defaults), converged when every
+// How a minimisation moves: FIRE (Bitzek et al. 2006) or L-BFGS, each as ASE's optimiser.
+enum class MinimizeMethod { Fire, Lbfgs };
+
+// ensemble = "minimize": FIRE or L-BFGS (with ASE's defaults), converged when every
 // tolerance given holds; the stage's `steps` is its iteration limit and its time step is 0. With
 // relax_cell the cell's strain joins the atoms' positions (as ASE's UnitCellFilter), driven by the
 // static pressure against `cell`'s target (its ramp's start) on `cell`'s axes and coupling.
 struct MinimizeStage {
   static constexpr bool conserves_momentum = true;  // no velocities are kept
+  MinimizeMethod method = MinimizeMethod::Fire;
   double force_tolerance = 0.0;     // eV/Å, largest force on an atom (0 = not used)
   double energy_tolerance = 0.0;    // relative change of energy (enthalpy) per iteration (0 = not used)
   double pressure_tolerance = 1.0;  // bar, largest |P - target| of a relaxed component
