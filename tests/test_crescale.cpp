@@ -11,10 +11,7 @@
 #include <string>
 
 #include "core/units.hpp"
-#include "engine/simulation.hpp"
-#include "io/structure.hpp"
-#include "model/pair_potential.hpp"
-#include "tests/md_fixture.hpp"
+#include "tests/lj_run.hpp"
 
 namespace mdgpu {
 namespace {
@@ -36,21 +33,7 @@ StageSpec crescale_stage(Coupling coupling, std::uint64_t seed, double dt, doubl
   return StageSpec{"npt", dt, std::llround(duration / dt), npt};
 }
 
-std::vector<ThermoSample> run(const StageSpec& stage) {
-  auto backend = make_backend("cpu");
-  const System s = read_structure(kArgon);
-  RunPlan plan;
-  const LennardJonesSpec lj = testing::argon_lj(8.5);
-  plan.potential = lj;
-  plan.neighbor_skin = 1.0;
-  plan.stages = {stage};
-  PairPotential pot(lj, s, *backend);
-  Simulation sim(plan, s, *backend, pot);
-  std::vector<ThermoSample> samples;
-  sim.add_observer(std::make_unique<testing::Recorder>(samples));
-  sim.run();
-  return samples;
-}
+std::vector<ThermoSample> run(const StageSpec& stage) { return testing::run_argon_stage(kArgon, stage); }
 
 // Largest |conserved − conserved at the start| (eV).
 double largest_drift(const std::vector<ThermoSample>& samples) {
