@@ -20,8 +20,8 @@ constexpr std::uint32_t kNoiseStream = 1;
 // pressure of the barostatted axes (iso) or the axis' own (aniso), with the kinetic part of the
 // current velocities, since velocities are scaled with the cell. Its stationary distribution
 // is the NPT ensemble's, ∝ V exp(−(K + U + P0 V) / kT) dx (the V from dV = V d ln V); in these
-// variables the Itô drift has no kT/V term (Bussi's form in λ = √V has one, which Itô's rule for
-// x = 2 ln λ cancels). Time-reversible splitting as in the paper's "Trotter" scheme: thermostat,
+// variables the Itô drift has no kT/V term (the authors' reference code integrates λ = √V,
+// whose drift has −kT/(2V), which Itô's rule for x = 2 ln λ cancels). Time-reversible splitting as in the paper's "Trotter" scheme: thermostat,
 // half kick, the barostat step around the drift, forces, half kick, thermostat.
 class CRescaleNpt final : public Integrator {
 public:
