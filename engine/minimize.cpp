@@ -73,7 +73,9 @@ public:
   }
   bool set_state(const std::vector<double>& s) override {
     if (s.empty()) return true;  // saved before the first iteration
-    if (s.size() < 2 || !descent_->set_state({s.begin() + 2, s.end()})) return false;
+    // The iteration count is cast to an integer: a corrupt checkpoint's NaN or 1e300 is refused.
+    if (s.size() < 2 || !(s[1] >= 0 && s[1] < 1e18) || !descent_->set_state({s.begin() + 2, s.end()}))
+      return false;
     energy_ = s[0];
     iterations_ = static_cast<std::int64_t>(s[1]);
     return true;

@@ -47,7 +47,7 @@ public:
     return s;
   }
   bool set_state(const std::vector<double>& s) override {
-    if (s.size() < 3) return false;
+    if (s.size() < 3 || !(s[2] >= 0 && s[2] < 1e9)) return false;  // downhill count: an int
     dt_ = s[0], alpha_ = s[1], downhill_ = static_cast<int>(s[2]);
     velocity_.assign(s.begin() + 3, s.end());
     return true;
