@@ -19,6 +19,7 @@
 #include "io/checkpoint.hpp"
 #include "io/candidates.hpp"
 #include "io/config.hpp"
+#include "io/frame_geometry.hpp"
 #include "io/output_paths.hpp"
 #include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
@@ -55,6 +56,19 @@ std::vector<NamedPath> input_paths(const RunPlan& plan) {
 void check_outputs(const RunPlan& plan) {
   const OutputRules rules{plan.overwrite || !plan.restart.empty(), plan.restart};
   check_output_paths(output_paths(plan), input_paths(plan), rules, plan.input_file.string());
+}
+
+// Whether a stage strains the cell along Cartesian axes (aniso or tri NPT or cell relaxation),
+// which needs a lower-triangular cell.
+bool strains_along_axes(const RunPlan& plan) {
+  for (const StageSpec& s : plan.stages) {
+    const auto* npt = std::get_if<NptStage>(&s.kind);
+    const auto* minimize = std::get_if<MinimizeStage>(&s.kind);
+    if ((npt && npt->barostat.coupling != Coupling::Iso) ||
+        (minimize && minimize->relax_cell && minimize->cell.coupling != Coupling::Iso))
+      return true;
+  }
+  return false;
 }
 
 // The barostats against the structure's cell: no open axis barostatted, a cell aniso and tri can
@@ -183,6 +197,17 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
   potential_ = make_potential(plan.potential, system, *backend_);
   check_pair_list_memory(plan, system, potential_->cutoff());
   check_min_distance(system, plan.min_distance, plan.structure.string());
+  // For aniso and tri a cell in another orientation is turned rigidly (cell, positions,
+  // velocities) into LAMMPS's, as the trajectory writers turn frames (io/frame_geometry.hpp), and
+  // the log says so.
+  bool rotate = false;
+  if (strains_along_axes(plan) && system.box.has_volume()) {
+    const CanonicalFrame frame(system.box, plan.structure.string());
+    rotate = frame.rotates();
+    frame.apply(system.positions);
+    frame.apply(system.velocities);
+    system.box = Box(frame.cell(), system.box.periodic(), plan.structure.string());
+  }
   check_barostats(plan, system.box);
   const bool restart = !plan.restart.empty();
   RunState restart_state;
@@ -196,6 +221,10 @@ PreparedRun::PreparedRun(const RunPlan& plan, std::function<void(const std::stri
 
   log_(fmt::format("mdgpu {} | {} atoms, {} species | {} | {}", MDGPU_VERSION, system.size(),
                    system.species.size(), backend_->describe(), potential_->describe()));
+  if (rotate)
+    log_("the structure's cell is rotated: for its aniso/tri stages the whole system (cell, "
+         "positions, velocities) is turned rigidly so that a lies along x and b in the xy plane, "
+         "and every output is in that frame");
   simulation_ = std::make_unique<Simulation>(plan, system, *backend_, *potential_);
   Simulation& sim = *simulation_;
   // A restart's outputs are reopened (cut back to the checkpoint) only once everything was

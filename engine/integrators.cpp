@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "core/units.hpp"
+#include "engine/barostat_crescale.hpp"
 #include "engine/barostat_mtk.hpp"
 #include "engine/minimize.hpp"
 #include "engine/nose_hoover_chain.hpp"
@@ -104,9 +105,11 @@ std::unique_ptr<Integrator> integrator_for(const NoseHooverStage& s, double dt) 
 std::unique_ptr<Integrator> integrator_for(const LangevinStage& s, double dt) {
   return std::make_unique<LangevinBAOAB>(s, dt);
 }
-std::unique_ptr<Integrator> integrator_for(const NptStage& s, double dt) { return make_mtk_npt(s, dt); }
+std::unique_ptr<Integrator> integrator_for(const NptStage& s, double dt) {
+  return s.barostat.kind == BarostatKind::CRescale ? make_crescale_npt(s, dt) : make_mtk_npt(s, dt);
+}
 std::unique_ptr<Integrator> integrator_for(const MinimizeStage& s, double) {
-  return make_fire_minimizer(s);
+  return make_minimizer(s);
 }
 
 }  // namespace

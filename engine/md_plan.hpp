@@ -63,13 +63,22 @@ struct PressureRamp {
   double at(int k, double fraction) const { return start[k] + (stop[k] - start[k]) * fraction; }
 };
 
+// How an NPT stage moves its cell: the deterministic Martyna–Tobias–Klein equations
+// (engine/barostat_mtk.hpp) or Bernetti & Bussi's stochastic cell rescaling
+// (engine/barostat_crescale.hpp).
+enum class BarostatKind { Mtk, CRescale };
+
 // The barostat of an NPT stage, or the cell of a minimisation that relaxes it.
 struct BarostatSpec {
+  BarostatKind kind = BarostatKind::Mtk;
   Coupling coupling = Coupling::Iso;
   PressureRamp pressure;
   std::array<bool, 3> axes{true, true, true};  // barostatted axes; open axes never are
-  double pdamp = 1.0;                          // ps, relaxation time of the cell
-  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta
+  double pdamp = 1.0;                          // ps, relaxation time of the cell (MTK)
+  int chain_length = 3;                        // Nosé–Hoover chain on the cell's momenta (MTK)
+  double tau_p = 1.0;                          // ps, relaxation time of the volume (C-rescale)
+  double compressibility = 0.0;                // 1/bar, its estimate of β_T (C-rescale)
+  std::uint64_t seed = 1;                      // of its noise (C-rescale)
 };
 
 // ensemble = "npt": Martyna–Tuckerman–Tobias–Klein, the particles' Nosé–Hoover chain as in
@@ -83,12 +92,16 @@ struct NptStage {
   BarostatSpec barostat;
 };
 
-// ensemble = "minimize": FIRE (Bitzek et al. 2006, with ASE's defaults), converged when every
+// How a minimisation moves: FIRE (Bitzek et al. 2006) or L-BFGS, each as ASE's optimiser.
+enum class MinimizeMethod { Fire, Lbfgs };
+
+// ensemble = "minimize": FIRE or L-BFGS (with ASE's defaults), converged when every
 // tolerance given holds; the stage's `steps` is its iteration limit and its time step is 0. With
 // relax_cell the cell's strain joins the atoms' positions (as ASE's UnitCellFilter), driven by the
 // static pressure against `cell`'s target (its ramp's start) on `cell`'s axes and coupling.
 struct MinimizeStage {
   static constexpr bool conserves_momentum = true;  // no velocities are kept
+  MinimizeMethod method = MinimizeMethod::Fire;
   double force_tolerance = 0.0;     // eV/Å, largest force on an atom (0 = not used)
   double energy_tolerance = 0.0;    // relative change of energy (enthalpy) per iteration (0 = not used)
   double pressure_tolerance = 1.0;  // bar, largest |P - target| of a relaxed component

@@ -7,22 +7,18 @@
 #include <fmt/format.h>
 
 #include "core/units.hpp"
+#include "engine/minimize_descent.hpp"
 
 namespace mdgpu {
 namespace {
 
-// FIRE's parameters as ASE's optimiser has them (unit masses; dt in √(Å² amu... ) units that make
-// dt² × force a length: 0.1² × 1 eV/Å moves an atom by 0.01 Å).
-constexpr double kDtStart = 0.1, kDtMax = 1.0, kAlphaStart = 0.1, kAlphaShrink = 0.99;
-constexpr double kDtGrow = 1.1, kDtShrink = 0.5;
-constexpr int kMinDownhill = 5;
-
 // The strain components a cell relaxation moves, Voigt xx yy zz yz xz xy.
 constexpr int kPairs[6][2] = {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}};
 
-class FireMinimizer final : public Integrator {
+class Minimizer final : public Integrator {
 public:
-  explicit FireMinimizer(const MinimizeStage& s) : spec_(s) {
+  Minimizer(const MinimizeStage& s, std::unique_ptr<Descent> descent)
+      : spec_(s), descent_(std::move(descent)) {
     if (!spec_.relax_cell) return;
     const BarostatSpec& c = spec_.cell;
     for (int k = 0; k < 3; ++k) active_[k] = c.axes[k];
@@ -35,36 +31,15 @@ public:
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
     const std::size_t n = static_cast<std::size_t>(a.n);
-    if (velocity_.empty()) velocity_.assign(3 * n + static_cast<std::size_t>(cell_dofs_), 0.0);
     c.atoms.download_state(host_);
     c.atoms.download_forces(force_);
-    std::vector<double> g = generalised_forces(c, n);
-
-    double power = 0.0, vv = 0.0, gg = 0.0;
-    for (std::size_t k = 0; k < g.size(); ++k)
-      power += g[k] * velocity_[k], vv += velocity_[k] * velocity_[k], gg += g[k] * g[k];
-    // As ASE's FIRE: the first iteration starts from rest without counting as uphill (its power
-    // is 0; the paper's rule would halve the time step before the first move), and the time step
-    // grows once more than kMinDownhill downhill iterations came before this one.
-    const bool first = iterations_ == 0;
-    if (!first && power > 0.0) {
-      const double mix = gg > 0.0 ? alpha_ * std::sqrt(vv / gg) : 0.0;
-      for (std::size_t k = 0; k < g.size(); ++k) velocity_[k] = (1.0 - alpha_) * velocity_[k] + mix * g[k];
-      if (downhill_ > kMinDownhill) dt_ = std::min(dt_ * kDtGrow, kDtMax), alpha_ *= kAlphaShrink;
-      ++downhill_;
-    } else if (!first) {
-      std::fill(velocity_.begin(), velocity_.end(), 0.0);
-      dt_ *= kDtShrink;
-      alpha_ = kAlphaStart;
-      downhill_ = 0;
-    }
-    std::vector<double> move(g.size());
+    const std::vector<double> move = descent_->move(generalised_forces(c, n));
     double longest = 0.0;  // of an atom's move, or a cell coordinate's
-    for (std::size_t k = 0; k < g.size(); ++k) velocity_[k] += dt_ * g[k], move[k] = dt_ * velocity_[k];
     for (std::size_t i = 0; i < n; ++i)
       longest = std::max(longest, std::hypot(move[3 * i], move[3 * i + 1], move[3 * i + 2]));
     for (std::size_t k = 3 * n; k < move.size(); ++k) longest = std::max(longest, std::fabs(move[k]));
     const double scale = longest > spec_.max_step ? spec_.max_step / longest : 1.0;
+    descent_->taken(scale);
 
     Vec3Array& r = host_.positions;
     for (std::size_t i = 0; i < n; ++i) {
@@ -88,19 +63,21 @@ public:
                                                               : fmt::format("  max |P - target| = {:.3g} bar", max_stress_));
   }
 
-  // FIRE's own velocities, time step, mixing and downhill count: a restart goes on bitwise.
+  // The objective, the iteration count and the descent's own variables: a restart goes on
+  // bitwise.
   std::vector<double> state() const override {
-    std::vector<double> s{dt_, alpha_, static_cast<double>(downhill_), energy_,
-                          static_cast<double>(iterations_)};
-    s.insert(s.end(), velocity_.begin(), velocity_.end());
+    std::vector<double> s{energy_, static_cast<double>(iterations_)};
+    const auto d = descent_->state();
+    s.insert(s.end(), d.begin(), d.end());
     return s;
   }
   bool set_state(const std::vector<double>& s) override {
     if (s.empty()) return true;  // saved before the first iteration
-    if (s.size() < 5) return false;
-    dt_ = s[0], alpha_ = s[1], downhill_ = static_cast<int>(s[2]), energy_ = s[3];
-    iterations_ = static_cast<std::int64_t>(s[4]);
-    velocity_.assign(s.begin() + 5, s.end());
+    // The iteration count is cast to an integer: a corrupt checkpoint's NaN or 1e300 is refused.
+    if (s.size() < 2 || !(s[1] >= 0 && s[1] < 1e18) || !descent_->set_state({s.begin() + 2, s.end()}))
+      return false;
+    energy_ = s[0];
+    iterations_ = static_cast<std::int64_t>(s[1]);
     return true;
   }
 
@@ -197,11 +174,9 @@ private:
   MinimizeStage spec_;
   std::array<bool, 6> active_{};
   int cell_dofs_ = 0;
-  double dt_ = kDtStart, alpha_ = kAlphaStart;
-  int downhill_ = 0;
+  std::unique_ptr<Descent> descent_;
   double energy_ = 0.0;  // objective after the last iteration
   std::int64_t iterations_ = 0;
-  std::vector<double> velocity_;  // FIRE's, 3N atoms then the cell coordinates
   System host_;
   Vec3Array force_;
   double max_force_ = 0.0, max_stress_ = 0.0, static_mean_ = 0.0;  // eV/Å, bar, bar
@@ -210,8 +185,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Integrator> make_fire_minimizer(const MinimizeStage& stage) {
-  return std::make_unique<FireMinimizer>(stage);
+std::unique_ptr<Integrator> make_minimizer(const MinimizeStage& stage) {
+  return std::make_unique<Minimizer>(stage, stage.method == MinimizeMethod::Lbfgs ? make_lbfgs_descent()
+                                                                                  : make_fire_descent());
 }
 
 }  // namespace mdgpu

@@ -1,7 +1,7 @@
-// Energy minimisation as a stage: FIRE (Bitzek, Koskinen, Gähler, Moseler & Gumbsch, Phys. Rev.
-// Lett. 97, 170201 (2006)) on the atoms' positions and, on request, on the cell's strain (the
-// generalised coordinates of ASE's UnitCellFilter: strain × N, force = V (P − P_target) / N), each
-// iteration one "step" of the stage. It moves neither the atoms' velocities nor the clock, so a
+// Energy minimisation as a stage: FIRE or L-BFGS (engine/minimize_descent.hpp) on the atoms'
+// positions and, on request, on the cell's strain (the generalised coordinates of ASE's
+// UnitCellFilter: strain × N, force = V (P − P_target) / N), each iteration one "step" of the
+// stage. It moves neither the atoms' velocities nor the clock, so a
 // stage after it starts from the relaxed positions with the velocities it had.
 #pragma once
 
@@ -11,6 +11,6 @@
 
 namespace mdgpu {
 
-std::unique_ptr<Integrator> make_fire_minimizer(const MinimizeStage& stage);
+std::unique_ptr<Integrator> make_minimizer(const MinimizeStage& stage);
 
 }  // namespace mdgpu

@@ -92,5 +92,27 @@ TEST_F(NptConfigTest, MistakesNameTheKey) {
   EXPECT_NE(error_of("pressure = { start = 1.0 }").find("missing required key 'stop'"), std::string::npos);
 }
 
+TEST_F(NptConfigTest, CellRescalingTakesItsOwnKeys) {
+  const BarostatSpec mtk = parse("pressure = 1.0");
+  EXPECT_EQ(mtk.kind, BarostatKind::Mtk);
+  const BarostatSpec b = parse("kind = \"c-rescale\", coupling = \"aniso\", pressure = [1, 2, 3], "
+                               "tau_p_fs = 400, compressibility = 4.5e-5, seed = 9");
+  EXPECT_EQ(b.kind, BarostatKind::CRescale);
+  EXPECT_EQ(b.coupling, Coupling::Aniso);
+  EXPECT_DOUBLE_EQ(b.tau_p, 0.4);
+  EXPECT_DOUBLE_EQ(b.compressibility, 4.5e-5);
+  EXPECT_EQ(b.seed, 9u);
+  const BarostatSpec defaults = parse("kind = \"c-rescale\", pressure = 1.0, compressibility = 1e-4");
+  EXPECT_DOUBLE_EQ(defaults.tau_p, 2.0);  // 1000 × 2 fs
+  EXPECT_EQ(defaults.seed, 1u);
+  EXPECT_NE(error_of("pressure = 1.0, compressibility = 1e-4").find("'compressibility' applies only to kind = \"c-rescale\""),
+            std::string::npos);
+  EXPECT_NE(error_of("kind = \"c-rescale\", pressure = 1.0, compressibility = 1e-4, chain_length = 2")
+                .find("'chain_length' applies only to kind = \"mtk\""),
+            std::string::npos);
+  EXPECT_NE(error_of("kind = \"crescale\", pressure = 1.0").find("stage[1].barostat.kind"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mdgpu

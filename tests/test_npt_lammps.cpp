@@ -9,11 +9,8 @@
 #include <string>
 
 #include "core/units.hpp"
-#include "engine/simulation.hpp"
-#include "io/structure.hpp"
-#include "model/pair_potential.hpp"
 #include "tests/csv.hpp"
-#include "tests/md_fixture.hpp"
+#include "tests/lj_run.hpp"
 
 namespace mdgpu {
 namespace {
@@ -40,19 +37,7 @@ StageSpec lammps_npt_stage(Coupling coupling, std::int64_t steps) {
 }
 
 std::vector<ThermoSample> run_npt(const std::string& system_name, const StageSpec& stage) {
-  auto backend = make_backend("cpu");
-  System s = read_structure(kData + system_name + "_initial.extxyz");
-  RunPlan plan;
-  const LennardJonesSpec lj = testing::argon_lj(8.5);
-  plan.potential = lj;
-  plan.neighbor_skin = 1.0;
-  plan.stages = {stage};
-  PairPotential pot(lj, s, *backend);
-  Simulation sim(plan, s, *backend, pot);
-  std::vector<ThermoSample> samples;
-  sim.add_observer(std::make_unique<testing::Recorder>(samples));
-  sim.run();
-  return samples;
+  return testing::run_argon_stage(kData + system_name + "_initial.extxyz", stage);
 }
 
 struct Case {

@@ -169,8 +169,10 @@ TEST_F(RestartTest, StoppedRunContinuesBitwiseInNoseHooverAndInALangevinRamp) {
 }
 
 // Minimisation and NPT: FIRE's velocities and step, the cell, the barostat's strain rates and both
-// chains travel in the checkpoint; stopped inside a minimisation with cell relaxation and inside a
-// tri stage, the run goes on bitwise (every trajectory format writing its per-frame cell).
+// chains (MTK), the barostat's work and heat (stochastic cell rescaling, whose noise is keyed by
+// the step) and L-BFGS's history travel in the checkpoint; stopped inside a minimisation with cell
+// relaxation, inside a tri stage, inside a c-rescale stage and inside an L-BFGS minimisation, the
+// run goes on bitwise (every trajectory format writing its per-frame cell).
 TEST_F(RestartTest, MinimisationAndNptRunContinueBitwise) {
   std::string input = kInput;
   const std::size_t first = input.find("[[stage]]"), output = input.find("[output]");
@@ -194,10 +196,23 @@ temperature = 90.0
 timestep_fs = 2.0
 steps = 40
 barostat = { coupling = "tri", pressure = [2000, 1500, 1800, 100, -100, 50], pdamp_ps = 0.4 }
+[[stage]]
+name = "npt-c-rescale"
+ensemble = "npt"
+temperature = 90.0
+timestep_fs = 2.0
+steps = 40
+barostat = { kind = "c-rescale", coupling = "aniso", pressure = [2000, 1500, 1800], tau_p_ps = 0.2, compressibility = 1e-4, seed = 11 }
+[[stage]]
+name = "relax-lbfgs"
+ensemble = "minimize"
+method = "lbfgs"
+steps = 40
+force_tolerance = 1e-6
 )");
   const RunPlan straight = plan("straight", "", input);
   ASSERT_EQ(run(straight).outcome, RunOutcome::Completed);
-  for (std::int64_t stop : {30, 100}) {
+  for (std::int64_t stop : {30, 100, 140, 175}) {
     SCOPED_TRACE("stopped at step " + std::to_string(stop));
     expect_stop_and_continue("straight", stop, input);
   }

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""The same relaxation by mdgpu's FIRE (`ensemble = "minimize"`) and by ASE's FIRE, compared.
+"""The same relaxation by mdgpu's minimiser (`ensemble = "minimize"`) and by ASE's, compared.
 
   compare_ase_relax.py STRUCTURE (--lj SPECIES EPSILON SIGMA CUTOFF | --model MODEL.h5)
-                       [--cell] [--fmax F] [--mdgpu BIN] [--workdir DIR] [--json OUT]
+                       [--method fire|lbfgs] [--cell] [--fmax F] [--mdgpu BIN] [--workdir DIR]
+                       [--json OUT]
 
-ASE is the oracle: its own FIRE (ase.optimize.FIRE, default parameters, which mdgpu's follow) on
+ASE is the oracle: its own FIRE or LBFGS (ase.optimize.FIRE / LBFGS, default parameters, which
+mdgpu's `method = "fire"` / `"lbfgs"` follow) on
 ASE's own Lennard-Jones calculator (--lj: an implementation independent of mdgpu's), or on a
 model evaluated by `mdgpu eval` (--model: the optimiser is then the only thing compared). With
 --cell the cell relaxes too, isotropically, to 0 bar: ASE's UnitCellFilter with
@@ -29,7 +31,7 @@ try:
 except ImportError:  # ASE before 3.23 (Debian 12's 3.22)
     from ase.constraints import UnitCellFilter
 from ase.io import read, write
-from ase.optimize import FIRE
+from ase.optimize import FIRE, LBFGS
 
 REPO = Path(__file__).resolve().parents[1]
 BAR_PER_EV_PER_A3 = 1.602176634e6
@@ -68,8 +70,8 @@ def mdgpu_input(args, structure, workdir):
     cell = (f"cell = {{ pressure = 0.0, pressure_tolerance = {args.ptol} }}\n" if args.cell
             else "")
     return (f'[system]\nstructure = "{structure}"\nvelocities = "zero"\n[potential]\n{potential}'
-            f'[[stage]]\nname = "relax"\nensemble = "minimize"\nsteps = {args.max_iterations}\n'
-            f'force_tolerance = {args.fmax}\n{cell}'
+            f'[[stage]]\nname = "relax"\nensemble = "minimize"\nmethod = "{args.method}"\n'
+            f'steps = {args.max_iterations}\nforce_tolerance = {args.fmax}\n{cell}'
             f'[output]\ndirectory = "{workdir}"\nthermo = {{ every = 1 }}\n'
             f'trajectory = {{ path = "relaxed.extxyz", every = {args.max_iterations} }}\n')
 
@@ -94,7 +96,7 @@ def relax_ase(args, atoms, workdir):
     # The filter's cell "forces" are V sigma / N (eV): as tight as mdgpu's --ptol, in those units.
     fmax = min(args.fmax, args.ptol / BAR_PER_EV_PER_A3 * atoms.get_volume() / len(atoms)) \
         if args.cell else args.fmax
-    opt = FIRE(target, logfile=None)
+    opt = (FIRE if args.method == "fire" else LBFGS)(target, logfile=None)
     opt.run(fmax=fmax, steps=args.max_iterations)
     return atoms, opt.get_number_of_steps()
 
@@ -115,6 +117,7 @@ def main():
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--lj", nargs=4, metavar=("SPECIES", "EPSILON", "SIGMA", "CUTOFF"))
     group.add_argument("--model")
+    parser.add_argument("--method", choices=["fire", "lbfgs"], default="fire")
     parser.add_argument("--cell", action="store_true", help="relax the cell too (iso, 0 bar)")
     parser.add_argument("--fmax", type=float, default=1e-4, help="eV/A (default 1e-4)")
     parser.add_argument("--ptol", type=float, default=0.1,

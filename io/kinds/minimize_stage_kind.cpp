@@ -1,4 +1,4 @@
-// ensemble = "minimize": FIRE with its tolerances, iteration limit (the stage's `steps`) and an
+// ensemble = "minimize": FIRE or L-BFGS with its tolerances, iteration limit (the stage's `steps`) and an
 // optional cell relaxation (the `cell` table). A minimisation has no time step.
 #include "io/kinds/barostat_reading.hpp"
 #include "io/stage_kinds.hpp"
@@ -6,17 +6,23 @@
 namespace mdgpu {
 namespace {
 
+std::string_view method_name(MinimizeMethod method) {
+  return method == MinimizeMethod::Lbfgs ? "L-BFGS" : "FIRE";
+}
+
 struct MinimizeKind {
   using Spec = MinimizeStage;
   static constexpr std::string_view ensemble = "minimize";
   static constexpr std::string_view thermostat = "";
-  static constexpr std::string_view method = "minimise (FIRE)";
+  static constexpr std::string_view method = "minimise";
   static constexpr bool timed = false;  // iterations: no time step
-  static Words keys() { return {"force_tolerance", "energy_tolerance", "max_step", "cell"}; }
+  static Words keys() { return {"method", "force_tolerance", "energy_tolerance", "max_step", "cell"}; }
 
   static Spec read(const Section& s, const StageKind& self, const StageSpec&) {
     reject_keys_of_other_kinds(s, self);
     Spec m;
+    m.method = s.choice("method", {"fire", "lbfgs"}, "fire") == "lbfgs" ? MinimizeMethod::Lbfgs
+                                                                        : MinimizeMethod::Fire;
     m.force_tolerance = s.number("force_tolerance", Rule::Positive).value_or(0.0);
     m.energy_tolerance = s.number("energy_tolerance", Rule::Positive).value_or(0.0);
     if (m.force_tolerance == 0.0 && m.energy_tolerance == 0.0)
@@ -38,10 +44,10 @@ struct MinimizeKind {
     return m;
   }
   static std::string describe(const StageSpec&, const Spec& m) {
-    std::string out;
-    if (m.force_tolerance > 0) out += fmt::format("  until max|F| < {} eV/Å", m.force_tolerance);
+    std::string out = fmt::format("  {}", method_name(m.method));
+    if (m.force_tolerance > 0) out += fmt::format(" until max|F| < {} eV/Å", m.force_tolerance);
     if (m.energy_tolerance > 0)
-      out += fmt::format("{} relative energy change < {}", out.empty() ? "  until" : " and",
+      out += fmt::format("{} relative energy change < {}", m.force_tolerance > 0 ? " and" : " until",
                          m.energy_tolerance);
     out += fmt::format(", max step {} Å", m.max_step);
     if (m.relax_cell) {
@@ -55,8 +61,9 @@ struct MinimizeKind {
     return out;
   }
   static std::string record(const StageSpec&, const Spec& m) {
-    std::string text = fmt::format(", fire ftol {} etol {} max step {}", m.force_tolerance,
-                                   m.energy_tolerance, m.max_step);
+    std::string text = fmt::format(", {} ftol {} etol {} max step {}",
+                                   m.method == MinimizeMethod::Lbfgs ? "lbfgs" : "fire",
+                                   m.force_tolerance, m.energy_tolerance, m.max_step);
     if (m.relax_cell)
       text += fmt::format(", cell coupling {} axes {}{}{} {} bar, ptol {}",
                           static_cast<int>(m.cell.coupling), m.cell.axes[0], m.cell.axes[1],
