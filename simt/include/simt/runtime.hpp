@@ -108,14 +108,16 @@ public:
     static_assert((std::is_trivially_copyable_v<std::decay_t<A>> && ...),
                   "a kernel argument must be trivially copyable, as CUDA requires");
     Args args(std::forward<A>(a)...);
+    // The scan for host pointers reads a copy whose padding (whatever the stack held, stale
+    // pointers too) is cleared. Never the arguments themselves: GCC 12's __builtin_clear_padding
+    // zeroed real members of an array of structs inside such a tuple.
+    Args scanned(args);
 #if defined(__has_builtin) && __has_builtin(__builtin_clear_padding)
-    // Padding holds whatever the stack held, stale pointers too: cleared, so that the scan of
-    // the arguments for host pointers reads only what the kernel can.
-    __builtin_clear_padding(&args);
+    __builtin_clear_padding(&scanned);
 #endif
     use_stream(stream_, name_);
     Grid g{name_, grid_, block_, shared_, {}, nullptr, nullptr};
-    std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, args);
+    std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, scanned);
     struct Context {
       const Kernel* kernel;
       const Args* args;
