@@ -28,7 +28,7 @@ public:
     const Launch l = plan(m, tp, e.n, Kernel::Messages);
     if (!l.fused) return Base::messages(e, f, mlp, tp, x1, agg);
     if (l.blocks == 0) return;
-    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared>>>(e, f, m, tp, l.s, x1, agg);
+    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared, stream()>>>(e, f, m, tp, l.s, x1, agg);
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
@@ -38,11 +38,11 @@ public:
     const Launch edges = plan(m, tp, e.n, Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
     if (!edges.fused || !senders.fused) return Base::messages_backward(e, f, mlp, tp, x1, gmsg, gx1);
     if (edges.blocks > 0) {
-      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared>>>(e, f, m, tp, edges.s, x1, gmsg);
+      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared, stream()>>>(e, f, m, tp, edges.s, x1, gmsg);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }
     if (senders.blocks > 0) {
-      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared>>>(e, f, m, tp, senders.s, gmsg,
+      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared, stream()>>>(e, f, m, tp, senders.s, gmsg,
                                                                                          gx1);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }

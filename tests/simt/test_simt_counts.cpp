@@ -138,7 +138,7 @@ TEST(SimtCounts, QuietNequipStep) {
   // Three values come to the host: the displacement check's (the rebuild decision), and the
   // evaluation's edge count (its buffers' size) and reverse-edge check. The virial and the energy
   // are not computed (nothing reads them), the guard's verdict stays on the device.
-  expect_quiet_step(step, 61, 4, 26, 6, 3);
+  expect_quiet_step(step, 43, 4, 24, 6, 3);
 }
 
 }  // namespace
