@@ -26,6 +26,9 @@ sys.path.insert(0, str(HERE))
 
 import report  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tools" / "lammps"))
+from lammps_cell import lammps_cell  # noqa: E402
+
 MDGPU, DRIVER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("", "-")
 DRIVER = DRIVER if DRIVER == "-" else str(Path(DRIVER).resolve())
 SMALL_REF = REPO / "tests" / "data" / "nequip" / "small_seed0.h5"
@@ -45,18 +48,6 @@ def missing():
     if not MPIRUN:
         return "no mpirun (Debian: openmpi-bin)"
     return None
-
-
-def lammps_cell(cell):
-    """The cell as LAMMPS's lower-triangular rows (a along x, b in the xy plane), same lengths and angles."""
-    a, b, c = cell
-    ax = np.linalg.norm(a)
-    bx = b @ a / ax
-    by = np.sqrt(b @ b - bx * bx)
-    cx = c @ a / ax
-    cy = (b @ c - bx * cx) / by
-    cz = np.sqrt(c @ c - cx * cx - cy * cy)
-    return np.array([[ax, 0, 0], [bx, by, 0], [cx, cy, cz]])
 
 
 def structure(name):
