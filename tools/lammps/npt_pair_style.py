@@ -6,8 +6,10 @@
 A physical NequIP model, the MIT-licensed LiBC model (inputs/models/LiBC_nequip2fc, 3 layers), on
 its 108-atom LiBC cell (inputs/structures), float64, the same initial positions, velocities (300 K,
 seeded) and cell (rotated into LAMMPS's lower-triangular form for both), then Nosé–Hoover NPT
-(MTK, chains of 3 on the particles and the cell), iso or aniso coupling (--couple), 1 fs steps,
-Tdamp 0.1 ps, Pdamp 0.5 ps. The target pressure is the model's own pressure at the start (this model was fitted
+(MTK, chains of 3 on the particles and the cell), iso coupling, 1 fs steps, Tdamp 0.1 ps,
+Pdamp 0.5 ps. (Not aniso: at this model's anisotropic start stress a common target deforms the cell
+until the run blows up, and per-axis targets are where the two programs' formulations differ by
+design, docs/npt.md.) The target pressure is the model's own pressure at the start (this model was fitted
 without stresses: at the experimental cell it reads about -13 GPa), so that the cell fluctuates
 about its start instead of collapsing. Prints, for both, the drift of the conserved quantity (eV
 per atom per ps, from a straight-line fit) and its largest excursion, the mean volume, and how far
@@ -101,7 +103,7 @@ thermo = {{ every = {every} }}
     return data
 
 
-def run_lammps(driver, work, press, couple, steps, every, species):
+def run_lammps(driver, work, press, steps, every, species):
     script = f"""units metal
 atom_style atomic
 boundary p p p
@@ -112,7 +114,7 @@ pair_coeff * * {MODEL} {' '.join(species)}
 neighbor 1.0 bin
 neigh_modify every 1 delay 0 check yes
 timestep {DT_PS}
-fix nh all npt temp {T} {T} {TDAMP} {couple} {press:.17g} {press:.17g} {PDAMP} tchain 3 pchain 3
+fix nh all npt temp {T} {T} {TDAMP} iso {press:.17g} {press:.17g} {PDAMP} tchain 3 pchain 3
 thermo_style custom step pe ke etotal press vol econserve
 thermo_modify norm no format float %.17g
 thermo {every}
@@ -142,7 +144,6 @@ def main():
     p.add_argument("driver")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--every", type=int, default=10)
-    p.add_argument("--couple", choices=["iso", "aniso"], default="iso")
     a = p.parse_args()
     a.mdgpu, a.driver = (str(Path(x).resolve()) for x in (a.mdgpu, a.driver))
     symbols, pos, vel, cell = initial_state()
@@ -154,15 +155,15 @@ def main():
         write_data(Path(work) / "data.lmp", symbols, pos, vel, cell, species)
         press = round(start_pressure(a.mdgpu, work, xyz), -1)
         stage = (f'ensemble = "npt"\nsteps = {a.steps}\ntemperature = {T}\ntdamp_ps = {TDAMP}\n'
-                 f'barostat = {{ coupling = "{a.couple}", pressure = {press}, pdamp_ps = {PDAMP} }}')
+                 f'barostat = {{ coupling = "iso", pressure = {press}, pdamp_ps = {PDAMP} }}')
         mine = run_mdgpu(a.mdgpu, work, xyz, "npt", stage, a.every)
-        theirs = run_lammps(a.driver, work, press, a.couple, a.steps, a.every, species)
+        theirs = run_lammps(a.driver, work, press, a.steps, a.every, species)
     t = mine["time_ps"]
     d_m, x_m = drift(t, mine["conserved_eV"], n)
     d_l, x_l = drift(theirs[:, 0] * DT_PS, theirs[:, 6], n)
     early = slice(0, min(len(t), len(theirs), 100 // a.every + 1))
     dv = np.abs(mine["volume_A3"][early] - theirs[early, 5]).max() / theirs[0, 5]
-    print(f"LiBC (108 atoms, LiBC_nequip2fc float64), NPT {a.couple} at the start's pressure {press:.0f} bar, "
+    print(f"LiBC (108 atoms, LiBC_nequip2fc float64), NPT iso at the start's pressure {press:.0f} bar, "
           f"{T:.0f} K, {a.steps} steps of {DT_PS * 1000:g} fs")
     print(f"{'':28} {'drift eV/atom/ps':>17} {'max |dE| eV/atom':>17} {'<V> A^3':>10} {'std V':>7}")
     for name, d, x, v in (("mdgpu standalone NPT", d_m, x_m, mine["volume_A3"]),
