@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
     LAMMPS_NS::LAMMPS lmp(argc, argv, MPI_COMM_WORLD);
     mdgpu::register_lammps_styles(&lmp);
     lmp.input->file();
-  } catch (const LAMMPS_NS::LAMMPSAbortException& e) {
-    MPI_Abort(e.universe, 1);
+  } catch (const LAMMPS_NS::LAMMPSAbortException&) {
+    // Its universe is MPI_COMM_WORLD here (public before LAMMPS 2023, behind get_universe() since).
+    MPI_Abort(MPI_COMM_WORLD, 1);
   } catch (const LAMMPS_NS::LAMMPSException&) {
     status = 1;
   }
