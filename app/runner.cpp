@@ -113,11 +113,11 @@ std::string describe_plan(const RunPlan& plan) {
   if (!plan.thermo.path.empty())
     out += fmt::format("  thermo      {} every {} steps\n", plan.thermo.path.string(), plan.thermo.every);
   for (const TrajectorySpec& t : plan.trajectories)
-    out += fmt::format("  trajectory  {} ({}{}) every {} steps, {} coordinates{}{}{}\n", t.path.string(),
+    out += fmt::format("  trajectory  {} ({}{}) every {} steps, {} coordinates{}{}{}{}\n", t.path.string(),
                        kind_of(t).name, kind_of(t).describe(t.format),
                        t.every, t.coordinates == Coordinates::Wrapped ? "wrapped" : "unwrapped",
                        t.velocities ? ", velocities" : "", t.forces ? ", forces" : "",
-                       t.energies ? ", per-atom energies" : "");
+                       t.energies ? ", per-atom energies" : "", t.force_dev ? ", committee force deviation" : "");
   if (plan.candidates)
     out += fmt::format("  candidates  {} (committee force deviation in [{}, {}) eV/Å, at least {} steps apart{})\n",
                        plan.candidates->path.string(), plan.candidates->lower, plan.candidates->upper,

@@ -37,19 +37,23 @@ class Snapshot {
 public:
   Snapshot(const ThermoSample& thermo, std::function<const System&()> system,
            std::function<const Vec3Array&()> forces,
-           std::function<const std::vector<double>&()> per_atom_energy)
+           std::function<const std::vector<double>&()> per_atom_energy,
+           std::function<const std::vector<double>&()> force_deviation = nullptr)
       : thermo_(thermo), system_(std::move(system)), forces_(std::move(forces)),
-        per_atom_energy_(std::move(per_atom_energy)) {}
+        per_atom_energy_(std::move(per_atom_energy)), force_deviation_(std::move(force_deviation)) {}
   const ThermoSample& thermo() const { return thermo_; }
   const System& system() const { return system_(); }  // positions, velocities, images, cell
   const Vec3Array& forces() const { return forces_(); }
   const std::vector<double>& per_atom_energy() const { return per_atom_energy_(); }
+  // A committee's per-atom force deviation σ_i (eV/Å); only a committee run's snapshots have it.
+  const std::vector<double>& force_deviation() const { return force_deviation_(); }
 
 private:
   const ThermoSample& thermo_;
   std::function<const System&()> system_;
   std::function<const Vec3Array&()> forces_;
   std::function<const std::vector<double>&()> per_atom_energy_;
+  std::function<const std::vector<double>&()> force_deviation_;
 };
 
 class Observer {

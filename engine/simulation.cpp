@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "engine/stop_request.hpp"
+#include "model/committee_potential.hpp"
 #include "core/units.hpp"
 
 namespace mdgpu {
@@ -149,7 +150,17 @@ void Simulation::observe(const ThermoSample& s, bool force_all) {
   for (const auto& o : observers_) any = any || force_all || s.step % o->every() == 0;
   if (!any) return;
   system_current_ = false;
-  bool forces_current = false, energies_current = false;
+  bool forces_current = false, energies_current = false, deviation_current = false;
+  // Observed steps are due steps, which evaluate energies and so the committee's spread (run_stage).
+  const CommitteePotential* committee = as_committee(force_computer_.potential());
+  std::function<const std::vector<double>&()> deviation;
+  if (committee)
+    deviation = [this, committee, &deviation_current]() -> const std::vector<double>& {
+      if (!committee->stats().fresh)
+        throw std::logic_error("an observer read the committee force deviation at a step that evaluated none");
+      if (!deviation_current) committee->force_deviation().download(force_deviation_host_), deviation_current = true;
+      return force_deviation_host_;
+    };
   const Snapshot snap(
       s, [this]() -> const System& { return system(); },
       [this, &forces_current]() -> const Vec3Array& {
@@ -160,7 +171,8 @@ void Simulation::observe(const ThermoSample& s, bool force_all) {
         if (!energies_current)
           force_computer_.per_atom_energy().download(per_atom_energy_host_), energies_current = true;
         return per_atom_energy_host_;
-      });
+      },
+      std::move(deviation));
   for (const auto& o : observers_)
     if (force_all || s.step % o->every() == 0) o->observe(snap);
 }

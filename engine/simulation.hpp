@@ -93,7 +93,7 @@ private:
   double thermostat_energy_ = 0.0;     // carried + the current integrator's
   bool system_current_ = false;
   Vec3Array forces_host_;
-  std::vector<double> per_atom_energy_host_;
+  std::vector<double> per_atom_energy_host_, force_deviation_host_;
   std::chrono::steady_clock::time_point started_, last_progress_;
   std::int64_t progress_step0_ = 0;
 };

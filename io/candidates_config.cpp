@@ -1,7 +1,5 @@
 #include "io/candidates_config.hpp"
 
-#include <variant>
-
 namespace mdgpu {
 
 std::optional<CandidatesSpec> read_candidates(const Section& output, OutputPaths& paths,
@@ -9,8 +7,7 @@ std::optional<CandidatesSpec> read_candidates(const Section& output, OutputPaths
   if (!output.has("candidates")) return std::nullopt;
   const Section s = output.section("candidates", "output.candidates");
   s.allow({"path", "lower", "upper", "min_spacing", "stop_above"});
-  const auto* nequip = std::get_if<NequipSpec>(&potential);
-  if (!nequip || nequip->committee.empty())
+  if (!is_committee(potential))
     s.fail_here("[output.candidates] needs a committee of models (potential.committee) whose force deviation "
                 "it thresholds");
   CandidatesSpec spec;

@@ -102,10 +102,11 @@ OutputPaths read_output(const Section& root, RunPlan& plan) {
   plan.checkpoint = read_checkpoint(s.section("checkpoint", "output.checkpoint"), paths);
   plan.candidates = read_candidates(s, paths, plan.potential);
 
+  const bool committee = is_committee(plan.potential);
   const toml::node* trajectory = s.node("trajectory");
   if (trajectory && trajectory->is_table()) {
     plan.trajectories.push_back(
-        read_trajectory(s.section("trajectory", "output.trajectory"), paths));
+        read_trajectory(s.section("trajectory", "output.trajectory"), paths, committee));
     return paths;
   }
   if (trajectory && !trajectory->is_array())
@@ -113,7 +114,7 @@ OutputPaths read_output(const Section& root, RunPlan& plan) {
            fmt::format("expected a table or an array of tables, got {}", got(*trajectory)));
   const auto label = [](std::size_t i) { return fmt::format("[[output.trajectory]] #{}", i); };
   for (const Section& t : s.array_of_tables("trajectory", label))
-    plan.trajectories.push_back(read_trajectory(t, paths));
+    plan.trajectories.push_back(read_trajectory(t, paths, committee));
   return paths;
 }
 

@@ -48,9 +48,10 @@ std::string lammps_dump_frame(const System& system, std::int64_t step, const Tra
   }
 
   const bool wrapped = spec.coordinates == Coordinates::Wrapped;
-  fmt::format_to(it, "ITEM: ATOMS id type element {}{}{}{}\n",
+  fmt::format_to(it, "ITEM: ATOMS id type element {}{}{}{}{}\n",
                  wrapped ? "x y z ix iy iz" : "xu yu zu", spec.velocities ? " vx vy vz" : "",
-                 spec.forces ? " fx fy fz" : "", spec.energies ? " c_epot" : "");
+                 spec.forces ? " fx fy fz" : "", spec.energies ? " c_epot" : "",
+                 spec.force_dev ? " c_force_dev" : "");
   const Vec3Array& r = frame.positions.r;
   for (std::size_t i = 0; i < n; ++i) {
     // "{}": the shortest text that reads back as the same double.
@@ -63,6 +64,7 @@ std::string lammps_dump_frame(const System& system, std::int64_t step, const Tra
                                spec.forces ? &frame.forces : nullptr})
       if (v) fmt::format_to(it, " {} {} {}", v->x[i], v->y[i], v->z[i]);
     if (spec.energies) fmt::format_to(it, " {}", frame.energies[i]);
+    if (spec.force_dev) fmt::format_to(it, " {}", frame.force_dev[i]);
     out.push_back('\n');
   }
   return fmt::to_string(out);

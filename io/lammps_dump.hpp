@@ -1,5 +1,5 @@
 // LAMMPS "dump custom" text trajectories, as OVITO, VMD, ASE and MDAnalysis read them:
-//   ITEM: ATOMS id type element x y z ix iy iz [vx vy vz] [fx fy fz] [c_epot]
+//   ITEM: ATOMS id type element x y z ix iy iz [vx vy vz] [fx fy fz] [c_epot] [c_force_dev]
 // (xu yu zu instead of x y z ix iy iz for unwrapped coordinates). Types number the species from
 // 1 in the order of the structure file; c_epot is the per-atom energy (OVITO's name for it).
 // The cell is written in LAMMPS's restricted-triclinic orientation, atoms and vectors rotated

@@ -175,6 +175,7 @@ bool NetcdfReader::next(Frame& frame) {
     for (double& v : forces.values) v *= scale("forces");
   }
   if (has("c_epot")) frame.arrays["energies"].values = read("c_epot", f, n);
+  if (has("force_dev")) frame.arrays["force_dev"].values = read("force_dev", f, n);
   if (has("time"))
     frame.info["time"] = fmt::format("{}", read("time", f, 1).front() * scale("time"));
   if (has("step")) frame.info["step"] = fmt::format("{}", std::llround(read("step", f, 1).front()));

@@ -95,6 +95,7 @@ void NetcdfTrajectory::create(const System& system) {
   if (spec_.velocities) def("velocities", real, {frame, atom, spatial}, "angstrom/picosecond");
   if (spec_.forces) def("forces", real, {frame, atom, spatial}, "kilocalorie/mole/angstrom");
   if (spec_.energies) def("c_epot", real, {frame, atom}, "electron_volt");
+  if (spec_.force_dev) def("force_dev", real, {frame, atom}, "eV/Angstrom");
   check(nc_enddef(ncid_), "cannot define the file");
 
   check(nc_put_var_text(ncid_, var("spatial"), "xyz"), "cannot write labels");
@@ -138,6 +139,7 @@ void NetcdfTrajectory::observe(const Snapshot& snapshot) {
     put_vectors("forces", kcal);
   }
   if (spec_.energies) put("c_epot", {f, 0}, {1, n}, frame.energies.data());
+  if (spec_.force_dev) put("force_dev", {f, 0}, {1, n}, frame.force_dev.data());
   const double time = snapshot.thermo().time;
   put("time", {f}, {1}, &time);
   const std::int64_t step = snapshot.thermo().step;

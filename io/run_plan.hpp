@@ -46,6 +46,7 @@ struct TrajectorySpec {
   bool velocities = false;
   bool forces = false;
   bool energies = false;         // per-atom potential energy
+  bool force_dev = false;        // per-atom committee force deviation (needs a committee)
   Coordinates coordinates = Coordinates::Wrapped;
 };
 

@@ -14,6 +14,7 @@ TrajectoryFrame gather_frame(const Snapshot& snapshot, const TrajectorySpec& spe
   if (spec.velocities) out.velocities = system.velocities;
   if (spec.forces) out.forces = snapshot.forces();
   if (spec.energies) out.energies = snapshot.per_atom_energy();
+  if (spec.force_dev) out.force_dev = snapshot.force_deviation();
   if (frame)
     for (Vec3Array* v : {&out.positions.r, &out.velocities, &out.forces}) frame->apply(*v);
   return out;
@@ -32,6 +33,7 @@ void ExtxyzTrajectory::observe(const Snapshot& snapshot) {
   extras.velocities = spec_.velocities;
   if (spec_.forces) extras.forces = &frame.forces;
   if (spec_.energies) extras.atom_energies = &frame.energies;
+  if (spec_.force_dev) extras.columns.push_back({"force_dev", 1, &frame.force_dev});  // as mdgpu eval writes it
   file().write(extxyz_frame(snapshot.system(), extras));
 }
 

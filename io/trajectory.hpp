@@ -11,12 +11,12 @@
 namespace mdgpu {
 
 // The per-atom data of one frame as a format stores it: positions wrapped or unwrapped, and with
-// `frame` every vector rotated into its canonical orientation. Velocities, forces and energies
-// are filled only when the spec asks for them.
+// `frame` every vector rotated into its canonical orientation. Velocities, forces, energies and
+// the committee force deviation are filled only when the spec asks for them.
 struct TrajectoryFrame {
   FramePositions positions;
   Vec3Array velocities, forces;
-  std::vector<double> energies;
+  std::vector<double> energies, force_dev;
 };
 TrajectoryFrame gather_frame(const Snapshot& snapshot, const TrajectorySpec& spec,
                              const CanonicalFrame* frame);

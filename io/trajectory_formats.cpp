@@ -28,8 +28,8 @@ const TrajectoryFormatKind& kind_of(const TrajectorySpec& spec) {
   throw std::logic_error("kind_of: a TrajectoryFormat alternative has no entry in trajectory_formats()");
 }
 
-TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
-  Words keys{"path", "format", "every", "velocities", "forces", "energies", "coordinates"}, names;
+TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths, bool committee) {
+  Words keys{"path", "format", "every", "velocities", "forces", "energies", "force_dev", "coordinates"}, names;
   const std::size_t common = keys.size();
   for (const TrajectoryFormatKind& format : trajectory_formats()) {
     names.push_back(format.name);
@@ -47,6 +47,10 @@ TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths) {
   spec.velocities = t.boolean("velocities").value_or(spec.velocities);
   spec.forces = t.boolean("forces").value_or(spec.forces);
   spec.energies = t.boolean("energies").value_or(spec.energies);
+  spec.force_dev = t.boolean("force_dev").value_or(spec.force_dev);
+  if (spec.force_dev && !committee)
+    t.fail("force_dev", "force_dev = true needs a committee of models (potential.committee), whose per-atom force "
+                        "deviation it writes");
   if (t.choice("coordinates", {"wrapped", "unwrapped"}, "wrapped") == "unwrapped")
     spec.coordinates = Coordinates::Unwrapped;
   for (auto key = keys.begin() + common; key != keys.end(); ++key) {

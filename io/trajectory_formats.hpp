@@ -38,8 +38,9 @@ struct TrajectoryFormatKind {
 const std::vector<TrajectoryFormatKind>& trajectory_formats();
 const TrajectoryFormatKind& kind_of(const TrajectorySpec& spec);
 
-// One [[output.trajectory]] table; its file is claimed in `paths`.
-TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths);
+// One [[output.trajectory]] table; its file is claimed in `paths`. `committee`: the potential is
+// a committee, whose force deviation force_dev = true writes.
+TrajectorySpec read_trajectory(const Section& t, OutputPaths& paths, bool committee);
 
 // The writer of trajectory block `index` (from 1).
 std::unique_ptr<OutputFile> make_trajectory(const TrajectorySpec& spec, std::size_t index,

@@ -30,8 +30,8 @@ public:
   virtual ~TrajectoryReader() = default;
   // The next frame, in Å, ps and eV: positions as stored (unwrapped or not: Frame::unwrapped),
   // velocities in the system, and in `arrays` what else the file has per atom: "image" (3
-  // columns), "forces" (eV/Å), "energies" (eV); info "time" (ps) and "step" when the file has
-  // them. False after the last frame; InputError naming file and frame for malformed data.
+  // columns), "forces" (eV/Å), "energies" (eV), from NetCDF "force_dev" (a committee's, eV/Å);
+  // info "time" (ps) and "step" when the file has them. False after the last frame; InputError naming file and frame for malformed data.
   virtual bool next(Frame& frame) = 0;
   // How many frames the file holds (may read the file once more).
   virtual std::int64_t count_frames() = 0;

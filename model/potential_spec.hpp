@@ -43,4 +43,10 @@ struct NequipSpec {  // kind = "nequip"
 
 using PotentialSpec = std::variant<LennardJonesSpec, MorseSpec, NequipSpec>;
 
+// Whether the potential is a committee, whose force deviation outputs may ask for.
+inline bool is_committee(const PotentialSpec& potential) {
+  const auto* nequip = std::get_if<NequipSpec>(&potential);
+  return nequip && !nequip->committee.empty();
+}
+
 }  // namespace mdgpu

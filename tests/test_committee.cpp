@@ -1,20 +1,24 @@
 // Committees of NequIP models (model/committee_potential.hpp, [output.candidates]): the mean force
 // and the per-atom force deviation computed on the backend against a direct computation on the
 // host from each member evaluated alone; a committee of one runs bit for bit as the plain model;
-// candidate frames hold the deviation the thermo log reports, min_spacing apart; stop_above stops
-// the run naming the atom. Members are the small reference model and perturbed copies of it
+// candidate frames hold the deviation the thermo log reports, min_spacing apart; trajectories with
+// force_dev hold, in every format, the per-atom deviation the thermo log summarises; stop_above
+// stops the run naming the atom. Members are the small reference model and perturbed copies of it
 // (tests/committee_fixture.hpp). Restarts: tests/test_restart.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
 #include "io/extxyz.hpp"
+#include "io/trajectory_reader.hpp"
 #include "kernels/host/host_backend.hpp"
 #include "model/committee_potential.hpp"
 #include "model/nequip_potential.hpp"
@@ -56,30 +60,48 @@ std::unique_ptr<CommitteePotential> committee(const std::vector<int>& seeds, boo
   return std::make_unique<CommitteePotential>(std::move(members), mean, backend);
 }
 
+// Each member of `seeds` evaluated alone on `system` on the host, and from their forces the mean
+// force and DeePMD's model_devi: σ_i = sqrt(mean over members of |F_m,i − F̄_i|²).
+struct HostSpread {
+  std::vector<Evaluation> alone;
+  Vec3Array mean;
+  std::vector<double> sigma;
+};
+
+HostSpread host_spread(const std::vector<int>& seeds, const System& system, Backend& backend) {
+  HostSpread h;
+  for (int seed : seeds) h.alone.push_back(evaluate(*member(seed, system, backend), backend, system));
+  const std::size_t n = system.size();
+  const double members = static_cast<double>(seeds.size());
+  h.sigma.resize(n);
+  h.mean.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const Evaluation& e : h.alone)
+      h.mean.x[i] += e.forces.x[i] / members, h.mean.y[i] += e.forces.y[i] / members,
+          h.mean.z[i] += e.forces.z[i] / members;
+    double sq = 0.0;
+    for (const Evaluation& e : h.alone)
+      sq += std::pow(e.forces.x[i] - h.mean.x[i], 2) + std::pow(e.forces.y[i] - h.mean.y[i], 2) +
+            std::pow(e.forces.z[i] - h.mean.z[i], 2);
+    h.sigma[i] = std::sqrt(sq / members);
+  }
+  return h;
+}
+
 TEST(Committee, MeanAndDeviationMatchEachMemberEvaluatedAloneOnTheHost) {
   for (int seed : {0, 1, 2}) ASSERT_FALSE(test::committee_member(seed).empty()) << "member seed " << seed;
   const System system = test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124");
   auto backend = make_host_backend(0);
   const std::vector<int> seeds = {0, 1, 2};
-  std::vector<Evaluation> alone;
-  for (int seed : seeds) alone.push_back(evaluate(*member(seed, system, *backend), *backend, system));
+  const HostSpread host = host_spread(seeds, system, *backend);
+  const std::vector<Evaluation>& alone = host.alone;
+  const Vec3Array& mean = host.mean;
+  const std::vector<double>& sigma = host.sigma;
   const std::size_t n = system.size();
   const double members = static_cast<double>(seeds.size());
-
-  // DeePMD's model_devi: σ_i = sqrt(mean over members of |F_m,i − F̄_i|²).
-  std::vector<double> sigma(n);
-  Vec3Array mean;
-  mean.resize(n);
   double max_sigma = -1.0, sum_sigma = 0.0;
   std::size_t max_atom = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    for (const Evaluation& e : alone)
-      mean.x[i] += e.forces.x[i] / members, mean.y[i] += e.forces.y[i] / members, mean.z[i] += e.forces.z[i] / members;
-    double sq = 0.0;
-    for (const Evaluation& e : alone)
-      sq += std::pow(e.forces.x[i] - mean.x[i], 2) + std::pow(e.forces.y[i] - mean.y[i], 2) +
-            std::pow(e.forces.z[i] - mean.z[i], 2);
-    sigma[i] = std::sqrt(sq / members);
     sum_sigma += sigma[i];
     if (sigma[i] > max_sigma) max_sigma = sigma[i], max_atom = i;
   }
@@ -228,6 +250,80 @@ TEST(Committee, CandidatesHoldTheThermoLogsDeviationMinSpacingApart) {
       if (6 * k % 4 == 0) EXPECT_EQ(max, thermo.number(6 * k / 4, "max_force_dev_eV_A"));  // a thermo row too
       EXPECT_EQ(f.arrays.count("forces"), 0u) << "no forces a labelling tool could take for DFT labels";
     }
+  }
+}
+
+// The c_force_dev column of each frame of a LAMMPS dump (atoms in id order, as mdgpu writes them).
+std::vector<std::vector<double>> dump_force_dev(const std::filesystem::path& path) {
+  std::vector<std::vector<double>> frames;
+  std::istringstream in(testing::slurp(path));
+  std::string line;
+  std::size_t atoms = 0;
+  while (std::getline(in, line)) {
+    if (line == "ITEM: NUMBER OF ATOMS") {
+      std::getline(in, line);
+      atoms = std::stoul(line);
+    } else if (line.rfind("ITEM: ATOMS ", 0) == 0) {
+      std::istringstream header(line.substr(12));
+      std::vector<std::string> columns{std::istream_iterator<std::string>(header), {}};
+      const auto column = std::find(columns.begin(), columns.end(), "c_force_dev") - columns.begin();
+      EXPECT_LT(column, static_cast<std::ptrdiff_t>(columns.size())) << line;
+      std::vector<double>& values = frames.emplace_back();
+      for (std::size_t i = 0; i < atoms && std::getline(in, line); ++i) {
+        std::istringstream row(line);
+        std::vector<std::string> words{std::istream_iterator<std::string>(row), {}};
+        values.push_back(std::stod(words.at(column)));
+      }
+    }
+  }
+  return frames;
+}
+
+TEST(Committee, TrajectoryForceDevIsThePerAtomDeviationTheThermoLogSummarises) {
+  for (int seed : {0, 1}) ASSERT_FALSE(test::committee_member(seed).empty());
+  for (const char* drive : {"mean", "first"}) {  // "first" evaluates the other member on output steps only
+    SCOPED_TRACE(drive);
+    testing::TempDir dir;
+    write_structure(dir);
+    // force_dev joins md_input's extxyz table; a LAMMPS dump and a float64 NetCDF file write it too.
+    dir.write("in.toml", md_input(pair_committee() + fmt::format("\ndrive = \"{}\"", drive),
+                                  "force_dev = true\n"
+                                  "[[output.trajectory]]\npath = \"traj.lammpstrj\"\nformat = \"lammps-dump\"\n"
+                                  "every = 4\nforce_dev = true\n"
+                                  "[[output.trajectory]]\npath = \"traj.nc\"\nformat = \"netcdf\"\n"
+                                  "precision = \"float64\"\nevery = 4\nforce_dev = true\n"));
+    const auto r = testing::run_mdgpu(dir.path(), "run -q in.toml");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const testing::CsvTable thermo = testing::read_csv_table((dir / "thermo.csv").string());
+    const std::vector<Frame> frames = read_extxyz(dir / "traj.extxyz");
+    const std::vector<std::vector<double>> dump = dump_force_dev(dir / "traj.lammpstrj");
+    std::vector<Frame> netcdf;
+    auto reader = open_trajectory(dir / "traj.nc");
+    for (Frame f; reader->next(f); f = Frame()) netcdf.push_back(f);
+    ASSERT_EQ(frames.size(), 5u);  // steps 0, 4, ..., 16: thermo rows too
+    ASSERT_EQ(thermo.rows.size(), frames.size());
+    ASSERT_EQ(dump.size(), frames.size());
+    ASSERT_EQ(netcdf.size(), frames.size());
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+      SCOPED_TRACE(fmt::format("frame {}", k));
+      const std::vector<double>& dev = frames[k].arrays.at("force_dev").values;
+      ASSERT_EQ(dev.size(), 24u);
+      const auto max = std::max_element(dev.begin(), dev.end());
+      EXPECT_GT(*max, 0.0);
+      EXPECT_EQ(*max, thermo.number(k, "max_force_dev_eV_A"));
+      EXPECT_EQ(static_cast<double>(max - dev.begin() + 1), thermo.number(k, "max_force_dev_atom"));
+      double sum = 0.0;
+      for (double d : dev) sum += d;
+      EXPECT_NEAR(sum / dev.size(), thermo.number(k, "mean_force_dev_eV_A"), 1e-12 * *max);
+      EXPECT_EQ(dump[k], dev) << "a scalar per atom: the dump's rotated frame leaves it as it is";
+      EXPECT_EQ(netcdf[k].arrays.at("force_dev").values, dev);
+    }
+    // The last frame from its own written positions: each member alone on the host.
+    auto backend = make_host_backend(0);
+    const HostSpread host = host_spread({0, 1}, frames.back().system, *backend);
+    const std::vector<double>& dev = frames.back().arrays.at("force_dev").values;
+    const double max = *std::max_element(dev.begin(), dev.end());
+    for (std::size_t i = 0; i < dev.size(); ++i) EXPECT_NEAR(dev[i], host.sigma[i], 1e-10 * max) << "atom " << i;
   }
 }
 
