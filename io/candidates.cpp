@@ -26,7 +26,6 @@ void CandidateFrames::observe(const Snapshot& snapshot) {
         spec_.upper));
   if (c.max_force_dev < spec_.lower || c.max_force_dev >= spec_.upper) return;
   if (last_ >= 0 && t.step - last_ < spec_.min_spacing) return;
-  committee_.force_deviation().download(deviation_);
   FrameExtras extras;
   extras.step = t.step;
   extras.time = t.time;
@@ -35,7 +34,7 @@ void CandidateFrames::observe(const Snapshot& snapshot) {
                  {"max_force_dev_atom", fmt::format("{}", c.max_atom + 1)},
                  {"mean_force_dev", fmt::format("{}", c.mean_force_dev)},
                  {"energy_dev_per_atom", fmt::format("{}", c.energy_dev_per_atom)}};
-  extras.columns.push_back({"force_dev", 1, &deviation_});
+  extras.columns.push_back({"force_dev", 1, &snapshot.force_deviation()});
   file().write(extxyz_frame(system, extras));
   last_ = t.step;
 }

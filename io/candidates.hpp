@@ -30,7 +30,6 @@ private:
   const CommitteePotential& committee_;
   std::int64_t every_;
   std::int64_t last_ = -1;  // step of the last candidate written, -1 before the first
-  std::vector<double> deviation_;
 };
 
 }  // namespace mdgpu
