@@ -49,7 +49,8 @@ void check_pair_list_memory(const RunPlan& plan, const System& system, double po
     return [&plan, path] { return key_location(plan.input_file, path); };
   };
   const PotentialKind& kind = kind_of(plan.potential);
-  check_radius(system, potential_cutoff + plan.neighbor_skin, kListBytesPerPair + kind.bytes_per_pair,
+  const double model_bytes = kind.bytes_per_pair * static_cast<double>(models_evaluated(plan.potential));
+  check_radius(system, potential_cutoff + plan.neighbor_skin, kListBytesPerPair + model_bytes,
                key(plan.neighbor_skin > potential_cutoff ? std::string_view("neighbor.skin") : kind.cutoff_key),
                "the neighbour list's cut-off + skin");
   if (plan.min_distance > 0)

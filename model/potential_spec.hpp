@@ -49,4 +49,10 @@ inline bool is_committee(const PotentialSpec& potential) {
   return nequip && !nequip->committee.empty();
 }
 
+// The models the potential evaluates, each with its own per-pair work arrays: a committee's members.
+inline std::size_t models_evaluated(const PotentialSpec& potential) {
+  const auto* nequip = std::get_if<NequipSpec>(&potential);
+  return nequip && !nequip->committee.empty() ? nequip->committee.size() : 1;
+}
+
 }  // namespace mdgpu
