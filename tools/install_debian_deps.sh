@@ -12,8 +12,9 @@ packages=(
   python3-netcdf4 python3-mdanalysis  # trajectory readers the tests check our files with
   python3-venv python3-pip  # the project-local virtual environment below
 )
-# MDGPU_WITH_LAMMPS=1: LAMMPS, to regenerate tests/data/lammps (tools/lammps/make_reference.py) and
-# to build and test pair_style mdgpu/nequip (lammps/, docs/lammps.md) with MPI.
+# LAMMPS with MPI, to build and test pair_style mdgpu/nequip (lammps/, docs/lammps.md) and to
+# regenerate tests/data/lammps (tools/lammps/make_reference.py); MDGPU_WITH_LAMMPS=0 leaves it out
+# (the pair style's tests then report as skipped).
 optional=(lammps liblammps-dev libopenmpi-dev openmpi-bin dpkg-dev xz-utils)
 
 sudo_cmd=()
@@ -22,7 +23,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-if [ "${MDGPU_WITH_LAMMPS:-0}" = 1 ]; then
+if [ "${MDGPU_WITH_LAMMPS:-1}" = 1 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null
   # liblammps-dev lacks headers a pair style includes (neigh_request.h, exceptions.h, fmt/...):
   # they come from the source package of the installed version, unpacked to /opt/mdgpu/lammps
