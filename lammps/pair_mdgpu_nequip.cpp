@@ -245,7 +245,8 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
   double** f = atom->f;
 
   // The nodes as mdgpu reads them: owned atoms first, then ghosts (LAMMPS's order), a CSR list
-  // of every node's neighbors (the evaluator keeps a ghost's owned neighbors only).
+  // of every node's neighbors; a ghost's row keeps only its owned neighbors, all the evaluator
+  // reads of it (fewer entries to build and, with device cuda, to upload).
   x_.resize(nall);
   y_.resize(nall);
   z_.resize(nall);
@@ -254,15 +255,20 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
     y_[i] = x[i][1];
     z_[i] = x[i][2];
   }
-  offsets_.assign(nall + 1, 0);
   const int listed = list->inum + list->gnum;
-  for (int ii = 0; ii < listed; ++ii) offsets_[list->ilist[ii] + 1] = list->numneigh[list->ilist[ii]];
+  const auto kept = [&](int i, int k) { return i < nlocal || (list->firstneigh[i][k] & NEIGHMASK) < nlocal; };
+  offsets_.assign(nall + 1, 0);
+  for (int ii = 0; ii < listed; ++ii) {
+    const int i = list->ilist[ii];
+    for (int k = 0; k < list->numneigh[i]; ++k) offsets_[i + 1] += kept(i, k);
+  }
   for (int i = 0; i < nall; ++i) offsets_[i + 1] += offsets_[i];
   index_.resize(offsets_[nall]);
   for (int ii = 0; ii < listed; ++ii) {
     const int i = list->ilist[ii];
-    const int* neighbors = list->firstneigh[i];
-    for (int k = 0; k < list->numneigh[i]; ++k) index_[offsets_[i] + k] = neighbors[k] & NEIGHMASK;
+    std::int64_t e = offsets_[i];
+    for (int k = 0; k < list->numneigh[i]; ++k)
+      if (kept(i, k)) index_[e++] = list->firstneigh[i][k] & NEIGHMASK;
   }
   image_.assign(index_.size(), mdgpu::kZeroImage);  // ghosts carry their own image positions
 
