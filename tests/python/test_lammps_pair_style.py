@@ -198,8 +198,8 @@ class Agreement(unittest.TestCase):
         self.check(Agreement.exported(self, PAPER_REF), "triclinic24", ranks=(4,))
 
 
-def nve(tmp, ranks, model, species, steps):
-    script = header(model, species) + f"""
+def nve(tmp, ranks, model, species, steps, style="float64"):
+    script = header(model, species, style=style) + f"""
 velocity all create 600 4928459 dist gaussian loop geom
 fix 1 all nve
 timestep 0.0005

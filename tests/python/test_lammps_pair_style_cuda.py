@@ -50,5 +50,26 @@ class DeviceAgreesWithHost(unittest.TestCase):
         self.check(NEQUIP07_3_LAYERS, "triclinic24", (2,))
 
 
+class DeviceDynamics(unittest.TestCase):
+    def test_nve_device_follows_host(self):
+        """Steps that tally nothing (forces alone) between thermo steps, device buffers reused."""
+        reason = lps.missing()
+        if reason:
+            self.skipTest(reason)
+        symbols, pos, cell = lps.structure("triclinic24")
+        species = lps.species_of(symbols)
+        model = lps.Agreement.small_model(self)
+        steps = 5
+        with tempfile.TemporaryDirectory() as tmp:
+            lps.write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species)
+            thermo_host, x_host = lps.nve(tmp, 2, model, species, steps, "float64 device host")
+            thermo, x = lps.nve(tmp, 2, model, species, steps, "float64 device cuda")
+        print(f"  NVE {steps} steps, np 2, cuda vs host: |dx| {np.abs(x - x_host).max():.1e} Å, "
+              f"|dE_total| {abs(thermo[1, 3] - thermo_host[1, 3]):.1e} eV", flush=True)
+        self.assertEqual(thermo[1, 0], steps)
+        self.assertLess(np.abs(x - x_host).max(), 1e-10)
+        self.assertLess(abs(thermo[1, 3] - thermo_host[1, 3]), 1e-10)
+
+
 if __name__ == "__main__":
     sys.exit(report.run(__name__))
