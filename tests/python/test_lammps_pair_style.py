@@ -99,6 +99,16 @@ def lammps(tmp, ranks, script, name="in.lmp"):
                           cwd=tmp, env=ENV, capture_output=True, text=True, timeout=300)
 
 
+def ran(tmp, r):
+    """The screen of a run that must succeed; the case is skipped where `device cuda` is refused."""
+    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
+    unavailable = [line for line in screen if "device cuda is not available" in line]
+    if unavailable:
+        raise unittest.SkipTest(unavailable[0])
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return screen
+
+
 HEADER = """units {units}
 atom_style atomic
 boundary p p p
@@ -125,12 +135,7 @@ thermo_style custom step pe c_w[1] c_w[2] c_w[3] c_w[4] c_w[5] c_w[6] vol
 thermo_modify format float %.17g
 run 0
 """
-    r = lammps(tmp, ranks, script)
-    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
-    unavailable = [line for line in screen if "device cuda is not available" in line]
-    if unavailable:
-        raise unittest.SkipTest(unavailable[0])
-    assert r.returncode == 0, (r.stdout, r.stderr)
+    screen = ran(tmp, lammps(tmp, ranks, script))
     start = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
     values = [float(v) for v in screen[start + 1].split()]
     pe, w, vol = values[1], values[2:8], values[8]
@@ -210,9 +215,7 @@ dump d all custom {steps} traj.dump id xu yu zu
 dump_modify d sort id format float %.17g
 run {steps}
 """
-    r = lammps(tmp, ranks, script, "nve.lmp")
-    assert r.returncode == 0, (r.stdout, r.stderr)
-    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
+    screen = ran(tmp, lammps(tmp, ranks, script, "nve.lmp"))
     start = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
     thermo = np.array([screen[start + 1].split(), screen[start + 2].split()], float)
     dump = (Path(tmp) / "traj.dump").read_text().splitlines()
