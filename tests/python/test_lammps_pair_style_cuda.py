@@ -15,12 +15,25 @@ import tempfile
 import unittest
 from pathlib import Path
 
+import h5py
 import numpy as np
 
 import report
 import test_lammps_pair_style as lps
 
-NEQUIP07_3_LAYERS = lps.REPO / "tests" / "data" / "nequip07" / "lmax1_parity_3layers.mdgpu.h5"  # Li P O N, r_max 4
+NEQUIP07 = lps.REPO / "tests" / "data" / "nequip07"
+NEQUIP07_3_LAYERS = NEQUIP07 / "lmax1_parity_3layers.mdgpu.h5"  # Li P O N, r_max 4
+
+
+def nequip_reference(group, name):
+    """nequip's energy, per-atom energies, forces and virial (/GROUP/NAME of the 3-layer model's
+    reference file), rotated into LAMMPS's cell orientation as lps.structure rotates positions."""
+    with h5py.File(NEQUIP07 / "lmax1_parity_3layers_reference.h5", "r") as f:
+        s, r = f["structures"][name], f[group][name]
+        cell, pos = s["cell"][()], s["positions"][()]
+        q = r["total_energy"][()], r["per_atom_energy"][()], r["forces"][()], r["virial"][()]
+    rotation = np.linalg.solve(cell, lps.lammps_cell(cell))
+    return float(np.ravel(q[0])[0]), np.ravel(q[1]), q[2] @ rotation, rotation.T @ q[3].reshape(3, 3) @ rotation, pos @ rotation
 
 
 class DeviceAgreesWithHost(unittest.TestCase):
@@ -48,6 +61,29 @@ class DeviceAgreesWithHost(unittest.TestCase):
 
     def test_three_layers_two_ranks(self):
         self.check(NEQUIP07_3_LAYERS, "triclinic24", (2,))
+
+    def test_float32_three_layers_two_ranks_against_nequip(self):
+        """float32 (the halo's float rows through host copies) within 3x nequip's own float32 -
+        float64 gap of nequip's float64 values, as NequipCuda.* asserts for the CUDA backend."""
+        reason = lps.missing()
+        if reason:
+            self.skipTest(reason)
+        symbols, pos, cell = lps.structure("triclinic24")
+        species = lps.species_of(symbols)
+        e, per_atom, forces, virial, ref_pos = nequip_reference("reference", "triclinic24")
+        e32, per_atom32, forces32, virial32, _ = nequip_reference("reference_float32", "triclinic24")
+        self.assertLess(np.abs(ref_pos - pos).max(), 1e-9)  # the same structure as lps.structure's
+        with tempfile.TemporaryDirectory() as tmp:
+            lps.write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species)
+            pe, pe_atom, f, w = lps.lammps_eval(tmp, 2, NEQUIP07_3_LAYERS, species, "float32 device cuda")
+        gaps = [abs(e32 - e), np.abs(per_atom32 - per_atom).max(), np.abs(forces32 - forces).max(),
+                np.abs(virial32 - virial).max()]
+        diffs = [abs(pe - e), np.abs(pe_atom - per_atom).max(), np.abs(f - forces).max(), np.abs(w - virial).max()]
+        print("  triclinic24 3 layers float32 np 2, cuda vs nequip float64 (nequip's float32 gap): " +
+              " ".join(f"{q} {d:.1e} ({g:.1e})" for q, d, g in zip(("|dE|", "|dE_i|", "|dF|", "|dW|"), diffs, gaps)),
+              flush=True)
+        for d, g in zip(diffs, gaps):
+            self.assertLessEqual(d, 3 * g)
 
 
 class DeviceDynamics(unittest.TestCase):
