@@ -15,6 +15,7 @@
 #include "update.h"
 #include "utils.h"
 
+#include "kernels/backend.hpp"
 #include "kernels/views.hpp"
 #include "model/nequip_evaluator.hpp"
 #include "model/nequip_model.hpp"
@@ -80,6 +81,38 @@ void add(const double* buf, int width, T* row) {
   for (int c = 0; c < width; ++c) row[c] += static_cast<T>(buf[c]);
 }
 
+// An input array where the evaluator reads it: the host array itself, or its upload into `device`.
+template <class T>
+const T* staged(mdgpu::Space space, mdgpu::Buffer<T>& device, const T* host, std::size_t n) {
+  if (space == mdgpu::Space::Host) return host;
+  device.set_space(space);
+  device.resize(n);
+  if (n > 0) mdgpu::space_copy(space, device.data(), mdgpu::Space::Host, host, n * sizeof(T));
+  return device.data();
+}
+
+// An output array where the evaluator writes it: the host array itself, or `device`; then
+// `fetched` brings the device's values to the host array.
+template <class T>
+T* written(mdgpu::Space space, mdgpu::Buffer<T>& device, T* host, std::size_t n) {
+  if (space == mdgpu::Space::Host) return host;
+  device.set_space(space);
+  device.resize(n);
+  return device.data();
+}
+template <class T>
+void fetched(mdgpu::Space space, const mdgpu::Buffer<T>& device, T* host, std::size_t n) {
+  if (space != mdgpu::Space::Host && n > 0) mdgpu::space_copy(mdgpu::Space::Host, host, space, device.data(), n * sizeof(T));
+}
+
+// Rows [first, first + count) of [row][width] arrays, from one space to another.
+template <class T>
+void copy_rows(mdgpu::Space to_space, T* to, mdgpu::Space from_space, const T* from, int width, int first, int count) {
+  if (count <= 0) return;
+  const std::size_t offset = static_cast<std::size_t>(first) * width;
+  mdgpu::space_copy(to_space, to + offset, from_space, from + offset, static_cast<std::size_t>(count) * width * sizeof(T));
+}
+
 }  // namespace
 
 Pair* PairMdgpuNequip::creator(LAMMPS* lmp) { return new PairMdgpuNequip(lmp); }
@@ -112,11 +145,24 @@ void PairMdgpuNequip::allocate() {
 }
 
 void PairMdgpuNequip::settings(int narg, char** arg) {
-  if (narg > 1) error->all(FLERR, "pair_style mdgpu/nequip takes at most one argument: float32 or float64");
-  const std::string precision = narg == 1 ? arg[0] : "float32";
-  if (precision != "float32" && precision != "float64")
-    error->all(FLERR, "pair_style mdgpu/nequip: unknown precision '" + precision + "' (float32 or float64)");
+  std::string precision = "float32", device = "host";
+  for (int i = 0; i < narg; ++i) {
+    const std::string word = arg[i];
+    if (word == "float32" || word == "float64") precision = word;
+    else if (word == "device" && i + 1 < narg) device = arg[++i];
+    else if (word == "device") error->all(FLERR, "pair_style mdgpu/nequip: device needs a value: host or cuda");
+    else
+      error->all(FLERR, "pair_style mdgpu/nequip: unexpected argument '" + word +
+                            "' (expected [float32|float64] [device host|cuda])");
+  }
+  if (device != "host" && device != "cuda")
+    error->all(FLERR, "pair_style mdgpu/nequip: unknown device '" + device + "' (host or cuda)");
+  std::string why;
+  if (device == "cuda" && !mdgpu::cuda_available(&why))
+    error->all(FLERR, "pair_style mdgpu/nequip: device cuda is not available: " + why);
   float64_ = precision == "float64";
+  space_ = device == "cuda" ? mdgpu::Space::Device : mdgpu::Space::Host;
+  evaluator_.reset();  // made anew, in this precision and space, by init_style
 }
 
 void PairMdgpuNequip::coeff(int narg, char** arg) {
@@ -150,12 +196,22 @@ void PairMdgpuNequip::coeff(int narg, char** arg) {
     if (l > 0) halo += model_->layers[l].in.dim();
   }
   comm_reverse = comm_forward;
-  evaluator_ = mdgpu::make_nequip_evaluator(*model_, float64_);
-  if (comm->me == 0)
+  evaluator_.reset();  // made for this model by init_style
+  if (comm->me == 0) {
+    const bool device = space_ == mdgpu::Space::Device;
+    const int value = float64_ ? 8 : 4;
     utils::logmesg(lmp, "mdgpu/nequip: " + std::string(arg[2]) + ", " + std::to_string(model_->layers.size()) +
                           " layers, r_max " + std::to_string(model_->r_max) + " A, " + (float64_ ? "float64" : "float32") +
-                          "; halo per ghost atom and step: " + std::to_string(halo) + " features forward and " +
-                          std::to_string(halo) + " gradients back (8 bytes each), besides positions and forces\n");
+                          (device ? ", device cuda" : ", host") + "; halo per ghost atom and step: " +
+                          std::to_string(halo) + " features forward and " + std::to_string(halo) +
+                          " gradients back (8 bytes each), besides positions and forces\n");
+    // exchange_forward/exchange_reverse: a ghost's row up (forward) and down (reverse), an owned
+    // atom's row down (forward), down and up (reverse); positions up and forces down.
+    if (device)
+      utils::logmesg(lmp, "mdgpu/nequip: device-host copies per step: " + std::to_string(2 * halo * value + 48) +
+                            " bytes per ghost atom, " + std::to_string(3 * halo * value + 48) +
+                            " per owned atom, and 12 per atom and 8 per neighbour-list entry (types, list)\n");
+  }
 }
 
 void PairMdgpuNequip::init_style() {
@@ -164,6 +220,13 @@ void PairMdgpuNequip::init_style() {
     error->all(FLERR, "pair_style mdgpu/nequip requires units metal (the model's eV and Angstrom)");
   if (!model_) error->all(FLERR, "pair_style mdgpu/nequip: no model (pair_coeff * * MODEL SPECIES...)");
   request_full_ghost_list(this, neighbor, instance_me);
+  if (!evaluator_) {
+    try {
+      evaluator_ = mdgpu::make_nequip_evaluator(*model_, float64_, space_);
+    } catch (const std::exception& e) {
+      error->all(FLERR, std::string("pair_style mdgpu/nequip: ") + e.what());
+    }
+  }
 }
 
 double PairMdgpuNequip::init_one(int i, int j) {
@@ -182,7 +245,8 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
   double** f = atom->f;
 
   // The nodes as mdgpu reads them: owned atoms first, then ghosts (LAMMPS's order), a CSR list
-  // of every node's neighbors (the evaluator keeps a ghost's owned neighbors only).
+  // of every node's neighbors; a ghost's row keeps only its owned neighbors, all the evaluator
+  // reads of it (fewer entries to build and, with device cuda, to upload).
   x_.resize(nall);
   y_.resize(nall);
   z_.resize(nall);
@@ -191,15 +255,20 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
     y_[i] = x[i][1];
     z_[i] = x[i][2];
   }
-  offsets_.assign(nall + 1, 0);
   const int listed = list->inum + list->gnum;
-  for (int ii = 0; ii < listed; ++ii) offsets_[list->ilist[ii] + 1] = list->numneigh[list->ilist[ii]];
+  const auto kept = [&](int i, int k) { return i < nlocal || (list->firstneigh[i][k] & NEIGHMASK) < nlocal; };
+  offsets_.assign(nall + 1, 0);
+  for (int ii = 0; ii < listed; ++ii) {
+    const int i = list->ilist[ii];
+    for (int k = 0; k < list->numneigh[i]; ++k) offsets_[i + 1] += kept(i, k);
+  }
   for (int i = 0; i < nall; ++i) offsets_[i + 1] += offsets_[i];
   index_.resize(offsets_[nall]);
   for (int ii = 0; ii < listed; ++ii) {
     const int i = list->ilist[ii];
-    const int* neighbors = list->firstneigh[i];
-    for (int k = 0; k < list->numneigh[i]; ++k) index_[offsets_[i] + k] = neighbors[k] & NEIGHMASK;
+    std::int64_t e = offsets_[i];
+    for (int k = 0; k < list->numneigh[i]; ++k)
+      if (kept(i, k)) index_[e++] = list->firstneigh[i][k] & NEIGHMASK;
   }
   image_.assign(index_.size(), mdgpu::kZeroImage);  // ghosts carry their own image positions
 
@@ -207,17 +276,33 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
   fy_.resize(nall);
   fz_.resize(nall);
   eatom_.resize(nlocal);
-  mdgpu::NequipInput in{nall, x_.data(), y_.data(), z_.data(), atom->type,
-                        mdgpu::NeighborView{nall, 0, offsets_.data(), index_.data(), image_.data()},
-                        mdgpu::BoxData{}, model_type_.data(), nlocal};
+  // Where the evaluator reads and writes: these arrays, or their device copies.
+  const mdgpu::Space s = space_;
+  const std::size_t edges = index_.size();
+  mdgpu::NequipInput in{nall,
+                        staged(s, dx_, x_.data(), nall),
+                        staged(s, dy_, y_.data(), nall),
+                        staged(s, dz_, z_.data(), nall),
+                        staged(s, dtype_, atom->type, nall),
+                        mdgpu::NeighborView{nall, 0, staged(s, doffsets_, offsets_.data(), nall + 1),
+                                            staged(s, dindex_, index_.data(), edges),
+                                            staged(s, dimage_, image_.data(), edges)},
+                        mdgpu::BoxData{},
+                        staged(s, dmodel_type_, model_type_.data(), model_type_.size()),
+                        nlocal};
   mdgpu::NequipOutput out;
-  out.fx = fx_.data();
-  out.fy = fy_.data();
-  out.fz = fz_.data();
-  out.per_atom_energy = eatom_.data();
+  out.tally = eflag_either || vflag_either;  // forces alone on steps that read no energy or virial
+  out.fx = written(s, dfx_, fx_.data(), nall);
+  out.fy = written(s, dfy_, fy_.data(), nall);
+  out.fz = written(s, dfz_, fz_.data(), nall);
+  if (eflag_atom) out.per_atom_energy = written(s, deatom_, eatom_.data(), nlocal);
   LammpsHalo halo(*this);
   try {
     evaluator_->evaluate(in, out, &halo);
+    fetched(s, dfx_, fx_.data(), nall);
+    fetched(s, dfy_, fy_.data(), nall);
+    fetched(s, dfz_, fz_.data(), nall);
+    if (eflag_atom) fetched(s, deatom_, eatom_.data(), nlocal);
   } catch (const std::exception& e) {
     error->one(FLERR, std::string("pair_style mdgpu/nequip: ") + e.what());
   }
@@ -241,14 +326,43 @@ void PairMdgpuNequip::compute(int eflag, int vflag) {
   }
 }
 
+// Forward communication packs owned rows (and ghost rows an earlier swap filled) and fills the
+// ghosts' rows: on the device the owned rows come down, the ghosts' go up.
 void PairMdgpuNequip::exchange_forward(const Rows& rows) {
-  rows_ = rows;
+  rows_ = host_rows(rows, 0, atom->nlocal);
   forward_comm(comm, this, 0);
+  upload_rows(rows, atom->nlocal, atom->nghost);
 }
 
+// Reverse communication packs ghost rows and adds them to owned rows (and, across several swaps,
+// to ghost rows packed later): every row comes down, the owned rows go up (the evaluator reads
+// only the centres' rows after it).
 void PairMdgpuNequip::exchange_reverse(const Rows& rows) {
-  rows_ = rows;
+  rows_ = host_rows(rows, 0, atom->nlocal + atom->nghost);
   reverse_comm(comm, this, 0);
+  upload_rows(rows, 0, atom->nlocal);
+}
+
+PairMdgpuNequip::Rows PairMdgpuNequip::host_rows(const Rows& rows, int first, int count) {
+  if (space_ == mdgpu::Space::Host) return rows;
+  const std::size_t size = static_cast<std::size_t>(atom->nlocal + atom->nghost) * rows.width;
+  Rows host{nullptr, nullptr, rows.width};
+  if (rows.f32) {
+    halo32_.resize(size);
+    host.f32 = halo32_.data();
+    copy_rows(mdgpu::Space::Host, host.f32, space_, rows.f32, rows.width, first, count);
+  } else {
+    halo64_.resize(size);
+    host.f64 = halo64_.data();
+    copy_rows(mdgpu::Space::Host, host.f64, space_, rows.f64, rows.width, first, count);
+  }
+  return host;
+}
+
+void PairMdgpuNequip::upload_rows(const Rows& rows, int first, int count) {
+  if (space_ == mdgpu::Space::Host) return;
+  if (rows.f32) copy_rows(space_, rows.f32, mdgpu::Space::Host, rows_.f32, rows.width, first, count);
+  else copy_rows(space_, rows.f64, mdgpu::Space::Host, rows_.f64, rows.width, first, count);
 }
 
 int PairMdgpuNequip::pack_forward_comm(int n, int* list, double* buf, int, int*) {

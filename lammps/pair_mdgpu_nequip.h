@@ -7,14 +7,20 @@
 // through LAMMPS's own reverse communication (newton on); energies are the owned atoms'; the
 // virial is the sum over the owned atoms' edges.
 //
-//   pair_style mdgpu/nequip [float32|float64]        (default float32, as mdgpu run)
+//   pair_style mdgpu/nequip [float32|float64] [device host|cuda]   (default float32 device host)
 //   pair_coeff * * model.mdgpu.h5 Li P O N           (model species of LAMMPS types 1..ntypes)
+//
+// With `device cuda` the evaluator runs on the CUDA device: each evaluation uploads the nodes and
+// the neighbour list and downloads the forces, and each layer's halo passes through host copies of
+// the device rows (docs/lammps.md says what that costs).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "kernels/memory.hpp"
 #include "pair.h"
 
 namespace mdgpu {
@@ -43,7 +49,8 @@ public:
 
   static Pair* creator(LAMMPS* lmp);
 
-  // The rows the halo moves now ([node][width], one of the two set) and LAMMPS's communication.
+  // The rows the halo moves now ([node][width] in the evaluator's space, one of the two set) and
+  // LAMMPS's communication.
   struct Rows {
     float* f32 = nullptr;
     double* f64 = nullptr;
@@ -54,17 +61,30 @@ public:
 
 private:
   void allocate();
+  // On the host, `rows`; on the device, host copies of its rows [first, first + count) (the rest
+  // of the copy left as it was): what pack and unpack read and write.
+  Rows host_rows(const Rows& rows, int first, int count);
+  // The copies' rows [first, first + count) back into the device rows.
+  void upload_rows(const Rows& rows, int first, int count);
 
   bool float64_ = false;
+  mdgpu::Space space_ = mdgpu::Space::Host;
   std::unique_ptr<mdgpu::NequipModel> model_;
   std::unique_ptr<mdgpu::NequipEvaluator> evaluator_;
   std::vector<int> model_type_;  // LAMMPS type (1..ntypes) -> model type; [0] unused
-  Rows rows_;
-  // One evaluation's inputs and outputs, reused between steps.
+  Rows rows_;                    // on the host: what pack and unpack see
+  // One evaluation's inputs and outputs on the host, reused between steps.
   std::vector<double> x_, y_, z_, fx_, fy_, fz_, eatom_;
   std::vector<std::int64_t> offsets_;
   std::vector<int> index_;
   std::vector<std::int32_t> image_;
+  // Their device copies (device cuda), grown but never shrunk, and the host copies of halo rows.
+  mdgpu::Buffer<double> dx_, dy_, dz_, dfx_, dfy_, dfz_, deatom_;
+  mdgpu::Buffer<std::int64_t> doffsets_;
+  mdgpu::Buffer<int> dindex_, dtype_, dmodel_type_;
+  mdgpu::Buffer<std::int32_t> dimage_;
+  std::vector<float> halo32_;
+  std::vector<double> halo64_;
 };
 
 }  // namespace LAMMPS_NS

@@ -6,7 +6,8 @@ Energy, per-atom energies (compute pe/atom), forces and virial under mpirun -np 
 the standalone evaluation to float64 round-off, on a triclinic cell and a slab, with the 2-layer
 reference NequIP model and the 4-layer Nequix model (three halo exchanges each way); a short NVE
 run agrees across rank counts; bad input gets one LAMMPS ERROR line. Without the pair style
-(MDGPU_LAMMPS is `-`) or mpirun every case prints `SKIPPED: <reason>`.
+(MDGPU_LAMMPS is `-`) or mpirun every case prints `SKIPPED: <reason>`. The `device cuda` cases are
+in test_lammps_pair_style_cuda.py, with these helpers.
 """
 import os
 import re
@@ -98,19 +99,34 @@ def lammps(tmp, ranks, script, name="in.lmp"):
                           cwd=tmp, env=ENV, capture_output=True, text=True, timeout=300)
 
 
+def ran(tmp, r):
+    """The screen of a run that must succeed; the case is skipped where `device cuda` is refused."""
+    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
+    unavailable = [line for line in screen if "device cuda is not available" in line]
+    if unavailable:
+        raise unittest.SkipTest(unavailable[0])
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return screen
+
+
 HEADER = """units {units}
 atom_style atomic
 boundary p p p
 box tilt large
 read_data data.lmp
-pair_style mdgpu/nequip float64
+pair_style mdgpu/nequip {style}
 pair_coeff * * {model} {species}
 neighbor 1.0 bin
 """
 
 
-def lammps_eval(tmp, ranks, model, species):
-    script = HEADER.format(units="metal", model=model, species=" ".join(species)) + """
+def header(model, species, units="metal", style="float64"):
+    return HEADER.format(units=units, model=model, species=" ".join(species), style=style)
+
+
+def lammps_eval(tmp, ranks, model, species, style="float64"):
+    """Energy, per-atom energies, forces and virial of `pair_style mdgpu/nequip STYLE` on data.lmp."""
+    script = header(model, species, style=style) + """
 compute pe all pe/atom
 compute w all pressure NULL virial
 dump d all custom 1 forces.dump id fx fy fz c_pe
@@ -119,11 +135,9 @@ thermo_style custom step pe c_w[1] c_w[2] c_w[3] c_w[4] c_w[5] c_w[6] vol
 thermo_modify format float %.17g
 run 0
 """
-    r = lammps(tmp, ranks, script)
-    assert r.returncode == 0, (r.stdout, r.stderr)
-    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
-    header = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
-    values = [float(v) for v in screen[header + 1].split()]
+    screen = ran(tmp, lammps(tmp, ranks, script))
+    start = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
+    values = [float(v) for v in screen[start + 1].split()]
     pe, w, vol = values[1], values[2:8], values[8]
     xx, yy, zz, xy, xz, yz = (np.array(w) * vol / NKTV2P)
     virial = np.array([[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]])
@@ -189,8 +203,8 @@ class Agreement(unittest.TestCase):
         self.check(Agreement.exported(self, PAPER_REF), "triclinic24", ranks=(4,))
 
 
-def nve(tmp, ranks, model, species, steps):
-    script = HEADER.format(units="metal", model=model, species=" ".join(species)) + f"""
+def nve(tmp, ranks, model, species, steps, style="float64"):
+    script = header(model, species, style=style) + f"""
 velocity all create 600 4928459 dist gaussian loop geom
 fix 1 all nve
 timestep 0.0005
@@ -201,11 +215,9 @@ dump d all custom {steps} traj.dump id xu yu zu
 dump_modify d sort id format float %.17g
 run {steps}
 """
-    r = lammps(tmp, ranks, script, "nve.lmp")
-    assert r.returncode == 0, (r.stdout, r.stderr)
-    screen = (Path(tmp) / "screen.txt").read_text().splitlines()
-    header = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
-    thermo = np.array([screen[header + 1].split(), screen[header + 2].split()], float)
+    screen = ran(tmp, lammps(tmp, ranks, script, "nve.lmp"))
+    start = next(i for i, line in enumerate(screen) if line.split()[:2] == ["Step", "PotEng"])
+    thermo = np.array([screen[start + 1].split(), screen[start + 2].split()], float)
     dump = (Path(tmp) / "traj.dump").read_text().splitlines()
     last = max(i for i, line in enumerate(dump) if line.startswith("ITEM: ATOMS")) + 1
     return thermo, np.array([line.split()[1:] for line in dump[last:]], float)
@@ -238,17 +250,19 @@ class Dynamics(unittest.TestCase):
 class BadInput(unittest.TestCase):
     """Each mistake ends LAMMPS with one ERROR line naming it, not a crash."""
 
-    def error_of(self, model, species, extra="", units="metal"):
+    def error_of(self, model, species, extra="", units="metal", style="float64"):
         reason = missing()
         if reason:
             self.skipTest(reason)
         symbols, pos, cell = structure("triclinic24")
         with tempfile.TemporaryDirectory() as tmp:
             write_data(Path(tmp) / "data.lmp", symbols, pos, cell, species_of(symbols))
-            script = extra + HEADER.format(units=units, model=model, species=" ".join(species)) + "run 0\n"
+            script = extra + header(model, species, units, style) + "run 0\n"
             r = lammps(tmp, 2, script)
             screen = (Path(tmp) / "screen.txt").read_text() if (Path(tmp) / "screen.txt").exists() else ""
         errors = [line for line in (screen + r.stdout + r.stderr).splitlines() if line.startswith("ERROR")]
+        if style.endswith("device cuda") and r.returncode == 0:
+            self.skipTest("a CUDA device is visible here: device cuda runs")
         self.assertNotEqual(r.returncode, 0)
         self.assertNotIn("Segmentation", r.stdout + r.stderr)
         self.assertEqual(len(set(errors)), 1, screen + r.stdout + r.stderr)
@@ -274,6 +288,15 @@ class BadInput(unittest.TestCase):
         error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], "newton off\n")
         self.assertIn("requires newton pair on", error)
 
+    def test_unknown_device(self):
+        error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], style="float64 device gpu")
+        self.assertIn("unknown device 'gpu' (host or cuda)", error)
+
+    def test_device_cuda_without_a_device(self):
+        """mdgpu-lammps never sees the SIMT emulator's device; without a GPU (or the CUDA backend) it refuses."""
+        error = self.error_of(NEQUIX, ["Li", "N", "O", "P"], style="float64 device cuda")
+        self.assertIn("device cuda is not available: ", error)
+
 
 if __name__ == "__main__":
-    report.run(__name__)
+    sys.exit(report.run(__name__))
