@@ -14,8 +14,5 @@ cmake --build "$build"
 # of this pass cover — NequIP MD (RestartTest.NequipRunContinuesBitwise), the Nequix melt-quench
 # protocol (NequixReference.*, python.inputs), LJ sampling and diffusion (the integrator, thermostat
 # and analysis tests). Under the sanitizers they took about 12 of the pass's 25 CPU-minutes.
-# Also left out: the LAMMPS pair style's tests (lammps.*), whose instrumented driver runs under
-# mpirun inside an uninstrumented liblammps and OpenMPI, whose own allocations the leak checker
-# would report; the everyday suite runs them.
-left_out='^(lammps\..*|NequipMd\.NveEnergyErrorIsSecondOrderInTheTimestep|python\.nequix_meltquench|RahmanArgon\..*|LammpsParityNvt\.NoseHooverAveragesMatch|MsdCoverage\.IndependentLennardJonesRunsScatterAsTheirErrorsSay|Backends/IntegratorTest\.NveConservesEnergy/cpu)$'
-ctest --test-dir "$build" -j2 --output-on-failure -E "$left_out"
+long_statistics='^(NequipMd\.NveEnergyErrorIsSecondOrderInTheTimestep|python\.nequix_meltquench|RahmanArgon\..*|LammpsParityNvt\.NoseHooverAveragesMatch|MsdCoverage\.IndependentLennardJonesRunsScatterAsTheirErrorsSay|Backends/IntegratorTest\.NveConservesEnergy/cpu)$'
+ctest --test-dir "$build" -j2 --output-on-failure -E "$long_statistics"
