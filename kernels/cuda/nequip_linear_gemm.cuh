@@ -46,9 +46,11 @@ __device__ inline Path path_of(const nequip::LinearPath& p, int types) {
 }
 
 // y (y_width per atom) += the linear of x (x_width per atom) for atoms [0, n); W is L.W forward,
-// L.WT backward. `type` null: weight slice 0 for every atom.
+// L.WT backward. `type` null: weight slice 0 for every atom. At least two blocks per SM: ptxas
+// (CUDA 13, sm_90) then allots 128 registers, no spill; bounding the threads alone, it chose 80
+// registers for three kernels of the four and spilled.
 template <bool Backward, class T>
-__global__ void __launch_bounds__(kThreads)
+__global__ void __launch_bounds__(kThreads, 2)
     linear_kernel(nequip::LinearView L, const int* type, int n, const T* x, int x_width, T* y, int y_width) {
   extern __shared__ double gemm_shared[];
   double* xs = gemm_shared;          // [kTile rows][kTile k]
