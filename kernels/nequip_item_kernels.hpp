@@ -9,7 +9,8 @@
 //
 // The CUDA backend runs them as one thread per item (kernels/cuda/nequip_kernels.cu), except the
 // messages and their backward, which it replaces by fused warp-per-atom kernels that keep no
-// per-edge weights (kernels/cuda/nequip_fused_messages.cuh); the host backend with OpenMP loops,
+// per-edge weights (kernels/cuda/nequip_fused_messages.cuh), and the linears, which it runs as
+// tiled GEMMs summing in the same order (kernels/cuda/nequip_linear_gemm.cuh); the host backend with OpenMP loops,
 // where it keeps its own cache-blocked versions of the linears and the per-edge messages
 // (kernels/host/nequip_host_kernels.cpp). Every item computes its sums in the
 // host's order, so for the same transcendental functions both give the same bits.

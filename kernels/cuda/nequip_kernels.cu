@@ -1,7 +1,7 @@
 // The NequIP kernels of the CUDA backend: the item kernels (kernels/nequip_item_kernels.hpp) on the
 // device executor (kernels/cuda/cuda_exec.cuh), with the messages and their backward replaced by
 // the fused warp-per-atom kernels (kernels/cuda/nequip_fused_messages.cuh), which keep no per-edge
-// TP weights. Only edge_rows, reverse_edges, virial and energy synchronise, to bring a count or a
+// TP weights, and the linears and their backward by tiled GEMMs (kernels/cuda/nequip_linear_gemm.cuh). Only edge_rows, reverse_edges, virial and energy synchronise, to bring a count or a
 // sum to the host.
 #include "kernels/cuda/nequip_kernels.hpp"
 
@@ -9,6 +9,7 @@
 
 #include "kernels/cuda/cuda_exec.cuh"
 #include "kernels/cuda/nequip_fused_messages.cuh"
+#include "kernels/cuda/nequip_linear_gemm.cuh"
 #include "kernels/nequip_item_kernels.hpp"
 
 namespace mdgpu::cuda {
@@ -48,7 +49,28 @@ public:
     }
   }
 
+  void linear(int n, const nequip::LinearView& L, const int* type, const T* in, T* out) override {
+    if (!linear_gemm<false>(n, L, type, in, L.din, out, L.dout)) Base::linear(n, L, type, in, out);
+  }
+  void linear_backward(int n, const nequip::LinearView& L, const int* type, const T* grad_out, T* grad_in) override {
+    if (!linear_gemm<true>(n, L, type, grad_out, L.dout, grad_in, L.din)) Base::linear_backward(n, L, type, grad_out, grad_in);
+  }
+
 private:
+  // The linear as one GEMM launch; false (nothing launched) when the weight tiles of every species
+  // slice exceed a block's shared memory: the item kernels then run it.
+  template <bool Backward>
+  static bool linear_gemm(int n, const nequip::LinearView& L, const int* type, const T* x, int x_width, T* y,
+                          int y_width) {
+    const std::size_t shared = gemm::shared_bytes(type ? L.types : 1);
+    if (shared > kSharedBytes) return false;
+    if (n <= 0 || L.n_paths <= 0) return true;
+    const dim3 grid(static_cast<unsigned>((n + gemm::kTile - 1) / gemm::kTile), static_cast<unsigned>(L.n_paths));
+    gemm::linear_kernel<Backward, T><<<grid, gemm::kThreads, shared, stream()>>>(L, type, n, x, x_width, y, y_width);
+    MDGPU_CUDA_CHECK(cudaGetLastError());
+    return true;
+  }
+
   struct Launch {
     bool fused = false;  // false: the MLP is too deep, or one warp's scratch exceeds a block's
     fused::Scratch s{};
