@@ -144,6 +144,9 @@ def main():
     p.add_argument("driver")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--every", type=int, default=10)
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 unless the volumes agree to 1e-6 over the first 100 steps and LAMMPS's "
+                        "conserved quantity strays no further than 2x mdgpu's (the ctest lammps.fix_npt)")
     a = p.parse_args()
     a.mdgpu, a.driver = (str(Path(x).resolve()) for x in (a.mdgpu, a.driver))
     symbols, pos, vel, cell = initial_state()
@@ -170,6 +173,10 @@ def main():
                           ("LAMMPS fix npt + pair style", d_l, x_l, theirs[:, 5])):
         print(f"{name:28} {d:17.2e} {x:17.2e} {v.mean():10.2f} {v.std():7.2f}")
     print(f"volume, first {(early.stop - 1) * a.every} steps: largest relative difference {dv:.1e}")
+    if a.check and not (dv < 1e-6 and x_l <= 2 * x_m):
+        print("FAILED: the pair style does not drive fix npt as mdgpu's own NPT runs")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
