@@ -4,7 +4,8 @@
 
 namespace mdgpu {
 
-NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int64_t edges, std::int64_t all) {
+NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int64_t edges, std::int64_t all,
+                                      int chunk_atoms) {
   const auto n = static_cast<std::size_t>(nodes);
   const auto E = static_cast<std::size_t>(edges);
   const auto A = static_cast<std::size_t>(all);
@@ -17,7 +18,7 @@ NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int6
   s.Y = s.gY = E * sh_dim;
   s.emb = s.gemb = E * static_cast<std::size_t>(m.num_basis);
 
-  const std::size_t chunk = std::min<std::size_t>(n, kNequipChunk);
+  const std::size_t chunk = std::min(n, static_cast<std::size_t>(chunk_atoms));
   int in = 0, mid = 0, conv = 0, norm = 0, through = m.head_hidden.in.dim();
   s.x.push_back(n * m.embedding.out.dim());
   for (const LayerPlan& P : m.layers) {

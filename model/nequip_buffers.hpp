@@ -37,8 +37,9 @@ struct NequipBufferSizes {
 };
 
 // For `nodes` atoms (centres and ghosts: every per-node buffer holds them all), `edges` message
-// edges and `all` edges.
-NequipBufferSizes nequip_buffer_sizes(const NequipModel& model, int nodes, std::int64_t edges, std::int64_t all);
+// edges and `all` edges, the per-atom tail in chunks of `chunk` atoms.
+NequipBufferSizes nequip_buffer_sizes(const NequipModel& model, int nodes, std::int64_t edges, std::int64_t all,
+                                      int chunk = kNequipChunk);
 
 struct NamedBytes {
   std::string name;

@@ -36,8 +36,9 @@ HaloFeatures halo_features(Buffer<T>& b, int width) {
 template <class T>
 class Evaluator final : public NequipEvaluator {
 public:
-  Evaluator(const NequipModel& model, std::unique_ptr<nequip::Kernels<T>> kernels)
-      : m_(model), k_(std::move(kernels)), space_(k_->space()), net_(space_, model) {
+  Evaluator(const NequipModel& model, std::unique_ptr<nequip::Kernels<T>> kernels, int chunk)
+      : m_(model), k_(std::move(kernels)), space_(k_->space()), net_(space_, model), chunk_(chunk) {
+    if (chunk_ < 1) throw RuntimeFailure("NequIP: chunk of fewer than one atom (internal error)");
     x_.resize(model.layers.size());
     for (auto& b : x_) b.set_space(space_);
     for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &grad_, &gx_, &ghidden_, &graw_, &pre_,
@@ -56,7 +57,7 @@ public:
     if (c_ > n_) throw RuntimeFailure("NequIP: more centres than atoms (internal error)");
     halo_ = halo;
     build_graph(in);
-    allocate(nequip_buffer_sizes(m_, n_, edges_.count, edges_.all));
+    allocate(nequip_buffer_sizes(m_, n_, edges_.count, edges_.all, chunk_));
     edge_features();
     forward();
     backward();
@@ -212,10 +213,10 @@ private:
     }
   }
 
-  // f(first centre, count) for the centres in chunks of kNequipChunk.
+  // f(first centre, count) for the centres in chunks.
   template <class F>
   void for_each_chunk(F&& f) {
-    for (int a0 = 0; a0 < c_; a0 += kNequipChunk) f(a0, std::min(kNequipChunk, c_ - a0));
+    for (int a0 = 0; a0 < c_; a0 += chunk_) f(a0, std::min(chunk_, c_ - a0));
   }
 
   // Edge gradients -> forces and virial; energies (all float64). The virial and the energy are
@@ -239,6 +240,7 @@ private:
   std::unique_ptr<nequip::Kernels<T>> k_;
   Space space_;
   NequipNetwork<T> net_;
+  int chunk_;          // atoms per chunk of the per-atom tail
   int n_ = 0, c_ = 0;  // nodes, centres
   NequipHalo* halo_ = nullptr;
   // graph
@@ -276,13 +278,13 @@ std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
 
 template <class T>
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
-                                                       std::unique_ptr<nequip::Kernels<T>> kernels) {
-  return std::make_unique<Evaluator<T>>(model, std::move(kernels));
+                                                       std::unique_ptr<nequip::Kernels<T>> kernels, int chunk) {
+  return std::make_unique<Evaluator<T>>(model, std::move(kernels), chunk);
 }
 
 template std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel&,
-                                                                std::unique_ptr<nequip::Kernels<float>>);
+                                                                std::unique_ptr<nequip::Kernels<float>>, int);
 template std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel&,
-                                                                std::unique_ptr<nequip::Kernels<double>>);
+                                                                std::unique_ptr<nequip::Kernels<double>>, int);
 
 }  // namespace mdgpu

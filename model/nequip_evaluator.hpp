@@ -16,6 +16,7 @@
 #include "kernels/memory.hpp"
 #include "kernels/nequip_kernels.hpp"
 #include "kernels/views.hpp"
+#include "model/nequip_buffers.hpp"
 #include "model/nequip_model.hpp"
 
 namespace mdgpu {
@@ -76,9 +77,11 @@ public:
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model, bool float64,
                                                        Space space = Space::Host);
 
-// With the given kernels (e.g. the device's item kernels run on the host, for conformance tests).
+// With the given kernels (e.g. the device's item kernels run on the host, for conformance tests),
+// and the per-atom tail of the layers in chunks of `chunk` atoms (model/nequip_buffers.hpp).
 template <class T>
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
-                                                       std::unique_ptr<nequip::Kernels<T>> kernels);
+                                                       std::unique_ptr<nequip::Kernels<T>> kernels,
+                                                       int chunk = kNequipChunk);
 
 }  // namespace mdgpu
