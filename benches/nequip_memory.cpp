@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) atoms.push_back(std::atoll(argv[i]));
   std::printf("%s: %zu layers, %.1f neighbours per atom (edges = atoms x neighbours, no ghosts)\n", argv[1],
               m.layers.size(), neighbours);
+  for (std::size_t l = 0; l < m.layers.size(); ++l) {
+    const LayerPlan& P = m.layers[l];
+    std::printf("layer %zu: values per atom in %d, message %d, convolution output %d, out %d; TP weights per edge %d\n",
+                l, P.in.dim(), P.mid.dim(), P.conv_out.dim(), P.out.dim(), P.tp_weights);
+  }
   for (bool float64 : {false, true}) {
     std::printf("\n%s, bytes per atom (marginal, 10^6 to 2 x 10^6 atoms) and MB at each atom count\n%-10s %12s",
                 float64 ? "float64" : "float32",

@@ -19,7 +19,7 @@ NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int6
   s.emb = s.gemb = E * static_cast<std::size_t>(m.num_basis);
 
   const std::size_t chunk = std::min(n, static_cast<std::size_t>(chunk_atoms));
-  int in = 0, mid = 0, conv = 0, norm = 0, through = m.head_hidden.in.dim();
+  int in = 0, mid = 0, conv = 0, norm = 0;
   s.x.push_back(n * m.embedding.out.dim());
   for (const LayerPlan& P : m.layers) {
     if (&P != &m.layers.back()) s.x.push_back(n * P.out.dim());
@@ -27,13 +27,10 @@ NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int6
     mid = std::max(mid, P.mid.dim());
     conv = std::max(conv, P.conv_out.dim());
     if (!P.norm.empty()) norm = std::max(norm, P.conv_out.dim());
-    through = std::max({through, P.in.dim(), P.out.dim()});  // grad and gx swap at every layer
   }
-  s.x1 = n * in;
+  s.x1 = s.gx1 = n * in;
   s.msg = n * mid;
   s.raw = s.graw = n;
-  s.grad = s.gx = n * through;
-  s.ghidden = n * m.head_hidden.out.dim();
   s.pre = s.gpre = chunk * conv;
   s.normed = s.gnormed = chunk * norm;
   s.out = chunk * m.layers.back().out.dim();
@@ -59,8 +56,7 @@ std::vector<NamedBytes> nequip_buffer_bytes(const NequipBufferSizes& s, bool flo
   };
   for (std::size_t l = 0; l < s.x.size(); ++l) out.push_back({"x[" + std::to_string(l) + "]", s.x[l] * t});
   for (const auto& [name, count] : std::vector<std::pair<const char*, std::size_t>>{
-           {"x1", s.x1}, {"msg", s.msg}, {"raw", s.raw}, {"grad", s.grad}, {"gx", s.gx},
-           {"ghidden", s.ghidden}, {"graw", s.graw}, {"pre", s.pre}, {"normed", s.normed}, {"out", s.out},
+           {"x1", s.x1}, {"msg", s.msg}, {"raw", s.raw}, {"gx1", s.gx1}, {"graw", s.graw}, {"pre", s.pre}, {"normed", s.normed}, {"out", s.out},
            {"hidden", s.hidden}, {"gpre", s.gpre}, {"gnormed", s.gnormed}})
     out.push_back({name, count * t});
   return out;

@@ -18,7 +18,8 @@ namespace mdgpu {
 inline constexpr int kNequipChunk = 16384;
 
 // Element counts. Only each layer's input is kept for the backward pass (the layer is recomputed
-// from it there); the rest of the per-atom work is one set, as wide as the widest layer.
+// from it there), and its buffer then takes the gradient with respect to it; the rest of the
+// per-atom work is one set, as wide as the widest layer.
 struct NequipBufferSizes {
   // graph: every edge within r_max, the mirror edges of ghosts included (`all`)
   std::size_t type = 0, row = 0;
@@ -26,13 +27,13 @@ struct NequipBufferSizes {
   // per message edge: harmonics, radial embedding, and the energy's gradients with respect to them
   std::size_t Y = 0, emb = 0, gY = 0, gemb = 0;
   // per node
-  std::vector<std::size_t> x;  // x[l]: layer l's input
+  std::vector<std::size_t> x;  // x[l]: layer l's input, then dE/dx[l]
   std::size_t x1 = 0;          // linear_1(x[l])
   std::size_t msg = 0;         // the aggregated message, then (backward) its gradient
   std::size_t raw = 0;         // atomic energy before scale and shift
-  std::size_t grad = 0, gx = 0, ghidden = 0, graw = 0;  // backward (dE/dx1 goes into grad, spent by then)
+  std::size_t gx1 = 0, graw = 0;  // backward
   // per chunk: convolution output, after the layer norm (if any layer has one), the last layer's
-  // output, the head's hidden layer; backward: the gradients of the first two
+  // output and the head's hidden layer (backward: their gradients); the gradients of the first two
   std::size_t pre = 0, normed = 0, out = 0, hidden = 0, gpre = 0, gnormed = 0;
 };
 

@@ -41,7 +41,7 @@ public:
     if (chunk_ < 1) throw RuntimeFailure("NequIP: chunk of fewer than one atom (internal error)");
     x_.resize(model.layers.size());
     for (auto& b : x_) b.set_space(space_);
-    for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &grad_, &gx_, &ghidden_, &graw_, &pre_,
+    for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_,
                     &normed_, &out_, &hidden_, &gpre_, &gnormed_})
       b->set_space(space_);
     for (auto* b : {&row_, &rev_}) b->set_space(space_);
@@ -96,8 +96,8 @@ private:
     for (std::size_t l = 0; l < x_.size(); ++l) x_[l].resize(s.x[l]);
     const std::pair<Buffer<T>*, std::size_t> sized[] = {
         {&Y_, s.Y},         {&emb_, s.emb},       {&gY_, s.gY},       {&gemb_, s.gemb},       {&x1_, s.x1},
-        {&msg_, s.msg},     {&raw_, s.raw},       {&grad_, s.grad},   {&gx_, s.gx},
-        {&ghidden_, s.ghidden}, {&graw_, s.graw}, {&pre_, s.pre},     {&normed_, s.normed},   {&out_, s.out},
+        {&msg_, s.msg},     {&raw_, s.raw},       {&gx1_, s.gx1},     {&graw_, s.graw},
+        {&pre_, s.pre},     {&normed_, s.normed}, {&out_, s.out},
         {&hidden_, s.hidden},   {&gpre_, s.gpre}, {&gnormed_, s.gnormed}};
     for (const auto& [b, count] : sized) b->resize(count);
     gvec_.resize(s.gvec);
@@ -169,34 +169,36 @@ private:
     return normed_.data();
   }
 
+  // Layer by layer from the last, each layer input's buffer x_[l] becomes dE/dx[l] (chunk by
+  // chunk, once the chunk's gate input is made from it), which is the gradient of the layer
+  // before's output; the last layer's comes from the head, chunk by chunk.
   void backward() {
     graw_.resize(per_atom(1));
     k_->energy_seed(c_, type_.data(), net_.energy_scale(), graw_.data());
-    resize_zeroed(ghidden_, per_atom(m_.head_hidden.out.dim()));
-    k_->linear_backward(c_, net_.head_out().view(), nullptr, graw_.data(), ghidden_.data());
-    resize_zeroed(grad_, per_atom(m_.head_hidden.in.dim()));
-    k_->linear_backward(c_, net_.head_hidden().view(), nullptr, ghidden_.data(), grad_.data());
     const auto& layers = net_.layers();
     for (std::size_t l = layers.size(); l-- > 0;) {
       const LayerWeights<T>& L = layers[l];
       const LayerPlan& P = L.plan();
-      if (l + 1 < layers.size()) messages(l);
-      // grad_ = dE/d(layer output) of the centres -> gx_ = dE/d(layer input) of every node, and
-      // msg_ (chunk by chunk, once the chunk's gate input is made from it) = dE/d(message), 0 on
-      // ghosts; the ghosts' rows of gx_ then go to their owners, whose rows become complete.
-      resize_zeroed(gx_, per_atom(P.in.dim()));
+      const bool last = l + 1 == layers.size();
+      if (!last) messages(l);
+      // dE/d(layer output) of the centres -> dE/d(layer input) of every node into x_[l], and
+      // msg_ = dE/d(message), 0 on ghosts; the ghosts' rows of x_[l] then go to their owners,
+      // whose rows become complete.
       for_each_chunk([&](int a0, int count) {
         const T* in = gate_input(l, a0, count);
+        const T* grad = last ? head_backward(a0, count) : x_[l + 1].data() + row(a0, P.out.dim());
         const std::size_t conv = static_cast<std::size_t>(count) * P.conv_out.dim();
         resize_zeroed(gpre_, conv);
-        k_->gate_backward(count, L.gate(), in, grad_.data() + row(a0, P.out.dim()), gpre_.data());
+        k_->gate_backward(count, L.gate(), in, grad, gpre_.data());
         if (!P.norm.empty()) {
           resize_zeroed(gnormed_, conv);
           k_->layer_norm_backward(count, L.norm(), pre_.data(), gpre_.data(), gnormed_.data());
           std::swap(gpre_, gnormed_);
         }
-        T* gx = gx_.data() + row(a0, P.in.dim());
-        if (P.resnet) k_->add(static_cast<std::int64_t>(count) * P.in.dim(), grad_.data() + row(a0, P.out.dim()), gx);
+        const std::int64_t width = static_cast<std::int64_t>(count) * P.in.dim();
+        T* gx = x_[l].data() + row(a0, P.in.dim());
+        space_zero(space_, gx, static_cast<std::size_t>(width) * sizeof(T));
+        if (P.resnet) k_->add(width, grad, gx);
         if (P.use_sc) k_->linear_backward(count, L.self_connection().view(), sc_types(P, a0), gpre_.data(), gx);
         const std::int64_t mid = static_cast<std::int64_t>(count) * P.mid.dim();
         T* gmsg = msg_.data() + row(a0, P.mid.dim());
@@ -204,13 +206,26 @@ private:
         k_->linear_backward(count, L.linear_2().view(), nullptr, gpre_.data(), gmsg);
         k_->scale(mid, L.tensor_product().scale, gmsg);
       });
-      Buffer<T>& gx1 = grad_;  // dE/d(layer output) is spent: its buffer takes dE/dx1
-      resize_zeroed(gx1, per_atom(P.in.dim()));
-      k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data(), gx1.data());
-      k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1.data(), gx_.data());
-      if (l > 0 && halo_) halo_->reverse(halo_features(gx_, P.in.dim()));
-      std::swap(grad_, gx_);
+      Buffer<T>& gx = x_[l];
+      if (c_ < n_) {  // the ghosts' rows, which no chunk covers
+        const std::size_t centres = row(c_, P.in.dim());
+        space_zero(space_, gx.data() + centres, (per_atom(P.in.dim()) - centres) * sizeof(T));
+      }
+      resize_zeroed(gx1_, per_atom(P.in.dim()));
+      k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data(), gx1_.data());
+      k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1_.data(), gx.data());
+      if (l > 0 && halo_) halo_->reverse(halo_features(gx, P.in.dim()));
     }
+  }
+
+  // dE/d(last layer's output) of centres a0..a0 + count from the head, into out_ (its hidden
+  // layer's gradient in hidden_): both are spent once the forward pass is done.
+  const T* head_backward(int a0, int count) {
+    resize_zeroed(hidden_, static_cast<std::size_t>(count) * m_.head_hidden.out.dim());
+    k_->linear_backward(count, net_.head_out().view(), nullptr, graw_.data() + a0, hidden_.data());
+    resize_zeroed(out_, static_cast<std::size_t>(count) * m_.head_hidden.in.dim());
+    k_->linear_backward(count, net_.head_hidden().view(), nullptr, hidden_.data(), out_.data());
+    return out_.data();
   }
 
   // f(first centre, count) for the centres in chunks.
@@ -254,7 +269,7 @@ private:
   nequip::EdgeFeatures<T> f_;
   // per node: the layer inputs, then the work of one layer at a time (model/nequip_buffers.hpp)
   std::vector<Buffer<T>> x_;
-  Buffer<T> x1_, msg_, raw_, grad_, gx_, ghidden_, graw_;
+  Buffer<T> x1_, msg_, raw_, gx1_, graw_;
   // per chunk of centres
   Buffer<T> pre_, normed_, out_, hidden_, gpre_, gnormed_;
 };
