@@ -41,8 +41,8 @@ public:
     if (chunk_ < 1) throw RuntimeFailure("NequIP: chunk of fewer than one atom (internal error)");
     x_.resize(model.layers.size());
     for (auto& b : x_) b.set_space(space_);
-    for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_,
-                    &normed_, &out_, &hidden_, &gpre_, &gnormed_})
+    for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_, &normed_, &out_, &hidden_,
+                    &gpre_, &gnormed_})
       b->set_space(space_);
     for (auto* b : {&row_, &rev_}) b->set_space(space_);
     for (auto* b : {&type_, &center_, &neighbor_}) b->set_space(space_);
@@ -65,9 +65,9 @@ public:
   }
 
 private:
-  // Work over every node (n_) or over the centres only (c_); buffers always hold every node.
+  // Work over every node (n_) or over the centres only (c_, in chunks); the per-node buffers hold
+  // every node.
   std::size_t per_atom(int width) const { return static_cast<std::size_t>(n_) * width; }
-  std::int64_t per_centre(int width) const { return static_cast<std::int64_t>(c_) * width; }
 
   // The edges within r_max (strictly, as nequip), each with its reverse.
   void build_graph(const NequipInput& in) {
@@ -95,10 +95,9 @@ private:
   void allocate(const NequipBufferSizes& s) {
     for (std::size_t l = 0; l < x_.size(); ++l) x_[l].resize(s.x[l]);
     const std::pair<Buffer<T>*, std::size_t> sized[] = {
-        {&Y_, s.Y},         {&emb_, s.emb},       {&gY_, s.gY},       {&gemb_, s.gemb},       {&x1_, s.x1},
-        {&msg_, s.msg},     {&raw_, s.raw},       {&gx1_, s.gx1},     {&graw_, s.graw},
-        {&pre_, s.pre},     {&normed_, s.normed}, {&out_, s.out},
-        {&hidden_, s.hidden},   {&gpre_, s.gpre}, {&gnormed_, s.gnormed}};
+        {&Y_, s.Y},     {&emb_, s.emb},       {&gY_, s.gY},   {&gemb_, s.gemb},     {&x1_, s.x1},
+        {&msg_, s.msg}, {&raw_, s.raw},       {&gx1_, s.gx1}, {&graw_, s.graw},     {&pre_, s.pre},
+        {&normed_, s.normed}, {&out_, s.out}, {&hidden_, s.hidden}, {&gpre_, s.gpre}, {&gnormed_, s.gnormed}};
     for (const auto& [b, count] : sized) b->resize(count);
     gvec_.resize(s.gvec);
   }

@@ -1,7 +1,8 @@
 // Energy, per-atom energies, forces and virial of a NequIP model, in float32 or float64 network
 // precision; geometry, linear accumulation, scale/shift and the energy sums stay in float64 as in
-// nequip. Forces come from a hand-written backward pass; the per-edge radial MLP is recomputed in
-// the backward pass instead of stored, so memory stays O(atoms × features + edges × basis).
+// nequip. Forces come from a hand-written backward pass; the per-edge radial MLP, and each layer
+// from its input, are recomputed in the backward pass instead of stored, so memory stays
+// O(atoms × features + edges × basis) with a small constant (model/nequip_buffers.hpp).
 //
 // The evaluation runs where its kernels run (kernels/nequip_kernels.hpp): on the host with OpenMP,
 // or on a CUDA device, reading and writing arrays in that memory space; the model's weights are
