@@ -55,21 +55,16 @@ MDGPU_HD bool atom_reverse_edges(const Edges& e, int a) {
   return found_all;
 }
 
-// Harmonics, radial embedding and their derivatives of edge k. Geometry in float64 whatever the
-// network precision: the cut-off polynomial's derivative cancels badly near r_max in float32.
+// Harmonics and radial embedding of edge k. Geometry in float64 whatever the network precision.
 template <class T>
 MDGPU_HD void edge_basis(const EdgeBasis& b, const double* vec, std::int64_t k, const EdgeFeatures<T>& f) {
-  double y[kMaxShDim], dy[3 * kMaxShDim], rb[kMaxBasis], drb[kMaxBasis];
+  double y[kMaxShDim], rb[kMaxBasis];
   const double* r = vec + 3 * k;
-  spherical_harmonics_grad(b.sh_lmax, r[0], r[1], r[2], y, dy);
+  spherical_harmonics(b.sh_lmax, r[0], r[1], r[2], y);
   const double len = std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
-  radial_embedding(len, b.r_max, b.cutoff_p, b.bessel, b.num_basis, rb, drb);
+  radial_embedding(len, b.r_max, b.cutoff_p, b.bessel, b.num_basis, rb, static_cast<double*>(nullptr));
   for (int c = 0; c < b.sh_dim; ++c) f.Y[k * b.sh_dim + c] = T(y[c]);
-  for (int c = 0; c < 3 * b.sh_dim; ++c) f.dY[k * 3 * b.sh_dim + c] = T(dy[c]);
-  for (int c = 0; c < b.num_basis; ++c) {
-    f.emb[k * b.num_basis + c] = T(rb[c]);
-    f.demb[k * b.num_basis + c] = T(drb[c]);
-  }
+  for (int c = 0; c < b.num_basis; ++c) f.emb[k * b.num_basis + c] = T(rb[c]);
 }
 
 // The aggregated message of receiver a: its edges in row order, w_row = the TP weights of the
@@ -118,19 +113,22 @@ MDGPU_HD void ghost_grad_x(const Edges& e, const T* gmirror, int din, int a, T* 
     for (int c = 0; c < din; ++c) gx1[c] += gmirror[(k - e.count) * din + c];
 }
 
-// dE/dr of edge k (float64) from the gradients with respect to its embedding and harmonics.
+// dE/dr of edge k (float64) from the gradients with respect to its embedding and harmonics, and
+// their derivatives recomputed from the edge vector in float64 (the cut-off polynomial's
+// derivative cancels badly near r_max in float32).
 template <class T>
 MDGPU_HD void edge_gradient(const EdgeBasis& b, const double* vec, const EdgeFeatures<T>& f, std::int64_t k,
                             double* gvec) {
+  double y[kMaxShDim], dy[3 * kMaxShDim], rb[kMaxBasis], drb[kMaxBasis];
   const double* r = vec + 3 * k;
+  spherical_harmonics_grad(b.sh_lmax, r[0], r[1], r[2], y, dy);
   const double len = std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+  radial_embedding(len, b.r_max, b.cutoff_p, b.bessel, b.num_basis, rb, drb);
   double dr = 0.0;  // dE/d|r|
-  for (int n = 0; n < b.num_basis; ++n)
-    dr += static_cast<double>(f.gemb[k * b.num_basis + n]) * static_cast<double>(f.demb[k * b.num_basis + n]);
+  for (int n = 0; n < b.num_basis; ++n) dr += static_cast<double>(f.gemb[k * b.num_basis + n]) * drb[n];
   for (int c = 0; c < 3; ++c) {
     double g = dr * r[c] / len;
-    for (int s = 0; s < b.sh_dim; ++s)
-      g += static_cast<double>(f.gY[k * b.sh_dim + s]) * static_cast<double>(f.dY[(k * b.sh_dim + s) * 3 + c]);
+    for (int s = 0; s < b.sh_dim; ++s) g += static_cast<double>(f.gY[k * b.sh_dim + s]) * dy[s * 3 + c];
     gvec[3 * k + c] = g;
   }
 }

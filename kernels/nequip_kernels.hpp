@@ -28,7 +28,7 @@ public:
   // Fills e.rev of every row; false when some edge has no reverse (the neighbor list is not
   // symmetric, or a ghost's list lacks a centre).
   virtual bool reverse_edges(const Edges& e) = 0;
-  virtual void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) = 0;  // Y dY emb demb
+  virtual void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) = 0;  // Y emb
 
   // --- per atom ---
   virtual void embed(int n, const int* model_type, const LinearView& L, T* out) = 0;
@@ -54,8 +54,8 @@ public:
                                  const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) = 0;
 
   // --- results (float64) ---
-  // gvec = dE/dr per edge (3 per edge of every row, 0 on mirror edges), then the forces on every
-  // node (overwritten).
+  // gvec = dE/dr per edge (3 per edge of every row, 0 on mirror edges; the harmonics' and the
+  // embedding's derivatives recomputed from e.vec), then the forces on every node (overwritten).
   virtual void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx,
                       double* fy, double* fz) = 0;
   // Sum over edges of -dE/dr ⊗ r, row-major (not yet symmetrised).

@@ -48,11 +48,12 @@ struct EdgeBasis {
   const double* bessel = nullptr;  // num_basis
 };
 
-// Per-edge features: harmonics Y (sh_dim) with dY/dr (3 sh_dim), radial embedding (num_basis)
-// with d/d|r|, and the gradients of the energy with respect to Y and to the embedding.
+// Per-edge features: harmonics Y (sh_dim), radial embedding (num_basis), and the gradients of the
+// energy with respect to both. Their derivatives with respect to the edge vector are recomputed
+// from it by the forces, not kept.
 template <class T>
 struct EdgeFeatures {
-  T *Y = nullptr, *dY = nullptr, *emb = nullptr, *demb = nullptr, *gY = nullptr, *gemb = nullptr;
+  T *Y = nullptr, *emb = nullptr, *gY = nullptr, *gemb = nullptr;
 };
 
 // An e3nn Linear: paths, weights W and their transpose WT (float64), `types` weight slices.

@@ -2,12 +2,14 @@
 // work, this file owns the buffers and says what feeds what.
 #include "model/nequip_evaluator.hpp"
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "core/errors.hpp"
 #include "kernels/host/nequip_host_kernels.hpp"
+#include "model/nequip_buffers.hpp"
 #include "model/nequip_network.hpp"
 #if MDGPU_WITH_CUDA
 #include "kernels/cuda/nequip_kernels.hpp"
@@ -34,13 +36,13 @@ HaloFeatures halo_features(Buffer<T>& b, int width) {
 template <class T>
 class Evaluator final : public NequipEvaluator {
 public:
-  Evaluator(const NequipModel& model, std::unique_ptr<nequip::Kernels<T>> kernels)
-      : m_(model), k_(std::move(kernels)), space_(k_->space()), net_(space_, model) {
-    acts_.resize(model.layers.size());
-    for (auto& a : acts_)
-      for (auto* b : {&a.x_in, &a.x1, &a.pre, &a.normed}) b->set_space(space_);
-    for (auto* b : {&Y_, &dY_, &emb_, &demb_, &gY_, &gemb_, &final_, &hidden_, &raw_, &agg_, &grad_, &gx_, &gpre_,
-                    &gmsg_, &gx1_, &ghidden_, &graw_, &gnormed_})
+  Evaluator(const NequipModel& model, std::unique_ptr<nequip::Kernels<T>> kernels, int chunk)
+      : m_(model), k_(std::move(kernels)), space_(k_->space()), net_(space_, model), chunk_(chunk) {
+    if (chunk_ < 1) throw RuntimeFailure("NequIP: chunk of fewer than one atom (internal error)");
+    x_.resize(model.layers.size());
+    for (auto& b : x_) b.set_space(space_);
+    for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_, &normed_, &out_, &hidden_,
+                    &gpre_, &gnormed_})
       b->set_space(space_);
     for (auto* b : {&row_, &rev_}) b->set_space(space_);
     for (auto* b : {&type_, &center_, &neighbor_}) b->set_space(space_);
@@ -55,17 +57,19 @@ public:
     if (c_ > n_) throw RuntimeFailure("NequIP: more centres than atoms (internal error)");
     halo_ = halo;
     build_graph(in);
+    allocate(nequip_buffer_sizes(m_, n_, edges_.count, edges_.all, chunk_));
+    edge_features();
     forward();
     backward();
     finish(out);
   }
 
 private:
-  // Work over every node (n_) or over the centres only (c_); buffers always hold every node.
+  // Work over every node (n_) or over the centres only (c_, in chunks); the per-node buffers hold
+  // every node.
   std::size_t per_atom(int width) const { return static_cast<std::size_t>(n_) * width; }
-  std::int64_t per_centre(int width) const { return static_cast<std::int64_t>(c_) * width; }
 
-  // The edges within r_max (strictly, as nequip), each with its reverse; their geometry.
+  // The edges within r_max (strictly, as nequip), each with its reverse.
   void build_graph(const NequipInput& in) {
     type_.resize(per_atom(1));
     k_->model_types(n_, in.type, in.type_map, type_.data());
@@ -73,7 +77,6 @@ private:
     row_.resize(per_atom(1) + 1);
     std::int64_t E = 0;
     const std::int64_t all = k_->edge_rows(atoms, row_.data(), E);
-    const auto edges = static_cast<std::size_t>(E);
     const auto every = static_cast<std::size_t>(all);
     center_.resize(every);
     neighbor_.resize(every);
@@ -85,92 +88,154 @@ private:
     if (!k_->reverse_edges(edges_))
       throw RuntimeFailure(c_ < n_ ? "NequIP: a ghost atom lacks a centre neighbor (ghost cut-off too short?)"
                                    : "NequIP: the neighbor list is not symmetric (internal error)");
+  }
 
-    const nequip::EdgeBasis b = net_.edge_basis();
-    Y_.resize(edges * b.sh_dim);
-    dY_.resize(edges * b.sh_dim * 3);
-    emb_.resize(edges * b.num_basis);
-    demb_.resize(edges * b.num_basis);
-    resize_zeroed(gY_, edges * b.sh_dim);
-    resize_zeroed(gemb_, edges * b.num_basis);
-    f_ = {Y_.data(), dY_.data(), emb_.data(), demb_.data(), gY_.data(), gemb_.data()};
-    k_->edge_basis(edges_, b, f_);
+  // The per-edge and per-node buffers at their sizes for this graph (model/nequip_buffers.hpp);
+  // the layers then use them at their own widths, never beyond.
+  void allocate(const NequipBufferSizes& s) {
+    for (std::size_t l = 0; l < x_.size(); ++l) x_[l].resize(s.x[l]);
+    const std::pair<Buffer<T>*, std::size_t> sized[] = {
+        {&Y_, s.Y},     {&emb_, s.emb},       {&gY_, s.gY},   {&gemb_, s.gemb},     {&x1_, s.x1},
+        {&msg_, s.msg}, {&raw_, s.raw},       {&gx1_, s.gx1}, {&graw_, s.graw},     {&pre_, s.pre},
+        {&normed_, s.normed}, {&out_, s.out}, {&hidden_, s.hidden}, {&gpre_, s.gpre}, {&gnormed_, s.gnormed}};
+    for (const auto& [b, count] : sized) b->resize(count);
+    gvec_.resize(s.gvec);
+  }
+
+  // Harmonics and radial embedding of the message edges; their gradients start at zero.
+  void edge_features() {
+    gY_.zero();
+    gemb_.zero();
+    f_ = {Y_.data(), emb_.data(), gY_.data(), gemb_.data()};
+    k_->edge_basis(edges_, net_.edge_basis(), f_);
   }
 
   void forward() {
     const auto& layers = net_.layers();
-    resize_zeroed(acts_[0].x_in, per_atom(m_.embedding.out.dim()));
-    k_->embed(n_, type_.data(), net_.embedding().view(), acts_[0].x_in.data());
+    resize_zeroed(x_[0], per_atom(m_.embedding.out.dim()));
+    k_->embed(n_, type_.data(), net_.embedding().view(), x_[0].data());
+    resize_zeroed(raw_, per_atom(1));
     for (std::size_t l = 0; l < layers.size(); ++l) {
-      const LayerWeights<T>& L = layers[l];
-      const LayerPlan& P = L.plan();
-      Activations& A = acts_[l];
+      const LayerPlan& P = layers[l].plan();
+      const bool last = l + 1 == layers.size();
       // The ghosts' input features: the embedding (from the species) before the first layer, their
       // owners' previous layer output after it.
-      if (l > 0 && halo_) halo_->forward(halo_features(A.x_in, P.in.dim()));
-      // Every node's x1 (a ghost sends messages); the rest of the layer for the centres only.
-      resize_zeroed(A.x1, per_atom(P.in.dim()));
-      k_->linear(n_, L.linear_1().view(), nullptr, A.x_in.data(), A.x1.data());
-      resize_zeroed(agg_, per_atom(P.mid.dim()));
-      k_->messages(edges_, f_, L.mlp(), L.tensor_product(), A.x1.data(), agg_.data());
-      resize_zeroed(A.pre, per_atom(P.conv_out.dim()));
-      k_->linear(c_, L.linear_2().view(), nullptr, agg_.data(), A.pre.data());
-      if (P.use_sc) k_->linear(c_, L.self_connection().view(), sc_types(P), A.x_in.data(), A.pre.data());
-      if (!P.norm.empty()) {
-        A.normed.resize(per_atom(P.conv_out.dim()));
-        k_->layer_norm(c_, L.norm(), A.pre.data(), A.normed.data());
-      }
-      Buffer<T>& out = l + 1 < layers.size() ? acts_[l + 1].x_in : final_;
-      resize_zeroed(out, per_atom(P.out.dim()));
-      k_->gate(c_, L.gate(), gate_input(P, A).data(), out.data());
-      if (P.resnet) k_->add(per_centre(P.out.dim()), A.x_in.data(), out.data());
+      if (l > 0 && halo_) halo_->forward(halo_features(x_[l], P.in.dim()));
+      messages(l);
+      if (!last) resize_zeroed(x_[l + 1], per_atom(P.out.dim()));
+      for_each_chunk([&](int a0, int count) {
+        T* out = last ? out_.data() : x_[l + 1].data() + row(a0, P.out.dim());
+        k_->gate(count, layers[l].gate(), gate_input(l, a0, count), out);
+        if (P.resnet) k_->add(static_cast<std::int64_t>(count) * P.out.dim(), x_[l].data() + row(a0, P.in.dim()), out);
+        if (last) head(a0, count);
+      });
     }
-    // Output head: two linears, no nonlinearity between them.
-    resize_zeroed(hidden_, per_atom(m_.head_hidden.out.dim()));
-    k_->linear(c_, net_.head_hidden().view(), nullptr, final_.data(), hidden_.data());
-    resize_zeroed(raw_, per_atom(1));
-    k_->linear(c_, net_.head_out().view(), nullptr, hidden_.data(), raw_.data());
   }
 
+  // Output head of a chunk of the last layer's output (out_): two linears, no nonlinearity
+  // between them, into raw_.
+  void head(int a0, int count) {
+    resize_zeroed(hidden_, static_cast<std::size_t>(count) * m_.head_hidden.out.dim());
+    k_->linear(count, net_.head_hidden().view(), nullptr, out_.data(), hidden_.data());
+    k_->linear(count, net_.head_out().view(), nullptr, hidden_.data(), raw_.data() + a0);
+  }
+
+  // Layer l's messages from its input x_[l]: x1_ of every node (a ghost sends messages), msg_ of
+  // the centres. The backward pass calls it again for every layer but the last, whose messages
+  // msg_ still holds (activation checkpointing: only the layer inputs are kept).
+  void messages(std::size_t l) {
+    const LayerWeights<T>& L = net_.layers()[l];
+    const LayerPlan& P = L.plan();
+    resize_zeroed(x1_, per_atom(P.in.dim()));
+    k_->linear(n_, L.linear_1().view(), nullptr, x_[l].data(), x1_.data());
+    resize_zeroed(msg_, per_atom(P.mid.dim()));
+    k_->messages(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data());
+  }
+
+  // The gate's input of centres a0..a0 + count of layer l, from its messages and input: pre_,
+  // then normed_ when the layer has a norm (both one chunk).
+  const T* gate_input(std::size_t l, int a0, int count) {
+    const LayerWeights<T>& L = net_.layers()[l];
+    const LayerPlan& P = L.plan();
+    const std::size_t width = static_cast<std::size_t>(count) * P.conv_out.dim();
+    resize_zeroed(pre_, width);
+    k_->linear(count, L.linear_2().view(), nullptr, msg_.data() + row(a0, P.mid.dim()), pre_.data());
+    if (P.use_sc)
+      k_->linear(count, L.self_connection().view(), sc_types(P, a0), x_[l].data() + row(a0, P.in.dim()), pre_.data());
+    if (P.norm.empty()) return pre_.data();
+    normed_.resize(width);
+    k_->layer_norm(count, L.norm(), pre_.data(), normed_.data());
+    return normed_.data();
+  }
+
+  // Layer by layer from the last, each layer input's buffer x_[l] becomes dE/dx[l] (chunk by
+  // chunk, once the chunk's gate input is made from it), which is the gradient of the layer
+  // before's output; the last layer's comes from the head, chunk by chunk.
   void backward() {
     graw_.resize(per_atom(1));
     k_->energy_seed(c_, type_.data(), net_.energy_scale(), graw_.data());
-    resize_zeroed(ghidden_, per_atom(m_.head_hidden.out.dim()));
-    k_->linear_backward(c_, net_.head_out().view(), nullptr, graw_.data(), ghidden_.data());
-    resize_zeroed(grad_, per_atom(m_.head_hidden.in.dim()));
-    k_->linear_backward(c_, net_.head_hidden().view(), nullptr, ghidden_.data(), grad_.data());
     const auto& layers = net_.layers();
     for (std::size_t l = layers.size(); l-- > 0;) {
       const LayerWeights<T>& L = layers[l];
       const LayerPlan& P = L.plan();
-      const Activations& A = acts_[l];
-      // grad_ = dE/d(layer output) of the centres -> gx_ = dE/d(layer input) of every node; the
-      // ghosts' rows then go to their owners, whose rows become complete.
-      resize_zeroed(gpre_, per_atom(P.conv_out.dim()));
-      k_->gate_backward(c_, L.gate(), gate_input(P, A).data(), grad_.data(), gpre_.data());
-      if (!P.norm.empty()) {
-        resize_zeroed(gnormed_, per_atom(P.conv_out.dim()));
-        k_->layer_norm_backward(c_, L.norm(), A.pre.data(), gpre_.data(), gnormed_.data());
-        std::swap(gpre_, gnormed_);
+      const bool last = l + 1 == layers.size();
+      if (!last) messages(l);
+      // dE/d(layer output) of the centres -> dE/d(layer input) of every node into x_[l], and
+      // msg_ = dE/d(message), 0 on ghosts; the ghosts' rows of x_[l] then go to their owners,
+      // whose rows become complete.
+      for_each_chunk([&](int a0, int count) {
+        const T* in = gate_input(l, a0, count);
+        const T* grad = last ? head_backward(a0, count) : x_[l + 1].data() + row(a0, P.out.dim());
+        const std::size_t conv = static_cast<std::size_t>(count) * P.conv_out.dim();
+        resize_zeroed(gpre_, conv);
+        k_->gate_backward(count, L.gate(), in, grad, gpre_.data());
+        if (!P.norm.empty()) {
+          resize_zeroed(gnormed_, conv);
+          k_->layer_norm_backward(count, L.norm(), pre_.data(), gpre_.data(), gnormed_.data());
+          std::swap(gpre_, gnormed_);
+        }
+        const std::int64_t width = static_cast<std::int64_t>(count) * P.in.dim();
+        T* gx = x_[l].data() + row(a0, P.in.dim());
+        space_zero(space_, gx, static_cast<std::size_t>(width) * sizeof(T));
+        if (P.resnet) k_->add(width, grad, gx);
+        if (P.use_sc) k_->linear_backward(count, L.self_connection().view(), sc_types(P, a0), gpre_.data(), gx);
+        const std::int64_t mid = static_cast<std::int64_t>(count) * P.mid.dim();
+        T* gmsg = msg_.data() + row(a0, P.mid.dim());
+        space_zero(space_, gmsg, static_cast<std::size_t>(mid) * sizeof(T));
+        k_->linear_backward(count, L.linear_2().view(), nullptr, gpre_.data(), gmsg);
+        k_->scale(mid, L.tensor_product().scale, gmsg);
+      });
+      Buffer<T>& gx = x_[l];
+      if (c_ < n_) {  // the ghosts' rows, which no chunk covers
+        const std::size_t centres = row(c_, P.in.dim());
+        space_zero(space_, gx.data() + centres, (per_atom(P.in.dim()) - centres) * sizeof(T));
       }
-      resize_zeroed(gx_, per_atom(P.in.dim()));
-      if (P.resnet) k_->add(per_centre(P.in.dim()), grad_.data(), gx_.data());
-      if (P.use_sc) k_->linear_backward(c_, L.self_connection().view(), sc_types(P), gpre_.data(), gx_.data());
-      resize_zeroed(gmsg_, per_atom(P.mid.dim()));  // dE/d(aggregated message); 0 on ghosts
-      k_->linear_backward(c_, L.linear_2().view(), nullptr, gpre_.data(), gmsg_.data());
-      k_->scale(per_centre(P.mid.dim()), L.tensor_product().scale, gmsg_.data());
       resize_zeroed(gx1_, per_atom(P.in.dim()));
-      k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), A.x1.data(), gmsg_.data(), gx1_.data());
-      k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1_.data(), gx_.data());
-      if (l > 0 && halo_) halo_->reverse(halo_features(gx_, P.in.dim()));
-      std::swap(grad_, gx_);
+      k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data(), gx1_.data());
+      k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1_.data(), gx.data());
+      if (l > 0 && halo_) halo_->reverse(halo_features(gx, P.in.dim()));
     }
+  }
+
+  // dE/d(last layer's output) of centres a0..a0 + count from the head, into out_ (its hidden
+  // layer's gradient in hidden_): both are spent once the forward pass is done.
+  const T* head_backward(int a0, int count) {
+    resize_zeroed(hidden_, static_cast<std::size_t>(count) * m_.head_hidden.out.dim());
+    k_->linear_backward(count, net_.head_out().view(), nullptr, graw_.data() + a0, hidden_.data());
+    resize_zeroed(out_, static_cast<std::size_t>(count) * m_.head_hidden.in.dim());
+    k_->linear_backward(count, net_.head_hidden().view(), nullptr, hidden_.data(), out_.data());
+    return out_.data();
+  }
+
+  // f(first centre, count) for the centres in chunks.
+  template <class F>
+  void for_each_chunk(F&& f) {
+    for (int a0 = 0; a0 < c_; a0 += chunk_) f(a0, std::min(chunk_, c_ - a0));
   }
 
   // Edge gradients -> forces and virial; energies (all float64). The virial and the energy are
   // reductions, each a synchronisation on the device.
   void finish(NequipOutput& out) {
-    gvec_.resize(3 * static_cast<std::size_t>(edges_.all));
     k_->forces(edges_, net_.edge_basis(), f_, gvec_.data(), out.fx, out.fy, out.fz);
     if (!out.tally) return;
     const std::array<double, 9> w = k_->virial(edges_, gvec_.data());
@@ -179,19 +244,17 @@ private:
     out.energy = k_->energy(c_, type_.data(), net_.energy_scale(), raw_.data(), out.per_atom_energy);
   }
 
-  // Per-atom activations of a layer that its backward pass reads.
-  struct Activations {
-    Buffer<T> x_in, x1, pre, normed;  // normed: pre after the layer norm, when the layer has one
-  };
-
-  const Buffer<T>& gate_input(const LayerPlan& P, const Activations& A) const { return P.norm.empty() ? A.pre : A.normed; }
-  // The species select the self-connection's weights only when it has one slice per species.
-  const int* sc_types(const LayerPlan& P) const { return P.sc.types > 1 ? type_.data() : nullptr; }
+  // Offset of atom a's row in a buffer of `width` per atom.
+  static std::size_t row(int a, int width) { return static_cast<std::size_t>(a) * width; }
+  // The species of atoms a0.. select the self-connection's weights only when it has one slice per
+  // species.
+  const int* sc_types(const LayerPlan& P, int a0) const { return P.sc.types > 1 ? type_.data() + a0 : nullptr; }
 
   const NequipModel& m_;
   std::unique_ptr<nequip::Kernels<T>> k_;
   Space space_;
   NequipNetwork<T> net_;
+  int chunk_;          // atoms per chunk of the per-atom tail
   int n_ = 0, c_ = 0;  // nodes, centres
   NequipHalo* halo_ = nullptr;
   // graph
@@ -201,12 +264,13 @@ private:
   Buffer<double> vec_, gvec_;
   nequip::Edges edges_;
   // per edge
-  Buffer<T> Y_, dY_, emb_, demb_, gY_, gemb_;
+  Buffer<T> Y_, emb_, gY_, gemb_;
   nequip::EdgeFeatures<T> f_;
-  // per atom
-  std::vector<Activations> acts_;
-  Buffer<T> final_, hidden_, raw_;
-  Buffer<T> agg_, grad_, gx_, gpre_, gmsg_, gx1_, ghidden_, graw_, gnormed_;  // work of one layer at a time
+  // per node: the layer inputs, then the work of one layer at a time (model/nequip_buffers.hpp)
+  std::vector<Buffer<T>> x_;
+  Buffer<T> x1_, msg_, raw_, gx1_, graw_;
+  // per chunk of centres
+  Buffer<T> pre_, normed_, out_, hidden_, gpre_, gnormed_;
 };
 
 template <class T>
@@ -228,13 +292,13 @@ std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
 
 template <class T>
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
-                                                       std::unique_ptr<nequip::Kernels<T>> kernels) {
-  return std::make_unique<Evaluator<T>>(model, std::move(kernels));
+                                                       std::unique_ptr<nequip::Kernels<T>> kernels, int chunk) {
+  return std::make_unique<Evaluator<T>>(model, std::move(kernels), chunk);
 }
 
 template std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel&,
-                                                                std::unique_ptr<nequip::Kernels<float>>);
+                                                                std::unique_ptr<nequip::Kernels<float>>, int);
 template std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel&,
-                                                                std::unique_ptr<nequip::Kernels<double>>);
+                                                                std::unique_ptr<nequip::Kernels<double>>, int);
 
 }  // namespace mdgpu

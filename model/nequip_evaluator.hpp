@@ -1,7 +1,8 @@
 // Energy, per-atom energies, forces and virial of a NequIP model, in float32 or float64 network
 // precision; geometry, linear accumulation, scale/shift and the energy sums stay in float64 as in
-// nequip. Forces come from a hand-written backward pass; the per-edge radial MLP is recomputed in
-// the backward pass instead of stored, so memory stays O(atoms × features + edges × basis).
+// nequip. Forces come from a hand-written backward pass; the per-edge radial MLP, and each layer
+// from its input, are recomputed in the backward pass instead of stored, so memory stays
+// O(atoms × features + edges × basis) with a small constant (model/nequip_buffers.hpp).
 //
 // The evaluation runs where its kernels run (kernels/nequip_kernels.hpp): on the host with OpenMP,
 // or on a CUDA device, reading and writing arrays in that memory space; the model's weights are
@@ -16,6 +17,7 @@
 #include "kernels/memory.hpp"
 #include "kernels/nequip_kernels.hpp"
 #include "kernels/views.hpp"
+#include "model/nequip_buffers.hpp"
 #include "model/nequip_model.hpp"
 
 namespace mdgpu {
@@ -76,9 +78,11 @@ public:
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model, bool float64,
                                                        Space space = Space::Host);
 
-// With the given kernels (e.g. the device's item kernels run on the host, for conformance tests).
+// With the given kernels (e.g. the device's item kernels run on the host, for conformance tests),
+// and the per-atom tail of the layers in chunks of `chunk` atoms (model/nequip_buffers.hpp).
 template <class T>
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
-                                                       std::unique_ptr<nequip::Kernels<T>> kernels);
+                                                       std::unique_ptr<nequip::Kernels<T>> kernels,
+                                                       int chunk = kNequipChunk);
 
 }  // namespace mdgpu

@@ -1,0 +1,86 @@
+// The NequIP evaluator's buffers as model/nequip_buffers.hpp sizes them (what the memory report
+// benches/nequip_memory.cpp prints), against what the SIMT emulator's allocator holds on the
+// device: the potential's allocations beyond its weights are those buffers plus the kernels'
+// scratch (the per-atom edge counts and CUB's storage), and a steady evaluation allocates nothing.
+// (The small model on lipon124; 10 s here.)
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <numeric>
+
+#include "engine/atoms.hpp"
+#include "engine/neighbor_list.hpp"
+#include "model/nequip_buffers.hpp"
+#include "model/nequip_potential.hpp"
+#include "simt/runtime.hpp"
+#include "tests/brute_force_pairs.hpp"
+#include "tests/nequip_fixture.hpp"
+
+namespace mdgpu {
+namespace {
+
+void check(const std::string& reference, const std::string& structure, const std::string& precision) {
+  const std::string model_file = test::exported_model(reference);
+  ASSERT_FALSE(model_file.empty());
+  const NequipModel model = NequipModel::load(model_file);
+  const System system = test::reference_system(test::H5File(reference), structure);
+  const auto edges = static_cast<std::int64_t>(testing::brute_force_pairs(system, model.r_max).size());
+  const int n = static_cast<int>(system.size());
+
+  auto backend = make_backend("cuda", 0);
+  Atoms atoms(backend->space(), system);
+  AtomsView view = atoms.view();
+  Buffer<double> per_atom(backend->space(), system.size());
+  const std::size_t start = simt::counters().device_bytes;
+  NequipPotential potential(model_file, precision, system, *backend);
+  const std::size_t weights = simt::counters().device_bytes - start;
+  NeighborList list(*backend, potential.cutoff(), 0.4);
+  list.update(view, system.box, true);
+  const std::size_t before = simt::counters().device_bytes;
+  potential.compute(view, list.view(), system.box, per_atom.data());  // the buffers grow
+  const std::size_t held = simt::counters().device_bytes - before;
+  simt::reset_counters();
+  potential.compute(view, list.view(), system.box, per_atom.data());
+  const simt::Counters steady = simt::counters();
+
+  const auto named = nequip_buffer_bytes(nequip_buffer_sizes(model, n, edges, edges), precision == "float64");
+  const std::size_t buffers = std::accumulate(named.begin(), named.end(), std::size_t{0},
+                                              [](std::size_t s, const NamedBytes& b) { return s + b.bytes; });
+  const std::size_t counts = static_cast<std::size_t>(n) * sizeof(std::int64_t);  // ItemKernels::edge_rows
+  // The emulator's stand-in for CUB's reduction keeps one value per item (the virial's, 9 doubles
+  // per edge), where CUB needs a few KB: the rest of what the evaluation holds.
+  const std::size_t virial_items = static_cast<std::size_t>(edges) * 9 * sizeof(double);
+  std::printf("  %s, %s, %d atoms, %lld edges: weights %zu B; evaluation holds %zu B = buffers %zu B + edge counts %zu B "
+              "+ %zu B (CUB storage, the emulator's: %zu B for the virial's items); steady peak %zu B over that\n",
+              structure.c_str(), precision.c_str(), n, static_cast<long long>(edges), weights, held, buffers, counts,
+              held - buffers - counts, virial_items, steady.peak_device_bytes - steady.device_bytes);
+  EXPECT_GE(held, buffers + counts + virial_items);
+  EXPECT_LE(held - buffers - counts - virial_items, 1024u);  // the rest of CUB's storage, alignment
+  EXPECT_EQ(steady.peak_device_bytes, steady.device_bytes) << "a steady evaluation allocates";
+}
+
+#define SKIP_WITHOUT_EMULATED_DEVICE() \
+  if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
+
+TEST(SimtMemory, SmallModel) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  for (const char* precision : {"float64", "float32"}) {
+    SCOPED_TRACE(precision);
+    check(test::nequip_small_reference(), "lipon124", precision);
+  }
+}
+
+// The paper model (benches/RESULTS.md, "Device memory, paper model"): minutes per evaluation here,
+// so not in the CI selection.
+TEST(SimtMemory, PaperModel) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const std::string file = test::nequip_shared_reference("paper_seed0.h5");
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "reference file not present: " << file;
+  for (const char* precision : {"float32", "float64"}) {
+    SCOPED_TRACE(precision);
+    check(file, "lipon124", precision);
+  }
+}
+
+}  // namespace
+}  // namespace mdgpu
