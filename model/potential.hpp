@@ -35,6 +35,10 @@ public:
                                      double* per_atom_energy) {
     return compute(atoms, neighbors, box, per_atom_energy);
   }
+  // Reads the checks that evaluations left on the device instead of synchronising for them
+  // (NequIP's reverse edges); throws RuntimeFailure for a failed one. The step guard calls it
+  // whenever it reads its own verdicts.
+  virtual void check_deferred() {}
 };
 
 }  // namespace mdgpu

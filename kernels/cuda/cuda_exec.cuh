@@ -106,15 +106,19 @@ public:
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
-  // row[0] = 0, row[i + 1] = row[i] + counts[i]; returns row[n] (synchronising).
-  std::int64_t rows(const std::int64_t* counts, int n, std::int64_t* row) {
+  // row[0] = 0, row[i + 1] = row[i] + counts[i], on the device only.
+  void rows_into(const std::int64_t* counts, int n, std::int64_t* row) {
     zero(row, sizeof(std::int64_t));
-    if (n > 0) {
-      std::size_t bytes = 0;
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n, stream()));
-      temp_.resize(bytes);
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n, stream()));
-    }
+    if (n <= 0) return;
+    std::size_t bytes = 0;
+    MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n, stream()));
+    temp_.resize(bytes);
+    MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n, stream()));
+  }
+
+  // The same; returns row[n] (synchronising).
+  std::int64_t rows(const std::int64_t* counts, int n, std::int64_t* row) {
+    rows_into(counts, n, row);
     std::int64_t total = 0;
     copy(&total, false, row + n, true, sizeof total);
     return total;

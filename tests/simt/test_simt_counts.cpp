@@ -135,10 +135,11 @@ TEST(SimtCounts, QuietNequipStep) {
     return std::make_unique<NequipPotential>(model_file, "float64", start, b);
   });
   print("one NVE MD step without output (small NequIP model, float64, 124 atoms, no rebuild)", step);
-  // Three values come to the host: the displacement check's (the rebuild decision), and the
-  // evaluation's edge count (its buffers' size) and reverse-edge check. The virial and the energy
+  // One value comes to the host: the displacement check's (the rebuild decision). The edges fill
+  // buffers sized by the list's pairs (their count stays on the device), the reverse-edge check
+  // raises a device flag read with the guard's verdicts (one launch), the virial and the energy
   // are not computed (nothing reads them), the guard's verdict stays on the device.
-  expect_quiet_step(step, 43, 4, 24, 6, 3);
+  expect_quiet_step(step, 44, 4, 24, 6, 1);
 }
 
 }  // namespace
