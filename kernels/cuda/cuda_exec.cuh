@@ -17,6 +17,7 @@
 #include <thrust/iterator/counting_iterator.h>
 
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/cuda_graph.hpp"
 #include "kernels/cuda/cuda_memory.hpp"
 #include "kernels/cuda/cuda_stream.cuh"
 #include "kernels/grain.hpp"
@@ -168,6 +169,9 @@ public:
                                                        n, 0, bits, stream()));
     for_each(static_cast<std::int64_t>(nkeys) + 1, exec_detail::LowerBound{sorted, n, start});
   }
+
+  // The work's kernels, CUB calls, memsets and device copies as a CUDA graph (kernels/cuda/cuda_graph.hpp).
+  static std::unique_ptr<Replay> record(const std::function<void()>& work) { return record_graph(work); }
 
   // No private accumulators: items write only their own entries, so the device takes full
   // neighbor lists (a half list would need floating-point atomics, whose order varies).
