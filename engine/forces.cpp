@@ -39,6 +39,7 @@ const ForceResult& ForceComputer::compute_forces(const AtomsView& atoms, const B
     evaluate();
     return last_;
   }
+  if (replay_ && !replay_->valid()) replay_.reset();  // e.g. an evaluation with energies grew a scratch
   if (!replay_) {
     replay_ = backend_.record(evaluate);
     if (!replay_) {  // the backend does not record

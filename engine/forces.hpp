@@ -9,7 +9,8 @@ namespace mdgpu {
 class ForceComputer {
 public:
   ForceComputer(Backend& backend, Potential& potential, double skin)
-      : backend_(backend), potential_(potential), neighbors_(backend, potential.cutoff(), skin, potential.wants_half_list()),
+      : backend_(backend), potential_(potential),
+        neighbors_(backend, potential.cutoff(), skin, potential.wants_half_list()),
         per_atom_energy_(backend.space(), 0) {}
 
   // Updates the neighbor list if needed, then the forces in `atoms`; returns energy and virial.
@@ -17,8 +18,8 @@ public:
   // (Potential::compute_forces; ForceResult::tallied says whether it did). Such a forces-only
   // evaluation of a replayable potential on a device that records (a CUDA graph) is recorded at
   // its second call with the same inputs (the first may grow buffers, which a recording may not)
-  // and replayed from its third on, until an input changes: the atoms' buffers, the list (a
-  // rebuild) or the cell.
+  // and launched as that graph from then on, until an input changes: the atoms' buffers, the
+  // list (a rebuild) or the cell; it is recorded again if device memory was freed meanwhile.
   const ForceResult& compute(AtomsView atoms, const Box& box, bool tally = true);
   const ForceResult& last() const { return last_; }
   const Buffer<double>& per_atom_energy() const { return per_atom_energy_; }

@@ -26,7 +26,8 @@ std::string atom_name(const System& system, int i) {
 }  // namespace
 
 StepGuard::StepGuard(Backend& backend, const GuardSpec& spec, Potential& potential)
-    : backend_(backend), spec_(spec), potential_(potential), capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
+    : backend_(backend), spec_(spec), potential_(potential),
+      capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
   for (Buffer<double>* b : {&before_x_, &before_y_, &before_z_}) b->set_space(backend.space());
   for (Buffer<std::int32_t>* b : {&before_imx_, &before_imy_, &before_imz_}) b->set_space(backend.space());
   verdicts_.set_space(backend.space());

@@ -36,6 +36,9 @@ class Replay {
 public:
   virtual ~Replay() = default;
   virtual void run() = 0;
+  // False once device memory was freed after the recording (a buffer grown elsewhere, a CUB
+  // scratch by a larger reduction): the recording may name freed memory, record again.
+  virtual bool valid() const = 0;
 };
 
 class Backend {

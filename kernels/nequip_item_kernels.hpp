@@ -62,7 +62,9 @@ struct Count {
 // 1 for an edge without a reverse (atom_reverse_edges pointed it at itself).
 struct MissingReverse {
   Edges e;
-  MDGPU_HD std::int64_t operator()(std::int64_t k) const { return live_edge(e.row, e.nodes, k) && e.rev[k] == k ? 1 : 0; }
+  MDGPU_HD std::int64_t operator()(std::int64_t k) const {
+    return live_edge(e.row, e.nodes, k) && e.rev[k] == k ? 1 : 0;
+  }
 };
 
 struct Plus {

@@ -3,6 +3,7 @@
 #include <cuda_runtime_api.h>
 
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/cuda_memory.hpp"
 #include "kernels/cuda/cuda_stream.cuh"
 
 namespace mdgpu::cuda {
@@ -10,15 +11,17 @@ namespace {
 
 class GraphReplay final : public Replay {
 public:
-  explicit GraphReplay(cudaGraphExec_t exec) : exec_(exec) {}
+  explicit GraphReplay(cudaGraphExec_t exec) : exec_(exec), frees_(device_frees()) {}
   GraphReplay(const GraphReplay&) = delete;
   GraphReplay& operator=(const GraphReplay&) = delete;
   // Possibly at exit, after the runtime has shut down: an error cannot be acted upon.
   ~GraphReplay() override { (void)cudaGraphExecDestroy(exec_); }
   void run() override { MDGPU_CUDA_CHECK(cudaGraphLaunch(exec_, stream())); }
+  bool valid() const override { return device_frees() == frees_; }
 
 private:
   cudaGraphExec_t exec_;
+  std::uint64_t frees_;  // device_frees() when recorded (a capture refuses frees)
 };
 
 }  // namespace

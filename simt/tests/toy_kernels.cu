@@ -105,7 +105,8 @@ std::size_t scan_storage(int n) {
   return bytes;
 }
 
-void add_one_then_sum_into(void* stream, const int* in, int* out, long* sums, int n, void* temp, std::size_t temp_bytes) {
+void add_one_then_sum_into(void* stream, const int* in, int* out, long* sums, int n, void* temp,
+                           std::size_t temp_bytes) {
   const auto s = static_cast<cudaStream_t>(stream);
   add_one_kernel<<<blocks_for(n), 128, 0, s>>>(in, out, n);
   cub::DeviceScan::InclusiveSum(temp, temp_bytes, out, sums, n, s);

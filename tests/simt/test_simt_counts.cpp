@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "engine/atoms.hpp"
+#include "engine/forces.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
@@ -169,6 +170,35 @@ TEST(SimtCounts, QuietNequipStep) {
   // 39 launches, one of them inside its 2 CUB calls, and the 24 memsets: 64 operations) launched
   // by one graph launch.
   expect_quiet_step(steps.replayed, 44, 4, 24, 6, 1, 64);
+}
+
+// A recorded evaluation replays the forces it computed as issued, and is recorded again once
+// device memory was freed: here the energy's and virial's reductions grow the evaluator's CUB
+// scratch, which the recording names (its replay would read freed memory, which the emulator
+// catches).
+TEST(SimtReplay, ReplaysTheSameForcesAndRecordsAgainAfterAFree) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const std::string model_file = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(model_file.empty());
+  const System system = lipon124();
+  auto backend = make_backend("cuda", 0);
+  NequipPotential potential(model_file, "float64", system, *backend);
+  Atoms atoms(backend->space(), system);
+  ForceComputer forces(*backend, potential, 0.4);
+  Vec3Array issued, replayed;
+  forces.compute(atoms.view(), system.box, false);
+  atoms.download_forces(issued);
+  forces.compute(atoms.view(), system.box, false);  // recorded, then launched
+  EXPECT_EQ(forces.replays(), 1);
+  atoms.download_forces(replayed);
+  EXPECT_EQ(replayed.x, issued.x);
+  EXPECT_EQ(replayed.y, issued.y);
+  EXPECT_EQ(replayed.z, issued.z);
+  forces.compute(atoms.view(), system.box, true);  // its reductions outgrow the scratch
+  forces.compute(atoms.view(), system.box, false);
+  EXPECT_EQ(forces.replays(), 2);
+  atoms.download_forces(replayed);
+  EXPECT_EQ(replayed.x, issued.x);
 }
 
 template <class T>
