@@ -41,14 +41,21 @@ void print(const char* what, const simt::Counters& c) {
 
 System lipon124() { return test::reference_system(test::H5File(test::nequip_small_reference()), "lipon124"); }
 
+// The small reference model, exported, and its 124-atom LiPON structure.
+struct SmallModel {
+  std::string file = test::exported_model(test::nequip_small_reference());
+  System system = lipon124();
+};
+
 #define SKIP_WITHOUT_EMULATED_DEVICE() \
   if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
 
 TEST(SimtCounts, OneNequipEvaluation) {
   SKIP_WITHOUT_EMULATED_DEVICE();
-  const std::string model_file = test::exported_model(test::nequip_small_reference());
-  ASSERT_FALSE(model_file.empty());
-  const System system = lipon124();
+  const SmallModel small;
+  ASSERT_FALSE(small.file.empty());
+  const System& system = small.system;
+  const std::string& model_file = small.file;
   auto backend = make_backend("cuda", 0);
   NequipPotential potential(model_file, "float64", system, *backend);
   Atoms atoms(backend->space(), system);
@@ -120,8 +127,11 @@ QuietSteps quiet_steps(const System& start, MakePotential make_potential) {
 // that adds a launch, a copy or a synchronisation to a quiet step must say so here.
 // `replayed`: the operations of the step's one graph launch (0: none), which the other figures
 // include.
-void expect_quiet_step(const simt::Counters& c, std::int64_t launches, std::int64_t cub_calls, std::int64_t memsets,
-                       std::int64_t copies_d2d, std::int64_t host_syncs, std::int64_t replayed = 0) {
+struct StepFigures {
+  std::int64_t launches, cub_calls, memsets, copies_d2d, host_syncs;
+};
+void expect_quiet_step(const simt::Counters& c, const StepFigures& f, std::int64_t replayed) {
+  const auto [launches, cub_calls, memsets, copies_d2d, host_syncs] = f;
   EXPECT_EQ(c.launches, launches);
   EXPECT_EQ(c.cub_calls, cub_calls);
   EXPECT_EQ(c.memsets, memsets);
@@ -134,6 +144,16 @@ void expect_quiet_step(const simt::Counters& c, std::int64_t launches, std::int6
   EXPECT_EQ(c.replayed, replayed);
 }
 
+// The issued and the replayed quiet step: the same figures, the latter from one graph launch of
+// `replayed_operations`.
+void expect_quiet_steps(const std::string& system, const QuietSteps& steps, const StepFigures& f,
+                        std::int64_t replayed_operations) {
+  print(("one NVE MD step without output (" + system + ", no rebuild)").c_str(), steps.issued);
+  print("the same, its forces a graph", steps.replayed);
+  expect_quiet_step(steps.issued, f, 0);
+  expect_quiet_step(steps.replayed, f, replayed_operations);
+}
+
 TEST(SimtCounts, QuietLennardJonesStep) {
   SKIP_WITHOUT_EMULATED_DEVICE();
   System start = testing::argon_fcc(3);  // 108 atoms
@@ -141,35 +161,29 @@ TEST(SimtCounts, QuietLennardJonesStep) {
   const QuietSteps steps = quiet_steps(start, [&](Backend& b) {
     return std::make_unique<PairPotential>(testing::argon_lj(), start, b);
   });
-  print("one NVE MD step without output (LJ argon, 108 atoms, no rebuild)", steps.issued);
-  print("the same, its forces a graph", steps.replayed);
   // Kick, drift, the list's displacement check (a CUB reduction and the step's only
   // synchronisation: the rebuild decision), the forces, kick, the guard's look (a CUB reduction
   // whose verdict stays on the device); the guard's copy of the positions and image counters.
-  expect_quiet_step(steps.issued, 6, 2, 0, 6, 1);
-  // The same work, the force kernel launched by one graph launch.
-  expect_quiet_step(steps.replayed, 6, 2, 0, 6, 1, 1);
+  // Replayed: the force kernel is the graph.
+  expect_quiet_steps("LJ argon, 108 atoms", steps, {6, 2, 0, 6, 1}, 1);
 }
 
 TEST(SimtCounts, QuietNequipStep) {
   SKIP_WITHOUT_EMULATED_DEVICE();
-  const std::string model_file = test::exported_model(test::nequip_small_reference());
-  ASSERT_FALSE(model_file.empty());
-  const System start = lipon124();
+  const SmallModel small;
+  ASSERT_FALSE(small.file.empty());
+  const System& start = small.system;
+  const std::string& model_file = small.file;
   const QuietSteps steps = quiet_steps(start, [&](Backend& b) {
     return std::make_unique<NequipPotential>(model_file, "float64", start, b);
   });
-  print("one NVE MD step without output (small NequIP model, float64, 124 atoms, no rebuild)", steps.issued);
-  print("the same, its forces a graph", steps.replayed);
   // One value comes to the host: the displacement check's (the rebuild decision). The edges fill
   // buffers sized by the list's pairs (their count stays on the device), the reverse-edge check
   // raises a device flag read with the guard's verdicts (one launch), the virial and the energy
-  // are not computed (nothing reads them), the guard's verdict stays on the device.
-  expect_quiet_step(steps.issued, 44, 4, 24, 6, 1);
-  // The same work, the evaluation (all of it but the kicks, drift, displacement check and guard:
-  // 39 launches, one of them inside its 2 CUB calls, and the 24 memsets: 64 operations) launched
-  // by one graph launch.
-  expect_quiet_step(steps.replayed, 44, 4, 24, 6, 1, 64);
+  // are not computed (nothing reads them), the guard's verdict stays on the device. Replayed: the
+  // evaluation (all but the kicks, drift, displacement check and guard: 39 launches, one of them
+  // inside its 2 CUB calls, and the 24 memsets) is the graph's 64 operations.
+  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {44, 4, 24, 6, 1}, 64);
 }
 
 // A recorded evaluation replays the forces it computed as issued, and is recorded again once
@@ -178,9 +192,10 @@ TEST(SimtCounts, QuietNequipStep) {
 // catches).
 TEST(SimtReplay, ReplaysTheSameForcesAndRecordsAgainAfterAFree) {
   SKIP_WITHOUT_EMULATED_DEVICE();
-  const std::string model_file = test::exported_model(test::nequip_small_reference());
-  ASSERT_FALSE(model_file.empty());
-  const System system = lipon124();
+  const SmallModel small;
+  ASSERT_FALSE(small.file.empty());
+  const System& system = small.system;
+  const std::string& model_file = small.file;
   auto backend = make_backend("cuda", 0);
   NequipPotential potential(model_file, "float64", system, *backend);
   Atoms atoms(backend->space(), system);
@@ -214,9 +229,10 @@ std::vector<T> to_host(const T* device, std::size_t n) {
 // bounds meanwhile (the emulator would fault).
 TEST(SimtDeferred, UnpairedEdgeIsReportedWhenTheCheckIsRead) {
   SKIP_WITHOUT_EMULATED_DEVICE();
-  const std::string model_file = test::exported_model(test::nequip_small_reference());
-  ASSERT_FALSE(model_file.empty());
-  System system = lipon124();
+  SmallModel small;
+  ASSERT_FALSE(small.file.empty());
+  System& system = small.system;
+  const std::string& model_file = small.file;
   auto backend = make_backend("cuda", 0);
   NequipPotential quiet(model_file, "float64", system, *backend);
   Atoms atoms(backend->space(), system);
