@@ -9,23 +9,46 @@ namespace mdgpu {
 class ForceComputer {
 public:
   ForceComputer(Backend& backend, Potential& potential, double skin)
-      : potential_(potential), neighbors_(backend, potential.cutoff(), skin, potential.wants_half_list()),
+      : backend_(backend), potential_(potential),
+        neighbors_(backend, potential.cutoff(), skin, potential.wants_half_list()),
         per_atom_energy_(backend.space(), 0) {}
 
   // Updates the neighbor list if needed, then the forces in `atoms`; returns energy and virial.
   // tally = false: the step reads no energy or virial, which the potential may then skip
-  // (Potential::compute_forces; ForceResult::tallied says whether it did).
+  // (Potential::compute_forces; ForceResult::tallied says whether it did). Such a forces-only
+  // evaluation of a replayable potential on a device that records (a CUDA graph) is recorded at
+  // its second call with the same inputs (the first may grow buffers, which a recording may not)
+  // and launched as that graph from then on, until an input changes: the atoms' buffers, the
+  // list (a rebuild) or the cell; it is recorded again if device memory was freed meanwhile.
   const ForceResult& compute(AtomsView atoms, const Box& box, bool tally = true);
   const ForceResult& last() const { return last_; }
   const Buffer<double>& per_atom_energy() const { return per_atom_energy_; }
   NeighborList& neighbors() { return neighbors_; }
   Potential& potential() { return potential_; }
 
+  // Forces-only evaluations run by a replay so far (for tests and counts).
+  std::int64_t replays() const { return replays_; }
+
 private:
+  // What a forces-only evaluation's device work depends on besides the potential itself.
+  struct Inputs {
+    AtomsView atoms;
+    NeighborView list;
+    std::int64_t builds = -1;
+    BoxData box{};
+    bool operator==(const Inputs& o) const;
+  };
+  const ForceResult& compute_forces(const AtomsView& atoms, const Box& box);
+
+  Backend& backend_;
   Potential& potential_;
   NeighborList neighbors_;
   Buffer<double> per_atom_energy_;
   ForceResult last_;
+  Inputs replay_inputs_;           // of the last forces-only evaluation
+  std::unique_ptr<Replay> replay_;  // its recording, once made
+  ForceResult replay_result_;
+  std::int64_t replays_ = 0;
 };
 
 }  // namespace mdgpu

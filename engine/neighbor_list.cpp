@@ -162,6 +162,7 @@ NeighborView NeighborList::view() const {
   v.offsets = offsets_.data();
   v.index = index_.data();
   v.image = image_.data();
+  v.pairs = total_;
   return v;
 }
 

@@ -24,7 +24,7 @@ std::string format_duration(double seconds) {
 Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential)
     : plan_(plan), system_(std::move(system)), start_cell_(system_.box.cell()), backend_(backend),
       atoms_(backend.space(), system_), force_computer_(backend, potential, plan.neighbor_skin),
-      guard_(backend, plan.guard) {
+      guard_(backend, plan.guard, potential) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
   force_computer_.neighbors().set_before_rebuild([this] { guard_.flush(system_); });
 }

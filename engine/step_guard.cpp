@@ -25,8 +25,9 @@ std::string atom_name(const System& system, int i) {
 
 }  // namespace
 
-StepGuard::StepGuard(Backend& backend, const GuardSpec& spec)
-    : backend_(backend), spec_(spec), capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
+StepGuard::StepGuard(Backend& backend, const GuardSpec& spec, Potential& potential)
+    : backend_(backend), spec_(spec), potential_(potential),
+      capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
   for (Buffer<double>* b : {&before_x_, &before_y_, &before_z_}) b->set_space(backend.space());
   for (Buffer<std::int32_t>* b : {&before_imx_, &before_imy_, &before_imz_}) b->set_space(backend.space());
   verdicts_.set_space(backend.space());
@@ -77,6 +78,7 @@ void StepGuard::flush(const System& system) {
   std::vector<Pending> pending;
   pending.swap(pending_);
   for (std::size_t k = 0; k < pending.size(); ++k) examine(read_[k], pending[k], system);
+  potential_.check_deferred();
 }
 
 void StepGuard::fail(const Pending& p, const std::string& what) const {

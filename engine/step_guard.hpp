@@ -35,7 +35,8 @@ public:
   // this many steps (no output) before it stops.
   static constexpr int kPendingSteps = 64;
 
-  StepGuard(Backend& backend, const GuardSpec& spec);
+  // `potential`: its deferred checks (Potential::check_deferred) are read with the verdicts.
+  StepGuard(Backend& backend, const GuardSpec& spec, Potential& potential);
   void begin_step(const AtomsView& atoms);  // remembers the positions and image counters
   // Looks at the step just taken (`step`, ending at `time` ps in `stage`); throws RuntimeFailure
   // when a step whose verdict is read is unstable. `read_now`: the state is about to be read.
@@ -57,6 +58,7 @@ private:
 
   Backend& backend_;
   GuardSpec spec_;
+  Potential& potential_;
   int capacity_;  // kPendingSteps on the device, 1 on the host
   Buffer<double> before_x_, before_y_, before_z_;
   Buffer<std::int32_t> before_imx_, before_imy_, before_imz_;

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,17 @@ struct NeighborScratch {
                           // candidates of a bin are read from consecutive memory
   Buffer<std::int64_t> counts;  // n, neighbors per atom
   std::int64_t row_capacity = 0;  // slots per atom for the next one-pass build (0: count first)
+};
+
+// Device work recorded once and run again as recorded (a CUDA graph): the same kernels on the
+// same buffers with the same arguments, reading whatever the buffers hold when it runs.
+class Replay {
+public:
+  virtual ~Replay() = default;
+  virtual void run() = 0;
+  // False once device memory was freed after the recording (a buffer grown elsewhere, a CUB
+  // scratch by a larger reduction): the recording may name freed memory, record again.
+  virtual bool valid() const = 0;
 };
 
 class Backend {
@@ -86,6 +98,12 @@ public:
 
   // --- reductions (deterministic for a given backend and size) ---
   virtual double sum(const double* values, std::size_t n) = 0;
+
+  // --- replays ---
+  // The device work that `work` issues, recorded without running it; null where the backend
+  // cannot record (the host), `work` then not called. `work` must neither synchronise nor
+  // allocate (the CUDA backend throws RuntimeFailure if it does, and records nothing).
+  virtual std::unique_ptr<Replay> record(const std::function<void()>& work) = 0;
 };
 
 // "cpu", "cuda" or "auto" (CUDA when built and a device is visible, else CPU).

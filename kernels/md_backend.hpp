@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "core/errors.hpp"
@@ -12,6 +13,12 @@
 #include "kernels/md_items.hpp"
 
 namespace mdgpu {
+
+// Whether the executor can record device work for replays (Exec::record).
+template <class E, class = void>
+struct Records : std::false_type {};
+template <class E>
+struct Records<E, std::void_t<decltype(&E::record)>> : std::true_type {};
 
 template <class Exec>
 class ExecBackend final : public Backend {
@@ -133,6 +140,11 @@ public:
 
   double sum(const double* values, std::size_t n) override {
     return exec_.template sum<double>(static_cast<std::int64_t>(n), md_items::Value{values});
+  }
+
+  std::unique_ptr<Replay> record(const std::function<void()>& work) override {
+    if constexpr (Records<Exec>::value) return exec_.record(work);
+    else return nullptr;
   }
 
 private:

@@ -39,7 +39,8 @@ MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edge
 }
 
 // rev of each edge of atom a: the edge b -> a with the opposite image. Returns false if one has
-// none (an asymmetric list).
+// none (an asymmetric list); that edge's rev is then the edge itself (never a true reverse: no atom
+// neighbors itself in its own image), so that kernels run before the check is read stay in bounds.
 MDGPU_HD bool atom_reverse_edges(const Edges& e, int a) {
   bool found_all = true;
   for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k) {
@@ -47,10 +48,11 @@ MDGPU_HD bool atom_reverse_edges(const Edges& e, int a) {
     unpack_image(e.image[k], n0, n1, n2);
     const std::int32_t back = pack_image(-n0, -n1, -n2);
     const int b = e.neighbor[k];
-    e.rev[k] = -1;
+    std::int64_t rev = -1;
     for (std::int64_t f = e.row[b]; f < e.row[b + 1]; ++f)
-      if (e.neighbor[f] == a && e.image[f] == back) e.rev[k] = f;
-    found_all = found_all && e.rev[k] >= 0;
+      if (e.neighbor[f] == a && e.image[f] == back) rev = f;
+    found_all = found_all && rev >= 0;
+    e.rev[k] = rev >= 0 ? rev : k;
   }
   return found_all;
 }

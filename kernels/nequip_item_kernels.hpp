@@ -60,17 +60,38 @@ struct Count {
   MDGPU_HD std::int64_t operator()(std::int64_t i) const { return counts[i]; }
 };
 
+// 1 for an edge without a reverse (atom_reverse_edges pointed it at itself).
 struct MissingReverse {
-  const std::int64_t* rev;
-  MDGPU_HD std::int64_t operator()(std::int64_t k) const { return rev[k] < 0 ? 1 : 0; }
+  Edges e;
+  MDGPU_HD std::int64_t operator()(std::int64_t k) const {
+    return live_edge(e.row, e.nodes, k) && e.rev[k] == k ? 1 : 0;
+  }
 };
 
+struct Plus {
+  MDGPU_HD std::int64_t operator()(std::int64_t l, std::int64_t r) const { return l + r; }
+};
+
+// flag = 1 once some evaluation found `missing` edges without a reverse; kept until read.
+struct RaiseFlag {
+  const std::int64_t* missing;
+  std::int64_t* flag;
+  MDGPU_HD void operator()(std::int64_t) const {
+    if (*missing > 0) *flag = 1;
+  }
+};
+
+// An empty slot's features are zeros: work over every slot (the item MLP) reads defined values.
 template <class T>
 struct EdgeBasisOf {
   EdgeBasis b;
-  const double* vec;
+  Edges e;
   EdgeFeatures<T> f;
-  MDGPU_HD void operator()(std::int64_t k) const { edge_basis(b, vec, k, f); }
+  MDGPU_HD void operator()(std::int64_t k) const {
+    if (live_edge(e.row, e.nodes, k)) return edge_basis(b, e.vec, k, f);
+    for (int c = 0; c < b.sh_dim; ++c) f.Y[k * b.sh_dim + c] = T(0);
+    for (int c = 0; c < b.num_basis; ++c) f.emb[k * b.num_basis + c] = T(0);
+  }
 };
 
 template <class T>
@@ -231,6 +252,7 @@ struct EdgeMessageGrad {
   const T *Y, *w, *x1, *gmsg;
   T *gw, *gY;
   MDGPU_HD void operator()(std::int64_t k) const {
+    if (!live_edge(e.row, e.nodes, k)) return;  // gw and gY stay zero
     tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w + k * tp.weights,
                        x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
                        gmsg + static_cast<std::int64_t>(e.center[k]) * tp.dmid, gw + k * tp.weights,
@@ -275,10 +297,13 @@ struct GhostGradX {
 template <class T>
 struct EdgeGradient {
   EdgeBasis b;
-  const double* vec;
+  Edges e;
   EdgeFeatures<T> f;
   double* gvec;
-  MDGPU_HD void operator()(std::int64_t k) const { edge_gradient(b, vec, f, k, gvec); }
+  MDGPU_HD void operator()(std::int64_t k) const {
+    if (live_edge(e.row, e.nodes, k)) return edge_gradient(b, e.vec, f, k, gvec);
+    for (int c = 0; c < 3; ++c) gvec[3 * k + c] = 0.0;
+  }
 };
 
 struct AtomForce {
@@ -294,10 +319,11 @@ struct Zero {
 };
 
 struct EdgeVirial {
-  const double *gvec, *vec;
+  Edges e;
+  const double* gvec;
   MDGPU_HD Virial9 operator()(std::int64_t k) const {
     Virial9 w{};
-    add_edge_virial(gvec, vec, k, w.v);
+    if (live_edge(e.row, e.nodes, k)) add_edge_virial(gvec, e.vec, k, w.v);
     return w;
   }
 };
@@ -324,12 +350,18 @@ public:
   ItemKernels() {
     for (auto* b : {&z_, &h_, &w_, &gw_, &ga_, &gb_, &gmirror_}) b->set_space(exec_.space());
     counts_.set_space(exec_.space());
+    missing_.set_space(exec_.space());
     energy_.set_space(exec_.space());
   }
   Space space() const override { return exec_.space(); }
 
   void model_types(int n, const int* type, const int* type_map, int* model_type) override {
     exec_.for_each(n, items::MapTypes{type, type_map, model_type});
+  }
+  void edge_rows_unread(const AtomsIn& in, std::int64_t* row) override {
+    counts_.resize(static_cast<std::size_t>(in.n));
+    exec_.for_each(in.n, items::CountEdges{in, counts_.data()});
+    exec_.rows_into(counts_.data(), in.n, row);
   }
   std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) override {
     counts_.resize(static_cast<std::size_t>(in.n));
@@ -340,12 +372,14 @@ public:
     return all;
   }
   void fill_edges(const AtomsIn& in, const Edges& e) override { exec_.for_each(in.n, items::FillEdges{in, e}); }
-  bool reverse_edges(const Edges& e) override {
+  void reverse_edges(const Edges& e, std::int64_t* flag) override {
     exec_.for_each(e.nodes, items::ReverseEdges{e});
-    return exec_.template sum<std::int64_t>(e.all, items::MissingReverse{e.rev}) == 0;
+    missing_.resize(1);
+    exec_.reduce_into(e.all, std::int64_t{0}, items::MissingReverse{e}, items::Plus{}, missing_.data());
+    exec_.for_each(1, items::RaiseFlag{missing_.data(), flag});
   }
   void edge_basis(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f) override {
-    exec_.for_each(e.count, items::EdgeBasisOf<T>{b, e.vec, f});
+    exec_.for_each(e.count, items::EdgeBasisOf<T>{b, e, f});
   }
 
   void embed(int n, const int* model_type, const LinearView& L, T* out) override {
@@ -394,12 +428,12 @@ public:
 
   void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx, double* fy,
               double* fz) override {
-    exec_.for_each(e.count, items::EdgeGradient<T>{b, e.vec, f, gvec});
+    exec_.for_each(e.count, items::EdgeGradient<T>{b, e, f, gvec});
     exec_.for_each(3 * (e.all - e.count), items::Zero{gvec + 3 * e.count});
     exec_.for_each(e.nodes, items::AtomForce{e, gvec, fx, fy, fz});
   }
   std::array<double, 9> virial(const Edges& e, const double* gvec) override {
-    const items::Virial9 w = exec_.template sum<items::Virial9>(e.count, items::EdgeVirial{gvec, e.vec});
+    const items::Virial9 w = exec_.template sum<items::Virial9>(e.count, items::EdgeVirial{e, gvec});
     std::array<double, 9> out;
     std::copy(w.v, w.v + 9, out.begin());
     return out;
@@ -470,7 +504,7 @@ private:
 
   // Radial-MLP work of one layer over all edges, and the per-atom energies when not asked for.
   Buffer<T> z_, h_, w_, gw_, ga_, gb_, gmirror_;
-  Buffer<std::int64_t> counts_;
+  Buffer<std::int64_t> counts_, missing_;
   Buffer<double> energy_;
 };
 

@@ -29,6 +29,9 @@ struct AtomsIn {
 // The rows of the n centres come first and hold the `count` edges that carry messages; the rows
 // of the ghosts (nodes n..nodes-1) hold mirror edges only, ghost -> centre, up to row[nodes]:
 // their rev is the message edge, and they let a ghost gather what it sent without atomics.
+// A standalone evaluation on the device (every node a centre) does not read the edge count back:
+// count = all = an upper bound (the neighbor list's pairs), the edges fill row[0..nodes) and
+// per-edge work beyond row[nodes] does nothing (live_edge).
 struct Edges {
   int n = 0;
   std::int64_t count = 0;
@@ -40,6 +43,9 @@ struct Edges {
   double* vec = nullptr;
   std::int64_t* rev = nullptr;
 };
+
+// Whether slot k of the edges holds an edge (row points at the Edges' row, nodes its node count).
+MDGPU_HD bool live_edge(const std::int64_t* row, int nodes, std::int64_t k) { return k < row[nodes]; }
 
 // Radial basis and spherical harmonics of the edges.
 struct EdgeBasis {

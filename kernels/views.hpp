@@ -28,6 +28,8 @@ struct NeighborView {
   const std::int64_t* offsets = nullptr;
   const int* index = nullptr;
   const std::int32_t* image = nullptr;
+  // offsets[n] when the host knows it without reading it back (engine/neighbor_list.hpp), else -1.
+  std::int64_t pairs = -1;
 };
 
 // Cell shifts are packed 10 bits per axis (range -512..511: far beyond any useful image).

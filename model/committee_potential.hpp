@@ -38,6 +38,10 @@ public:
   ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                              double* per_atom_energy) override;
 
+  void check_deferred() override {
+    for (auto& m : members_) m->check_deferred();
+  }
+
   const CommitteeStats& stats() const { return stats_; }
   // σ_i of each atom (eV/Å, in the backend's space) at the last compute().
   const Buffer<double>& force_deviation() const { return deviation_; }

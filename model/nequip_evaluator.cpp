@@ -44,7 +44,8 @@ public:
     for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_, &normed_, &out_, &hidden_,
                     &gpre_, &gnormed_})
       b->set_space(space_);
-    for (auto* b : {&row_, &rev_}) b->set_space(space_);
+    for (auto* b : {&row_, &rev_, &unpaired_}) b->set_space(space_);
+    resize_zeroed(unpaired_, 1);
     for (auto* b : {&type_, &center_, &neighbor_}) b->set_space(space_);
     image_.set_space(space_);
     vec_.set_space(space_);
@@ -56,12 +57,20 @@ public:
     c_ = in.centres < 0 ? in.n : in.centres;
     if (c_ > n_) throw RuntimeFailure("NequIP: more centres than atoms (internal error)");
     halo_ = halo;
-    build_graph(in);
+    build_graph(in, out.tally);
     allocate(nequip_buffer_sizes(m_, n_, edges_.count, edges_.all, chunk_));
     edge_features();
     forward();
     backward();
     finish(out);
+  }
+
+  void check_deferred() override {
+    std::vector<std::int64_t> unpaired;
+    unpaired_.download(unpaired);
+    if (unpaired[0] != 0)
+      throw RuntimeFailure(c_ < n_ ? "NequIP: a ghost atom lacks a centre neighbor (ghost cut-off too short?)"
+                                   : "NequIP: the neighbor list is not symmetric (internal error)");
   }
 
 private:
@@ -70,13 +79,22 @@ private:
   std::size_t per_atom(int width) const { return static_cast<std::size_t>(n_) * width; }
 
   // The edges within r_max (strictly, as nequip), each with its reverse.
-  void build_graph(const NequipInput& in) {
+  // A standalone evaluation on the device leaves the edge count on the device (no
+  // synchronisation): the per-edge buffers hold as many slots as the neighbor list has pairs, a
+  // bound that no edge count can exceed (edges are listed pairs), so nothing can overflow and no
+  // evaluation needs redoing; the buffers keep their size until the list is rebuilt. The cost:
+  // about ((r_max + skin) / r_max)³ times the edges' memory. The reverse-edge check (an internal
+  // error) is then read by check_deferred(), or at once when the evaluation reads results
+  // (`tally`, which synchronises anyway).
+  void build_graph(const NequipInput& in, bool tally) {
     type_.resize(per_atom(1));
     k_->model_types(n_, in.type, in.type_map, type_.data());
     const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max, c_};
     row_.resize(per_atom(1) + 1);
-    std::int64_t E = 0;
-    const std::int64_t all = k_->edge_rows(atoms, row_.data(), E);
+    const bool unread = space_ == Space::Device && c_ == n_ && in.neighbors.pairs >= 0;
+    std::int64_t E = in.neighbors.pairs;
+    const std::int64_t all = unread ? E : k_->edge_rows(atoms, row_.data(), E);
+    if (unread) k_->edge_rows_unread(atoms, row_.data());
     const auto every = static_cast<std::size_t>(all);
     center_.resize(every);
     neighbor_.resize(every);
@@ -85,9 +103,8 @@ private:
     rev_.resize(every);
     edges_ = {c_, E, n_, all, row_.data(), center_.data(), neighbor_.data(), image_.data(), vec_.data(), rev_.data()};
     k_->fill_edges(atoms, edges_);
-    if (!k_->reverse_edges(edges_))
-      throw RuntimeFailure(c_ < n_ ? "NequIP: a ghost atom lacks a centre neighbor (ghost cut-off too short?)"
-                                   : "NequIP: the neighbor list is not symmetric (internal error)");
+    k_->reverse_edges(edges_, unpaired_.data());
+    if (!unread || tally) check_deferred();
   }
 
   // The per-edge and per-node buffers at their sizes for this graph (model/nequip_buffers.hpp);
@@ -260,6 +277,7 @@ private:
   // graph
   Buffer<int> type_, center_, neighbor_;
   Buffer<std::int64_t> row_, rev_;
+  Buffer<std::int64_t> unpaired_;  // 1: some evaluation found an edge without a reverse
   Buffer<std::int32_t> image_;
   Buffer<double> vec_, gvec_;
   nequip::Edges edges_;

@@ -71,6 +71,9 @@ public:
   virtual ~NequipEvaluator() = default;
   // `halo` may be null when there are no ghosts.
   virtual void evaluate(const NequipInput& in, NequipOutput& out, NequipHalo* halo = nullptr) = 0;
+  // Reads what evaluations left to check on the device (a standalone evaluation that reads no
+  // results leaves its reverse-edge check there); throws RuntimeFailure when one failed.
+  virtual void check_deferred() = 0;
 };
 
 // On the host (Space::Host) or the CUDA device (Space::Device; RuntimeFailure without the CUDA

@@ -28,6 +28,8 @@ public:
   // On the device the energy and virial cost a synchronisation each: a step that reads neither
   // leaves them out (not tallied). On the host they cost next to nothing and stay in (tallied),
   // so that the step guard looks at the energy of every step, as it always did there.
+  bool replayable() const override { return true; }  // a forces-only evaluation reads nothing back
+  void check_deferred() override { evaluator_->check_deferred(); }
   ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                              double* per_atom_energy) override;
 

@@ -26,6 +26,7 @@ public:
   bool wants_half_list() const override { return newton_ && backend_.space() == Space::Host; }
   ForceResult compute(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                       double* per_atom_energy) override;
+  bool replayable() const override { return true; }
   ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                              double* per_atom_energy) override;
 

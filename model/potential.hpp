@@ -35,6 +35,14 @@ public:
                                      double* per_atom_energy) {
     return compute(atoms, neighbors, box, per_atom_energy);
   }
+  // Whether compute_forces can be recorded once and replayed (Backend::record) for as long as its
+  // arguments stay the same (buffers, sizes, cell): called again with them, it issues the same
+  // device work, which neither synchronises nor allocates, and it keeps no host-side result.
+  virtual bool replayable() const { return false; }
+  // Reads the checks that evaluations left on the device instead of synchronising for them
+  // (NequIP's reverse edges); throws RuntimeFailure for a failed one. The step guard calls it
+  // whenever it reads its own verdicts.
+  virtual void check_deferred() {}
 };
 
 }  // namespace mdgpu

@@ -17,6 +17,7 @@
 #include <thrust/iterator/counting_iterator.h>
 
 #include "kernels/cuda/cuda_check.cuh"
+#include "kernels/cuda/cuda_graph.hpp"
 #include "kernels/cuda/cuda_memory.hpp"
 #include "kernels/cuda/cuda_stream.cuh"
 #include "kernels/grain.hpp"
@@ -106,15 +107,19 @@ public:
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
-  // row[0] = 0, row[i + 1] = row[i] + counts[i]; returns row[n] (synchronising).
-  std::int64_t rows(const std::int64_t* counts, int n, std::int64_t* row) {
+  // row[0] = 0, row[i + 1] = row[i] + counts[i], on the device only.
+  void rows_into(const std::int64_t* counts, int n, std::int64_t* row) {
     zero(row, sizeof(std::int64_t));
-    if (n > 0) {
-      std::size_t bytes = 0;
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n, stream()));
-      temp_.resize(bytes);
-      MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n, stream()));
-    }
+    if (n <= 0) return;
+    std::size_t bytes = 0;
+    MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(nullptr, bytes, counts, row + 1, n, stream()));
+    temp_.resize(bytes);
+    MDGPU_CUDA_CHECK(cub::DeviceScan::InclusiveSum(temp_.data(), bytes, counts, row + 1, n, stream()));
+  }
+
+  // The same; returns row[n] (synchronising).
+  std::int64_t rows(const std::int64_t* counts, int n, std::int64_t* row) {
+    rows_into(counts, n, row);
     std::int64_t total = 0;
     copy(&total, false, row + n, true, sizeof total);
     return total;
@@ -164,6 +169,9 @@ public:
                                                        n, 0, bits, stream()));
     for_each(static_cast<std::int64_t>(nkeys) + 1, exec_detail::LowerBound{sorted, n, start});
   }
+
+  // The work's kernels, CUB calls, memsets and device copies as a CUDA graph (kernels/cuda/cuda_graph.hpp).
+  static std::unique_ptr<Replay> record(const std::function<void()>& work) { return record_graph(work); }
 
   // No private accumulators: items write only their own entries, so the device takes full
   // neighbor lists (a half list would need floating-point atomics, whose order varies).

@@ -35,11 +35,18 @@ void* device_allocate(std::size_t bytes) {
   return ptr;
 }
 
+namespace {
+std::uint64_t g_frees = 0;
+}  // namespace
+
 void device_free(void* ptr) noexcept {
   // Called from destructors, possibly after the runtime has shut down at exit: an error here
   // cannot be acted upon and must not escape.
   (void)cudaFree(ptr);
+  ++g_frees;
 }
+
+std::uint64_t device_frees() { return g_frees; }
 
 void copy(void* dst, bool dst_is_device, const void* src, bool src_is_device, std::size_t bytes) {
   const cudaMemcpyKind kind =

@@ -1,8 +1,9 @@
 // The NequIP kernels of the CUDA backend: the item kernels (kernels/nequip_item_kernels.hpp) on the
 // device executor (kernels/cuda/cuda_exec.cuh), with the messages and their backward replaced by
 // the fused warp-per-atom kernels (kernels/cuda/nequip_fused_messages.cuh), which keep no per-edge
-// TP weights, and the linears and their backward by tiled GEMMs (kernels/cuda/nequip_linear_gemm.cuh). Only edge_rows, reverse_edges, virial and energy synchronise, to bring a count or a
-// sum to the host.
+// TP weights, and the linears and their backward by tiled GEMMs (kernels/cuda/nequip_linear_gemm.cuh).
+// Only edge_rows (not edge_rows_unread), virial and energy synchronise, to bring a count or a sum
+// to the host.
 #include "kernels/cuda/nequip_kernels.hpp"
 
 #include <climits>

@@ -38,6 +38,7 @@ public:
     for (int i = 0; i < n; ++i) row[i + 1] = row[i] + counts[i];
     return row[n];
   }
+  void rows_into(const std::int64_t* counts, int n, std::int64_t* row) const { rows(counts, n, row); }
 
   // merge(...merge(merge(init, value(0)), value(1))..., value(n - 1)) for n up to one block;
   // beyond, the block results merged in block order.

@@ -117,8 +117,10 @@ void set_last_launch_error(int error) { g_last_error = static_cast<cudaError_t>(
 
 }  // namespace simt
 
+// Both are refused during a stream capture, as by CUDA's global capture mode (they may synchronise).
 cudaError_t cudaMalloc(void** ptr, std::size_t bytes) {
   *ptr = nullptr;
+  if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   const std::size_t used = std::min(simt::counters().device_bytes, simt::kDeviceMemory);
   if (bytes > simt::kDeviceMemory - used) return simt::fail(cudaErrorMemoryAllocation);
   *ptr = simt::detail::allocate(bytes);
@@ -126,6 +128,7 @@ cudaError_t cudaMalloc(void** ptr, std::size_t bytes) {
 }
 
 cudaError_t cudaFree(void* ptr) {
+  if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   if (ptr) simt::detail::release(ptr);
   return cudaSuccess;
 }
@@ -133,6 +136,7 @@ cudaError_t cudaFree(void* ptr) {
 // The legacy default stream's copy waits for the device whenever it brings bytes to the host.
 cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
   if (bytes == 0) return cudaSuccess;
+  if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   simt::use_stream(nullptr, "cudaMemcpy");
   simt::checked_copy(dst, src, bytes, kind, "cudaMemcpy");
   if (!simt::detail::find_allocation(dst) && simt::detail::find_allocation(src)) ++simt::counters().host_syncs;
@@ -141,6 +145,7 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpy
 
 cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) {
   if (bytes == 0) return cudaSuccess;
+  if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   simt::use_stream(nullptr, "cudaMemset");
   simt::checked_memset(ptr, value, bytes, "cudaMemset");
   return cudaSuccess;
@@ -148,17 +153,21 @@ cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) {
 
 // An asynchronous copy is no synchronisation: the caller synchronises the stream before it reads
 // what came to the host (the emulator copies at once, so it cannot catch a read before that).
+// A stream capture records copies between device buffers only: host memory here is pageable,
+// which a graph cannot copy (CUDA refuses it).
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
   if (bytes == 0) return cudaSuccess;
   simt::use_stream(stream, "cudaMemcpyAsync");
-  simt::checked_copy(dst, src, bytes, kind, "cudaMemcpyAsync");
+  const bool between_device_buffers = simt::detail::find_allocation(dst) && simt::detail::find_allocation(src);
+  if (!between_device_buffers && simt::refused_in_capture(stream)) return simt::fail(cudaErrorStreamCaptureUnsupported);
+  simt::submit(stream, [=] { simt::checked_copy(dst, src, bytes, kind, "cudaMemcpyAsync"); });
   return cudaSuccess;
 }
 
 cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_t stream) {
   if (bytes == 0) return cudaSuccess;
   simt::use_stream(stream, "cudaMemsetAsync");
-  simt::checked_memset(ptr, value, bytes, "cudaMemsetAsync");
+  simt::submit(stream, [=] { simt::checked_memset(ptr, value, bytes, "cudaMemsetAsync"); });
   return cudaSuccess;
 }
 
@@ -184,11 +193,13 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 
 cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   if (stream != nullptr && !simt::live_streams().count(stream)) return simt::fail(cudaErrorInvalidResourceHandle);
+  if (simt::refused_in_capture(stream)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   ++simt::counters().host_syncs;
   return cudaSuccess;
 }
 
 cudaError_t cudaDeviceSynchronize() {
+  if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   ++simt::counters().host_syncs;
   return cudaSuccess;
 }
@@ -212,6 +223,9 @@ const char* cudaGetErrorName(cudaError_t err) {
     case cudaErrorInsufficientDriver: return "cudaErrorInsufficientDriver";
     case cudaErrorNoDevice: return "cudaErrorNoDevice";
     case cudaErrorInvalidResourceHandle: return "cudaErrorInvalidResourceHandle";
+    case cudaErrorIllegalState: return "cudaErrorIllegalState";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
   }
   return "cudaErrorUnknown";
 }
@@ -222,6 +236,8 @@ const char* cudaGetErrorString(cudaError_t err) {
     case cudaErrorMemoryAllocation: return "out of memory (SIMT emulator)";
     case cudaErrorInvalidConfiguration: return "invalid configuration argument";
     case cudaErrorNoDevice: return "the SIMT emulator's device is not enabled in this program";
+    case cudaErrorStreamCaptureUnsupported: return "operation not permitted when stream is capturing";
+    case cudaErrorStreamCaptureInvalidated: return "operation failed due to a previous error during capture";
     default: return "error reported by the SIMT emulator";
   }
 }

@@ -2,7 +2,8 @@
 // collectives, shuffled blocks), and each planted bug is caught: a race exposed by the seeded
 // interleaving, a missing __syncthreads, reads of never-written and out-of-bounds device memory, a
 // barrier that not all threads reach, a host pointer in a kernel, a copy in the wrong direction,
-// a CUB call without its size query, a stream used after its destruction.
+// a CUB call without its size query, a stream used after its destruction; a stream capture records
+// without running, refuses what CUDA refuses, and its graph replays the recorded work.
 #include <gtest/gtest.h>
 
 #include <cuda_runtime_api.h>
@@ -237,6 +238,94 @@ TEST_F(Simt, StreamsKeepTheirProtocolAndCountsTellTheDefaultStreamApart) {
   EXPECT_NE(f.find("never created or is destroyed"), std::string::npos) << f;
   EXPECT_EQ(cudaStreamSynchronize(stream), cudaErrorInvalidResourceHandle);
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidResourceHandle);
+}
+
+TEST_F(Simt, StreamCaptureRecordsAndTheGraphReplaysIt) {
+  const int n = 200;
+  int* in = upload(iota(n));
+  int* out = device<int>(n);
+  int* copy = device<int>(n);
+  long* sums = device<long>(n);
+  const std::size_t bytes = toy::scan_storage(n);
+  void* temp = device<char>(bytes);
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  simt::reset_counters();
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  cudaStreamCaptureStatus status{};
+  ASSERT_EQ(cudaStreamIsCapturing(stream, &status), cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusActive);
+  toy::add_one_then_sum_into(stream, in, out, sums, n, temp, bytes);
+  ASSERT_EQ(cudaMemcpyAsync(copy, out, n * sizeof(int), cudaMemcpyDeviceToDevice, stream), cudaSuccess);
+  ASSERT_EQ(cudaMemsetAsync(out, 0, sizeof(int), stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  ASSERT_NE(graph, nullptr);
+  // Nothing ran: no count, and the outputs were never written.
+  EXPECT_EQ(simt::counters().launches + simt::counters().cub_calls + simt::counters().memsets +
+                simt::counters().copies_d2d,
+            0);
+  EXPECT_NE(fault_of([&] { (void)download(sums, n); }).find("never written"), std::string::npos);
+
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphDestroy(graph), cudaSuccess);  // the executable graph keeps its own copy
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  EXPECT_EQ(download(sums, n).back(), static_cast<long>(n) * (n + 1) / 2);
+  EXPECT_EQ(download(copy, n), iota(n, 1));
+  EXPECT_EQ(download(out, 1)[0], 0);
+  // A replay reads the memory as it is then, through the arguments recorded.
+  ASSERT_EQ(cudaMemcpy(in, iota(n, 10).data(), n * sizeof(int), cudaMemcpyHostToDevice), cudaSuccess);
+  simt::reset_counters();
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  EXPECT_EQ(download(sums, n).back(), static_cast<long>(n) * (n + 21) / 2);
+  const simt::Counters c = simt::counters();
+  EXPECT_EQ(c.graph_launches, 1);
+  EXPECT_EQ(c.replayed, 4);  // the launch, the scan, the copy, the memset
+  EXPECT_EQ(c.launches, 1);
+  EXPECT_EQ(c.cub_calls, 1);
+  EXPECT_EQ(c.copies_d2d, 1);
+  EXPECT_EQ(c.memsets, 1);
+  EXPECT_EQ(c.host_syncs, 1);  // the download's, none for the graph
+  ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphLaunch(exec, stream), cudaErrorInvalidResourceHandle);
+  (void)cudaGetLastError();
+  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST_F(Simt, StreamCaptureRefusesWhatCudaRefuses) {
+  int* d = device<int>(4);
+  ASSERT_EQ(cudaMemset(d, 0, 4 * sizeof(int)), cudaSuccess);
+  int host[4] = {};
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  EXPECT_EQ(cudaStreamBeginCapture(nullptr, cudaStreamCaptureModeGlobal), cudaErrorStreamCaptureUnsupported);
+  // Each of these invalidates the capture; its end then says so and gives no graph.
+  const auto refused = [&](auto call) {
+    ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+    EXPECT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaErrorIllegalState);
+    EXPECT_EQ(call(), cudaErrorStreamCaptureUnsupported);
+    cudaStreamCaptureStatus status{};
+    ASSERT_EQ(cudaStreamIsCapturing(stream, &status), cudaSuccess);
+    EXPECT_EQ(status, cudaStreamCaptureStatusInvalidated);
+    cudaGraph_t graph = nullptr;
+    EXPECT_EQ(cudaStreamEndCapture(stream, &graph), cudaErrorStreamCaptureInvalidated);
+    EXPECT_EQ(graph, nullptr);
+    (void)cudaGetLastError();
+  };
+  refused([&] { return cudaStreamSynchronize(stream); });
+  refused([&] { return cudaDeviceSynchronize(); });
+  refused([&] { return cudaMemcpyAsync(host, d, sizeof host, cudaMemcpyDeviceToHost, stream); });
+  refused([&] { return cudaMemcpyAsync(d, host, sizeof host, cudaMemcpyHostToDevice, stream); });
+  refused([&] { return cudaMemcpy(host, d, sizeof host, cudaMemcpyDeviceToHost); });
+  refused([&] {
+    void* p = nullptr;
+    return cudaMalloc(&p, 16);
+  });
+  cudaGraph_t graph = nullptr;
+  EXPECT_EQ(cudaStreamEndCapture(stream, &graph), cudaErrorIllegalState);  // none under way
+  (void)cudaGetLastError();
+  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // device pointers the caller allocated. Plain C++: no CUDA headers here.
 #pragma once
 
+#include <cstddef>
+
 namespace toy {
 
 void add_one(const int* in, int* out, int n);              // out[i] = in[i] + 1, 128-thread blocks
@@ -16,5 +18,8 @@ void write_one_past(int* out, int n);                       // out[i + 1] = i
 void prefix_sums(const long* in, long* out, int n, bool skip_size_query);  // through cub::DeviceScan
 // add_one and a prefix sum of its output (CUB) on `stream` (a cudaStream_t), nothing on the default.
 void add_one_then_sum_on(void* stream, const int* in, int* out, long* sums, int n);
+// The same with the scan's storage given (temp_bytes from scan_storage), so that nothing allocates.
+std::size_t scan_storage(int n);
+void add_one_then_sum_into(void* stream, const int* in, int* out, long* sums, int n, void* temp, std::size_t temp_bytes);
 
 }  // namespace toy

@@ -43,16 +43,20 @@ void check(const std::string& reference, const std::string& structure, const std
   potential.compute(view, list.view(), system.box, per_atom.data());
   const simt::Counters steady = simt::counters();
 
-  const auto named = nequip_buffer_bytes(nequip_buffer_sizes(model, n, edges, edges), precision == "float64");
+  // A standalone evaluation on the device sizes its per-edge buffers by the list's pairs (an edge
+  // count it need not read back, model/nequip_evaluator.cpp), the skin's pairs included.
+  const std::int64_t slots = list.view().pairs;
+  EXPECT_GE(slots, edges);
+  const auto named = nequip_buffer_bytes(nequip_buffer_sizes(model, n, slots, slots), precision == "float64");
   const std::size_t buffers = std::accumulate(named.begin(), named.end(), std::size_t{0},
                                               [](std::size_t s, const NamedBytes& b) { return s + b.bytes; });
   const std::size_t counts = static_cast<std::size_t>(n) * sizeof(std::int64_t);  // ItemKernels::edge_rows
   // The emulator's stand-in for CUB's reduction keeps one value per item (the virial's, 9 doubles
   // per edge), where CUB needs a few KB: the rest of what the evaluation holds.
-  const std::size_t virial_items = static_cast<std::size_t>(edges) * 9 * sizeof(double);
-  std::printf("  %s, %s, %d atoms, %lld edges: weights %zu B; evaluation holds %zu B = buffers %zu B + edge counts %zu B "
+  const std::size_t virial_items = static_cast<std::size_t>(slots) * 9 * sizeof(double);
+  std::printf("  %s, %s, %d atoms, %lld edges in %lld slots: weights %zu B; evaluation holds %zu B = buffers %zu B + edge counts %zu B "
               "+ %zu B (CUB storage, the emulator's: %zu B for the virial's items); steady peak %zu B over that\n",
-              structure.c_str(), precision.c_str(), n, static_cast<long long>(edges), weights, held, buffers, counts,
+              structure.c_str(), precision.c_str(), n, static_cast<long long>(edges), static_cast<long long>(slots), weights, held, buffers, counts,
               held - buffers - counts, virial_items, steady.peak_device_bytes - steady.device_bytes);
   EXPECT_GE(held, buffers + counts + virial_items);
   EXPECT_LE(held - buffers - counts - virial_items, 1024u);  // the rest of CUB's storage, alignment

@@ -18,7 +18,7 @@ std::size_t storage_for(std::size_t n) {
   return (n * sizeof(V) + 511) / 256 * 256;
 }
 
-// True for the size query; otherwise checks the storage and the stream, and counts the call.
+// True for the size query; otherwise checks the storage and the stream.
 inline bool size_query(void* temp, std::size_t& bytes, std::size_t needed, const char* algorithm,
                        cudaStream_t stream) {
   if (temp == nullptr) {
@@ -30,8 +30,19 @@ inline bool size_query(void* temp, std::size_t& bytes, std::size_t needed, const
           std::to_string(needed) + " (the size query was skipped or its answer not kept)");
   require_device(temp, bytes, algorithm);
   use_stream(stream, algorithm);
-  ++counters().cub_calls;
   return false;
+}
+
+// The algorithm's work (checks included: during a stream capture its inputs are written only by
+// the work recorded before it), run now or recorded into the graph being captured; counted when
+// it runs.
+template <class Body>
+cudaError_t submit(cudaStream_t stream, Body body) {
+  simt::submit(stream, [body] {
+    ++counters().cub_calls;
+    body();
+  });
+  return cudaSuccess;
 }
 
 // Device pointers are checked; other iterators (counting, transform) compute their values.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -33,6 +34,8 @@ struct Counters {
   std::int64_t host_syncs = 0;     // calls that wait for the device: blocking device-to-host copies, synchronize
   std::int64_t default_stream_work = 0;  // launches, CUB calls, copies, memsets on the legacy default stream
   std::int64_t threads = 0;        // device threads run (each once, however often a grid is replayed)
+  std::int64_t graph_launches = 0;  // cudaGraphLaunch calls
+  std::int64_t replayed = 0;        // stream operations that graph launches ran (also counted by kind above)
   std::size_t device_bytes = 0, peak_device_bytes = 0;
 };
 Counters& counters();
@@ -78,6 +81,19 @@ void mark_written(const void* p, std::size_t bytes);
 // must have been created and not yet destroyed, or the call faults.
 void use_stream(const void* stream, const char* what);
 
+// --- stream capture (CUDA graphs) ------------------------------------------------------------------
+// Every operation on a stream (a launch, a CUB call, a memset, a copy between device buffers) goes
+// through submit: it runs at once, or, while `stream` is being captured, it is recorded (nothing
+// runs, as in CUDA) and runs when the graph is launched, with the arguments it was given here.
+void submit(const void* stream, std::function<void()> work);
+// Whether `stream` is being captured (null: whether any stream is, the legacy default stream's
+// calls being refused then, as under cudaStreamCaptureModeGlobal).
+bool capturing(const void* stream);
+// For a call that CUDA refuses during a capture (a synchronisation, a copy to or from host
+// memory): true if `stream` is being captured, which invalidates that capture (all of them for
+// null); the call then returns cudaErrorStreamCaptureUnsupported.
+bool refused_in_capture(const void* stream);
+
 // --- launches --------------------------------------------------------------------------------------
 struct ArgBytes {
   const void* data;
@@ -101,33 +117,36 @@ class Launch {
 public:
   Launch(const char* name, Kernel k, dim3 grid, dim3 block, std::size_t shared = 0, const void* stream = nullptr)
       : name_(name), kernel_(k), grid_(grid), block_(block), shared_(shared), stream_(stream) {}
-  // Arguments travel by value, as into CUDA's parameter space; every thread sees the same copies.
+  // Arguments travel by value, as into CUDA's parameter space (a launch recorded by a stream
+  // capture keeps them); every thread sees the same copies.
   template <class... A>
   void operator()(A&&... a) const {
     using Args = std::tuple<std::decay_t<A>...>;
     static_assert((std::is_trivially_copyable_v<std::decay_t<A>> && ...),
                   "a kernel argument must be trivially copyable, as CUDA requires");
     Args args(std::forward<A>(a)...);
-    // The scan for host pointers reads a copy whose padding (whatever the stack held, stale
-    // pointers too) is cleared. Never the arguments themselves: GCC 12's __builtin_clear_padding
-    // zeroed real members of an array of structs inside such a tuple.
-    Args scanned(args);
-#if defined(__has_builtin) && __has_builtin(__builtin_clear_padding)
-    __builtin_clear_padding(&scanned);
-#endif
     use_stream(stream_, name_);
-    Grid g{name_, grid_, block_, shared_, {}, nullptr, nullptr};
-    std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, scanned);
-    struct Context {
-      const Kernel* kernel;
-      const Args* args;
-    } context{&kernel_, &args};
-    g.context = &context;
-    g.thread_body = [](void* c) {
-      auto* ctx = static_cast<Context*>(c);
-      std::apply(*ctx->kernel, *ctx->args);
-    };
-    run_grid(g);
+    submit(stream_, [name = name_, kernel = kernel_, args, grid = grid_, block = block_, shared = shared_] {
+      // The scan for host pointers reads a copy whose padding (whatever the stack held, stale
+      // pointers too) is cleared. Never the arguments themselves: GCC 12's __builtin_clear_padding
+      // zeroed real members of an array of structs inside such a tuple.
+      Args scanned(args);
+#if defined(__has_builtin) && __has_builtin(__builtin_clear_padding)
+      __builtin_clear_padding(&scanned);
+#endif
+      Grid g{name, grid, block, shared, {}, nullptr, nullptr};
+      std::apply([&](const auto&... x) { (g.args.push_back({&x, sizeof x, &typeid(x)}), ...); }, scanned);
+      struct Context {
+        const Kernel* kernel;
+        const Args* args;
+      } context{&kernel, &args};
+      g.context = &context;
+      g.thread_body = [](void* c) {
+        auto* ctx = static_cast<Context*>(c);
+        std::apply(*ctx->kernel, *ctx->args);
+      };
+      run_grid(g);
+    });
   }
 
 private:

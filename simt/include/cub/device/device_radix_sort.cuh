@@ -22,24 +22,25 @@ struct DeviceRadixSort {
     if (d::size_query(temp, bytes, d::storage_for<K>(count) + d::storage_for<V>(count), what, stream)) return cudaSuccess;
     if (begin_bit < 0 || end_bit > static_cast<int>(sizeof(K) * 8) || begin_bit >= end_bit)
       simt::fault(std::string(what) + ": bad bit range");
-    d::require_input(keys_in, count, what);
-    d::require_input(values_in, count, what);
-    d::require_output(keys_out, count, what);
-    d::require_output(values_out, count, what);
-    using U = std::make_unsigned_t<K>;
-    const int width = end_bit - begin_bit;
-    const U mask = width >= static_cast<int>(sizeof(U) * 8) ? static_cast<U>(~U{0}) : static_cast<U>((U{1} << width) - 1);
-    auto digit = [&](std::size_t i) { return static_cast<U>(static_cast<U>(keys_in[i]) >> begin_bit) & mask; };
-    std::vector<std::size_t> order(count);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return digit(a) < digit(b); });
-    for (std::size_t i = 0; i < count; ++i) {
-      keys_out[i] = keys_in[order[i]];
-      values_out[i] = values_in[order[i]];
-    }
-    simt::mark_written(keys_out, count * sizeof(K));
-    simt::mark_written(values_out, count * sizeof(V));
-    return cudaSuccess;
+    return d::submit(stream, [=] {
+      d::require_input(keys_in, count, what);
+      d::require_input(values_in, count, what);
+      d::require_output(keys_out, count, what);
+      d::require_output(values_out, count, what);
+      using U = std::make_unsigned_t<K>;
+      const int width = end_bit - begin_bit;
+      const U mask = width >= static_cast<int>(sizeof(U) * 8) ? static_cast<U>(~U{0}) : static_cast<U>((U{1} << width) - 1);
+      auto digit = [&](std::size_t i) { return static_cast<U>(static_cast<U>(keys_in[i]) >> begin_bit) & mask; };
+      std::vector<std::size_t> order(count);
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return digit(a) < digit(b); });
+      for (std::size_t i = 0; i < count; ++i) {
+        keys_out[i] = keys_in[order[i]];
+        values_out[i] = values_in[order[i]];
+      }
+      simt::mark_written(keys_out, count * sizeof(K));
+      simt::mark_written(values_out, count * sizeof(V));
+    });
   }
 };
 

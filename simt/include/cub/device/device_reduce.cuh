@@ -37,23 +37,24 @@ struct DeviceReduce {
     const char* what = "cub::DeviceReduce::TransformReduce";
     const auto count = static_cast<std::size_t>(n);
     if (d::size_query(temp, bytes, d::storage_for<R>(count), what, stream)) return cudaSuccess;
-    d::require_input(in, count, what);
-    d::require_output(out, 1, what);
-    R* values = static_cast<R*>(temp);
-    if (count > 0) {
-      constexpr unsigned kBlock = 128;
-      simt::launch("cub::DeviceReduce::TransformReduce (transform)",
-                   [](auto... a) { d::transform_kernel(a...); },
-                   dim3(static_cast<unsigned>((count + kBlock - 1) / kBlock)), dim3(kBlock), 0, stream)(
-          in, values, transform, static_cast<std::int64_t>(count));
-      // Padding inside a struct result is never written, as on a GPU; only padding-free values are
-      // checked byte for byte.
-      if constexpr (std::is_arithmetic_v<R> || std::has_unique_object_representations_v<R>)
-        simt::require_written(values, count * sizeof(R), what);
-    }
-    *out = count > 0 ? merge(init, d::tree(values, count, merge)) : init;
-    simt::mark_written(out, sizeof(R));
-    return cudaSuccess;
+    return d::submit(stream, [=] {
+      d::require_input(in, count, what);
+      d::require_output(out, 1, what);
+      R* values = static_cast<R*>(temp);
+      if (count > 0) {
+        constexpr unsigned kBlock = 128;
+        simt::launch("cub::DeviceReduce::TransformReduce (transform)",
+                     [](auto... a) { d::transform_kernel(a...); },
+                     dim3(static_cast<unsigned>((count + kBlock - 1) / kBlock)), dim3(kBlock), 0, stream)(
+            in, values, transform, static_cast<std::int64_t>(count));
+        // Padding inside a struct result is never written, as on a GPU; only padding-free values are
+        // checked byte for byte.
+        if constexpr (std::is_arithmetic_v<R> || std::has_unique_object_representations_v<R>)
+          simt::require_written(values, count * sizeof(R), what);
+      }
+      *out = count > 0 ? merge(init, d::tree(values, count, merge)) : init;
+      simt::mark_written(out, sizeof(R));
+    });
   }
 };
 

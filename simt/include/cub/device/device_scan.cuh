@@ -15,12 +15,13 @@ struct DeviceScan {
     namespace d = simt::cub_detail;
     if (d::size_query(temp, bytes, d::storage_for<Out>(1), "cub::DeviceScan::InclusiveSum", stream)) return cudaSuccess;
     const auto count = static_cast<std::size_t>(n);
-    d::require_input(in, count, "cub::DeviceScan::InclusiveSum input");
-    d::require_output(out, count, "cub::DeviceScan::InclusiveSum output");
-    Out running{};
-    for (std::size_t i = 0; i < count; ++i) out[i] = running = running + static_cast<Out>(in[i]);
-    simt::mark_written(out, count * sizeof(Out));
-    return cudaSuccess;
+    return d::submit(stream, [=] {
+      d::require_input(in, count, "cub::DeviceScan::InclusiveSum input");
+      d::require_output(out, count, "cub::DeviceScan::InclusiveSum output");
+      Out running{};
+      for (std::size_t i = 0; i < count; ++i) out[i] = running = running + static_cast<Out>(in[i]);
+      simt::mark_written(out, count * sizeof(Out));
+    });
   }
 };
 
