@@ -1,6 +1,6 @@
 // Linked into the test binary, the benchmarks and mdgpu_emulated only (never into mdgpu): there the
-// emulated device is visible when MDGPU_SIMT_DEVICE is set in the environment (the ctest
-// simt.cuda_md, simt.cuda_nequip and tools/gpu_check.sh's rehearsal set it), so that the CUDA backend runs on it
+// emulated device is visible when MDGPU_SIMT_DEVICE is set in the environment (the ctests
+// simt.cuda_* and tools/gpu_check.sh's rehearsal set it), so that the CUDA backend runs on it
 // instead of being unavailable. Unset, CUDA tests skip as on any machine without a GPU: most of
 // them are too slow for every test run on an emulator.
 #include <cstdlib>
