@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "io/checkpoint_checks.hpp"
 #include "io/fsync.hpp"
+#include "io/potential_kinds.hpp"
 #include "io/stage_kinds.hpp"
 #include "core/hdf5_file.hpp"
 
@@ -18,8 +19,9 @@ namespace {
 constexpr const char* kFormat = "mdgpu checkpoint";
 // 2: the cell may change during a run (/cell/rows is the current one, /cell/start_rows the
 // structure's, /neighbor/cell_rows the neighbor list's). Version 1 files, from before the cell
-// could change, have only /cell/rows, which is all three.
-constexpr std::int64_t kVersion = 2;
+// could change, have only /cell/rows, which is all three. 3: /state/potential, the potential's
+// record (io/potential_kinds.hpp), which a restart must match; older files have none.
+constexpr std::int64_t kVersion = 3;
 
 // A stage as the checkpoint remembers it: every setting that changes its trajectory, with
 // round-trip numbers so that equal text means equal settings.
@@ -104,6 +106,7 @@ void write_contents(h5::File& f, const RunState& state, const RunPlan& plan,
   std::vector<std::string> stages;
   for (const StageSpec& stage : plan.stages) stages.push_back(stage_text(stage));
   f.write("/state/stages", stages);
+  f.set_attr("/state", "potential", potential_record(plan.potential));
 
   f.write("/neighbor/reference_positions", interleave(state.neighbor_reference), {n, 3});
   f.write("/neighbor/cell_rows", rows(state.neighbor_cell), {3, 3});
@@ -215,6 +218,10 @@ RunState read_checkpoint(const std::filesystem::path& path, const RunPlan& plan,
   for (std::size_t k = 0; k <= s.stage; ++k)
     if (stage_text(plan.stages[k]) != stages[k])
       misfit(fmt::format("stage[{}] was {} and is now {}", k + 1, stages[k], stage_text(plan.stages[k])));
+  if (version >= 3) {
+    const std::string was = f.attr_string("/state", "potential"), now = potential_record(plan.potential);
+    if (was != now) misfit(fmt::format("the potential was {} and is now {}", was, now));
+  }
 
   s.neighbor_reference = read_vectors(f, "/neighbor/reference_positions", n);
   s.neighbor_cell = fixed_cell ? cell : read_cell(f, "/neighbor/cell_rows");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "io/file_digest.hpp"
 #include "io/toml_section.hpp"
 
 namespace mdgpu {
@@ -58,6 +59,13 @@ PotentialSpec read_potential(const Section& root) {
       s.fail(key, fmt::format("'{}' applies only to kind = {}{}", key, either(kinds_reading(key)),
                               kind.foreign_key_note));
   return kind.read(s);
+}
+
+std::string potential_record(const PotentialSpec& spec) {
+  const PotentialKind& kind = kind_of(spec);
+  std::string record = std::string(kind.name) + kind.record(spec);
+  for (const NamedPath& file : kind.input_files(spec)) record += fmt::format("; {} {}", file.role, file_digest(file.path));
+  return record;
 }
 
 std::unique_ptr<Potential> make_potential(const PotentialSpec& spec, const System& system,

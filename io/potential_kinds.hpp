@@ -32,6 +32,9 @@ struct PotentialKind {
   // Reads [potential]; the keys of other kinds have been rejected already.
   PotentialSpec (*read)(const Section&);
   std::string (*describe)(const PotentialSpec&);  // the dry run's line after "potential <name>"
+  // Every setting that changes the forces, with round-trip numbers (equal text, equal settings),
+  // for the checkpoint's record; the input files' contents are added to it (potential_record).
+  std::string (*record)(const PotentialSpec&);
   std::vector<NamedPath> (*input_files)(const PotentialSpec&);  // e.g. the model file
   std::unique_ptr<Potential> (*make)(const PotentialSpec&, const System&, Backend&);
 };
@@ -43,12 +46,16 @@ const PotentialKind& kind_of(const PotentialSpec& spec);
 // The [potential] table of an input file: `kind`, then that kind's keys.
 PotentialSpec read_potential(const Section& root);
 
+// What a checkpoint remembers of the potential, so that a restart with another one is refused:
+// the kind, its record and the digest of each input file (io/file_digest.hpp), not its path.
+std::string potential_record(const PotentialSpec& spec);
+
 // Throws InputError when `system` does not fit the potential (a species without coefficients).
 std::unique_ptr<Potential> make_potential(const PotentialSpec& spec, const System& system,
                                           Backend& backend);
 
 // The entry of a kind written as a struct K of statics: `using Spec` (its PotentialSpec
-// alternative), `name`, `foreign_key_note`, `cutoff_key`, `bytes_per_pair`, `keys()`, and typed `read`, `describe`,
+// alternative), `name`, `foreign_key_note`, `cutoff_key`, `bytes_per_pair`, `keys()`, and typed `read`, `describe`, `record`,
 // `input_files` and `make`; see io/kinds/nequip_potential_kind.cpp.
 template <class K>
 PotentialKind potential_kind() {
@@ -61,6 +68,7 @@ PotentialKind potential_kind() {
           [](const PotentialSpec& p) { return std::holds_alternative<Spec>(p); },
           [](const Section& s) -> PotentialSpec { return K::read(s); },
           [](const PotentialSpec& p) { return K::describe(std::get<Spec>(p)); },
+          [](const PotentialSpec& p) { return K::record(std::get<Spec>(p)); },
           [](const PotentialSpec& p) { return K::input_files(std::get<Spec>(p)); },
           [](const PotentialSpec& p, const System& system, Backend& backend) {
             return K::make(std::get<Spec>(p), system, backend);

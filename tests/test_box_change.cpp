@@ -231,14 +231,14 @@ TEST(BoxChange, VersionOneCheckpointIsReadAndAnUnknownVersionRefused) {
 
   {
     h5::File f(path.string(), h5::Mode::ReadWrite);
-    f.set_attr("/", "version", std::int64_t{3});
+    f.set_attr("/", "version", std::int64_t{4});
   }
   try {
     read_checkpoint(path, plan, structure);
-    FAIL() << "a version-3 checkpoint was read";
+    FAIL() << "a version-4 checkpoint was read";
   } catch (const InputError& e) {
     const std::string m = e.what();
-    EXPECT_NE(m.find(path.string() + ": checkpoint version 3 is not supported"), std::string::npos) << m;
+    EXPECT_NE(m.find(path.string() + ": checkpoint version 4 is not supported"), std::string::npos) << m;
     EXPECT_EQ(m.find('\n'), std::string::npos) << m;
   }
 }

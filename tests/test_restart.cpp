@@ -341,15 +341,23 @@ TEST_F(RestartTest, ARestartThatDoesNotFitChangesNoFile) {
     }
     EXPECT_EQ(files("run"), before) << "a refused restart changed the outputs";
   };
+  // `text` as the input, writing the first run's outputs.
+  auto with_input = [&](const std::string& text) {
+    RunPlan p = parse_run_plan(text, tmp_ / "in.toml");
+    p.output_directory = first.output_directory;
+    p.thermo.path = first.thermo.path;
+    p.checkpoint.path = first.checkpoint.path;
+    p.trajectories = first.trajectories;
+    return p;
+  };
   // The stage the checkpoint is in changed its time step.
   std::string input = kInput;
   input.replace(input.find("timestep_fs = 2.0"), 17, "timestep_fs = 1.0");
-  RunPlan changed = parse_run_plan(input, tmp_ / "in.toml");
-  changed.output_directory = first.output_directory;
-  changed.thermo.path = first.thermo.path;
-  changed.checkpoint.path = first.checkpoint.path;
-  changed.trajectories = first.trajectories;
-  expect_refused(changed, "stage[1] was 'nose-hoover': nvt, 60 steps of 0.002 ps");
+  expect_refused(with_input(input), "stage[1] was 'nose-hoover': nvt, 60 steps of 0.002 ps");
+  // Another potential: one coefficient changed.
+  std::string other = kInput;
+  other.replace(other.find("epsilon = 0.0104"), 16, "epsilon = 0.0105");
+  expect_refused(with_input(other), "the potential was lj, cut-off 8.5 Å, shifted; Ar-Ar epsilon 0.0104 sigma 3.4");
   // An output the checkpointed run did not have.
   RunPlan more = plan("run", "[[output.trajectory]]\npath = \"extra.extxyz\"\n");
   expect_refused(more, "has no saved state for output.trajectory[4]");

@@ -33,6 +33,10 @@ struct NequipKind {
     return fmt::format(", committee {} ({}), driven by {}, spread at least every {} steps", fmt::join(files, ", "),
                        spec.precision, spec.drive_mean ? "the mean" : "the first", spec.every);
   }
+  static std::string record(const Spec& spec) {
+    if (spec.committee.empty()) return ", " + spec.precision;
+    return fmt::format(", {}, driven by {}", spec.precision, spec.drive_mean ? "the mean" : "the first");
+  }
   static std::vector<NamedPath> input_files(const Spec& spec) {
     if (spec.committee.empty()) return {{spec.model, "model file"}};
     std::vector<NamedPath> files;
