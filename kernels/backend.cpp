@@ -17,6 +17,22 @@ bool cuda_available(std::string* why_not) {
 #endif
 }
 
+int cuda_device_count() {
+#if MDGPU_WITH_CUDA
+  return cuda::device_count();
+#else
+  return 0;
+#endif
+}
+
+void use_cuda_device(int ordinal) {
+#if MDGPU_WITH_CUDA
+  cuda::use_device(ordinal);
+#else
+  throw RuntimeFailure("mdgpu was built without the CUDA backend; device " + std::to_string(ordinal) + " cannot be used");
+#endif
+}
+
 std::unique_ptr<Backend> make_backend(const std::string& name, int threads) {
   if (name == "cpu") return make_host_backend(threads);
   if (name == "cuda" || name == "auto") {

@@ -114,4 +114,9 @@ std::unique_ptr<Backend> make_backend(const std::string& name, int threads = 0);
 // Whether a CUDA device can be used by this build, and if not, why (for test skips and logs).
 bool cuda_available(std::string* why_not = nullptr);
 
+// With several GPUs per machine (the LAMMPS pair style, one rank per GPU): how many this process
+// sees (0 in a build without CUDA), and which one its CUDA work goes to, chosen before any of it.
+int cuda_device_count();
+void use_cuda_device(int ordinal);
+
 }  // namespace mdgpu

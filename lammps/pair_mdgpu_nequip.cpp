@@ -160,9 +160,32 @@ void PairMdgpuNequip::settings(int narg, char** arg) {
   std::string why;
   if (device == "cuda" && !mdgpu::cuda_available(&why))
     error->all(FLERR, "pair_style mdgpu/nequip: device cuda is not available: " + why);
+  if (device == "cuda") choose_gpu();
   float64_ = precision == "float64";
   space_ = device == "cuda" ? mdgpu::Space::Device : mdgpu::Space::Host;
   evaluator_.reset();  // made anew, in this precision and space, by init_style
+}
+
+// One GPU per rank where a machine has several: the node-local rank modulo the GPUs it sees (the
+// usual launch, ranks per node = GPUs per node, gives each rank its own; CUDA_VISIBLE_DEVICES
+// narrows what each sees).
+void PairMdgpuNequip::choose_gpu() {
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, comm->me, MPI_INFO_NULL, &node);
+  int local = 0, on_node = 1;
+  MPI_Comm_rank(node, &local);
+  MPI_Comm_size(node, &on_node);
+  MPI_Comm_free(&node);
+  const int gpus = mdgpu::cuda_device_count();
+  try {
+    mdgpu::use_cuda_device(local % gpus);
+  } catch (const std::exception& e) {
+    error->one(FLERR, std::string("pair_style mdgpu/nequip: ") + e.what());
+  }
+  if (comm->me == 0)
+    utils::logmesg(lmp, "mdgpu/nequip: " + std::to_string(on_node) + " rank(s) on rank 0's machine, which sees " +
+                            std::to_string(gpus) + " GPU(s): each rank uses GPU (node rank mod " + std::to_string(gpus) +
+                            ")" + (on_node > gpus ? ", so ranks share GPUs" : "") + "\n");
 }
 
 void PairMdgpuNequip::coeff(int narg, char** arg) {

@@ -61,6 +61,7 @@ public:
 
 private:
   void allocate();
+  void choose_gpu();  // settings(), device cuda
   // On the host, `rows`; on the device, host copies of its rows [first, first + count) (the rest
   // of the copy left as it was): what pack and unpack read and write.
   Rows host_rows(const Rows& rows, int first, int count);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/errors.hpp"
 #include "kernels/cuda/cuda_backend.hpp"
 
 namespace mdgpu::cuda {
@@ -34,6 +35,23 @@ std::string driver_problem() {
 }
 
 }  // namespace
+
+int device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
+void use_device(int ordinal) {
+  const cudaError_t err = cudaSetDevice(ordinal);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();
+    throw RuntimeFailure("cannot use CUDA device " + std::to_string(ordinal) + ": " + cudaGetErrorString(err));
+  }
+}
 
 bool device_available(std::string* why_not) {
   int count = 0;

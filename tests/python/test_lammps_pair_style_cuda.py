@@ -48,6 +48,10 @@ class DeviceAgreesWithHost(unittest.TestCase):
             for n in ranks:
                 e, per_atom, forces, virial = lps.lammps_eval(tmp, n, model, species, "float64 device host")
                 pe, pe_atom, f, w = lps.lammps_eval(tmp, n, model, species, "float64 device cuda")
+                # Every rank on the emulator's one device: GPU (node rank mod 1).
+                self.assertIn(f"mdgpu/nequip: {n} rank(s) on rank 0's machine, which sees 1 GPU(s): each rank uses "
+                              f"GPU (node rank mod 1){', so ranks share GPUs' if n > 1 else ''}",
+                              (Path(tmp) / "screen.txt").read_text())
                 print(f"  {name} {Path(model).name} np {n}, cuda vs host: |dE| {abs(pe - e):.1e} "
                       f"|dE_i| {np.abs(pe_atom - per_atom).max():.1e} |dF| {np.abs(f - forces).max():.1e} "
                       f"|dW| {np.abs(w - virial).max():.1e}", flush=True)
