@@ -286,8 +286,10 @@ bool Simulation::run_stage() {
     }
     const bool checkpoint = checkpoint_due(previous_time);
     // The guard's verdicts are read before anything reads the state, and at each stage's end.
-    const StepGuard::Read read = guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name,
-                                              time_, due || progress_due || checkpoint || k + 1 == stage.steps);
+    // Also read at the end of a redo, so that the copy to return to is taken there.
+    const bool read_now = due || progress_due || checkpoint || k + 1 == stage.steps || step_ == redo_until_;
+    const StepGuard::Read read =
+        guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_, read_now);
     if (read == StepGuard::Read::Void) {
       rewind(k);
       continue;

@@ -110,5 +110,31 @@ TEST(SimtDeferredSteps, OverflowsAreRedoneToTheSameBits) {
   }
 }
 
+// A checkpoint taken between deferred steps (at a read, after device rebuilds) continues to the
+// same bits as the run that took it, as restarts do on the host (RestartTest).
+TEST(SimtDeferredSteps, RestartContinuesToTheSameBits) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  RunPlan plan;
+  plan.neighbor_skin = 0.2;
+  plan.stages = {testing::nve_stage(0.002, 40)};
+  plan.checkpoint.every = 20;
+  auto backend = make_backend("cuda", 0);
+  PairPotential potential(testing::argon_lj(), start, *backend);
+  Simulation whole(plan, start, *backend, potential);
+  RunState at20;
+  whole.set_checkpoint_sink([&](const RunState& s) {
+    if (s.step == 20) at20 = s;
+  });
+  whole.run();
+  ASSERT_EQ(at20.step, 20);
+  EXPECT_GT(at20.neighbor_builds, 1) << "no device rebuild before the checkpoint";
+  Simulation continued(plan, start, *backend, potential);
+  continued.restore(at20);
+  continued.run();
+  expect_same_state(continued.system(), whole.system());
+  EXPECT_EQ(continued.force_computer().neighbors().builds(), whole.force_computer().neighbors().builds());
+}
+
 }  // namespace
 }  // namespace mdgpu
