@@ -62,10 +62,8 @@ public:
   double skin() const { return skin_; }
   std::int64_t num_pairs() const { return total_; }
   std::int64_t builds() const { return builds_; }
-  // Builds by the host, whose list a recording may name (ForceComputer), and the slots a device
-  // rebuild may fill (0 out of deferred mode).
+  // Builds by the host, whose list a recording may name (ForceComputer).
   std::int64_t host_builds() const { return host_builds_; }
-  std::int64_t capacity() const { return has_capacity_ ? capacity_ : 0; }
   const BinGrid& grid() const { return grid_; }
 
 private:
@@ -75,7 +73,7 @@ private:
   double allowed_displacement(const Box& box) const;
   bool can_defer(AtomsView atoms, const Box& box) const;
   void update_on_device(AtomsView atoms, const Box& box);
-  void keep_capacity();  // the list's slots after a host build in deferred mode
+  void keep_capacity();  // spare slots after a host build, once deferred mode was asked for
 
   Backend& backend_;
   double cutoff_, skin_;
