@@ -32,7 +32,7 @@ const ForceResult& ForceComputer::compute_forces(const AtomsView& atoms, const B
   auto evaluate = [&] {
     last_ = potential_.compute_forces(atoms, neighbors_.view(), box, per_atom_energy_.data());
   };
-  const Inputs inputs{atoms, neighbors_.view(), neighbors_.builds(), box.data()};
+  const Inputs inputs{atoms, neighbors_.view(), neighbors_.host_builds(), box.data()};
   if (!potential_.replayable() || !(inputs == replay_inputs_)) {
     replay_.reset();
     replay_inputs_ = inputs;

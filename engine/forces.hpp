@@ -34,7 +34,7 @@ private:
   struct Inputs {
     AtomsView atoms;
     NeighborView list;
-    std::int64_t builds = -1;
+    std::int64_t builds = -1;  // host builds
     BoxData box{};
     bool operator==(const Inputs& o) const;
   };

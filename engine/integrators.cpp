@@ -23,6 +23,7 @@ public:
     c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
   }
+  bool device_only() const override { return true; }
 
 private:
   double dt_;

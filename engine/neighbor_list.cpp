@@ -2,11 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace mdgpu {
 namespace {
 // Bins beyond a few per atom only cost memory and empty-bin visits.
 constexpr long kMaxBinsPerAtom = 4;
+
+template <class T>
+void copy_n(Buffer<T>& to, const Buffer<T>& from, std::size_t n) {
+  to.resize(n);
+  space_copy(to.space(), to.data(), from.space(), from.data(), n * sizeof(T));
+}
+
+// b resized to n >= keep entries, its first `keep` kept (Buffer::resize discards when it grows).
+template <class T>
+void grow_keeping(Buffer<T>& b, std::size_t keep, std::size_t n) {
+  Buffer<T> bigger(b.space(), n);
+  space_copy(b.space(), bigger.data(), b.space(), b.data(), keep * sizeof(T));
+  b = std::move(bigger);
+}
+
+bool same_cell(const BoxData& a, const BoxData& b) {
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      if (a.h[i][j] != b.h[i][j]) return false;
+  return true;
+}
 }  // namespace
 
 NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool half)
@@ -16,9 +38,89 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool ha
   index_.set_space(s);
   image_.set_space(s);
   for (Buffer<double>* b : {&ref_x_, &ref_y_, &ref_z_}) b->set_space(s);
+  moved_sq_.set_space(s);
+  flags_.set_space(s);
+  flags_.resize(1);
+  flags_.zero();
+  for (Buffer<double>* b : {&marked_.ref_x, &marked_.ref_y, &marked_.ref_z}) b->set_space(s);
+  marked_.offsets.set_space(s);
+  marked_.counts.set_space(s);
+  marked_.index.set_space(s);
+  marked_.image.set_space(s);
+}
+
+void NeighborList::set_deferred(bool deferred) {
+  deferred_ = deferred && backend_.space() == Space::Device;
+  deferrable_ = deferrable_ || deferred_;
+  if (deferred_ && !has_capacity_ && n_ >= 0) keep_capacity();  // the list as built, with spare slots
+}
+
+bool NeighborList::can_defer(AtomsView atoms, const Box& box) const {
+  const BoxData& b = box.data();
+  return deferred_ && has_capacity_ && atoms.n == n_ && skin_ > 0.0 && b.periodic[0] && b.periodic[1] &&
+         b.periodic[2] && same_cell(b, built_box_.data());
+}
+
+// The host path's decision with the cell unchanged (allowed_displacement = skin/2), on the device.
+void NeighborList::update_on_device(AtomsView atoms, const Box& box) {
+  moved_sq_.resize(1);
+  backend_.max_displacement_sq_into(atoms, ref_x_.data(), ref_y_.data(), ref_z_.data(), moved_sq_.data());
+  const double allowed = 0.5 * skin_;
+  const std::int64_t slots = device_slots_limit_ >= 0 ? std::min(capacity_, device_slots_limit_) : capacity_;
+  const DeviceListTarget to{offsets_.data(), index_.data(), image_.data(), slots,
+                            ref_x_.data(),   ref_y_.data(), ref_z_.data(), flags_.data()};
+  backend_.rebuild_neighbors_if(moved_sq_.data(), allowed * allowed, atoms, box.data(), grid_, scratch_, to);
+  ++unsettled_;
+}
+
+bool NeighborList::settle() {
+  if (unsettled_ == 0) return false;
+  unsettled_ = 0;
+  DeviceBuilds f;
+  space_copy(Space::Host, &f, flags_.space(), flags_.data(), sizeof f);
+  if (f.builds == 0 && f.overflow == 0) return false;
+  builds_ += f.builds;
+  flags_.zero();
+  return f.overflow != 0;
+}
+
+void NeighborList::mark() {
+  if (!has_capacity_) return;
+  const auto n = static_cast<std::size_t>(n_);
+  copy_n(marked_.offsets, offsets_, n + 1);
+  copy_n(marked_.counts, scratch_.counts, n);  // the scan of every deferred update reads them
+  copy_n(marked_.index, index_, static_cast<std::size_t>(capacity_));
+  copy_n(marked_.image, image_, static_cast<std::size_t>(capacity_));
+  copy_n(marked_.ref_x, ref_x_, n);
+  copy_n(marked_.ref_y, ref_y_, n);
+  copy_n(marked_.ref_z, ref_z_, n);
+  marked_.builds = builds_;
+  marked_.total = total_;
+  marked_.host_builds = host_builds_;
+}
+
+void NeighborList::rewind() {
+  if (marked_.host_builds != host_builds_)
+    throw std::logic_error("a neighbor list rewound past a host build");
+  const auto n = static_cast<std::size_t>(n_);
+  copy_n(offsets_, marked_.offsets, n + 1);
+  copy_n(scratch_.counts, marked_.counts, n);
+  copy_n(index_, marked_.index, static_cast<std::size_t>(capacity_));
+  copy_n(image_, marked_.image, static_cast<std::size_t>(capacity_));
+  copy_n(ref_x_, marked_.ref_x, n);
+  copy_n(ref_y_, marked_.ref_y, n);
+  copy_n(ref_z_, marked_.ref_z, n);
+  builds_ = marked_.builds;
+  total_ = marked_.total;
+  flags_.zero();
+  unsettled_ = 0;
 }
 
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
+  if (!force && can_defer(atoms, box)) {
+    update_on_device(atoms, box);
+    return false;  // not known on the host
+  }
   bool rebuild = force || n_ != atoms.n || skin_ <= 0.0;
   if (!rebuild) {
     const double allowed = allowed_displacement(box);
@@ -153,6 +255,26 @@ void NeighborList::index(AtomsView atoms, const Box& box) {
   }
   total_ = backend_.build_neighbors(atoms, box.data(), grid_, scratch_, offsets_, index_, image_);
   n_ = atoms.n;
+  ++host_builds_;
+  keep_capacity();
+}
+
+void NeighborList::keep_capacity() {
+  has_capacity_ = deferrable_;
+  if (!has_capacity_) return;
+  capacity_ = total_ + total_ / kHeadroomDivisor + kHeadroomSlots;
+  const auto keep = static_cast<std::size_t>(total_), slots = static_cast<std::size_t>(capacity_);
+  if (capacity_ <= allocated_) {  // within the allocation: resizing keeps the entries
+    index_.resize(slots);
+    image_.resize(slots);
+  } else {
+    grow_keeping(index_, keep, slots);
+    grow_keeping(image_, keep, slots);
+    allocated_ = capacity_;
+  }
+  // The spare slots hold zeros (mark() copies every slot; nothing reads them as pairs).
+  space_zero(index_.space(), index_.data() + keep, (slots - keep) * sizeof(int));
+  space_zero(image_.space(), image_.data() + keep, (slots - keep) * sizeof(std::int32_t));
 }
 
 NeighborView NeighborList::view() const {
@@ -162,7 +284,7 @@ NeighborView NeighborList::view() const {
   v.offsets = offsets_.data();
   v.index = index_.data();
   v.image = image_.data();
-  v.pairs = total_;
+  v.pairs = has_capacity_ ? capacity_ : total_;  // a bound on the pairs, as NeighborView allows
   return v;
 }
 

@@ -3,6 +3,14 @@
 // last build — less when the cell has changed since then (see allowed_displacement), so that a
 // cell that changes (a barostat, Simulation::set_box) is followed without a rebuild at every
 // change.
+// Deferred mode (set_deferred, on the device only): the rebuild decision is taken on the device,
+// so that a step asks the host nothing. Every update runs the displacement check and a rebuild
+// predicated on it (Backend::rebuild_neighbors_if) into a list of fixed capacity (the last host
+// build's pairs with headroom); the device counts its rebuilds and raises a sticky overflow flag
+// when one would need more slots, and the host reads both later (settle). This holds while the
+// cell is the one of the last host build and fully periodic: the bin grid then depends on the
+// cell and the atom count only, so a device rebuild bins as a host build would, and a restart
+// (restore) rebuilds the same list. Otherwise an update decides on the host, as always.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +30,21 @@ public:
   // rebuild first wraps the atoms into the cell (updating their image counters), so positions
   // stay bounded.
   bool update(AtomsView atoms, const Box& box, bool force = false);
+  // Deferred mode on or off (no effect on the host backend).
+  void set_deferred(bool deferred);
+  // Reads what the device decided since the last call (one copy to the host): its rebuilds are
+  // added to builds(); returns whether the list overflowed since, then clears the flag.
+  bool settle();
+  // A copy in device memory of the list and of what its next device rebuilds start from, and
+  // its return (after an overflow, with the flags cleared and the list as it was then).
+  void mark();
+  void rewind();
+  // Slots of the list beyond the pairs of a host build once deferred mode was asked for (on the
+  // device): pairs / kHeadroomDivisor + kHeadroomSlots, room for the pairs to grow between
+  // host builds (liquids and solids near their density vary by a few per cent).
+  static constexpr std::int64_t kHeadroomDivisor = 5, kHeadroomSlots = 64;
+  // At most `slots` for device rebuilds (tests force overflows with 0).
+  void limit_device_slots_for_tests(std::int64_t slots) { device_slots_limit_ = slots; }
   // Called before each rebuild (the step guard reads its pending verdicts there).
   void set_before_rebuild(std::function<void()> hook) { before_rebuild_ = std::move(hook); }
 
@@ -39,6 +62,8 @@ public:
   double skin() const { return skin_; }
   std::int64_t num_pairs() const { return total_; }
   std::int64_t builds() const { return builds_; }
+  // Builds by the host, whose list a recording may name (ForceComputer).
+  std::int64_t host_builds() const { return host_builds_; }
   const BinGrid& grid() const { return grid_; }
 
 private:
@@ -46,6 +71,9 @@ private:
   void index(AtomsView atoms, const Box& box);  // the list from the atoms' positions as they are
   BinGrid make_grid(AtomsView atoms, const Box& box) const;
   double allowed_displacement(const Box& box) const;
+  bool can_defer(AtomsView atoms, const Box& box) const;
+  void update_on_device(AtomsView atoms, const Box& box);
+  void keep_capacity();  // spare slots after a host build, once deferred mode was asked for
 
   Backend& backend_;
   double cutoff_, skin_;
@@ -60,6 +88,21 @@ private:
   double ref_lo_[3] = {}, ref_hi_[3] = {};  // fractional bounds of the positions at the last build
   std::int64_t total_ = 0;
   std::int64_t builds_ = 0;
+  std::int64_t host_builds_ = 0;
+  bool deferred_ = false;      // decisions on the device asked for
+  bool deferrable_ = false;    // deferred mode was asked for once: host builds keep headroom
+  bool has_capacity_ = false;  // the list has capacity_ slots (view().pairs = capacity_)
+  std::int64_t capacity_ = 0, allocated_ = 0, device_slots_limit_ = -1;
+  std::int64_t unsettled_ = 0;  // device updates since the last settle()
+  Buffer<double> moved_sq_;          // the displacement check's result, on the device
+  Buffer<DeviceBuilds> flags_;       // one, on the device
+  struct Marked {                    // mark()'s copies
+    Buffer<std::int64_t> offsets, counts;
+    Buffer<int> index;
+    Buffer<std::int32_t> image;
+    Buffer<double> ref_x, ref_y, ref_z;
+    std::int64_t builds = 0, total = 0, host_builds = -1;
+  } marked_;
   int n_ = -1;
   std::function<void()> before_rebuild_;
 };

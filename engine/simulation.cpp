@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -24,9 +25,14 @@ std::string format_duration(double seconds) {
 Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential)
     : plan_(plan), system_(std::move(system)), start_cell_(system_.box.cell()), backend_(backend),
       atoms_(backend.space(), system_), force_computer_(backend, potential, plan.neighbor_skin),
-      guard_(backend, plan.guard, potential) {
+      guard_(backend, plan.guard, potential), mark_(backend.space()) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
-  force_computer_.neighbors().set_before_rebuild([this] { guard_.flush(system_); });
+  // A host rebuild comes only from a step with host decisions, after the deferred ones were read.
+  force_computer_.neighbors().set_before_rebuild([this] {
+    if (guard_.flush(system_) == StepGuard::Read::Void)
+      throw std::logic_error("deferred steps found void at a host rebuild");
+  });
+  guard_.set_void_check([this] { return force_computer_.neighbors().settle(); });
 }
 
 void Simulation::add_observer(std::unique_ptr<Observer> observer) {
@@ -214,7 +220,25 @@ bool Simulation::run_stage() {
   const StageSpec& stage = plan_.stages[stage_];
   const int dof = degrees_of_freedom(stage, atoms_.size());
   const TemperatureRamp* ramp = temperature_ramp(stage);
+  NeighborList& list = force_computer_.neighbors();
+  const bool deferred = integrator_->device_only() && backend_.space() == Space::Device && !host_decisions_;
+  if (deferred) {
+    list.set_deferred(step_ >= redo_until_);  // the list gets its spare slots before the copy
+    mark_.take(atoms_.view(), list, step_, stage_step_);
+  }
+  // The deferred steps since the mark were void: back to it, to redo them with host decisions.
+  auto rewind = [&](std::int64_t& k) {
+    redo_until_ = step_;
+    redone_ += step_ - mark_.step();
+    mark_.put_back(atoms_.view(), list);
+    step_ = mark_.step();
+    stage_step_ = mark_.stage_step();
+    time_ = stage_start_time_ + static_cast<double>(stage_step_) * stage.timestep;
+    system_current_ = false;
+    k = stage_step_ - 1;  // the loop's ++k takes the marked step's successor
+  };
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
+    list.set_deferred(deferred && step_ >= redo_until_);
     const double fraction = double(k + 1) / stage.steps;
     const double target = ramp ? ramp->at(fraction) : 0.0;
     // What reads the step about to be taken: its energy and virial are computed only then.
@@ -262,8 +286,15 @@ bool Simulation::run_stage() {
     }
     const bool checkpoint = checkpoint_due(previous_time);
     // The guard's verdicts are read before anything reads the state, and at each stage's end.
-    guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_,
-                 due || progress_due || checkpoint || k + 1 == stage.steps);
+    // Also read at the end of a redo, so that the copy to return to is taken there.
+    const bool read_now = due || progress_due || checkpoint || k + 1 == stage.steps || step_ == redo_until_;
+    const StepGuard::Read read =
+        guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_, read_now);
+    if (read == StepGuard::Read::Void) {
+      rewind(k);
+      continue;
+    }
+    if (read == StepGuard::Read::Sound && deferred) mark_.take(atoms_.view(), list, step_, stage_step_);
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
       if (due) observe(s, last || converged);
@@ -271,11 +302,15 @@ bool Simulation::run_stage() {
     }
     if (checkpoint) save_checkpoint();
     if (stop_requested()) {
-      guard_.flush(system_);
+      if (guard_.flush(system_) == StepGuard::Read::Void) {  // stops after the redone step
+        rewind(k);
+        continue;
+      }
       if (checkpoint_step_ != step_) save_checkpoint();
       return false;
     }
   }
+  list.set_deferred(false);
   return true;
 }
 

@@ -1,5 +1,12 @@
 // The MD loop: stages in order, one integrator per stage, observers at their intervals, the
 // instability guard after every step, checkpoints on their clock, and a clean stop on request.
+// Deferred steps: on the device, a stage whose integrator reads nothing back
+// (Integrator::device_only: NVE) lets the neighbor list decide its rebuilds on the device
+// (engine/neighbor_list.hpp), so that a step without output asks the host nothing. Whenever the
+// guard's verdicts are read, the list's flags are read with them; if its fixed capacity
+// overflowed, the steps since the last read are void: the run goes back to the copy taken then
+// (engine/step_mark.hpp) and redoes them with host decisions (a host build sizes the capacity
+// anew), bitwise as it would have run them, then defers again. Other stages decide on the host.
 #pragma once
 
 #include <chrono>
@@ -13,6 +20,7 @@
 #include "engine/md_plan.hpp"
 #include "engine/run_state.hpp"
 #include "engine/step_guard.hpp"
+#include "engine/step_mark.hpp"
 
 namespace mdgpu {
 
@@ -57,6 +65,10 @@ public:
   ForceComputer& force_computer() { return force_computer_; }
   const Atoms& atoms() const { return atoms_; }
 
+  // Host decisions throughout (the path deferred steps are redone on), for comparisons.
+  void set_host_decisions(bool on) { host_decisions_ = on; }
+  std::int64_t redone_steps() const { return redone_; }  // void deferred steps redone so far
+
 private:
   void start_stage();  // a fresh integrator for stage_, from its first step
   bool run_stage();    // the rest of stage_; false when stopped
@@ -87,6 +99,10 @@ private:
   double thermostat_carried_ = 0.0;  // from the stages before stage_
   std::unique_ptr<Integrator> integrator_;
   bool restored_ = false;
+  StepMark mark_;
+  bool host_decisions_ = false;
+  std::int64_t redo_until_ = -1;  // steps before it are redone with host decisions
+  std::int64_t redone_ = 0;
 
   std::int64_t total_steps_ = 0;
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written

@@ -44,7 +44,7 @@ void StepGuard::begin_step(const AtomsView& atoms) {
   copy_into(before_imz_, s, atoms.imz, atoms.n);
 }
 
-void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
+StepGuard::Read StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
                       std::int64_t step, const std::string& stage, double time, bool read_now) {
   AtomsView before;
   before.n = atoms.n;
@@ -68,17 +68,23 @@ void StepGuard::check(const AtomsView& atoms, const Box& box, const ForceCompute
     read_now = true;
   }
   pending_.push_back(std::move(p));
-  if (read_now || static_cast<int>(pending_.size()) == capacity_) flush(system);
+  if (read_now || static_cast<int>(pending_.size()) == capacity_) return flush(system);
+  return Read::Pending;
 }
 
-void StepGuard::flush(const System& system) {
-  if (pending_.empty()) return;
+StepGuard::Read StepGuard::flush(const System& system) {
+  if (pending_.empty()) return Read::Sound;
+  if (void_check_ && void_check_()) {
+    pending_.clear();
+    return Read::Void;
+  }
   read_.resize(pending_.size());
   space_copy(Space::Host, read_.data(), verdicts_.space(), verdicts_.data(), read_.size() * sizeof(StepCheck));
   std::vector<Pending> pending;
   pending.swap(pending_);
   for (std::size_t k = 0; k < pending.size(); ++k) examine(read_[k], pending[k], system);
   potential_.check_deferred();
+  return Read::Sound;
 }
 
 void StepGuard::fail(const Pending& p, const std::string& what) const {

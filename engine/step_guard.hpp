@@ -20,6 +20,7 @@
 // turn non-finite with it; only an overflow in the output head's last sum could escape.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,13 +39,20 @@ public:
   // `potential`: its deferred checks (Potential::check_deferred) are read with the verdicts.
   StepGuard(Backend& backend, const GuardSpec& spec, Potential& potential);
   void begin_step(const AtomsView& atoms);  // remembers the positions and image counters
+  // What a look at the verdicts found: none read yet, all read (the steps are sound), or the
+  // steps since the last read void (their verdicts dropped unread).
+  enum class Read { Pending, Sound, Void };
+  // Called first whenever verdicts are read; true when the steps since the last read are void (a
+  // neighbor list that the device rebuilt overflowed, engine/neighbor_list.hpp).
+  void set_void_check(std::function<bool()> check) { void_check_ = std::move(check); }
+
   // Looks at the step just taken (`step`, ending at `time` ps in `stage`); throws RuntimeFailure
   // when a step whose verdict is read is unstable. `read_now`: the state is about to be read.
   // `system` names the atoms' species.
-  void check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
+  Read check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
              std::int64_t step, const std::string& stage, double time, bool read_now);
   // Reads the pending verdicts; throws for the first unstable step among them.
-  void flush(const System& system);
+  Read flush(const System& system);
 
 private:
   struct Pending {
@@ -65,6 +73,7 @@ private:
   Buffer<StepCheck> verdicts_;    // capacity_ slots in the backend's space
   std::vector<Pending> pending_;  // the steps of the verdicts not yet read, in order
   std::vector<StepCheck> read_;   // the verdicts read back
+  std::function<bool()> void_check_;
 };
 
 }  // namespace mdgpu

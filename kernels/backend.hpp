@@ -30,6 +30,24 @@ struct NeighborScratch {
   std::int64_t row_capacity = 0;  // slots per atom for the next one-pass build (0: count first)
 };
 
+// What the device tells of the neighbor builds it decided itself (Backend::rebuild_neighbors_if),
+// read by the host when it reads the guard's verdicts.
+struct DeviceBuilds {
+  std::int64_t builds = 0;     // rebuilds run on the device since the host last read this
+  std::int32_t overflow = 0;   // sticky: a rebuild needed more slots than the list has
+};
+
+// The list a device rebuild writes: CSR rows in `capacity` slots, the reference positions and
+// the flags.
+struct DeviceListTarget {
+  std::int64_t* offsets;
+  int* index;
+  std::int32_t* image;
+  std::int64_t capacity;
+  double *ref_x, *ref_y, *ref_z;
+  DeviceBuilds* flags;
+};
+
 // Device work recorded once and run again as recorded (a CUDA graph): the same kernels on the
 // same buffers with the same arguments, reading whatever the buffers hold when it runs.
 class Replay {
@@ -63,6 +81,9 @@ public:
   // Largest squared distance of any atom from (rx, ry, rz).
   virtual double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry,
                                      const double* rz) = 0;
+  // The same, written to `out` (one double in space()) without synchronisation.
+  virtual void max_displacement_sq_into(const AtomsView& a, const double* rx, const double* ry,
+                                        const double* rz, double* out) = 0;
   // Fractional-coordinate extent of the atoms: lo[k], hi[k] over all atoms.
   virtual void fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3],
                                  double hi[3]) = 0;
@@ -87,6 +108,15 @@ public:
   virtual std::int64_t build_neighbors(const AtomsView& a, const BoxData& box, const BinGrid& g,
                                        NeighborScratch& s, Buffer<std::int64_t>& offsets, Buffer<int>& index,
                                        Buffer<std::int32_t>& image) = 0;
+
+  // The rebuild decided on the device: wrap, bin, sort, count, scan and fill into `to` run only
+  // when *moved_sq > allowed_sq (in every step, so that the work is the same with or without a
+  // rebuild and no value comes to the host). `g` and `s` are those of the last host build (the
+  // cell unchanged since). The sort and the scan are CUB calls, which run unpredicated on what
+  // the last rebuild left (the same result again); a rebuild that needs more than
+  // `to.capacity` slots raises to.flags->overflow and leaves every row empty.
+  virtual void rebuild_neighbors_if(const double* moved_sq, double allowed_sq, const AtomsView& a, const BoxData& box,
+                                    const BinGrid& g, NeighborScratch& s, const DeviceListTarget& to) = 0;
 
   // --- pair potentials: one overload per evaluator kind (kernels/pair_evaluators.hpp) ---
   // Forces into a.f*, per-atom energy (n) and per-atom virial (6 n, component-major); with

@@ -53,6 +53,10 @@ public:
   double max_displacement_sq(const AtomsView& a, const double* rx, const double* ry, const double* rz) override {
     return exec_.reduce(a.n, 0.0, md_items::DisplacementSqOf{a, rx, ry, rz}, md_items::Max{});
   }
+  void max_displacement_sq_into(const AtomsView& a, const double* rx, const double* ry, const double* rz,
+                                double* out) override {
+    exec_.reduce_into(a.n, 0.0, md_items::DisplacementSqOf{a, rx, ry, rz}, md_items::Max{}, out);
+  }
   void fractional_bounds(const AtomsView& a, const BoxData& box, double lo[3], double hi[3]) override {
     const md_items::Bounds none{{1e300, 1e300, 1e300}, {-1e300, -1e300, -1e300}};
     const md_items::Bounds b = exec_.reduce(a.n, none, md_items::FractionalOf{a, box}, md_items::MergeBounds{});
@@ -127,6 +131,26 @@ public:
     exec_.for_each(n, md_items::FillNeighbors{a, g, box, bins, offsets.data(), index.data(), image.data()},
                    kNeighborItems);
     return total;
+  }
+
+  void rebuild_neighbors_if(const double* moved_sq, double allowed_sq, const AtomsView& a, const BoxData& box,
+                            const BinGrid& g, NeighborScratch& s, const DeviceListTarget& to) override {
+    const int n = a.n, nbins = g.total();
+    auto when_moved = [&](const auto& item) {
+      return md_items::WhenMoved<std::decay_t<decltype(item)>>{moved_sq, allowed_sq, item};
+    };
+    exec_.for_each(n, when_moved(md_items::Wrap{a, box}), kLightItems);
+    exec_.for_each(n, when_moved(md_items::BinOf{a, g, box, s.atom_bin.data()}), kLightItems);
+    exec_.sort_by_key(s.atom_bin.data(), n, nbins, s.bin_atoms.data(), s.bin_start.data());
+    exec_.for_each(n, when_moved(md_items::GatherBinned{a, s.bin_atoms.data(), s.bin_xyz.data()}), kLightItems);
+    const BinnedAtoms bins = bins_of(s);
+    exec_.for_each(n, when_moved(md_items::CountNeighbors{a, g, box, bins, s.counts.data()}), kNeighborItems);
+    exec_.rows_into(s.counts.data(), n, to.offsets);
+    const md_items::FillNeighbors fill{a, g, box, bins, to.offsets, to.index, to.image};
+    exec_.for_each(n, when_moved(md_items::FillWithin{fill, to.capacity, &to.flags->overflow}), kNeighborItems);
+    exec_.for_each(n, md_items::EmptyOnOverflow{&to.flags->overflow, to.offsets}, kLightItems);
+    exec_.for_each(n, when_moved(md_items::KeepReference{a, to.ref_x, to.ref_y, to.ref_z, &to.flags->builds}),
+                   kLightItems);
   }
 
   void pair_forces(const PairTable<LennardJones>& t, const AtomsView& a, const NeighborView& nl, const BoxData& box,

@@ -206,6 +206,51 @@ struct FillRows {
   }
 };
 
+// The list rebuilt on the device (NeighborList, deferred mode): each item of a rebuild kernel
+// runs only when the step's displacement check, left in device memory at `moved_sq`, exceeds
+// the allowed displacement (squared) — the host's rebuild decision, taken on the device.
+template <class F>
+struct WhenMoved {
+  const double* moved_sq;
+  double allowed_sq;
+  F f;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    if (*moved_sq > allowed_sq) f(i);
+  }
+};
+
+// The fill into a list of `capacity` slots: when the counted rows need more, the overflow flag
+// is raised instead (the steps from here on are void until the host rebuilds and redoes them).
+struct FillWithin {
+  FillNeighbors fill;
+  std::int64_t capacity;
+  std::int32_t* overflow;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    if (fill.offsets[fill.a.n] > capacity) *overflow = 1;
+    else fill(i);
+  }
+};
+
+// While the overflow flag is up, every row is empty: nothing reads beyond the list's slots.
+struct EmptyOnOverflow {
+  const std::int32_t* overflow;
+  std::int64_t* offsets;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    if (*overflow) offsets[i + 1] = 0;
+  }
+};
+
+// The positions the list was built from, and (item 0) one more build counted.
+struct KeepReference {
+  AtomsView a;
+  double *rx, *ry, *rz;
+  std::int64_t* builds;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    rx[i] = a.x[i], ry[i] = a.y[i], rz[i] = a.z[i];
+    if (i == 0) ++*builds;
+  }
+};
+
 struct RowLength {
   const std::int64_t* counts;
   MDGPU_HD double operator()(std::int64_t i) const { return static_cast<double>(counts[i]); }

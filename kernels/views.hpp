@@ -28,7 +28,8 @@ struct NeighborView {
   const std::int64_t* offsets = nullptr;
   const int* index = nullptr;
   const std::int32_t* image = nullptr;
-  // offsets[n] when the host knows it without reading it back (engine/neighbor_list.hpp), else -1.
+  // offsets[n], or a bound on it (a list with spare slots), when the host knows it without reading
+  // it back (engine/neighbor_list.hpp), else -1.
   std::int64_t pairs = -1;
 };
 

@@ -161,11 +161,13 @@ TEST(SimtCounts, QuietLennardJonesStep) {
   const QuietSteps steps = quiet_steps(start, [&](Backend& b) {
     return std::make_unique<PairPotential>(testing::argon_lj(), start, b);
   });
-  // Kick, drift, the list's displacement check (a CUB reduction and the step's only
-  // synchronisation: the rebuild decision), the forces, kick, the guard's look (a CUB reduction
-  // whose verdict stays on the device); the guard's copy of the positions and image counters.
+  // Kick, drift, the list's displacement check (a CUB reduction left on the device: the rebuild
+  // decision is taken there, engine/neighbor_list.hpp, deferred mode), the rebuild predicated on
+  // it (7 kernels that return at once, the bins' sort and the rows' scan: 2 CUB calls, the scan's
+  // memset of row 0), the forces, kick, the guard's look (a CUB reduction whose verdict stays on
+  // the device); the guard's copy of the positions and image counters. No synchronisation.
   // Replayed: the force kernel is the graph.
-  expect_quiet_steps("LJ argon, 108 atoms", steps, {6, 2, 0, 6, 1}, 1);
+  expect_quiet_steps("LJ argon, 108 atoms", steps, {15, 4, 1, 6, 0}, 1);
 }
 
 TEST(SimtCounts, QuietNequipStep) {
@@ -177,16 +179,17 @@ TEST(SimtCounts, QuietNequipStep) {
   const QuietSteps steps = quiet_steps(start, [&](Backend& b) {
     return std::make_unique<NequipPotential>(model_file, "float64", start, b);
   });
-  // One value comes to the host: the displacement check's (the rebuild decision). The edges fill
+  // Nothing comes to the host: the rebuild decision is taken on the device, whose predicated
+  // rebuild adds 9 launches, 2 CUB calls and a memset (QuietLennardJonesStep). The edges fill
   // buffers sized by the list's pairs (their count stays on the device), the reverse-edge check
   // raises a device flag read with the guard's verdicts (one launch), the virial and the energy
   // are not computed (nothing reads them), the guard's verdict stays on the device. The backward
   // pass recomputes what it no longer keeps (model/nequip_buffers.hpp): layer 0's linear_1 and
   // messages, and each layer's linear_2 and self-connection (6 launches, 4 memsets), and the
   // forward no longer zeroes the last layer's output (one memset less). Replayed: the evaluation
-  // (all but the kicks, drift, displacement check and guard: 45 launches, one of them inside its
+  // (all but the kicks, drift, displacement check, predicated rebuild and guard: 45 launches, one of them inside its
   // 2 CUB calls, and the 27 memsets) is the graph's 73 operations.
-  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {50, 4, 27, 6, 1}, 73);
+  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {59, 6, 28, 6, 0}, 73);
 }
 
 // A recorded evaluation replays the forces it computed as issued, and is recorded again once

@@ -1,0 +1,140 @@
+// Deferred MD steps on the emulated device (engine/simulation.hpp, engine/neighbor_list.hpp):
+// the neighbor list's rebuilds decided and run on the device ask the host nothing, and steps
+// found void by an overflow of the list's slots are redone to the same bits as a run that
+// decides every rebuild on the host.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "engine/simulation.hpp"
+#include "engine/velocities.hpp"
+#include "model/pair_potential.hpp"
+#include "simt/runtime.hpp"
+#include "tests/md_fixture.hpp"
+
+namespace mdgpu {
+namespace {
+
+#define SKIP_WITHOUT_EMULATED_DEVICE() \
+  if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
+
+// 108 argon atoms at 300 K under a 0.2 Å skin: the list is rebuilt every few steps.
+System hot_argon() {
+  System s = testing::argon_fcc(3);
+  maxwell_boltzmann(s, 300.0, 11, 3 * static_cast<int>(s.size()) - 3);
+  return s;
+}
+
+struct Outcome {
+  System system;
+  std::int64_t builds = 0, redone = 0;
+  simt::Counters counts;
+  std::vector<ThermoSample> thermo;
+};
+
+enum class Decisions { Deferred, Host, DeferredWithoutSlots };
+
+// Thermo every `every` steps: the host reads the device's verdicts and flags there.
+Outcome run_nve(const System& start, std::int64_t steps, Decisions decisions, std::int64_t every = 0) {
+  Outcome o;
+  RunPlan plan;
+  plan.neighbor_skin = 0.2;
+  plan.stages = {testing::nve_stage(0.002, steps)};
+  auto backend = make_backend("cuda", 0);
+  PairPotential potential(testing::argon_lj(), start, *backend);
+  Simulation sim(plan, start, *backend, potential);
+  if (every > 0) sim.add_observer(std::make_unique<testing::Recorder>(o.thermo, every));
+  sim.set_host_decisions(decisions == Decisions::Host);
+  // No slot for any device rebuild: each one overflows, and the steps since the last read are redone.
+  if (decisions == Decisions::DeferredWithoutSlots) sim.force_computer().neighbors().limit_device_slots_for_tests(0);
+  simt::reset_counters();
+  sim.run();
+  o.counts = simt::counters();
+  o.system = sim.system();
+  o.builds = sim.force_computer().neighbors().builds();
+  o.redone = sim.redone_steps();
+  return o;
+}
+
+// Steps 3 to 40 (fewer than the guard's kPendingSteps: no read between) rebuild the list on the device and add no synchronisation and no copy to the
+// host: both runs read back the same (the start, the last step's output and verdicts).
+TEST(SimtDeferredSteps, DeviceRebuildsAskTheHostNothing) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  const Outcome two = run_nve(start, 2, Decisions::Deferred);
+  const Outcome forty = run_nve(start, 40, Decisions::Deferred);
+  std::printf("  builds: %lld after 2 steps, %lld after 40\n", static_cast<long long>(two.builds),
+              static_cast<long long>(forty.builds));
+  EXPECT_GE(forty.builds, two.builds + 2) << "too few rebuilds to test";
+  EXPECT_EQ(forty.counts.host_syncs, two.counts.host_syncs);
+  EXPECT_EQ(forty.counts.copies_d2h, two.counts.copies_d2h);
+  EXPECT_EQ(forty.redone, 0);
+}
+
+void expect_same_state(const System& a, const System& b) {
+  EXPECT_EQ(a.positions.x, b.positions.x);
+  EXPECT_EQ(a.positions.y, b.positions.y);
+  EXPECT_EQ(a.positions.z, b.positions.z);
+  EXPECT_EQ(a.velocities.x, b.velocities.x);
+  EXPECT_EQ(a.velocities.y, b.velocities.y);
+  EXPECT_EQ(a.velocities.z, b.velocities.z);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(a.image[k], b.image[k]);
+}
+
+// Deferred, deferred with every device rebuild overflowing (each one sends the run back to the
+// last read, at most 10 steps back here, and redoes the steps since with host decisions) and host decisions throughout: the
+// same rebuilds and the same bits.
+TEST(SimtDeferredSteps, OverflowsAreRedoneToTheSameBits) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  const Outcome host = run_nve(start, 40, Decisions::Host, 10);
+  const Outcome deferred = run_nve(start, 40, Decisions::Deferred, 10);
+  const Outcome redone = run_nve(start, 40, Decisions::DeferredWithoutSlots, 10);
+  std::printf("  %lld builds, %lld steps redone\n", static_cast<long long>(host.builds),
+              static_cast<long long>(redone.redone));
+  EXPECT_GE(host.builds, 3) << "too few rebuilds to test";
+  EXPECT_GT(redone.redone, 0) << "no overflow";
+  EXPECT_EQ(deferred.redone, 0);
+  EXPECT_EQ(deferred.builds, host.builds);
+  EXPECT_EQ(redone.builds, host.builds);
+  expect_same_state(deferred.system, host.system);
+  expect_same_state(redone.system, host.system);
+  ASSERT_EQ(host.thermo.size(), 5u);
+  ASSERT_EQ(redone.thermo.size(), host.thermo.size()) << "a redone step was observed twice";
+  for (std::size_t k = 0; k < host.thermo.size(); ++k) {
+    EXPECT_EQ(redone.thermo[k].step, host.thermo[k].step);
+    EXPECT_EQ(redone.thermo[k].potential, host.thermo[k].potential);
+    EXPECT_EQ(redone.thermo[k].kinetic, host.thermo[k].kinetic);
+    EXPECT_EQ(deferred.thermo[k].potential, host.thermo[k].potential);
+  }
+}
+
+// A checkpoint taken between deferred steps (at a read, after device rebuilds) continues to the
+// same bits as the run that took it, as restarts do on the host (RestartTest).
+TEST(SimtDeferredSteps, RestartContinuesToTheSameBits) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  RunPlan plan;
+  plan.neighbor_skin = 0.2;
+  plan.stages = {testing::nve_stage(0.002, 40)};
+  plan.checkpoint.every = 20;
+  auto backend = make_backend("cuda", 0);
+  PairPotential potential(testing::argon_lj(), start, *backend);
+  Simulation whole(plan, start, *backend, potential);
+  RunState at20;
+  whole.set_checkpoint_sink([&](const RunState& s) {
+    if (s.step == 20) at20 = s;
+  });
+  whole.run();
+  ASSERT_EQ(at20.step, 20);
+  EXPECT_GT(at20.neighbor_builds, 1) << "no device rebuild before the checkpoint";
+  Simulation continued(plan, start, *backend, potential);
+  continued.restore(at20);
+  continued.run();
+  expect_same_state(continued.system(), whole.system());
+  EXPECT_EQ(continued.force_computer().neighbors().builds(), whole.force_computer().neighbors().builds());
+}
+
+}  // namespace
+}  // namespace mdgpu
