@@ -14,9 +14,26 @@ namespace mdgpu::nequip {
 
 inline constexpr int kMaxShDim = (kMaxShL + 1) * (kMaxShL + 1);
 
+// Slots i and j of the edges swapped (center is the row's atom in both).
+MDGPU_HD void swap_edges(const Edges& e, std::int64_t i, std::int64_t j) {
+  const int b = e.neighbor[i];
+  e.neighbor[i] = e.neighbor[j];
+  e.neighbor[j] = b;
+  const std::int32_t im = e.image[i];
+  e.image[i] = e.image[j];
+  e.image[j] = im;
+  for (int c = 0; c < 3; ++c) {
+    const double v = e.vec[3 * i + c];
+    e.vec[3 * i + c] = e.vec[3 * j + c];
+    e.vec[3 * j + c] = v;
+  }
+}
+
 // Edges of atom a: its neighbors closer than r_max (a ghost's: its centre neighbors only).
 // Returns the count; when `e.neighbor` is given also writes them from slot `first` on (so counting
-// and filling always agree).
+// and filling always agree), sorted by neighbor (stably: images of one neighbor in list order), so
+// that the edges of a row to a range of receivers are contiguous (row_span) and a sender's
+// gradient, summed over its row, is the same sum whatever chunks of receivers produce it.
 MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edges& e) {
   const NeighborView& nl = in.neighbors;
   const bool ghost = a >= in.centres;
@@ -35,7 +52,21 @@ MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edge
     }
     ++count;
   }
+  if (e.neighbor)  // insertion sort: rows are short (tens of edges)
+    for (std::int64_t i = first + 1; i < first + count; ++i)
+      for (std::int64_t j = i; j > first && e.neighbor[j - 1] > e.neighbor[j]; --j) swap_edges(e, j - 1, j);
   return count;
+}
+
+// The first edge of a's row whose neighbor is >= b (rows are sorted by neighbor).
+MDGPU_HD std::int64_t first_edge_to(const Edges& e, int a, int b) {
+  std::int64_t lo = e.row[a], hi = e.row[a + 1];
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (e.neighbor[mid] < b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // rev of each edge of atom a: the edge b -> a with the opposite image. Returns false if one has
@@ -69,6 +100,19 @@ MDGPU_HD void edge_basis(const EdgeBasis& b, const double* vec, std::int64_t k, 
   for (int c = 0; c < b.num_basis; ++c) f.emb[k * b.num_basis + c] = T(rb[c]);
 }
 
+// A chunk of receivers: the centres [r0, r1), whose messages (and their gradients) are held for
+// this chunk only, receiver a's at row a - r0.
+struct Receivers {
+  int r0 = 0, r1 = 0;
+  MDGPU_HD int count() const { return r1 - r0; }
+};
+
+// The edges [k0, k1) of a's row whose neighbor is one of the receivers r.
+MDGPU_HD void row_span(const Edges& e, int a, Receivers r, std::int64_t& k0, std::int64_t& k1) {
+  k0 = first_edge_to(e, a, r.r0);
+  k1 = first_edge_to(e, a, r.r1);
+}
+
 // The aggregated message of receiver a: its edges in row order, w_row = the TP weights of the
 // row's first edge (tp.weights per edge), agg = a's slot (dmid), zeroed by the caller.
 template <class T>
@@ -80,38 +124,41 @@ MDGPU_HD void atom_messages(const TensorProduct<T>& tp, const Edges& e, const T*
                x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din, tp.scale, agg);
 }
 
-// dE/d(features of a) through the messages a sends: the reverse message of each edge of a's row
-// (same weights, Y(-r) = (-1)^l Y(r)) against the receiver's gradient gmsg; gx1 = a's slot.
+// dE/d(features of a) through the messages a sends to the receivers r: the reverse message of
+// each edge [k0, k1) of a's row (row_span; same weights, w = edge k0's, Y(-r) = (-1)^l Y(r))
+// against the receiver's gradient gmsg (the chunk's rows); gx1 = a's slot.
 template <class T>
-MDGPU_HD void atom_message_grad_x(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w_row,
-                                  const T* gmsg, int a, T* gx1) {
+MDGPU_HD void atom_message_grad_x(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w, const T* gmsg,
+                                  Receivers r, std::int64_t k0, std::int64_t k1, T* gx1) {
   T yrev[kMaxShDim];
-  const std::int64_t first = e.row[a];
-  for (std::int64_t k = first; k < e.row[a + 1]; ++k) {
+  for (std::int64_t k = k0; k < k1; ++k) {
     if (e.neighbor[k] >= e.n) continue;  // a ghost receives no message here: its owner's rank adds it
     const T* y = Y + k * tp.sh_dim;
     for (int l = 0; l <= tp.sh_lmax; ++l)
       for (int c = l * l; c < (l + 1) * (l + 1); ++c) yrev[c] = (l % 2) ? -y[c] : y[c];
-    tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, yrev, w_row + (k - first) * tp.weights,
-                      gmsg + static_cast<std::int64_t>(e.neighbor[k]) * tp.dmid, gx1);
+    tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, yrev, w + (k - k0) * tp.weights,
+                      gmsg + static_cast<std::int64_t>(e.neighbor[k] - r.r0) * tp.dmid, gx1);
   }
 }
 
-// dE/d(features of the ghost sender) through the message of edge k (whose neighbor is a ghost),
-// written to the slot of its mirror edge (tp.din each, overwritten).
+// dE/d(features of the ghost sender) through the message of edge k (whose neighbor is a ghost,
+// whose center is one of the receivers r), written to the slot of its mirror edge (tp.din each,
+// overwritten).
 template <class T>
 MDGPU_HD void ghost_sender_grad(const TensorProduct<T>& tp, const Edges& e, const T* Y, const T* w_k, const T* gmsg,
-                                std::int64_t k, T* gmirror) {
+                                Receivers r, std::int64_t k, T* gmirror) {
   T* g = gmirror + (e.rev[k] - e.count) * tp.din;
   for (int c = 0; c < tp.din; ++c) g[c] = T(0);
   tp_message_grad_x(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w_k,
-                    gmsg + static_cast<std::int64_t>(e.center[k]) * tp.dmid, g);
+                    gmsg + static_cast<std::int64_t>(e.center[k] - r.r0) * tp.dmid, g);
 }
 
-// gx1 of ghost node a += its mirror edges' slots, in row order.
+// gx1 of ghost node a += the slots of its mirror edges to the receivers r, in row order.
 template <class T>
-MDGPU_HD void ghost_grad_x(const Edges& e, const T* gmirror, int din, int a, T* gx1) {
-  for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k)
+MDGPU_HD void ghost_grad_x(const Edges& e, const T* gmirror, int din, int a, Receivers r, T* gx1) {
+  std::int64_t k0, k1;
+  row_span(e, a, r, k0, k1);
+  for (std::int64_t k = k0; k < k1; ++k)
     for (int c = 0; c < din; ++c) gx1[c] += gmirror[(k - e.count) * din + c];
 }
 

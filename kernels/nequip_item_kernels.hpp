@@ -233,29 +233,33 @@ struct DenseBackward {
   }
 };
 
+// Receiver r.r0 + i.
 template <class T>
 struct AtomMessages {
   TensorProduct<T> tp;
   Edges e;
+  Receivers r;
   const T *Y, *w, *x1;
   T* agg;
-  MDGPU_HD void operator()(std::int64_t a) const {
-    atom_messages(tp, e, Y, w + e.row[a] * tp.weights, x1, static_cast<int>(a), agg + a * tp.dmid);
+  MDGPU_HD void operator()(std::int64_t i) const {
+    const int a = r.r0 + static_cast<int>(i);
+    atom_messages(tp, e, Y, w + e.row[a] * tp.weights, x1, a, agg + i * tp.dmid);
   }
 };
 
-// dE/dw and dE/dY of edge k from its receiver's message gradient.
+// dE/dw and dE/dY of edge k, an edge of the receivers r, from its receiver's message gradient.
 template <class T>
 struct EdgeMessageGrad {
   TensorProduct<T> tp;
   Edges e;
+  Receivers r;
   const T *Y, *w, *x1, *gmsg;
   T *gw, *gY;
   MDGPU_HD void operator()(std::int64_t k) const {
-    if (!live_edge(e.row, e.nodes, k)) return;  // gw and gY stay zero
+    if (k < e.row[r.r0] || k >= e.row[r.r1]) return;  // gw and gY stay zero
     tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, Y + k * tp.sh_dim, w + k * tp.weights,
                        x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
-                       gmsg + static_cast<std::int64_t>(e.center[k]) * tp.dmid, gw + k * tp.weights,
+                       gmsg + static_cast<std::int64_t>(e.center[k] - r.r0) * tp.dmid, gw + k * tp.weights,
                        gY + k * tp.sh_dim);
   }
 };
@@ -264,10 +268,13 @@ template <class T>
 struct AtomMessageGradX {
   TensorProduct<T> tp;
   Edges e;
+  Receivers r;
   const T *Y, *w, *gmsg;
   T* gx1;
   MDGPU_HD void operator()(std::int64_t a) const {
-    atom_message_grad_x(tp, e, Y, w + e.row[a] * tp.weights, gmsg, static_cast<int>(a), gx1 + a * tp.din);
+    std::int64_t k0, k1;
+    row_span(e, static_cast<int>(a), r, k0, k1);
+    atom_message_grad_x(tp, e, Y, w + k0 * tp.weights, gmsg, r, k0, k1, gx1 + a * tp.din);
   }
 };
 
@@ -275,22 +282,25 @@ template <class T>
 struct GhostSenderGrad {
   TensorProduct<T> tp;
   Edges e;
+  Receivers r;
   const T *Y, *w, *gmsg;
   T* gmirror;
   MDGPU_HD void operator()(std::int64_t k) const {
-    if (e.neighbor[k] >= e.n) ghost_sender_grad(tp, e, Y, w + k * tp.weights, gmsg, k, gmirror);
+    if (k >= e.row[r.r0] && k < e.row[r.r1] && e.neighbor[k] >= e.n)
+      ghost_sender_grad(tp, e, Y, w + k * tp.weights, gmsg, r, k, gmirror);
   }
 };
 
 template <class T>
 struct GhostGradX {
   Edges e;
+  Receivers r;
   const T* gmirror;
   int din;
   T* gx1;
   MDGPU_HD void operator()(std::int64_t g) const {
     const int a = e.n + static_cast<int>(g);
-    ghost_grad_x(e, gmirror, din, a, gx1 + static_cast<std::int64_t>(a) * din);
+    ghost_grad_x(e, gmirror, din, a, r, gx1 + static_cast<std::int64_t>(a) * din);
   }
 };
 
@@ -407,21 +417,23 @@ public:
     exec_.for_each(n, items::EnergySeed<T>{model_type, s, grad});
   }
 
-  void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
-                const T* x1, T* agg) override {
+  // The radial MLP of every edge, whatever the chunk: a sender's gradient takes the weights of
+  // its own edges, which are not the chunk's (the fused CUDA kernels recompute only what they use).
+  void messages(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+                const TensorProduct<T>& tp, const T* x1, T* agg) override {
     mlp_forward(e.count, f.emb, mlp);
-    exec_.for_each(e.n, items::AtomMessages<T>{tp, e, f.Y, w_.data(), x1, agg});
+    exec_.for_each(r.count(), items::AtomMessages<T>{tp, e, r, f.Y, w_.data(), x1, agg});
   }
-  void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+  void messages_backward(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                          const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
     mlp_forward(e.count, f.emb, mlp);
     gw_.resize(static_cast<std::size_t>(e.count) * tp.weights);
     gw_.zero();
-    exec_.for_each(e.count, items::EdgeMessageGrad<T>{tp, e, f.Y, w_.data(), x1, gmsg, gw_.data(), f.gY});
-    exec_.for_each(e.n, items::AtomMessageGradX<T>{tp, e, f.Y, w_.data(), gmsg, gx1});
+    exec_.for_each(e.count, items::EdgeMessageGrad<T>{tp, e, r, f.Y, w_.data(), x1, gmsg, gw_.data(), f.gY});
+    exec_.for_each(e.n, items::AtomMessageGradX<T>{tp, e, r, f.Y, w_.data(), gmsg, gx1});
     if (e.nodes > e.n) {
-      exec_.for_each(e.count, items::GhostSenderGrad<T>{tp, e, f.Y, w_.data(), gmsg, ghost_grads(e, tp.din)});
-      gather_ghost_grads(e, tp.din, gx1);
+      exec_.for_each(e.count, items::GhostSenderGrad<T>{tp, e, r, f.Y, w_.data(), gmsg, ghost_grads(e, tp.din)});
+      gather_ghost_grads(e, r, tp.din, gx1);
     }
     mlp_backward(e.count, mlp, f.gemb);
   }
@@ -453,9 +465,9 @@ protected:
     gmirror_.resize(static_cast<std::size_t>(e.all - e.count) * din);
     return gmirror_.data();
   }
-  // gx1 of the ghost nodes += their mirror edges' gradients.
-  void gather_ghost_grads(const Edges& e, int din, T* gx1) {
-    exec_.for_each(e.nodes - e.n, items::GhostGradX<T>{e, gmirror_.data(), din, gx1});
+  // gx1 of the ghost nodes += their mirror edges' gradients from the receivers r.
+  void gather_ghost_grads(const Edges& e, Receivers r, int din, T* gx1) {
+    exec_.for_each(e.nodes - e.n, items::GhostGradX<T>{e, r, gmirror_.data(), din, gx1});
   }
 
   Exec exec_;

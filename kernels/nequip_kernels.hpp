@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "kernels/memory.hpp"
+#include "kernels/nequip_graph_bodies.hpp"
 #include "kernels/nequip_views.hpp"
 
 namespace mdgpu::nequip {
@@ -47,13 +48,15 @@ public:
   // dE/d(raw atomic energy) = global * scale[type] (overwrites).
   virtual void energy_seed(int n, const int* model_type, const EnergyScale& s, T* grad) = 0;
 
-  // --- messages of one interaction layer ---
-  // agg[a] += the messages of a's edges (radial MLP of the edge embedding -> TP weights).
-  virtual void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
-                        const T* x1, T* agg) = 0;
-  // Their backward from gmsg = dE/d(agg) (tp.scale included): gx1 += dE/dx1 (ghost nodes too),
-  // and per edge f.gY += dE/dY, f.gemb += dE/d(embedding).
-  virtual void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+  // --- messages of one interaction layer, for a chunk of receivers r (agg, gmsg: their rows) ---
+  // agg[a - r.r0] += the messages of a's edges (radial MLP of the edge embedding -> TP weights).
+  virtual void messages(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+                        const TensorProduct<T>& tp, const T* x1, T* agg) = 0;
+  // Their backward from gmsg = dE/d(agg) (tp.scale included): per edge of the receivers f.gY +=
+  // dE/dY, f.gemb += dE/d(embedding), and gx1 += dE/dx1 through these messages (every sender, ghost
+  // nodes too). Each sender sums over its row, whose edges are sorted by receiver (atom_edges), so
+  // the chunks of receivers taken in order give gx1 the same sum as one chunk of every centre.
+  virtual void messages_backward(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                                  const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) = 0;
 
   // --- results (float64) ---

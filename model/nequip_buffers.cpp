@@ -29,7 +29,7 @@ NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int6
     if (!P.norm.empty()) norm = std::max(norm, P.conv_out.dim());
   }
   s.x1 = s.gx1 = n * in;
-  s.msg = n * mid;
+  s.msg = chunk * mid;
   s.raw = s.graw = n;
   s.pre = s.gpre = chunk * conv;
   s.normed = s.gnormed = chunk * norm;

@@ -13,8 +13,9 @@
 
 namespace mdgpu {
 
-// Atoms per chunk of a layer's per-atom tail (linear_2, self-connection, layer norm, gate, the
-// output head and their backward): its work buffers hold one chunk, not every atom.
+// Atoms per chunk of a layer's aggregated messages and per-atom tail (linear_2, self-connection,
+// layer norm, gate, the output head and their backward): its work buffers hold one chunk, not
+// every atom.
 inline constexpr int kNequipChunk = 16384;
 
 // Element counts. Only each layer's input is kept for the backward pass (the layer is recomputed
@@ -29,12 +30,11 @@ struct NequipBufferSizes {
   // per node
   std::vector<std::size_t> x;  // x[l]: layer l's input, then dE/dx[l]
   std::size_t x1 = 0;          // linear_1(x[l])
-  std::size_t msg = 0;         // the aggregated message, then (backward) its gradient
   std::size_t raw = 0;         // atomic energy before scale and shift
   std::size_t gx1 = 0, graw = 0;  // backward
-  // per chunk: convolution output, after the layer norm (if any layer has one), the last layer's
+  // per chunk: the aggregated message (backward: its gradient), convolution output, after the layer norm (if any layer has one), the last layer's
   // output and the head's hidden layer (backward: their gradients); the gradients of the first two
-  std::size_t pre = 0, normed = 0, out = 0, hidden = 0, gpre = 0, gnormed = 0;
+  std::size_t msg = 0, pre = 0, normed = 0, out = 0, hidden = 0, gpre = 0, gnormed = 0;
 };
 
 // For `nodes` atoms (centres and ghosts: every per-node buffer holds them all), `edges` message

@@ -138,9 +138,10 @@ private:
       // The ghosts' input features: the embedding (from the species) before the first layer, their
       // owners' previous layer output after it.
       if (l > 0 && halo_) halo_->forward(halo_features(x_[l], P.in.dim()));
-      messages(l);
+      senders(l);
       if (!last) resize_zeroed(x_[l + 1], per_atom(P.out.dim()));
       for_each_chunk([&](int a0, int count) {
+        messages(l, a0, count);
         T* out = last ? out_.data() : x_[l + 1].data() + row(a0, P.out.dim());
         k_->gate(count, layers[l].gate(), gate_input(l, a0, count), out);
         if (P.resnet) k_->add(static_cast<std::int64_t>(count) * P.out.dim(), x_[l].data() + row(a0, P.in.dim()), out);
@@ -157,26 +158,31 @@ private:
     k_->linear(count, net_.head_out().view(), nullptr, hidden_.data(), raw_.data() + a0);
   }
 
-  // Layer l's messages from its input x_[l]: x1_ of every node (a ghost sends messages), msg_ of
-  // the centres. The backward pass calls it again for every layer but the last, whose messages
-  // msg_ still holds (activation checkpointing: only the layer inputs are kept).
-  void messages(std::size_t l) {
+  // What layer l's messages carry, from its input x_[l]: x1_ of every node (a ghost sends
+  // messages). The backward pass calls it again for every layer but the last, whose x1_ it still
+  // holds (activation checkpointing: only the layer inputs are kept).
+  void senders(std::size_t l) {
     const LayerWeights<T>& L = net_.layers()[l];
-    const LayerPlan& P = L.plan();
-    resize_zeroed(x1_, per_atom(P.in.dim()));
+    resize_zeroed(x1_, per_atom(L.plan().in.dim()));
     k_->linear(n_, L.linear_1().view(), nullptr, x_[l].data(), x1_.data());
-    resize_zeroed(msg_, per_atom(P.mid.dim()));
-    k_->messages(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data());
   }
 
-  // The gate's input of centres a0..a0 + count of layer l, from its messages and input: pre_,
-  // then normed_ when the layer has a norm (both one chunk).
+  // Layer l's aggregated messages of centres a0..a0 + count into msg_ (one chunk: the messages of
+  // every centre are never held at once).
+  void messages(std::size_t l, int a0, int count) {
+    const LayerWeights<T>& L = net_.layers()[l];
+    resize_zeroed(msg_, static_cast<std::size_t>(count) * L.plan().mid.dim());
+    k_->messages(edges_, {a0, a0 + count}, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data());
+  }
+
+  // The gate's input of centres a0..a0 + count of layer l, from its messages (msg_) and input:
+  // pre_, then normed_ when the layer has a norm (both one chunk).
   const T* gate_input(std::size_t l, int a0, int count) {
     const LayerWeights<T>& L = net_.layers()[l];
     const LayerPlan& P = L.plan();
     const std::size_t width = static_cast<std::size_t>(count) * P.conv_out.dim();
     resize_zeroed(pre_, width);
-    k_->linear(count, L.linear_2().view(), nullptr, msg_.data() + row(a0, P.mid.dim()), pre_.data());
+    k_->linear(count, L.linear_2().view(), nullptr, msg_.data(), pre_.data());
     if (P.use_sc)
       k_->linear(count, L.self_connection().view(), sc_types(P, a0), x_[l].data() + row(a0, P.in.dim()), pre_.data());
     if (P.norm.empty()) return pre_.data();
@@ -187,7 +193,9 @@ private:
 
   // Layer by layer from the last, each layer input's buffer x_[l] becomes dE/dx[l] (chunk by
   // chunk, once the chunk's gate input is made from it), which is the gradient of the layer
-  // before's output; the last layer's comes from the head, chunk by chunk.
+  // before's output; the last layer's comes from the head, chunk by chunk. The messages of a
+  // chunk are recomputed, then go back to the senders' gx1_ at once, which sums over the chunks;
+  // the last layer's single chunk is still in msg_ from the forward pass.
   void backward() {
     graw_.resize(per_atom(1));
     k_->energy_seed(c_, type_.data(), net_.energy_scale(), graw_.data());
@@ -196,11 +204,14 @@ private:
       const LayerWeights<T>& L = layers[l];
       const LayerPlan& P = L.plan();
       const bool last = l + 1 == layers.size();
-      if (!last) messages(l);
+      if (!last) senders(l);
+      const bool kept = last && c_ <= chunk_;
+      resize_zeroed(gx1_, per_atom(P.in.dim()));
       // dE/d(layer output) of the centres -> dE/d(layer input) of every node into x_[l], and
-      // msg_ = dE/d(message), 0 on ghosts; the ghosts' rows of x_[l] then go to their owners,
-      // whose rows become complete.
+      // msg_ = dE/d(message) of the chunk -> gx1_ and the edge gradients; the ghosts' rows of
+      // x_[l] then go to their owners, whose rows become complete.
       for_each_chunk([&](int a0, int count) {
+        if (!kept) messages(l, a0, count);
         const T* in = gate_input(l, a0, count);
         const T* grad = last ? head_backward(a0, count) : x_[l + 1].data() + row(a0, P.out.dim());
         const std::size_t conv = static_cast<std::size_t>(count) * P.conv_out.dim();
@@ -217,18 +228,18 @@ private:
         if (P.resnet) k_->add(width, grad, gx);
         if (P.use_sc) k_->linear_backward(count, L.self_connection().view(), sc_types(P, a0), gpre_.data(), gx);
         const std::int64_t mid = static_cast<std::int64_t>(count) * P.mid.dim();
-        T* gmsg = msg_.data() + row(a0, P.mid.dim());
+        T* gmsg = msg_.data();
         space_zero(space_, gmsg, static_cast<std::size_t>(mid) * sizeof(T));
         k_->linear_backward(count, L.linear_2().view(), nullptr, gpre_.data(), gmsg);
         k_->scale(mid, L.tensor_product().scale, gmsg);
+        k_->messages_backward(edges_, {a0, a0 + count}, f_, L.mlp(), L.tensor_product(), x1_.data(), gmsg,
+                              gx1_.data());
       });
       Buffer<T>& gx = x_[l];
       if (c_ < n_) {  // the ghosts' rows, which no chunk covers
         const std::size_t centres = row(c_, P.in.dim());
         space_zero(space_, gx.data() + centres, (per_atom(P.in.dim()) - centres) * sizeof(T));
       }
-      resize_zeroed(gx1_, per_atom(P.in.dim()));
-      k_->messages_backward(edges_, f_, L.mlp(), L.tensor_product(), x1_.data(), msg_.data(), gx1_.data());
       k_->linear_backward(n_, L.linear_1().view(), nullptr, gx1_.data(), gx.data());
       if (l > 0 && halo_) halo_->reverse(halo_features(gx, P.in.dim()));
     }

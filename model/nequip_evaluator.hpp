@@ -82,7 +82,8 @@ std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
                                                        Space space = Space::Host);
 
 // With the given kernels (e.g. the device's item kernels run on the host, for conformance tests),
-// and the per-atom tail of the layers in chunks of `chunk` atoms (model/nequip_buffers.hpp).
+// and each layer's messages and per-atom tail in chunks of `chunk` receivers
+// (model/nequip_buffers.hpp).
 template <class T>
 std::unique_ptr<NequipEvaluator> make_nequip_evaluator(const NequipModel& model,
                                                        std::unique_ptr<nequip::Kernels<T>> kernels,

@@ -4,18 +4,23 @@
 // first and their gradients sent back, the ghost forces folded onto their owners. Energy,
 // per-atom energies, forces and virial must equal the standalone (periodic-image) evaluation to
 // round-off, for a model of 2 layers and one of 4, on the host kernels, the item kernels and the
-// CUDA backend's kernels (device arrays, the halo through host copies; skipped without a device).
+// CUDA backend's kernels (device arrays, the halo through host copies; skipped without a device),
+// in one chunk of receivers and in several.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
+#include "kernels/host/nequip_host_kernels.hpp"
 #include "kernels/host/omp_exec.hpp"
 #include "kernels/nequip_item_kernels.hpp"
 #include "nequip_compare.hpp"
 #include "nequip_fixture.hpp"
 #include "tests/backends.hpp"
+#if MDGPU_WITH_CUDA
+#include "kernels/cuda/nequip_kernels.hpp"
+#endif
 
 namespace mdgpu {
 namespace {
@@ -229,6 +234,34 @@ TEST(NequipGhosts, SmallModelCudaKernels) {
   check(model, make_nequip_evaluator(model, true, Space::Device), {"triclinic24"}, {}, Space::Device,
         make_nequip_evaluator(model, true));
 }
+
+// In chunks of 5 receivers (24 centres: the last chunk partial), the senders' gradients, ghosts'
+// included, are summed chunk by chunk (model/nequip_evaluator.cpp).
+TEST(NequipGhosts, SmallModelInChunks) {
+  const std::string file = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(file.empty());
+  const auto model = NequipModel::load(file);
+  {
+    SCOPED_TRACE("host kernels");
+    check(model, make_nequip_evaluator<double>(model, make_host_nequip_kernels<double>(), 5), {"triclinic24"});
+  }
+  {
+    SCOPED_TRACE("item kernels");
+    check(model, make_nequip_evaluator<double>(model, std::make_unique<nequip::ItemKernels<double, OmpExec>>(), 5),
+          {"triclinic24"});
+  }
+}
+
+#if MDGPU_WITH_CUDA
+TEST(NequipGhosts, SmallModelCudaKernelsInChunks) {
+  MDGPU_BACKEND_OR_SKIP(gpu_backend, std::string("cuda"));
+  const std::string file = test::exported_model(test::nequip_small_reference());
+  ASSERT_FALSE(file.empty());
+  const auto model = NequipModel::load(file);
+  check(model, make_nequip_evaluator<double>(model, cuda::make_nequip_kernels<double>(), 5), {"triclinic24"}, {},
+        Space::Device, make_nequip_evaluator(model, true));
+}
+#endif
 
 // Four layers: three halo exchanges each way.
 TEST(NequipGhosts, NequixFourLayers) {

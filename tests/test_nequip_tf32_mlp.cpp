@@ -69,22 +69,23 @@ std::vector<float> tf32_stack(const float* W, int k, int cols, bool split) {
 class Tf32MlpKernels final : public nequip::ItemKernels<float, OmpExec> {
 public:
   explicit Tf32MlpKernels(bool split) : split_(split), parts_(split ? 3 : 1) {}
-  void messages(const nequip::Edges& e, const nequip::EdgeFeatures<float>& f, const nequip::RadialMlp<float>& mlp,
-                const nequip::TensorProduct<float>& tp, const float* x1, float* agg) override {
+  void messages(const nequip::Edges& e, nequip::Receivers r, const nequip::EdgeFeatures<float>& f,
+                const nequip::RadialMlp<float>& mlp, const nequip::TensorProduct<float>& tp, const float* x1,
+                float* agg) override {
     mlp_forward(e.count, f.emb, mlp);
-    exec_.for_each(e.n, nequip::items::AtomMessages<float>{tp, e, f.Y, z_.back().data(), x1, agg});
+    exec_.for_each(r.count(), nequip::items::AtomMessages<float>{tp, e, r, f.Y, z_.back().data(), x1, agg});
   }
-  void messages_backward(const nequip::Edges& e, const nequip::EdgeFeatures<float>& f,
+  void messages_backward(const nequip::Edges& e, nequip::Receivers r, const nequip::EdgeFeatures<float>& f,
                          const nequip::RadialMlp<float>& mlp, const nequip::TensorProduct<float>& tp, const float* x1,
                          const float* gmsg, float* gx1) override {
     mlp_forward(e.count, f.emb, mlp);
     const float* w = z_.back().data();
     std::vector<float> gw(static_cast<std::size_t>(e.count) * tp.weights, 0.0f);
-    exec_.for_each(e.count, nequip::items::EdgeMessageGrad<float>{tp, e, f.Y, w, x1, gmsg, gw.data(), f.gY});
-    exec_.for_each(e.n, nequip::items::AtomMessageGradX<float>{tp, e, f.Y, w, gmsg, gx1});
+    exec_.for_each(e.count, nequip::items::EdgeMessageGrad<float>{tp, e, r, f.Y, w, x1, gmsg, gw.data(), f.gY});
+    exec_.for_each(e.n, nequip::items::AtomMessageGradX<float>{tp, e, r, f.Y, w, gmsg, gx1});
     if (e.nodes > e.n) {
-      exec_.for_each(e.count, nequip::items::GhostSenderGrad<float>{tp, e, f.Y, w, gmsg, ghost_grads(e, tp.din)});
-      gather_ghost_grads(e, tp.din, gx1);
+      exec_.for_each(e.count, nequip::items::GhostSenderGrad<float>{tp, e, r, f.Y, w, gmsg, ghost_grads(e, tp.din)});
+      gather_ghost_grads(e, r, tp.din, gx1);
     }
     mlp_backward(e.count, mlp, std::move(gw), f.gemb);
   }

@@ -204,17 +204,18 @@ __device__ T channel_grad_wy(const nequip::TpInstr& t, const T* cg, const T* Y, 
   return pw * dw;
 }
 
-// agg[a] += the messages of a's edges, in row order. One warp per centre.
+// agg[a - r.r0] += the messages of a's edges, in row order. One warp per receiver a of r.
 template <class T>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
-    messages_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
-                    Scratch s, const T* x1, T* agg) {
+    messages_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
+                    nequip::TensorProduct<T> tp, Scratch s, const T* x1, T* agg) {
   extern __shared__ double fused_shared[];
-  const int a = warp_atom(e.n), lane = static_cast<int>(threadIdx.x) % kWarp;
-  if (a < 0) return;  // the whole warp
+  const int i = warp_atom(r.count()), lane = static_cast<int>(threadIdx.x) % kWarp;
+  if (i < 0) return;  // the whole warp
+  const int a = r.r0 + i;
   T* z = warp_scratch<T>(fused_shared, s.forward_size);
   const int last_in = mlp.in[mlp.layers - 1];
-  T* out = agg + static_cast<std::int64_t>(a) * tp.dmid;
+  T* out = agg + static_cast<std::int64_t>(i) * tp.dmid;
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, z, z + s.hidden);
@@ -227,19 +228,20 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   }
 }
 
-// Per edge of centre a's row, from a's message gradient gmsg[a]: f.gY += dE/dY (each lane's sum
-// over its channels, then the 32 partial sums in lane order) and f.gemb += dE/d(emb) through the
-// recomputed MLP.
+// Per edge of receiver a's row (a in r), from a's message gradient gmsg[a - r.r0]: f.gY += dE/dY
+// (each lane's sum over its channels, then the 32 partial sums in lane order) and f.gemb +=
+// dE/d(emb) through the recomputed MLP.
 template <class T>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
-    edge_grads_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
-                      Scratch s, const T* x1, const T* gmsg) {
+    edge_grads_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
+                      nequip::TensorProduct<T> tp, Scratch s, const T* x1, const T* gmsg) {
   extern __shared__ double fused_shared[];
-  const int a = warp_atom(e.n), lane = static_cast<int>(threadIdx.x) % kWarp;
-  if (a < 0) return;
+  const int i = warp_atom(r.count()), lane = static_cast<int>(threadIdx.x) % kWarp;
+  if (i < 0) return;
+  const int a = r.r0 + i;
   T* scratch = warp_scratch<T>(fused_shared, s.backward_size);
   const int last_in = mlp.in[mlp.layers - 1], weights = mlp.out[mlp.layers - 1];
-  const T* G = gmsg + static_cast<std::int64_t>(a) * tp.dmid;
+  const T* G = gmsg + static_cast<std::int64_t>(i) * tp.dmid;
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, scratch, scratch + s.hidden);
@@ -273,15 +275,15 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   }
 }
 
-// gx1[a] += dE/d(x1 of a) through every message a sends, for every node a (ghosts included):
-// each edge k of a's row whose reverse m is a message edge (m < count; a ghost receives none)
-// carries x1[a] to center[m], with the weights and harmonics of edge m itself (its stored
-// features: Y of r_a - r_center, no parity flip as the item kernels do). The chunks gather the
-// message edges of a's row.
+// gx1[a] += dE/d(x1 of a) through the messages a sends to the receivers r, for every node a
+// (ghosts included): each edge k of a's row to one of them (row_span) carries x1[a] to
+// center[m], m its reverse, with the weights and harmonics of edge m itself (its stored features:
+// Y of r_a - r_center, no parity flip as the item kernels do). An edge whose reverse is missing
+// (the check is read later) is skipped. The chunks gather those edges of a's row.
 template <class T>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
-    sender_grads_kernel(nequip::Edges e, nequip::EdgeFeatures<T> f, Mlp<T> mlp, nequip::TensorProduct<T> tp,
-                        Scratch s, const T* gmsg, T* gx1) {
+    sender_grads_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
+                        nequip::TensorProduct<T> tp, Scratch s, const T* gmsg, T* gx1) {
   extern __shared__ double fused_shared[];
   const int a = warp_atom(e.nodes), lane = static_cast<int>(threadIdx.x) % kWarp;
   if (a < 0) return;
@@ -290,19 +292,20 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   T* out = gx1 + static_cast<std::int64_t>(a) * tp.din;
   // The embeddings of the chunk's message edges, gathered after the hidden layers' scratch.
   T* emb = z + 2 * s.hidden;
-  std::int64_t k = e.row[a];
-  while (k < e.row[a + 1]) {
+  std::int64_t k, end;
+  nequip::row_span(e, a, r, k, end);
+  while (k < end) {
     std::int64_t m[kMaxChunk];
     int c = 0;
-    for (; k < e.row[a + 1] && c < s.chunk; ++k)
-      if (e.rev[k] < e.count) m[c++] = e.rev[k];
+    for (; k < end && c < s.chunk; ++k)
+      if (e.rev[k] != k) m[c++] = e.rev[k];
     if (c == 0) break;
     for (int i = lane; i < c * nb; i += kWarp) emb[i] = f.emb[m[i / nb] * nb + i % nb];
     __syncwarp();
     const T* h = mlp_hidden(mlp, emb, c, lane, z, z + s.hidden);
     for (int ce = 0; ce < c; ++ce) {
       lane_products<true>(mlp, tp, f.Y + m[ce] * tp.sh_dim, h + ce * last_in, lane,
-                          gmsg + static_cast<std::int64_t>(e.center[m[ce]]) * tp.dmid, T(1), out);
+                          gmsg + static_cast<std::int64_t>(e.center[m[ce]] - r.r0) * tp.dmid, T(1), out);
     }
     __syncwarp();
   }

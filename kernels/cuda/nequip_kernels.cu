@@ -24,28 +24,30 @@ class CudaNequipKernels final : public nequip::ItemKernels<T, CudaExec> {
   using Base = nequip::ItemKernels<T, CudaExec>;
 
 public:
-  void messages(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
-                const nequip::TensorProduct<T>& tp, const T* x1, T* agg) override {
+  void messages(const nequip::Edges& e, nequip::Receivers r, const nequip::EdgeFeatures<T>& f,
+                const nequip::RadialMlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* x1, T* agg) override {
     const fused::Mlp<T> m(mlp);
-    const Launch l = plan(m, tp, e.n, Kernel::Messages);
-    if (!l.fused) return Base::messages(e, f, mlp, tp, x1, agg);
+    const Launch l = plan(m, tp, r.count(), Kernel::Messages);
+    if (!l.fused) return Base::messages(e, r, f, mlp, tp, x1, agg);
     if (l.blocks == 0) return;
-    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared, stream()>>>(e, f, m, tp, l.s, x1, agg);
+    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared, stream()>>>(e, r, f, m, tp, l.s, x1, agg);
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
-  void messages_backward(const nequip::Edges& e, const nequip::EdgeFeatures<T>& f, const nequip::RadialMlp<T>& mlp,
-                         const nequip::TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
+  void messages_backward(const nequip::Edges& e, nequip::Receivers r, const nequip::EdgeFeatures<T>& f,
+                         const nequip::RadialMlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* x1,
+                         const T* gmsg, T* gx1) override {
     const fused::Mlp<T> m(mlp);
-    const Launch edges = plan(m, tp, e.n, Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
-    if (!edges.fused || !senders.fused) return Base::messages_backward(e, f, mlp, tp, x1, gmsg, gx1);
+    const Launch edges = plan(m, tp, r.count(), Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
+    if (!edges.fused || !senders.fused) return Base::messages_backward(e, r, f, mlp, tp, x1, gmsg, gx1);
     if (edges.blocks > 0) {
-      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared, stream()>>>(e, f, m, tp, edges.s, x1, gmsg);
+      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared, stream()>>>(e, r, f, m, tp, edges.s, x1,
+                                                                                         gmsg);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }
     if (senders.blocks > 0) {
-      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared, stream()>>>(e, f, m, tp, senders.s, gmsg,
-                                                                                         gx1);
+      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared, stream()>>>(e, r, f, m, tp, senders.s,
+                                                                                         gmsg, gx1);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }
   }

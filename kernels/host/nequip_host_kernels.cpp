@@ -61,50 +61,62 @@ public:
 
   // Row by row: the radial MLP of a row's edges as one small matrix product in cache, then the
   // row's messages, instead of the MLP of all edges first.
-  void messages(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp, const TensorProduct<T>& tp,
-                const T* x1, T* agg) override {
-    for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
+  void messages(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+                const TensorProduct<T>& tp, const T* x1, T* agg) override {
+    for_each_row(r.r0, r.r1, [&](int a, RowScratch<T>& s) {
+      const std::int64_t e0 = e.row[a];
+      const int ne = static_cast<int>(e.row[a + 1] - e0);
       if (ne > 0) mlp_forward(mlp, f.emb, e0, ne, s);
-      atom_messages(tp, e, f.Y, s.w.data(), x1, a, agg + static_cast<std::size_t>(a) * tp.dmid);
+      atom_messages(tp, e, f.Y, s.w.data(), x1, a, agg + static_cast<std::size_t>(a - r.r0) * tp.dmid);
     });
   }
 
-  // Edges of row a: the message a <- b gives dE/dw and dE/dY of the edge; the reverse message
-  // b <- a gives the gradient of a's own features.
-  void messages_backward(const Edges& e, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
+  // Row by row over every centre a: a receiver's edges (a in r) give dE/dw and dE/dY of the edge
+  // from the message a <- b; the edges to the receivers (row_span) give, through the reverse
+  // message b <- a, the gradient of a's own features. The radial MLP is computed once for both:
+  // for the whole row of a receiver, else for the span alone.
+  void messages_backward(const Edges& e, Receivers r, const EdgeFeatures<T>& f, const RadialMlp<T>& mlp,
                          const TensorProduct<T>& tp, const T* x1, const T* gmsg, T* gx1) override {
     T* gmirror = e.nodes > e.n ? this->ghost_grads(e, tp.din) : nullptr;
-    for_each_row(e, [&](int a, std::int64_t e0, int ne, RowScratch<T>& s) {
+    for_each_row(0, e.n, [&](int a, RowScratch<T>& s) {
+      const bool receiver = a >= r.r0 && a < r.r1;
+      std::int64_t k0, k1;
+      row_span(e, a, r, k0, k1);
+      const std::int64_t e0 = receiver ? e.row[a] : k0;
+      const int ne = static_cast<int>((receiver ? e.row[a + 1] : k1) - e0);
       if (ne == 0) return;
       mlp_forward(mlp, f.emb, e0, ne, s);
+      const T* w = s.w.data();
+      atom_message_grad_x(tp, e, f.Y, w + (k0 - e0) * tp.weights, gmsg, r, k0, k1,
+                          gx1 + static_cast<std::size_t>(a) * tp.din);
+      if (!receiver) return;
+      const T* g = gmsg + static_cast<std::size_t>(a - r.r0) * tp.dmid;
       s.gw.assign(static_cast<std::size_t>(ne) * tp.weights, T(0));
       for (int k = 0; k < ne; ++k) {
         const std::int64_t edge = e0 + k;
-        tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, f.Y + edge * tp.sh_dim, &s.w[static_cast<std::size_t>(k) * tp.weights],
-                           x1 + static_cast<std::size_t>(e.neighbor[edge]) * tp.din,
-                           gmsg + static_cast<std::size_t>(a) * tp.dmid, &s.gw[static_cast<std::size_t>(k) * tp.weights],
-                           f.gY + edge * tp.sh_dim);
+        tp_message_grad_wy(tp.instr, tp.n_instr, tp.cg, f.Y + edge * tp.sh_dim, w + static_cast<std::size_t>(k) * tp.weights,
+                           x1 + static_cast<std::size_t>(e.neighbor[edge]) * tp.din, g,
+                           &s.gw[static_cast<std::size_t>(k) * tp.weights], f.gY + edge * tp.sh_dim);
       }
-      atom_message_grad_x(tp, e, f.Y, s.w.data(), gmsg, a, gx1 + static_cast<std::size_t>(a) * tp.din);
       if (gmirror)
         for (int k = 0; k < ne; ++k)
           if (e.neighbor[e0 + k] >= e.n)
-            ghost_sender_grad(tp, e, f.Y, &s.w[static_cast<std::size_t>(k) * tp.weights], gmsg, e0 + k, gmirror);
+            ghost_sender_grad(tp, e, f.Y, w + static_cast<std::size_t>(k) * tp.weights, gmsg, r, e0 + k, gmirror);
       mlp_backward(mlp, e0, ne, s, f.gemb);
     });
-    if (gmirror) this->gather_ghost_grads(e, tp.din, gx1);
+    if (gmirror) this->gather_ghost_grads(e, r, tp.din, gx1);
   }
 
 private:
-  // f(atom, first edge, edge count, this thread's scratch) for every row, rows spread over threads.
+  // f(atom, this thread's scratch) for the rows of atoms [a0, a1), spread over threads.
   template <class F>
-  void for_each_row(const Edges& e, F&& f) {
+  void for_each_row(int a0, int a1, F&& f) {
     rows_.resize(std::max(rows_.size(), static_cast<std::size_t>(omp_get_max_threads())));
 #pragma omp parallel
     {
       RowScratch<T>& s = rows_[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 8)
-      for (int a = 0; a < e.n; ++a) f(a, e.row[a], static_cast<int>(e.row[a + 1] - e.row[a]), s);
+      for (int a = a0; a < a1; ++a) f(a, s);
     }
   }
 
