@@ -14,6 +14,11 @@ struct LennardJonesKind : PairPotentialKind<LennardJonesSpec> {
     });
     return spec;
   }
+  static std::string record(const Spec& spec) {
+    return record_pair_potential(spec, [](const PairCoefficients& c) {
+      return fmt::format("epsilon {} sigma {}", c.epsilon, c.sigma);
+    });
+  }
 };
 
 }  // namespace

@@ -15,6 +15,11 @@ struct MorseKind : PairPotentialKind<MorseSpec> {
     });
     return spec;
   }
+  static std::string record(const Spec& spec) {
+    return record_pair_potential(spec, [](const PairCoefficients& c) {
+      return fmt::format("d0 {} alpha {} r0 {}", c.d0, c.alpha, c.r0);
+    });
+  }
 };
 
 }  // namespace

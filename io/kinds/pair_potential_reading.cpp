@@ -63,12 +63,12 @@ std::string describe_pair_potential(const PairPotentialSpec& spec) {
                      spec.shift ? ", shifted" : "", spec.newton ? ", newton (each pair once)" : "");
 }
 
-std::string record_pair_potential(const PairPotentialSpec& spec) {
+std::string record_pair_potential(const PairPotentialSpec& spec, std::string (*coefficients)(const PairCoefficients&)) {
   std::string record = fmt::format(", cut-off {} Å{}{}", spec.cutoff, spec.shift ? ", shifted" : "",
                                    spec.newton ? ", newton" : "");
   for (const PairCoefficients& c : spec.pairs)
-    record += fmt::format("; {}-{} epsilon {} sigma {} d0 {} alpha {} r0 {} cut-off {}", c.species_a, c.species_b,
-                          c.epsilon, c.sigma, c.d0, c.alpha, c.r0, c.cutoff);
+    record += fmt::format("; {}-{} {}{}", c.species_a, c.species_b, coefficients(c),
+                          c.cutoff > 0.0 ? fmt::format(" cut-off {} Å", c.cutoff) : "");
   return record;
 }
 

@@ -20,9 +20,11 @@ void read_pair_potential(const Section& s, PairPotentialSpec& spec, const Words&
                          void (*read_coefficients)(const Section& pair, PairCoefficients& c));
 
 std::string describe_pair_potential(const PairPotentialSpec& spec);
-std::string record_pair_potential(const PairPotentialSpec& spec);  // every coefficient
+// The checkpoint's record: the shared settings, then each pair with its own cut-off (when it has
+// one) and the kind's coefficients as `coefficients` writes them.
+std::string record_pair_potential(const PairPotentialSpec& spec, std::string (*coefficients)(const PairCoefficients&));
 
-// The statics the pair kinds share (see potential_kind<K>); a kind adds its `name` and `read`.
+// The statics the pair kinds share (see potential_kind<K>); a kind adds its `name`, `read` and `record`.
 template <class S>
 struct PairPotentialKind {
   using Spec = S;
@@ -31,7 +33,6 @@ struct PairPotentialKind {
   static constexpr double bytes_per_pair = 0.0;
   static Words keys() { return pair_potential_keys(); }
   static std::string describe(const Spec& spec) { return describe_pair_potential(spec); }
-  static std::string record(const Spec& spec) { return record_pair_potential(spec); }
   static std::vector<NamedPath> input_files(const Spec&) { return {}; }
   static std::unique_ptr<Potential> make(const Spec& spec, const System& system, Backend& backend) {
     return std::make_unique<PairPotential>(spec, system, backend);
