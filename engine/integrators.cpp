@@ -6,6 +6,7 @@
 
 #include "core/units.hpp"
 #include "engine/barostat_crescale.hpp"
+#include "engine/backend_value.hpp"
 #include "engine/barostat_mtk.hpp"
 #include "engine/minimize.hpp"
 #include "engine/nose_hoover_chain.hpp"
@@ -31,41 +32,45 @@ private:
 
 // NVT with a Nosé–Hoover chain on the particles, propagated with the Trotter factorisation of
 // Martyna, Tuckerman, Tobias & Klein (Mol. Phys. 87, 1117 (1996)): chain half-step,
-// velocity-Verlet step, chain half-step.
+// velocity-Verlet step, chain half-step. The chain lives in the backend's memory and its half
+// steps run there (Backend::nose_hoover_half_step): a step reads nothing back.
 class NoseHooverNvt final : public Integrator {
 public:
   NoseHooverNvt(const NoseHooverStage& s, double dt)
-      : dt_(dt), chain_(s.chain_length, s.tdamp, s.chain_substeps) {}
+      : dt_(dt), chain_(chain_at_rest(s.chain_length, s.tdamp, s.chain_substeps)) {}
 
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
-    chain_half_step(c, a);
+    NoseHooverChainState* chain = chain_.in(c.backend.space());
+    const double kT = units::kBoltzmann * c.target;
+    c.backend.nose_hoover_half_step(a, chain, c.dof, kT, dt_);
     c.backend.kick(a, 0.5 * dt_);
     c.backend.drift(a, dt_);
     c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
-    chain_half_step(c, a);
+    c.backend.nose_hoover_half_step(a, chain, c.dof, kT, dt_);
   }
-
-  double thermostat_energy() const override { return chain_.energy(); }
-  std::vector<double> state() const override { return chain_.state(); }
-  bool set_state(const std::vector<double>& s) override { return chain_.set_state(s); }
+  double thermostat_energy() const override { return chain_energy(chain_.get()); }
+  std::vector<double> state() const override { return chain_values(chain_.get()); }
+  bool set_state(const std::vector<double>& s) override {
+    NoseHooverChainState chain = chain_.get();
+    if (!chain_from(s, chain)) return false;
+    chain_.set(chain);
+    return true;
+  }
+  bool device_only() const override { return true; }
+  void mark() override { chain_.mark(); }
+  void rewind() override { chain_.rewind(); }
 
 private:
-  void chain_half_step(StepContext& c, AtomsView& a) {
-    const double ke2 = 2.0 * kinetic_energy(c.backend, a);
-    const double scale = chain_.half_step(ke2, c.dof, units::kBoltzmann * c.target, dt_);
-    if (scale != 1.0) c.backend.scale_velocities(a, scale);  // scaling by 1 would change nothing
-  }
-
   double dt_;
-  NoseHooverChain chain_;
+  BackendValue<NoseHooverChainState> chain_;
 };
 
 // Langevin dynamics with the BAOAB splitting of Leimkuhler & Matthews (Appl. Math. Res. Express
 // 2013, 34). The O step draws Philox normals keyed by (seed, atom, step): reproducible on any
-// backend. The energy the friction and noise exchange is accumulated so that KE + PE + heat is
-// conserved up to discretisation error.
+// backend. The energy the friction and noise exchange is accumulated (in the backend's memory)
+// so that KE + PE + heat is conserved up to discretisation error.
 class LangevinBAOAB final : public Integrator {
 public:
   LangevinBAOAB(const LangevinStage& s, double dt)
@@ -75,25 +80,26 @@ public:
     AtomsView a = c.atoms.view();
     c.backend.kick(a, 0.5 * dt_);
     c.backend.drift(a, 0.5 * dt_);
-    const double before = kinetic_energy(c.backend, a);
-    c.backend.langevin(a, c1_, units::kBoltzmann * c.target, seed_, c.step);
-    heat_ += before - kinetic_energy(c.backend, a);
+    c.backend.langevin(a, c1_, units::kBoltzmann * c.target, seed_, c.step, heat_.in(c.backend.space()));
     c.backend.drift(a, 0.5 * dt_);
     c.forces.compute(a, c.box, c.tally);
     c.backend.kick(a, 0.5 * dt_);
   }
-  double thermostat_energy() const override { return heat_; }
-  std::vector<double> state() const override { return {heat_}; }
+  double thermostat_energy() const override { return heat_.get(); }
+  std::vector<double> state() const override { return {heat_.get()}; }
   bool set_state(const std::vector<double>& s) override {
     if (s.size() != 1) return false;
-    heat_ = s[0];
+    heat_.set(s[0]);
     return true;
   }
+  bool device_only() const override { return true; }
+  void mark() override { heat_.mark(); }
+  void rewind() override { heat_.rewind(); }
 
 private:
   double dt_, c1_;
   std::uint64_t seed_;
-  double heat_ = 0.0;
+  BackendValue<double> heat_;
 };
 
 // Each stage kind's integrator: one overload per StageKindSpec alternative.

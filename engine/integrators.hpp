@@ -39,12 +39,16 @@ public:
   // nothing) when `state` does not fit this integrator.
   virtual std::vector<double> state() const { return {}; }
   virtual bool set_state(const std::vector<double>& state) { return state.empty(); }
-  // Whether a step reads no device result on the host and keeps no state beyond the atoms, so
-  // that steps may run ahead of the host's reads and be redone from a copy of the atoms
-  // (Simulation's deferred steps): velocity Verlet. Not the thermostats that read the kinetic
-  // energy (Nosé–Hoover, Langevin's exchanged heat), the barostats (a cell that changes) or
-  // the minimisers.
+  // Whether a step reads no device result on the host and keeps its own state (if any) in the
+  // backend's memory, so that steps may run ahead of the host's reads and be redone from a copy
+  // of the atoms and of that state (Simulation's deferred steps, mark/rewind): velocity Verlet,
+  // the Nosé–Hoover and Langevin thermostats. Not the barostats (a cell that changes) or the
+  // minimisers.
   virtual bool device_only() const { return false; }
+  // A copy of the integrator's own state to redo deferred steps from, taken and put back with
+  // the atoms' (engine/step_mark.hpp).
+  virtual void mark() {}
+  virtual void rewind() {}
   // A minimiser that has met its tolerances ends its stage early.
   virtual bool converged() const { return false; }
   // What the progress line adds for this integrator (a minimiser's largest force).

@@ -72,6 +72,7 @@ void Simulation::restore(const RunState& s) {
   stage_start_time_ = s.stage_start_time;
   thermostat_carried_ = s.thermostat_carried;
   thermostat_energy_ = s.thermostat_energy;
+  thermostat_stale_ = false;
   checkpoint_step_ = s.step;  // that checkpoint exists
   system_current_ = false;
   restored_ = true;
@@ -87,7 +88,7 @@ RunState Simulation::state() {
   s.stage_step = stage_step_;
   s.stage_start_time = stage_start_time_;
   s.thermostat_carried = thermostat_carried_;
-  s.thermostat_energy = thermostat_energy_;
+  s.thermostat_energy = thermostat_energy();
   if (integrator_) s.integrator = integrator_->state();
   const NeighborList& list = force_computer_.neighbors();
   s.neighbor_reference = list.reference();
@@ -136,7 +137,7 @@ ThermoSample Simulation::sample(const StageSpec* stage, double target, int dof) 
   s.kinetic = 0.5 * (kt[0] + kt[1] + kt[2]);
   s.potential = f.energy;
   s.total = s.kinetic + s.potential;
-  s.conserved = s.total + thermostat_energy_;
+  s.conserved = s.total + thermostat_energy();
   s.temperature = dof > 0 ? 2.0 * s.kinetic / (dof * units::kBoltzmann) : 0.0;
   s.cell = system_.box.cell();
   if (system_.box.has_volume()) {
@@ -209,11 +210,19 @@ RunOutcome Simulation::run() {
   return RunOutcome::Completed;
 }
 
+double Simulation::thermostat_energy() {
+  if (thermostat_stale_) {
+    thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
+    thermostat_stale_ = false;
+  }
+  return thermostat_energy_;
+}
+
 void Simulation::start_stage() {
+  thermostat_carried_ = thermostat_energy();  // the last stage's: keeps the conserved quantity continuous
   integrator_ = make_integrator(plan_.stages[stage_]);
   stage_step_ = 0;
   stage_start_time_ = time_;
-  thermostat_carried_ = thermostat_energy_;  // keeps the conserved quantity continuous
 }
 
 bool Simulation::run_stage() {
@@ -224,17 +233,18 @@ bool Simulation::run_stage() {
   const bool deferred = integrator_->device_only() && backend_.space() == Space::Device && !host_decisions_;
   if (deferred) {
     list.set_deferred(step_ >= redo_until_);  // the list gets its spare slots before the copy
-    mark_.take(atoms_.view(), list, step_, stage_step_);
+    mark_.take(atoms_.view(), list, *integrator_, step_, stage_step_);
   }
   // The deferred steps since the mark were void: back to it, to redo them with host decisions.
   auto rewind = [&](std::int64_t& k) {
     redo_until_ = step_;
     redone_ += step_ - mark_.step();
-    mark_.put_back(atoms_.view(), list);
+    mark_.put_back(atoms_.view(), list, *integrator_);
     step_ = mark_.step();
     stage_step_ = mark_.stage_step();
     time_ = stage_start_time_ + static_cast<double>(stage_step_) * stage.timestep;
     system_current_ = false;
+    thermostat_stale_ = true;
     k = stage_step_ - 1;  // the loop's ++k takes the marked step's successor
   };
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
@@ -278,7 +288,7 @@ bool Simulation::run_stage() {
     stage_step_ = k + 1;
     // time = stage start + k dt: no accumulated round-off
     time_ = stage_start_time_ + static_cast<double>(k + 1) * stage.timestep;
-    thermostat_energy_ = thermostat_carried_ + integrator_->thermostat_energy();
+    thermostat_stale_ = true;  // read from the integrator when asked (on the device, a copy)
     if (converged) {  // the relaxed state is the stage's last: observed and reported
       last = step_ == total_steps_;
       due = true;
@@ -294,7 +304,7 @@ bool Simulation::run_stage() {
       rewind(k);
       continue;
     }
-    if (read == StepGuard::Read::Sound && deferred) mark_.take(atoms_.view(), list, step_, stage_step_);
+    if (read == StepGuard::Read::Sound && deferred) mark_.take(atoms_.view(), list, *integrator_, step_, stage_step_);
     if (due || progress_due) {
       const ThermoSample s = sample(&stage, target, dof);
       if (due) observe(s, last || converged);

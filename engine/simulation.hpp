@@ -1,7 +1,7 @@
 // The MD loop: stages in order, one integrator per stage, observers at their intervals, the
 // instability guard after every step, checkpoints on their clock, and a clean stop on request.
 // Deferred steps: on the device, a stage whose integrator reads nothing back
-// (Integrator::device_only: NVE) lets the neighbor list decide its rebuilds on the device
+// (Integrator::device_only: NVE, Nosé–Hoover and Langevin NVT) lets the neighbor list decide its rebuilds on the device
 // (engine/neighbor_list.hpp), so that a step without output asks the host nothing. Whenever the
 // guard's verdicts are read, the list's flags are read with them; if its fixed capacity
 // overflowed, the steps since the last read are void: the run goes back to the copy taken then
@@ -75,6 +75,7 @@ private:
   bool checkpoint_due(double previous_time) const;
   void save_checkpoint();
   ThermoSample sample(const StageSpec* stage, double target, int dof);
+  double thermostat_energy();  // carried + the current integrator's (read back when stale)
   void observe(const ThermoSample& s, bool force_all);
   void report_progress(const ThermoSample& s, double timestep, std::int64_t stage_step,
                        std::int64_t stage_steps);
@@ -106,7 +107,8 @@ private:
 
   std::int64_t total_steps_ = 0;
   std::int64_t checkpoint_step_ = -1;  // step of the last checkpoint written
-  double thermostat_energy_ = 0.0;     // carried + the current integrator's
+  double thermostat_energy_ = 0.0;     // carried + the current integrator's, when last read
+  bool thermostat_stale_ = false;      // steps taken since
   bool system_current_ = false;
   Vec3Array forces_host_;
   std::vector<double> per_atom_energy_host_, force_deviation_host_;

@@ -1,13 +1,15 @@
 // Where deferred MD steps (engine/simulation.hpp) can be redone from: a copy in device memory of
-// what a step changes — positions, velocities, forces, image counters and the neighbor list
-// (NeighborList::mark) — with the step it was taken at. Taken whenever the host has read the
-// guard's verdicts and the list's flags and found the steps sound; a later read that finds them
-// void (the list overflowed on the device) puts it back. Only integrators with no state of
-// their own beyond the atoms run deferred (Integrator::device_only), so nothing else is kept.
+// what a step changes — positions, velocities, forces, image counters, the neighbor list
+// (NeighborList::mark) and the integrator's own state (a thermostat's, Integrator::mark) — with
+// the step it was taken at. Taken whenever the host has read the guard's verdicts and the list's
+// flags and found the steps sound; a later read that finds them void (the list overflowed on the
+// device) puts it back. Only integrators whose state lives in the backend's memory run deferred
+// (Integrator::device_only).
 #pragma once
 
 #include <cstdint>
 
+#include "engine/integrators.hpp"
 #include "engine/neighbor_list.hpp"
 
 namespace mdgpu {
@@ -15,8 +17,9 @@ namespace mdgpu {
 class StepMark {
 public:
   explicit StepMark(Space space);
-  void take(const AtomsView& atoms, NeighborList& list, std::int64_t step, std::int64_t stage_step);
-  void put_back(const AtomsView& atoms, NeighborList& list);
+  void take(const AtomsView& atoms, NeighborList& list, Integrator& integrator, std::int64_t step,
+            std::int64_t stage_step);
+  void put_back(const AtomsView& atoms, NeighborList& list, Integrator& integrator);
   std::int64_t step() const { return step_; }
   std::int64_t stage_step() const { return stage_step_; }
 

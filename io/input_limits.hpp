@@ -7,12 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "kernels/thermostat_bodies.hpp"
+
 namespace mdgpu {
 
 // Steps of one stage and of all stages together: 10^15 steps of 1 fs are a second of simulated
 // time; their sum is checked so that int64 step counters cannot overflow.
 constexpr std::int64_t kMaxSteps = 1'000'000'000'000'000;
-constexpr std::int64_t kMaxChainLength = 64;     // Nosé–Hoover chain thermostats (LAMMPS: 3)
+constexpr std::int64_t kMaxChainLength = kMaxChainElements;  // Nosé–Hoover chains (64; LAMMPS: 3)
 constexpr std::int64_t kMaxChainSubsteps = 1000;  // chain integration substeps per step
 constexpr double kMinTimestepPs = 1e-9;           // 10^-6 fs; smaller ones are denormal typos
 constexpr std::int64_t kMaxThreads = 4096;        // [run] threads: each is a real thread

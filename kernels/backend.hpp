@@ -15,6 +15,7 @@
 #include "kernels/integrate_bodies.hpp"
 #include "kernels/memory.hpp"
 #include "kernels/pair_evaluators.hpp"
+#include "kernels/thermostat_bodies.hpp"
 #include "kernels/views.hpp"
 
 namespace mdgpu {
@@ -73,8 +74,15 @@ public:
   // r <- r · m and v <- v · m for every atom (kernels/integrate_bodies.hpp): the barostat's moves.
   virtual void map_positions(const AtomsView& a, const LinearMap& m) = 0;
   virtual void map_velocities(const AtomsView& a, const LinearMap& m) = 0;
-  virtual void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed,
-                        std::uint64_t step) = 0;
+  // --- thermostats, their state in space() (kernels/thermostat_bodies.hpp): nothing is read back ---
+  // Half a step of the chain `*chain` (one, in space()) coupled to the atoms' kinetic energy of
+  // `dof` degrees of freedom at target kT (eV), the velocities then scaled by its factor.
+  virtual void nose_hoover_half_step(const AtomsView& a, NoseHooverChainState* chain, int dof, double kT,
+                                     double dt) = 0;
+  // Langevin's "O" step, its random numbers keyed by (seed, atom, step); the kinetic energy it
+  // takes from the atoms is added to *heat (one double in space()).
+  virtual void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed, std::uint64_t step,
+                        double* heat) = 0;
   virtual void wrap(const AtomsView& a, const BoxData& box) = 0;
   // Sum over atoms of m v⊗v (xx yy zz xy xz yz), eV.
   virtual std::array<double, 6> kinetic_tensor(const AtomsView& a) = 0;

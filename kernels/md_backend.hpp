@@ -40,8 +40,21 @@ public:
   void map_velocities(const AtomsView& a, const LinearMap& m) override {
     exec_.for_each(a.n, md_items::MapVelocities{a, m}, kLightItems);
   }
-  void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed, std::uint64_t step) override {
+  void nose_hoover_half_step(const AtomsView& a, NoseHooverChainState* chain, int dof, double kT,
+                             double dt) override {
+    Sums<6>* kinetic = thermostat_scratch();
+    exec_.template sum_into<Sums<6>>(a.n, md_items::KineticTensorOf{a}, kinetic);
+    double* factor = reinterpret_cast<double*>(kinetic + 1);
+    exec_.for_each(1, md_items::ChainHalfStep{chain, kinetic, dof, kT, dt, factor}, kLightItems);
+    exec_.for_each(a.n, md_items::ScaleVelocityBy{a, factor}, kLightItems);
+  }
+  void langevin(const AtomsView& a, double c1, double kT, std::uint64_t seed, std::uint64_t step,
+                double* heat) override {
+    Sums<6>* kinetic = thermostat_scratch();  // before, after
+    exec_.template sum_into<Sums<6>>(a.n, md_items::KineticTensorOf{a}, kinetic);
     exec_.for_each(a.n, md_items::Langevin{a, c1, kT, seed, step}, kLightItems);
+    exec_.template sum_into<Sums<6>>(a.n, md_items::KineticTensorOf{a}, kinetic + 1);
+    exec_.for_each(1, md_items::AddHeat{kinetic, heat}, kLightItems);
   }
   void wrap(const AtomsView& a, const BoxData& box) override {
     exec_.for_each(a.n, md_items::Wrap{a, box}, kLightItems);
@@ -172,6 +185,13 @@ public:
   }
 
 private:
+  // Two kinetic tensors (or one and a scaling factor) in space(), kept between calls.
+  Sums<6>* thermostat_scratch() {
+    thermostat_.set_space(space());
+    thermostat_.resize(2);
+    return thermostat_.data();
+  }
+
   static BinnedAtoms bins_of(const NeighborScratch& s) {
     return {s.bin_start.data(), s.bin_atoms.data(), s.bin_xyz.data()};
   }
@@ -206,6 +226,7 @@ private:
 
   std::string name_;
   Exec exec_;
+  Buffer<Sums<6>> thermostat_;
 };
 
 }  // namespace mdgpu

@@ -12,6 +12,7 @@
 #include "kernels/integrate_bodies.hpp"
 #include "kernels/neighbor_bodies.hpp"
 #include "kernels/pair_bodies.hpp"
+#include "kernels/thermostat_bodies.hpp"
 
 namespace mdgpu::md_items {
 
@@ -43,6 +44,32 @@ struct MapVelocities {
   AtomsView a;
   LinearMap map;
   MDGPU_HD void operator()(std::int64_t i) const { linear_map_atom(a.vx, a.vy, a.vz, static_cast<int>(i), map); }
+};
+
+// v *= *factor, a factor left in memory by an earlier kernel (ChainHalfStep).
+struct ScaleVelocityBy {
+  AtomsView a;
+  const double* factor;
+  MDGPU_HD void operator()(std::int64_t i) const { scale_velocity_atom(a, static_cast<int>(i), *factor); }
+};
+
+// One item: half a step of the chain, coupled to the kinetic tensor's energy; its factor to *factor.
+struct ChainHalfStep {
+  NoseHooverChainState* chain;
+  const Sums<6>* kinetic;
+  int dof;
+  double kT, dt;
+  double* factor;
+  MDGPU_HD void operator()(std::int64_t) const {
+    *factor = chain_half_step(*chain, 2.0 * kinetic_energy_of(*kinetic), dof, kT, dt);
+  }
+};
+
+// One item: *heat += the kinetic energy of kinetic[0] less that of kinetic[1].
+struct AddHeat {
+  const Sums<6>* kinetic;
+  double* heat;
+  MDGPU_HD void operator()(std::int64_t) const { *heat += kinetic_energy_of(kinetic[0]) - kinetic_energy_of(kinetic[1]); }
 };
 
 // The random stream is keyed by (seed, atom, step), not by thread: every executor draws the same.

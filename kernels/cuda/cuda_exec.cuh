@@ -149,6 +149,10 @@ public:
   R sum(std::int64_t n, const F& f) {
     return reduce(n, R{}, f, exec_detail::Plus{});
   }
+  template <class R, class F>
+  void sum_into(std::int64_t n, const F& f, R* out) {
+    reduce_into(n, R{}, f, exec_detail::Plus{}, out);
+  }
 
   // Stable sort of the items 0..n-1 by key (0 <= key < nkeys), as the host's counting sort:
   // order lists the items key by key (LSD radix sort is stable, so ascending item order within a

@@ -68,6 +68,10 @@ public:
   R sum(std::int64_t n, const F& f) const {
     return reduce(n, R{}, f, [](const R& l, const R& r) { return l + r; });
   }
+  template <class R, class F>
+  void sum_into(std::int64_t n, const F& f, R* out) const {
+    *out = sum<R>(n, f);
+  }
 
   // Stable counting sort of the items 0..n-1 by key (0 <= key < nkeys): order lists the items
   // key by key, in ascending item order within a key; start (nkeys + 1) holds where each key's

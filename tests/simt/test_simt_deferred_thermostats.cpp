@@ -1,0 +1,157 @@
+// Deferred thermostatted steps on the emulated device: the Nosé–Hoover chain and Langevin's heat
+// stay in device memory (engine/backend_value.hpp), so that an NVT step asks the host nothing, and
+// steps found void by an overflow of the neighbor list are redone — the thermostat's state put back
+// with the atoms — to the same bits as a run that decides everything on the host.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "engine/simulation.hpp"
+#include "engine/velocities.hpp"
+#include "model/pair_potential.hpp"
+#include "simt/runtime.hpp"
+#include "tests/md_fixture.hpp"
+
+namespace mdgpu {
+namespace {
+
+#define SKIP_WITHOUT_EMULATED_DEVICE() \
+  if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
+
+// 108 argon atoms at 300 K under a 0.2 Å skin, thermostatted to 200 K: the list is rebuilt every
+// few steps and the thermostat works hard.
+System hot_argon() {
+  System s = testing::argon_fcc(3);
+  maxwell_boltzmann(s, 300.0, 11, 3 * static_cast<int>(s.size()) - 3);
+  return s;
+}
+
+struct Outcome {
+  System system;
+  std::int64_t builds = 0, redone = 0;
+  simt::Counters counts;
+  std::vector<ThermoSample> thermo;
+};
+
+enum class Decisions { Deferred, Host, DeferredWithoutSlots };
+
+// Thermo every `every` steps (0: none): the host reads the device's verdicts and flags there.
+Outcome run(const System& start, const StageSpec& stage, Decisions decisions, std::int64_t every) {
+  Outcome o;
+  RunPlan plan;
+  plan.neighbor_skin = 0.2;
+  plan.stages = {stage};
+  auto backend = make_backend("cuda", 0);
+  PairPotential potential(testing::argon_lj(), start, *backend);
+  Simulation sim(plan, start, *backend, potential);
+  if (every > 0) sim.add_observer(std::make_unique<testing::Recorder>(o.thermo, every));
+  sim.set_host_decisions(decisions == Decisions::Host);
+  if (decisions == Decisions::DeferredWithoutSlots) sim.force_computer().neighbors().limit_device_slots_for_tests(0);
+  simt::reset_counters();
+  sim.run();
+  o.counts = simt::counters();
+  o.system = sim.system();
+  o.builds = sim.force_computer().neighbors().builds();
+  o.redone = sim.redone_steps();
+  return o;
+}
+
+void expect_same(const Outcome& a, const Outcome& b) {
+  EXPECT_EQ(a.system.positions.x, b.system.positions.x);
+  EXPECT_EQ(a.system.positions.z, b.system.positions.z);
+  EXPECT_EQ(a.system.velocities.x, b.system.velocities.x);
+  EXPECT_EQ(a.system.velocities.z, b.system.velocities.z);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(a.system.image[k], b.system.image[k]);
+  EXPECT_EQ(a.builds, b.builds);
+  ASSERT_EQ(a.thermo.size(), b.thermo.size()) << "a redone step was observed twice";
+  for (std::size_t k = 0; k < a.thermo.size(); ++k) {
+    EXPECT_EQ(a.thermo[k].step, b.thermo[k].step);
+    EXPECT_EQ(a.thermo[k].kinetic, b.thermo[k].kinetic);
+    EXPECT_EQ(a.thermo[k].potential, b.thermo[k].potential);
+    EXPECT_EQ(a.thermo[k].conserved, b.thermo[k].conserved) << "the thermostat's energy at step " << a.thermo[k].step;
+  }
+}
+
+class SimtDeferredThermostats : public ::testing::TestWithParam<const char*> {
+protected:
+  StageSpec stage(std::int64_t steps) const {
+    return std::string(GetParam()) == "langevin" ? testing::langevin_stage(200.0, 0.002, steps)
+                                                 : testing::nose_hoover_stage(200.0, 0.002, steps);
+  }
+};
+
+// Steps 3 to 40 (fewer than the guard's kPendingSteps: no read between) thermostat the atoms and
+// rebuild the list on the device with no synchronisation and no copy to the host.
+TEST_P(SimtDeferredThermostats, StepsAskTheHostNothing) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  const Outcome two = run(start, stage(2), Decisions::Deferred, 0);
+  const Outcome forty = run(start, stage(40), Decisions::Deferred, 0);
+  const double steps = 38.0;
+  std::printf("  per step: %.1f launches, %.1f memsets, %.1f device copies (%lld device rebuilds)\n",
+              (forty.counts.launches - two.counts.launches) / steps, (forty.counts.memsets - two.counts.memsets) / steps,
+              (forty.counts.copies_d2d - two.counts.copies_d2d) / steps,
+              static_cast<long long>(forty.builds - two.builds));
+  EXPECT_GE(forty.builds, two.builds + 2) << "too few rebuilds to test";
+  EXPECT_EQ(forty.counts.host_syncs, two.counts.host_syncs);
+  EXPECT_EQ(forty.counts.copies_d2h, two.counts.copies_d2h);
+  EXPECT_EQ(forty.redone, 0);
+}
+
+// Deferred, deferred with every device rebuild overflowing (back to the last read, the chain or
+// the heat put back too, the steps since redone with host decisions) and host decisions
+// throughout: the same bits, thermostat energy included.
+TEST_P(SimtDeferredThermostats, OverflowsAreRedoneToTheSameBits) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  const Outcome host = run(start, stage(40), Decisions::Host, 10);
+  const Outcome deferred = run(start, stage(40), Decisions::Deferred, 10);
+  const Outcome redone = run(start, stage(40), Decisions::DeferredWithoutSlots, 10);
+  std::printf("  %lld builds, %lld steps redone\n", static_cast<long long>(host.builds),
+              static_cast<long long>(redone.redone));
+  EXPECT_GE(host.builds, 3) << "too few rebuilds to test";
+  EXPECT_GT(redone.redone, 0) << "no overflow";
+  EXPECT_EQ(deferred.redone, 0);
+  ASSERT_EQ(host.thermo.size(), 5u);
+  EXPECT_NE(host.thermo.back().conserved, host.thermo.back().total) << "the thermostat did nothing";
+  expect_same(deferred, host);
+  expect_same(redone, host);
+}
+
+// A checkpoint between deferred thermostatted steps continues to the same bits: the chain's or
+// the heat's state comes back from the device into the checkpoint and goes back there.
+TEST_P(SimtDeferredThermostats, RestartContinuesToTheSameBits) {
+  SKIP_WITHOUT_EMULATED_DEVICE();
+  const System start = hot_argon();
+  RunPlan plan;
+  plan.neighbor_skin = 0.2;
+  plan.stages = {stage(40)};
+  plan.checkpoint.every = 20;
+  auto backend = make_backend("cuda", 0);
+  PairPotential potential(testing::argon_lj(), start, *backend);
+  std::vector<ThermoSample> whole_thermo, continued_thermo;
+  Simulation whole(plan, start, *backend, potential);
+  whole.add_observer(std::make_unique<testing::Recorder>(whole_thermo, 40));
+  RunState at20;
+  whole.set_checkpoint_sink([&](const RunState& s) {
+    if (s.step == 20) at20 = s;
+  });
+  whole.run();
+  ASSERT_EQ(at20.step, 20);
+  ASSERT_FALSE(at20.integrator.empty());
+  Simulation continued(plan, start, *backend, potential);
+  continued.add_observer(std::make_unique<testing::Recorder>(continued_thermo, 40));
+  continued.restore(at20);
+  continued.run();
+  EXPECT_EQ(continued.system().positions.x, whole.system().positions.x);
+  EXPECT_EQ(continued.system().velocities.x, whole.system().velocities.x);
+  ASSERT_FALSE(whole_thermo.empty());
+  ASSERT_FALSE(continued_thermo.empty());
+  EXPECT_EQ(continued_thermo.back().conserved, whole_thermo.back().conserved);
+}
+
+INSTANTIATE_TEST_SUITE_P(Thermostats, SimtDeferredThermostats, ::testing::Values("nose_hoover", "langevin"));
+
+}  // namespace
+}  // namespace mdgpu
