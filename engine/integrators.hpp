@@ -41,7 +41,9 @@ public:
   virtual bool set_state(const std::vector<double>& state) { return state.empty(); }
   // Whether a step reads no device result on the host and keeps no state beyond the atoms, so
   // that steps may run ahead of the host's reads and be redone from a copy of the atoms
-  // (Simulation's deferred steps): velocity Verlet. Not the thermostats that read the kinetic
+  // (Simulation's deferred steps), and issues the same device work with the same arguments at
+  // every step of its stage, so that a step may be recorded and replayed (engine/step_replay.hpp):
+  // velocity Verlet. Not the thermostats that read the kinetic
   // energy (Nosé–Hoover, Langevin's exchanged heat), the barostats (a cell that changes) or
   // the minimisers.
   virtual bool device_only() const { return false; }
