@@ -28,11 +28,38 @@ const ForceResult& ForceComputer::compute(AtomsView atoms, const Box& box, bool 
   return last_;
 }
 
+ForceComputer::Inputs ForceComputer::inputs(const AtomsView& atoms, const Box& box) const {
+  return {atoms, neighbors_.view(), neighbors_.host_builds(), box.data()};
+}
+
+bool ForceComputer::recordable(const AtomsView& atoms, const Box& box) const {
+  return potential_.replayable() && neighbors_.decides_on_device(atoms, box);
+}
+
+std::unique_ptr<Replay> ForceComputer::record_step(const std::function<void()>& step) {
+  recording_step_ = true;
+  const struct Done {
+    bool& recording;
+    ~Done() { recording = false; }
+  } done{recording_step_};
+  return backend_.record(step);
+}
+
+void ForceComputer::step_replayed() {
+  neighbors_.device_update_replayed();
+  last_ = step_result_;
+}
+
 const ForceResult& ForceComputer::compute_forces(const AtomsView& atoms, const Box& box) {
   auto evaluate = [&] {
     last_ = potential_.compute_forces(atoms, neighbors_.view(), box, per_atom_energy_.data());
   };
-  const Inputs inputs{atoms, neighbors_.view(), neighbors_.host_builds(), box.data()};
+  if (recording_step_) {
+    evaluate();
+    step_result_ = last_;
+    return last_;
+  }
+  const Inputs inputs = this->inputs(atoms, box);
   if (!potential_.replayable() || !(inputs == replay_inputs_)) {
     replay_.reset();
     replay_inputs_ = inputs;

@@ -1,6 +1,9 @@
 // Keeps the neighbor list current and evaluates the potential: the "F" of every integrator.
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include "engine/neighbor_list.hpp"
 #include "model/potential.hpp"
 
@@ -26,10 +29,9 @@ public:
   NeighborList& neighbors() { return neighbors_; }
   Potential& potential() { return potential_; }
 
-  // Forces-only evaluations run by a replay so far (for tests and counts).
+  // Forces-only evaluations run by a replay of their own so far (for tests and counts).
   std::int64_t replays() const { return replays_; }
 
-private:
   // What a forces-only evaluation's device work depends on besides the potential itself.
   struct Inputs {
     AtomsView atoms;
@@ -38,6 +40,20 @@ private:
     BoxData box{};
     bool operator==(const Inputs& o) const;
   };
+  Inputs inputs(const AtomsView& atoms, const Box& box) const;
+
+  // A whole step that computes the forces (engine/step_replay.hpp). `recordable`: whether a
+  // forces-only compute() would now issue device work alone (a replayable potential, the list
+  // deciding on the device). record_step records `step`, whose compute(..., false) issues its
+  // evaluation directly into that recording (a recording cannot hold another); null where the
+  // backend does not record. step_replayed: a replay of it ran, and what the compute did on the
+  // host is done again: the list's device update counted, the result as recorded. (A replayable
+  // potential keeps no host-side result: nothing of its own to redo.)
+  bool recordable(const AtomsView& atoms, const Box& box) const;
+  std::unique_ptr<Replay> record_step(const std::function<void()>& step);
+  void step_replayed();
+
+private:
   const ForceResult& compute_forces(const AtomsView& atoms, const Box& box);
 
   Backend& backend_;
@@ -49,6 +65,8 @@ private:
   std::unique_ptr<Replay> replay_;  // its recording, once made
   ForceResult replay_result_;
   std::int64_t replays_ = 0;
+  bool recording_step_ = false;  // inside record_step
+  ForceResult step_result_;      // the evaluation's result in the step recorded last
 };
 
 }  // namespace mdgpu

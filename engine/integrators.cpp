@@ -25,6 +25,7 @@ public:
     c.backend.kick(a, 0.5 * dt_);
   }
   bool device_only() const override { return true; }
+  bool same_work_every_step() const override { return true; }
 
 private:
   double dt_;
@@ -37,7 +38,8 @@ private:
 class NoseHooverNvt final : public Integrator {
 public:
   NoseHooverNvt(const NoseHooverStage& s, double dt)
-      : dt_(dt), chain_(chain_at_rest(s.chain_length, s.tdamp, s.chain_substeps)) {}
+      : dt_(dt), constant_target_(s.temperature.start == s.temperature.stop),
+        chain_(chain_at_rest(s.chain_length, s.tdamp, s.chain_substeps)) {}
 
   void step(StepContext& c) override {
     AtomsView a = c.atoms.view();
@@ -59,11 +61,13 @@ public:
     return true;
   }
   bool device_only() const override { return true; }
+  bool same_work_every_step() const override { return constant_target_; }
   void mark() override { chain_.mark(); }
   void rewind() override { chain_.rewind(); }
 
 private:
   double dt_;
+  bool constant_target_;  // then kT is the same at every step
   BackendValue<NoseHooverChainState> chain_;
 };
 

@@ -49,6 +49,11 @@ public:
   // the atoms' (engine/step_mark.hpp).
   virtual void mark() {}
   virtual void rewind() {}
+  // Whether a deferred step issues the same device work with the same arguments at every step of
+  // its stage, so that it may be recorded once and replayed (engine/step_replay.hpp): velocity
+  // Verlet, and Nosé–Hoover at a constant target. Not Langevin (its random numbers are keyed by
+  // the step) or a temperature ramp (a target per step).
+  virtual bool same_work_every_step() const { return false; }
   // A minimiser that has met its tolerances ends its stage early.
   virtual bool converged() const { return false; }
   // What the progress line adds for this integrator (a minimiser's largest force).

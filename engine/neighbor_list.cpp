@@ -55,7 +55,7 @@ void NeighborList::set_deferred(bool deferred) {
   if (deferred_ && !has_capacity_ && n_ >= 0) keep_capacity();  // the list as built, with spare slots
 }
 
-bool NeighborList::can_defer(AtomsView atoms, const Box& box) const {
+bool NeighborList::decides_on_device(AtomsView atoms, const Box& box) const {
   const BoxData& b = box.data();
   return deferred_ && has_capacity_ && atoms.n == n_ && skin_ > 0.0 && b.periodic[0] && b.periodic[1] &&
          b.periodic[2] && same_cell(b, built_box_.data());
@@ -117,7 +117,7 @@ void NeighborList::rewind() {
 }
 
 bool NeighborList::update(AtomsView atoms, const Box& box, bool force) {
-  if (!force && can_defer(atoms, box)) {
+  if (!force && decides_on_device(atoms, box)) {
     update_on_device(atoms, box);
     return false;  // not known on the host
   }

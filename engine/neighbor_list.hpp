@@ -32,6 +32,12 @@ public:
   bool update(AtomsView atoms, const Box& box, bool force = false);
   // Deferred mode on or off (no effect on the host backend).
   void set_deferred(bool deferred);
+  // Whether update() would decide on the device now: deferred mode, the atoms and the cell of the
+  // last host build, fully periodic.
+  bool decides_on_device(AtomsView atoms, const Box& box) const;
+  // A replay of a recorded step (engine/step_replay.hpp) ran a device update: counted as the
+  // update's own call counts it, for settle() to read.
+  void device_update_replayed() { ++unsettled_; }
   // Reads what the device decided since the last call (one copy to the host): its rebuilds are
   // added to builds(); returns whether the list overflowed since, then clears the flag.
   bool settle();
@@ -71,7 +77,6 @@ private:
   void index(AtomsView atoms, const Box& box);  // the list from the atoms' positions as they are
   BinGrid make_grid(AtomsView atoms, const Box& box) const;
   double allowed_displacement(const Box& box) const;
-  bool can_defer(AtomsView atoms, const Box& box) const;
   void update_on_device(AtomsView atoms, const Box& box);
   void keep_capacity();  // spare slots after a host build, once deferred mode was asked for
 

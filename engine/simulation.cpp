@@ -25,7 +25,7 @@ std::string format_duration(double seconds) {
 Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Potential& potential)
     : plan_(plan), system_(std::move(system)), start_cell_(system_.box.cell()), backend_(backend),
       atoms_(backend.space(), system_), force_computer_(backend, potential, plan.neighbor_skin),
-      guard_(backend, plan.guard, potential), mark_(backend.space()) {
+      guard_(backend, plan.guard, potential), mark_(backend.space()), step_replay_(force_computer_) {
   for (const StageSpec& s : plan_.stages) total_steps_ += s.steps;
   // A host rebuild comes only from a step with host decisions, after the deferred ones were read.
   force_computer_.neighbors().set_before_rebuild([this] {
@@ -240,6 +240,7 @@ bool Simulation::run_stage() {
     redo_until_ = step_;
     redone_ += step_ - mark_.step();
     mark_.put_back(atoms_.view(), list, *integrator_);
+    step_replay_.forget();
     step_ = mark_.step();
     stage_step_ = mark_.stage_step();
     time_ = stage_start_time_ + static_cast<double>(stage_step_) * stage.timestep;
@@ -248,7 +249,8 @@ bool Simulation::run_stage() {
     k = stage_step_ - 1;  // the loop's ++k takes the marked step's successor
   };
   for (std::int64_t k = stage_step_; k < stage.steps; ++k) {
-    list.set_deferred(deferred && step_ >= redo_until_);
+    const bool deciding_on_device = deferred && step_ >= redo_until_;
+    list.set_deferred(deciding_on_device);
     const double fraction = double(k + 1) / stage.steps;
     const double target = ramp ? ramp->at(fraction) : 0.0;
     // What reads the step about to be taken: its energy and virial are computed only then.
@@ -264,9 +266,15 @@ bool Simulation::run_stage() {
     StepContext ctx{backend_, atoms_, force_computer_, system_.box, dof, target,
                     static_cast<std::uint64_t>(step_), due || progress_due, fraction};
     const double previous_time = time_;
-    guard_.begin_step(atoms_.view());
-    try {
+    // The step's device work: recorded and replayed when it reads no energy (engine/step_replay.hpp).
+    const auto device_step = [&] {
+      guard_.begin_step(atoms_.view());
       integrator_->step(ctx);
+      guard_.log_step(atoms_.view(), system_.box);
+    };
+    try {
+      const bool recordable = deciding_on_device && !ctx.tally && integrator_->same_work_every_step();
+      step_replay_.run(device_step, recordable, atoms_.view(), system_.box, stage_);
     } catch (const RuntimeFailure&) {
       guard_.flush(system_);  // an unstable earlier step whose verdict is unread is the cause
       throw;
@@ -299,7 +307,7 @@ bool Simulation::run_stage() {
     // Also read at the end of a redo, so that the copy to return to is taken there.
     const bool read_now = due || progress_due || checkpoint || k + 1 == stage.steps || step_ == redo_until_;
     const StepGuard::Read read =
-        guard_.check(atoms_.view(), system_.box, force_computer_, system_, step_, stage.name, time_, read_now);
+        guard_.check(force_computer_, system_, step_, stage.name, time_, read_now);
     if (read == StepGuard::Read::Void) {
       rewind(k);
       continue;

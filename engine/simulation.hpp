@@ -6,7 +6,9 @@
 // guard's verdicts are read, the list's flags are read with them; if its fixed capacity
 // overflowed, the steps since the last read are void: the run goes back to the copy taken then
 // (engine/step_mark.hpp) and redoes them with host decisions (a host build sizes the capacity
-// anew), bitwise as it would have run them, then defers again. Other stages decide on the host.
+// anew), bitwise as it would have run them, then defers again. A deferred step that reads no
+// energy is recorded once and replayed as one launch (engine/step_replay.hpp). Other stages
+// decide on the host.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "engine/run_state.hpp"
 #include "engine/step_guard.hpp"
 #include "engine/step_mark.hpp"
+#include "engine/step_replay.hpp"
 
 namespace mdgpu {
 
@@ -68,6 +71,9 @@ public:
   // Host decisions throughout (the path deferred steps are redone on), for comparisons.
   void set_host_decisions(bool on) { host_decisions_ = on; }
   std::int64_t redone_steps() const { return redone_; }  // void deferred steps redone so far
+  // Deferred steps replayed as recorded (on by default), or each issued as it comes, for comparisons.
+  void set_step_replay(bool on) { step_replay_.set_enabled(on); }
+  std::int64_t step_replays() const { return step_replay_.replays(); }  // steps run from a recording
 
 private:
   void start_stage();  // a fresh integrator for stage_, from its first step
@@ -101,6 +107,7 @@ private:
   std::unique_ptr<Integrator> integrator_;
   bool restored_ = false;
   StepMark mark_;
+  StepReplay step_replay_;
   bool host_decisions_ = false;
   std::int64_t redo_until_ = -1;  // steps before it are redone with host decisions
   std::int64_t redone_ = 0;

@@ -1,6 +1,8 @@
 #include "engine/step_guard.hpp"
 
 #include <cmath>
+#include <cstddef>
+#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
@@ -30,8 +32,9 @@ StepGuard::StepGuard(Backend& backend, const GuardSpec& spec, Potential& potenti
       capacity_(backend.space() == Space::Device ? kPendingSteps : 1) {
   for (Buffer<double>* b : {&before_x_, &before_y_, &before_z_}) b->set_space(backend.space());
   for (Buffer<std::int32_t>* b : {&before_imx_, &before_imy_, &before_imz_}) b->set_space(backend.space());
-  verdicts_.set_space(backend.space());
-  verdicts_.resize(static_cast<std::size_t>(capacity_));
+  log_.set_space(backend.space());
+  log_.resize(1);
+  log_.zero();
 }
 
 void StepGuard::begin_step(const AtomsView& atoms) {
@@ -44,13 +47,16 @@ void StepGuard::begin_step(const AtomsView& atoms) {
   copy_into(before_imz_, s, atoms.imz, atoms.n);
 }
 
-StepGuard::Read StepGuard::check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
-                      std::int64_t step, const std::string& stage, double time, bool read_now) {
+void StepGuard::log_step(const AtomsView& atoms, const Box& box) {
   AtomsView before;
   before.n = atoms.n;
   before.x = before_x_.data(), before.y = before_y_.data(), before.z = before_z_.data();
   before.imx = before_imx_.data(), before.imy = before_imy_.data(), before.imz = before_imz_.data();
-  backend_.check_step_into(atoms, before, box.data(), verdicts_.data() + pending_.size());
+  backend_.log_step_check(atoms, before, box.data(), log_.data());
+}
+
+StepGuard::Read StepGuard::check(const ForceComputer& forces, const System& system, std::int64_t step,
+                                 const std::string& stage, double time, bool read_now) {
   Pending p{step, stage, time, {}};
   // The energy is on the host already: a non-finite one is described now (its atoms' energies
   // are this step's) and read with the verdicts before it.
@@ -76,16 +82,24 @@ StepGuard::Read StepGuard::flush(const System& system) {
   if (pending_.empty()) return Read::Sound;
   if (void_check_ && void_check_()) {
     pending_.clear();
+    clear_log();
     return Read::Void;
   }
-  read_.resize(pending_.size());
-  space_copy(Space::Host, read_.data(), verdicts_.space(), verdicts_.data(), read_.size() * sizeof(StepCheck));
+  // The count and the pending steps' slots, in one copy.
+  space_copy(Space::Host, &read_, log_.space(), log_.data(),
+             offsetof(VerdictLog, slots) + pending_.size() * sizeof(StepCheck));
+  clear_log();
+  if (read_.count != static_cast<std::int32_t>(pending_.size()))
+    throw std::logic_error(fmt::format("the device logged {} step verdicts, the host expected {}", read_.count,
+                                       pending_.size()));
   std::vector<Pending> pending;
   pending.swap(pending_);
-  for (std::size_t k = 0; k < pending.size(); ++k) examine(read_[k], pending[k], system);
+  for (std::size_t k = 0; k < pending.size(); ++k) examine(read_.slots[k], pending[k], system);
   potential_.check_deferred();
   return Read::Sound;
 }
+
+void StepGuard::clear_log() { space_zero(log_.space(), &log_.data()->count, sizeof(std::int32_t)); }
 
 void StepGuard::fail(const Pending& p, const std::string& what) const {
   throw RuntimeFailure(fmt::format("step {} (stage '{}', t = {} ps): {}; the run stopped before "

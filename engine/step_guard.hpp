@@ -32,13 +32,17 @@ namespace mdgpu {
 
 class StepGuard {
 public:
-  // Verdicts the device keeps before the host reads them: a blown-up run goes on for at most
-  // this many steps (no output) before it stops.
-  static constexpr int kPendingSteps = 64;
+  // Verdicts the device keeps before the host reads them (kernels/guard_bodies.hpp): a blown-up
+  // run goes on for at most this many steps (no output) before it stops.
+  static constexpr int kPendingSteps = VerdictLog::kSlots;
 
   // `potential`: its deferred checks (Potential::check_deferred) are read with the verdicts.
   StepGuard(Backend& backend, const GuardSpec& spec, Potential& potential);
-  void begin_step(const AtomsView& atoms);  // remembers the positions and image counters
+  // A step's device work, before and after its integrator: begin_step remembers the positions and
+  // image counters, log_step appends the step's verdict to the device's log. Both issue the same
+  // work with the same arguments every step (a whole step can be recorded, engine/step_replay.hpp).
+  void begin_step(const AtomsView& atoms);
+  void log_step(const AtomsView& atoms, const Box& box);
   // What a look at the verdicts found: none read yet, all read (the steps are sound), or the
   // steps since the last read void (their verdicts dropped unread).
   enum class Read { Pending, Sound, Void };
@@ -46,12 +50,15 @@ public:
   // neighbor list that the device rebuilt overflowed, engine/neighbor_list.hpp).
   void set_void_check(std::function<bool()> check) { void_check_ = std::move(check); }
 
-  // Looks at the step just taken (`step`, ending at `time` ps in `stage`); throws RuntimeFailure
-  // when a step whose verdict is read is unstable. `read_now`: the state is about to be read.
-  // `system` names the atoms' species.
-  Read check(const AtomsView& atoms, const Box& box, const ForceComputer& forces, const System& system,
-             std::int64_t step, const std::string& stage, double time, bool read_now);
-  // Reads the pending verdicts; throws for the first unstable step among them.
+  // The host's part of the look at the step just taken (`step`, ending at `time` ps in `stage`),
+  // after its device work however it ran (issued, or replayed as recorded): the step joins the
+  // pending ones, whose verdicts are read when due. Throws RuntimeFailure when a step whose
+  // verdict is read is unstable. `read_now`: the state is about to be read. `system` names the
+  // atoms' species.
+  Read check(const ForceComputer& forces, const System& system, std::int64_t step, const std::string& stage,
+             double time, bool read_now);
+  // Reads the pending verdicts; throws for the first unstable step among them. The device's count
+  // of logged verdicts must be the host's of pending steps (std::logic_error otherwise).
   Read flush(const System& system);
 
 private:
@@ -63,6 +70,7 @@ private:
   };
   [[noreturn]] void fail(const Pending& p, const std::string& what) const;
   void examine(const StepCheck& c, const Pending& p, const System& system) const;
+  void clear_log();  // the device's count back to zero (no synchronisation)
 
   Backend& backend_;
   GuardSpec spec_;
@@ -70,9 +78,9 @@ private:
   int capacity_;  // kPendingSteps on the device, 1 on the host
   Buffer<double> before_x_, before_y_, before_z_;
   Buffer<std::int32_t> before_imx_, before_imy_, before_imz_;
-  Buffer<StepCheck> verdicts_;    // capacity_ slots in the backend's space
+  Buffer<VerdictLog> log_;        // one, in the backend's space; capacity_ of its slots used
   std::vector<Pending> pending_;  // the steps of the verdicts not yet read, in order
-  std::vector<StepCheck> read_;   // the verdicts read back
+  VerdictLog read_;               // the log read back (its count and pending_.size() slots)
   std::function<bool()> void_check_;
 };
 

@@ -98,10 +98,11 @@ public:
   // The instability guard's look at a finished step (kernels/guard_bodies.hpp); `before` holds
   // the positions and image counters the step started from.
   virtual StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) = 0;
-  // The same look, its verdict written to `out` (one StepCheck in space()): on the device no
-  // synchronisation, so that verdicts can be read back several steps at a time.
-  virtual void check_step_into(const AtomsView& a, const AtomsView& before, const BoxData& box,
-                               StepCheck* out) = 0;
+  // The same look, its verdict appended to `log` (one in space(), kernels/guard_bodies.hpp): on
+  // the device no synchronisation, so that verdicts can be read back several steps at a time,
+  // and the same arguments every step, so that a step can be recorded.
+  virtual void log_step_check(const AtomsView& a, const AtomsView& before, const BoxData& box,
+                              VerdictLog* log) = 0;
 
   // --- a committee of potentials (kernels/committee_bodies.hpp) ---
   // With `mean`, the members' mean force and per-atom energy replace member 0's in `a` and

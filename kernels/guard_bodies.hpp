@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 
 #include "core/box_data.hpp"
 #include "kernels/views.hpp"
@@ -21,6 +22,25 @@ struct StepCheck {
   int bad_atom = -1;      // first atom with a non-finite value, -1 when none
   int bad_what = 0;       // StepCheckBits of that atom
 };
+
+// The verdicts of the steps the host has not read yet, where the guard's reduction leaves them
+// (one in the backend's space): each step reduces into `latest` and appends it at slots[count]
+// (AppendVerdict), so that no argument changes from step to step and a recorded step (a CUDA
+// graph) appends as an issued one does. The host reads `count` with the slots in one copy and
+// sets it back to zero.
+struct VerdictLog {
+  static constexpr int kSlots = 64;
+  std::int32_t count = 0;  // verdicts appended since the host last read them
+  StepCheck latest;        // the last step's reduction
+  StepCheck slots[kSlots];
+};
+
+// One item: the last verdict appended; a full log drops it but still counts it, so that the
+// host, which never lets it fill (engine/step_guard.hpp), would see the counts disagree.
+MDGPU_HD void append_verdict(VerdictLog* log) {
+  if (log->count < VerdictLog::kSlots) log->slots[log->count] = log->latest;
+  ++log->count;
+}
 
 // `before` holds the positions and image counters at the start of the step (x, y, z, im*): the
 // displacement counts wraps into the cell as the lattice vectors they are.

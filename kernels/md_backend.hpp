@@ -78,8 +78,9 @@ public:
   StepCheck check_step(const AtomsView& a, const AtomsView& before, const BoxData& box) override {
     return exec_.reduce(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{});
   }
-  void check_step_into(const AtomsView& a, const AtomsView& before, const BoxData& box, StepCheck* out) override {
-    exec_.reduce_into(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{}, out);
+  void log_step_check(const AtomsView& a, const AtomsView& before, const BoxData& box, VerdictLog* log) override {
+    exec_.reduce_into(a.n, StepCheck{}, md_items::CheckOf{a, before, box}, md_items::MergeChecks{}, &log->latest);
+    exec_.for_each(1, md_items::AppendVerdict{log}, kLightItems);
   }
 
   CommitteeDeviation combine_committee(const CommitteeView& c, const AtomsView& a, double* per_atom_energy,

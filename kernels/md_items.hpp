@@ -149,6 +149,11 @@ struct MergeChecks {
   MDGPU_HD StepCheck operator()(const StepCheck& l, const StepCheck& r) const { return merge_checks(l, r); }
 };
 
+struct AppendVerdict {  // one item
+  VerdictLog* log;
+  MDGPU_HD void operator()(std::int64_t) const { append_verdict(log); }
+};
+
 struct CommitteeAtom {
   CommitteeView c;
   AtomsView a;

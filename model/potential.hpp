@@ -37,7 +37,9 @@ public:
   }
   // Whether compute_forces can be recorded once and replayed (Backend::record) for as long as its
   // arguments stay the same (buffers, sizes, cell): called again with them, it issues the same
-  // device work, which neither synchronises nor allocates, and it keeps no host-side result.
+  // device work, which neither synchronises nor allocates, and it keeps no host-side result. A
+  // check it defers (check_deferred) is a flag in device memory, which a replay raises as the
+  // issued work would: nothing is left for the host to redo after a replay.
   virtual bool replayable() const { return false; }
   // Reads the checks that evaluations left on the device instead of synchronising for them
   // (NequIP's reverse edges); throws RuntimeFailure for a failed one. The step guard calls it

@@ -138,6 +138,7 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpy
   if (bytes == 0) return cudaSuccess;
   if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   simt::use_stream(nullptr, "cudaMemcpy");
+  ++simt::counters().issued;
   simt::checked_copy(dst, src, bytes, kind, "cudaMemcpy");
   if (!simt::detail::find_allocation(dst) && simt::detail::find_allocation(src)) ++simt::counters().host_syncs;
   return cudaSuccess;
@@ -147,6 +148,7 @@ cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) {
   if (bytes == 0) return cudaSuccess;
   if (simt::refused_in_capture(nullptr)) return simt::fail(cudaErrorStreamCaptureUnsupported);
   simt::use_stream(nullptr, "cudaMemset");
+  ++simt::counters().issued;
   simt::checked_memset(ptr, value, bytes, "cudaMemset");
   return cudaSuccess;
 }

@@ -46,10 +46,31 @@ cudaError_t fail(cudaError_t err) {
 
 }  // namespace
 
-void submit(const void* stream, std::function<void()> work) {
+namespace {
+
+// Operations running now, one inside another: a CUB stand-in's grid inside its call, a graph's
+// operations inside its launch. Only an outermost one counts as issued.
+int& running() {
+  static int depth = 0;
+  return depth;
+}
+
+// Runs `work` at once, or records it while `stream` is being captured.
+void run_or_record(const void* stream, std::function<void()> work) {
   const auto it = captures().find(stream);
-  if (it == captures().end()) return work();
-  it->second.work.push_back(std::move(work));
+  if (it != captures().end()) return it->second.work.push_back(std::move(work));
+  struct Running {
+    Running() { ++running(); }
+    ~Running() { --running(); }
+  } now;
+  work();
+}
+
+}  // namespace
+
+void submit(const void* stream, std::function<void()> work) {
+  if (!capturing(stream) && running() == 0) ++counters().issued;
+  run_or_record(stream, std::move(work));
 }
 
 bool capturing(const void* stream) { return stream ? captures().count(stream) > 0 : !captures().empty(); }
@@ -100,12 +121,12 @@ cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsig
   return cudaSuccess;
 }
 
-// Counted at the call; its work is counted by kind when it runs, and as replayed.
+// Counted at the call; its work is counted by kind when it runs, and as replayed (not as issued).
 cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
   if (!simt::live_graphs().count(exec)) return simt::fail(cudaErrorInvalidResourceHandle);
   simt::use_stream(stream, "cudaGraphLaunch");
   ++simt::counters().graph_launches;
-  simt::submit(stream, [work = exec->work] {
+  simt::run_or_record(stream, [work = exec->work] {
     for (const auto& w : work) {
       ++simt::counters().replayed;
       w();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "engine/atoms.hpp"
@@ -27,7 +28,8 @@ namespace {
 
 void print(const char* what, const simt::Counters& c) {
   std::printf("  %s: %lld launches (%lld CUB calls), %lld memsets, copies %lld H2D (%lld B) %lld D2H (%lld B) %lld D2D, "
-              "%lld host syncs, %lld on the default stream, %lld threads, %lld graph launches (%lld operations replayed); "
+              "%lld host syncs, %lld on the default stream, %lld threads, %lld graph launches (%lld operations replayed), "
+              "%lld operations issued; "
               "device memory %.1f MB, peak %.1f MB\n",
               what, static_cast<long long>(c.launches), static_cast<long long>(c.cub_calls),
               static_cast<long long>(c.memsets), static_cast<long long>(c.copies_h2d),
@@ -35,7 +37,7 @@ void print(const char* what, const simt::Counters& c) {
               static_cast<long long>(c.bytes_d2h), static_cast<long long>(c.copies_d2d),
               static_cast<long long>(c.host_syncs), static_cast<long long>(c.default_stream_work),
               static_cast<long long>(c.threads), static_cast<long long>(c.graph_launches),
-              static_cast<long long>(c.replayed), c.device_bytes / 1e6,
+              static_cast<long long>(c.replayed), static_cast<long long>(c.issued), c.device_bytes / 1e6,
               c.peak_device_bytes / 1e6);
 }
 
@@ -76,10 +78,13 @@ TEST(SimtCounts, OneNequipEvaluation) {
 // What a step that writes nothing asks of the device: the counts of a run of k + 1 steps less
 // those of a run of k steps (both observe only their last step, so the difference is step k of
 // the longer run, without output; the skin is wide enough that no step rebuilds the list).
-// Step 1 issues the forces' work as it comes (k = 1: `issued`), step 2 records it as a graph and
-// launches it (k = 2: `replayed`), later quiet steps launch it again (engine/forces.hpp).
+// Step 1 issues its work as it comes (k = 1: `issued`). With the whole step replayed
+// (engine/step_replay.hpp), step 2 records the step and launches it (k = 2: `recorded`) and later
+// quiet steps launch it again (k = 3: `replayed`); without (Simulation::set_step_replay(false)),
+// step 2 records the forces' evaluation alone and launches it amid the step's other work
+// (k = 2: `forces_replayed`, engine/forces.hpp).
 struct QuietSteps {
-  simt::Counters issued, replayed;
+  simt::Counters issued, forces_replayed, recorded, replayed;
 };
 
 simt::Counters difference(const simt::Counters& one, const simt::Counters& more) {
@@ -98,6 +103,7 @@ simt::Counters difference(const simt::Counters& one, const simt::Counters& more)
   step.threads = more.threads - one.threads;
   step.graph_launches = more.graph_launches - one.graph_launches;
   step.replayed = more.replayed - one.replayed;
+  step.issued = more.issued - one.issued;
   step.device_bytes = more.device_bytes;
   step.peak_device_bytes = more.peak_device_bytes;
   EXPECT_EQ(more.peak_device_bytes, one.peak_device_bytes) << "a steady step allocates";
@@ -106,31 +112,52 @@ simt::Counters difference(const simt::Counters& one, const simt::Counters& more)
 
 template <class MakePotential>
 QuietSteps quiet_steps(const System& start, MakePotential make_potential) {
-  auto counts_after = [&](std::int64_t steps) {
+  struct Counted {
+    simt::Counters counts;
+    System end;
+    Vec3Array forces;
+  };
+  auto counts_after = [&](std::int64_t steps, bool step_replay) {
     RunPlan plan;
     plan.neighbor_skin = 1.0;
     plan.stages = {testing::nve_stage(0.0005, steps)};
     auto backend = make_backend("cuda", 0);
     auto potential = make_potential(*backend);
     Simulation sim(plan, start, *backend, *potential);
+    sim.set_step_replay(step_replay);
     simt::reset_counters();
     sim.run();
+    Counted c{simt::counters(), sim.system(), {}};
+    sim.atoms().download_forces(c.forces);
     EXPECT_EQ(sim.force_computer().neighbors().builds(), 1) << "a step rebuilt the list";
-    EXPECT_EQ(sim.force_computer().replays(), std::max<std::int64_t>(0, steps - 2));  // quiet steps 2..
-    return simt::counters();
+    const std::int64_t from_step_2 = std::max<std::int64_t>(0, steps - 2);  // quiet steps 2..
+    EXPECT_EQ(sim.step_replays(), step_replay ? from_step_2 : 0);
+    EXPECT_EQ(sim.force_computer().replays(), step_replay ? 0 : from_step_2);
+    return c;
   };
-  const simt::Counters one = counts_after(1), two = counts_after(2), three = counts_after(3);
-  return {difference(one, two), difference(two, three)};
+  // Runs of 1 and 2 steps have no second quiet step: the same with or without the step replay.
+  const Counted one = counts_after(1, true), two = counts_after(2, true), three = counts_after(3, true);
+  const Counted three_forces = counts_after(3, false);
+  // Step 2 from the step's graph gives the bits of step 2 with the forces' graph amid issued work.
+  for (const auto& [a, b] : {std::pair{&three.end.positions, &three_forces.end.positions},
+                             std::pair{&three.end.velocities, &three_forces.end.velocities},
+                             std::pair{&three.forces, &three_forces.forces}}) {
+    EXPECT_EQ(a->x, b->x);
+    EXPECT_EQ(a->y, b->y);
+    EXPECT_EQ(a->z, b->z);
+  }
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(three.end.image[k], three_forces.end.image[k]);
+  return {difference(one.counts, two.counts), difference(two.counts, three_forces.counts),
+          difference(two.counts, three.counts), difference(three.counts, counts_after(4, true).counts)};
 }
 
 // Every figure is what the code asks for now (benches/RESULTS.md, "emulator counts"): a change
-// that adds a launch, a copy or a synchronisation to a quiet step must say so here.
-// `replayed`: the operations of the step's one graph launch (0: none), which the other figures
-// include.
+// that adds a launch, a copy or a synchronisation to a quiet step must say so here. The figures
+// by kind count the work however it ran, issued or from a graph.
 struct StepFigures {
   std::int64_t launches, cub_calls, memsets, copies_d2d, host_syncs;
 };
-void expect_quiet_step(const simt::Counters& c, const StepFigures& f, std::int64_t replayed) {
+void expect_figures(const simt::Counters& c, const StepFigures& f) {
   const auto [launches, cub_calls, memsets, copies_d2d, host_syncs] = f;
   EXPECT_EQ(c.launches, launches);
   EXPECT_EQ(c.cub_calls, cub_calls);
@@ -140,18 +167,30 @@ void expect_quiet_step(const simt::Counters& c, const StepFigures& f, std::int64
   EXPECT_EQ(c.host_syncs, host_syncs);
   EXPECT_EQ(c.copies_d2h, host_syncs);  // each synchronisation brings one result to the host
   EXPECT_EQ(c.default_stream_work, 0) << "work on the legacy default stream";
-  EXPECT_EQ(c.graph_launches, replayed > 0 ? 1 : 0);
-  EXPECT_EQ(c.replayed, replayed);
 }
 
-// The issued and the replayed quiet step: the same figures, the latter from one graph launch of
-// `replayed_operations`.
+// The quiet step issued, with its forces a graph (`forces_operations` of them), and recorded and
+// replayed whole: the same figures, and in the latter every operation the issued step issues
+// comes from one graph launch, with nothing issued around it.
 void expect_quiet_steps(const std::string& system, const QuietSteps& steps, const StepFigures& f,
-                        std::int64_t replayed_operations) {
+                        std::int64_t forces_operations) {
   print(("one NVE MD step without output (" + system + ", no rebuild)").c_str(), steps.issued);
-  print("the same, its forces a graph", steps.replayed);
-  expect_quiet_step(steps.issued, f, 0);
-  expect_quiet_step(steps.replayed, f, replayed_operations);
+  print("the same, its forces a graph", steps.forces_replayed);
+  print("the same, recorded whole", steps.recorded);
+  print("the same, replayed whole", steps.replayed);
+  expect_figures(steps.issued, f);
+  EXPECT_EQ(steps.issued.graph_launches, 0);
+  EXPECT_GT(steps.issued.issued, 0);
+  expect_figures(steps.forces_replayed, f);
+  EXPECT_EQ(steps.forces_replayed.graph_launches, 1);
+  EXPECT_EQ(steps.forces_replayed.replayed, forces_operations);
+  EXPECT_EQ(steps.forces_replayed.issued, steps.issued.issued - forces_operations);
+  for (const simt::Counters* whole : {&steps.recorded, &steps.replayed}) {
+    expect_figures(*whole, f);
+    EXPECT_EQ(whole->graph_launches, 1);
+    EXPECT_EQ(whole->replayed, steps.issued.issued);
+    EXPECT_EQ(whole->issued, 0) << "work issued outside the step's graph";
+  }
 }
 
 TEST(SimtCounts, QuietLennardJonesStep) {
@@ -165,9 +204,11 @@ TEST(SimtCounts, QuietLennardJonesStep) {
   // decision is taken there, engine/neighbor_list.hpp, deferred mode), the rebuild predicated on
   // it (7 kernels that return at once, the bins' sort and the rows' scan: 2 CUB calls, the scan's
   // memset of row 0), the forces, kick, the guard's look (a CUB reduction whose verdict stays on
-  // the device); the guard's copy of the positions and image counters. No synchronisation.
-  // Replayed: the force kernel is the graph.
-  expect_quiet_steps("LJ argon, 108 atoms", steps, {15, 4, 1, 6, 0}, 1);
+  // the device) and the kernel that appends it to the guard's log at a slot the device counts
+  // (15 launches before the step could be recorded, 16 since); the guard's copy of the positions
+  // and image counters. No synchronisation. With its forces a graph: the force kernel is the
+  // graph. Recorded whole: all of it is one graph launch (before, 14 launches stayed outside).
+  expect_quiet_steps("LJ argon, 108 atoms", steps, {16, 4, 1, 6, 0}, 1);
 }
 
 TEST(SimtCounts, QuietNequipStep) {
@@ -183,13 +224,15 @@ TEST(SimtCounts, QuietNequipStep) {
   // rebuild adds 9 launches, 2 CUB calls and a memset (QuietLennardJonesStep). The edges fill
   // buffers sized by the list's pairs (their count stays on the device), the reverse-edge check
   // raises a device flag read with the guard's verdicts (one launch), the virial and the energy
-  // are not computed (nothing reads them), the guard's verdict stays on the device. The backward
-  // pass recomputes what it no longer keeps (model/nequip_buffers.hpp): layer 0's linear_1 and
-  // messages, and each layer's linear_2 and self-connection (6 launches, 4 memsets), and the
-  // forward no longer zeroes the last layer's output (one memset less). Replayed: the evaluation
-  // (all but the kicks, drift, displacement check, predicated rebuild and guard: 45 launches, one of them inside its
-  // 2 CUB calls, and the 27 memsets) is the graph's 73 operations.
-  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {59, 6, 28, 6, 0}, 73);
+  // are not computed (nothing reads them), the guard's verdict stays on the device (a reduction
+  // and the kernel appending it to its log: 59 launches before the step could be recorded, 60
+  // since). The backward pass recomputes what it no longer keeps (model/nequip_buffers.hpp):
+  // layer 0's linear_1 and messages, and each layer's linear_2 and self-connection (6 launches,
+  // 4 memsets), and the forward no longer zeroes the last layer's output (one memset less). With
+  // its forces a graph: the evaluation (all but the kicks, drift, displacement check, predicated
+  // rebuild and guard: 45 launches, one of them inside its 2 CUB calls, and the 27 memsets) is
+  // the graph's 73 operations. Recorded whole: all of it is one graph launch.
+  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {60, 6, 28, 6, 0}, 73);
 }
 
 // A recorded evaluation replays the forces it computed as issued, and is recorded again once

@@ -1,7 +1,8 @@
 // Deferred MD steps on the emulated device (engine/simulation.hpp, engine/neighbor_list.hpp):
-// the neighbor list's rebuilds decided and run on the device ask the host nothing, and steps
-// found void by an overflow of the list's slots are redone to the same bits as a run that
-// decides every rebuild on the host.
+// the neighbor list's rebuilds decided and run on the device ask the host nothing, steps found
+// void by an overflow of the list's slots are redone to the same bits as a run that decides
+// every rebuild on the host, and steps replayed whole as recorded (engine/step_replay.hpp) give
+// the same bits as steps issued one call at a time.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -28,12 +29,12 @@ System hot_argon() {
 
 struct Outcome {
   System system;
-  std::int64_t builds = 0, redone = 0;
+  std::int64_t builds = 0, redone = 0, step_replays = 0;
   simt::Counters counts;
   std::vector<ThermoSample> thermo;
 };
 
-enum class Decisions { Deferred, Host, DeferredWithoutSlots };
+enum class Decisions { Deferred, DeferredIssued, Host, DeferredWithoutSlots };
 
 // Thermo every `every` steps: the host reads the device's verdicts and flags there.
 Outcome run_nve(const System& start, std::int64_t steps, Decisions decisions, std::int64_t every = 0) {
@@ -46,6 +47,7 @@ Outcome run_nve(const System& start, std::int64_t steps, Decisions decisions, st
   Simulation sim(plan, start, *backend, potential);
   if (every > 0) sim.add_observer(std::make_unique<testing::Recorder>(o.thermo, every));
   sim.set_host_decisions(decisions == Decisions::Host);
+  sim.set_step_replay(decisions != Decisions::DeferredIssued);  // each step issued call by call
   // No slot for any device rebuild: each one overflows, and the steps since the last read are redone.
   if (decisions == Decisions::DeferredWithoutSlots) sim.force_computer().neighbors().limit_device_slots_for_tests(0);
   simt::reset_counters();
@@ -54,6 +56,7 @@ Outcome run_nve(const System& start, std::int64_t steps, Decisions decisions, st
   o.system = sim.system();
   o.builds = sim.force_computer().neighbors().builds();
   o.redone = sim.redone_steps();
+  o.step_replays = sim.step_replays();
   return o;
 }
 
@@ -82,36 +85,50 @@ void expect_same_state(const System& a, const System& b) {
   for (int k = 0; k < 3; ++k) EXPECT_EQ(a.image[k], b.image[k]);
 }
 
-// Deferred, deferred with every device rebuild overflowing (each one sends the run back to the
-// last read, at most 10 steps back here, and redoes the steps since with host decisions) and host decisions throughout: the
-// same rebuilds and the same bits.
+// Deferred (its quiet steps replayed whole as recorded, or each issued call by call), deferred
+// with every device rebuild overflowing (each one sends the run back to the last read, at most
+// 10 steps back here, and redoes the steps since with host decisions) and host decisions
+// throughout: the same rebuilds and the same bits.
 TEST(SimtDeferredSteps, OverflowsAreRedoneToTheSameBits) {
   SKIP_WITHOUT_EMULATED_DEVICE();
   const System start = hot_argon();
   const Outcome host = run_nve(start, 40, Decisions::Host, 10);
   const Outcome deferred = run_nve(start, 40, Decisions::Deferred, 10);
+  const Outcome issued = run_nve(start, 40, Decisions::DeferredIssued, 10);
   const Outcome redone = run_nve(start, 40, Decisions::DeferredWithoutSlots, 10);
-  std::printf("  %lld builds, %lld steps redone\n", static_cast<long long>(host.builds),
-              static_cast<long long>(redone.redone));
+  std::printf("  %lld builds, %lld steps redone; %lld steps replayed whole (%lld when redoing)\n",
+              static_cast<long long>(host.builds), static_cast<long long>(redone.redone),
+              static_cast<long long>(deferred.step_replays), static_cast<long long>(redone.step_replays));
   EXPECT_GE(host.builds, 3) << "too few rebuilds to test";
   EXPECT_GT(redone.redone, 0) << "no overflow";
   EXPECT_EQ(deferred.redone, 0);
+  EXPECT_EQ(host.step_replays, 0);
+  EXPECT_EQ(issued.step_replays, 0);
+  // Step 1 issued, 2 recorded and launched, 3..9 launched; the recording outlives the reads and
+  // the steps that read energies (10, 20, 30: nothing freed), so that 11..19, 21..29, 31..39 replay it.
+  EXPECT_EQ(deferred.step_replays, 8 + 3 * 9);
+  EXPECT_GT(redone.step_replays, 0) << "no replay among the redone steps";
   EXPECT_EQ(deferred.builds, host.builds);
+  EXPECT_EQ(issued.builds, host.builds);
   EXPECT_EQ(redone.builds, host.builds);
   expect_same_state(deferred.system, host.system);
+  expect_same_state(issued.system, host.system);
   expect_same_state(redone.system, host.system);
   ASSERT_EQ(host.thermo.size(), 5u);
-  ASSERT_EQ(redone.thermo.size(), host.thermo.size()) << "a redone step was observed twice";
-  for (std::size_t k = 0; k < host.thermo.size(); ++k) {
-    EXPECT_EQ(redone.thermo[k].step, host.thermo[k].step);
-    EXPECT_EQ(redone.thermo[k].potential, host.thermo[k].potential);
-    EXPECT_EQ(redone.thermo[k].kinetic, host.thermo[k].kinetic);
-    EXPECT_EQ(deferred.thermo[k].potential, host.thermo[k].potential);
+  for (const Outcome* o : {&deferred, &issued, &redone}) {
+    ASSERT_EQ(o->thermo.size(), host.thermo.size()) << "a redone step was observed twice";
+    for (std::size_t k = 0; k < host.thermo.size(); ++k) {
+      EXPECT_EQ(o->thermo[k].step, host.thermo[k].step);
+      EXPECT_EQ(o->thermo[k].potential, host.thermo[k].potential);
+      EXPECT_EQ(o->thermo[k].kinetic, host.thermo[k].kinetic);
+      EXPECT_EQ(o->thermo[k].pressure, host.thermo[k].pressure);
+    }
   }
 }
 
 // A checkpoint taken between deferred steps (at a read, after device rebuilds) continues to the
-// same bits as the run that took it, as restarts do on the host (RestartTest).
+// same bits as the run that took it, as restarts do on the host (RestartTest), and as the same
+// run with each step issued call by call: the continued run records its step anew.
 TEST(SimtDeferredSteps, RestartContinuesToTheSameBits) {
   SKIP_WITHOUT_EMULATED_DEVICE();
   const System start = hot_argon();
@@ -132,8 +149,16 @@ TEST(SimtDeferredSteps, RestartContinuesToTheSameBits) {
   Simulation continued(plan, start, *backend, potential);
   continued.restore(at20);
   continued.run();
+  Simulation issued(plan, start, *backend, potential);
+  issued.set_step_replay(false);
+  issued.run();
+  EXPECT_GT(whole.step_replays(), 0);
+  EXPECT_GT(continued.step_replays(), 0);
+  EXPECT_EQ(issued.step_replays(), 0);
   expect_same_state(continued.system(), whole.system());
+  expect_same_state(issued.system(), whole.system());
   EXPECT_EQ(continued.force_computer().neighbors().builds(), whole.force_computer().neighbors().builds());
+  EXPECT_EQ(issued.force_computer().neighbors().builds(), whole.force_computer().neighbors().builds());
 }
 
 }  // namespace

@@ -36,6 +36,8 @@ struct Counters {
   std::int64_t threads = 0;        // device threads run (each once, however often a grid is replayed)
   std::int64_t graph_launches = 0;  // cudaGraphLaunch calls
   std::int64_t replayed = 0;        // stream operations that graph launches ran (also counted by kind above)
+  std::int64_t issued = 0;          // operations run as called, not from a graph (a graph launch is none;
+                                    // nor a CUB call's own grid: outermost operations only)
   std::size_t device_bytes = 0, peak_device_bytes = 0;
 };
 Counters& counters();
