@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
-#include "engine/velocities.hpp"
-#include "model/pair_potential.hpp"
 #include "simt/runtime.hpp"
 #include "tests/md_fixture.hpp"
+#include "tests/simt/deferred_runs.hpp"
 
 namespace mdgpu {
 namespace {
@@ -20,44 +19,12 @@ namespace {
 #define SKIP_WITHOUT_EMULATED_DEVICE() \
   if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
 
-// 108 argon atoms at 300 K under a 0.2 Å skin: the list is rebuilt every few steps.
-System hot_argon() {
-  System s = testing::argon_fcc(3);
-  maxwell_boltzmann(s, 300.0, 11, 3 * static_cast<int>(s.size()) - 3);
-  return s;
-}
+using testing::Decisions;
+using testing::hot_argon;
+using Outcome = testing::DeferredOutcome;
 
-struct Outcome {
-  System system;
-  std::int64_t builds = 0, redone = 0, step_replays = 0;
-  simt::Counters counts;
-  std::vector<ThermoSample> thermo;
-};
-
-enum class Decisions { Deferred, DeferredIssued, Host, DeferredWithoutSlots };
-
-// Thermo every `every` steps: the host reads the device's verdicts and flags there.
 Outcome run_nve(const System& start, std::int64_t steps, Decisions decisions, std::int64_t every = 0) {
-  Outcome o;
-  RunPlan plan;
-  plan.neighbor_skin = 0.2;
-  plan.stages = {testing::nve_stage(0.002, steps)};
-  auto backend = make_backend("cuda", 0);
-  PairPotential potential(testing::argon_lj(), start, *backend);
-  Simulation sim(plan, start, *backend, potential);
-  if (every > 0) sim.add_observer(std::make_unique<testing::Recorder>(o.thermo, every));
-  sim.set_host_decisions(decisions == Decisions::Host);
-  sim.set_step_replay(decisions != Decisions::DeferredIssued);  // each step issued call by call
-  // No slot for any device rebuild: each one overflows, and the steps since the last read are redone.
-  if (decisions == Decisions::DeferredWithoutSlots) sim.force_computer().neighbors().limit_device_slots_for_tests(0);
-  simt::reset_counters();
-  sim.run();
-  o.counts = simt::counters();
-  o.system = sim.system();
-  o.builds = sim.force_computer().neighbors().builds();
-  o.redone = sim.redone_steps();
-  o.step_replays = sim.step_replays();
-  return o;
+  return testing::run_deferred(start, testing::nve_stage(0.002, steps), decisions, every);
 }
 
 // Steps 3 to 40 (fewer than the guard's kPendingSteps: no read between) rebuild the list on the device and add no synchronisation and no copy to the

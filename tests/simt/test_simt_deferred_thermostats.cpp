@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
-#include "engine/velocities.hpp"
-#include "model/pair_potential.hpp"
 #include "simt/runtime.hpp"
 #include "tests/md_fixture.hpp"
+#include "tests/simt/deferred_runs.hpp"
 
 namespace mdgpu {
 namespace {
@@ -20,44 +19,9 @@ namespace {
 #define SKIP_WITHOUT_EMULATED_DEVICE() \
   if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
 
-// 108 argon atoms at 300 K under a 0.2 Å skin, thermostatted to 200 K: the list is rebuilt every
-// few steps and the thermostat works hard.
-System hot_argon() {
-  System s = testing::argon_fcc(3);
-  maxwell_boltzmann(s, 300.0, 11, 3 * static_cast<int>(s.size()) - 3);
-  return s;
-}
-
-struct Outcome {
-  System system;
-  std::int64_t builds = 0, redone = 0, replays = 0;
-  simt::Counters counts;
-  std::vector<ThermoSample> thermo;
-};
-
-enum class Decisions { Deferred, Host, DeferredWithoutSlots };
-
-// Thermo every `every` steps (0: none): the host reads the device's verdicts and flags there.
-Outcome run(const System& start, const StageSpec& stage, Decisions decisions, std::int64_t every) {
-  Outcome o;
-  RunPlan plan;
-  plan.neighbor_skin = 0.2;
-  plan.stages = {stage};
-  auto backend = make_backend("cuda", 0);
-  PairPotential potential(testing::argon_lj(), start, *backend);
-  Simulation sim(plan, start, *backend, potential);
-  if (every > 0) sim.add_observer(std::make_unique<testing::Recorder>(o.thermo, every));
-  sim.set_host_decisions(decisions == Decisions::Host);
-  if (decisions == Decisions::DeferredWithoutSlots) sim.force_computer().neighbors().limit_device_slots_for_tests(0);
-  simt::reset_counters();
-  sim.run();
-  o.counts = simt::counters();
-  o.system = sim.system();
-  o.builds = sim.force_computer().neighbors().builds();
-  o.redone = sim.redone_steps();
-  o.replays = sim.step_replays();
-  return o;
-}
+using testing::Decisions;
+using testing::hot_argon;
+using Outcome = testing::DeferredOutcome;
 
 void expect_same(const Outcome& a, const Outcome& b) {
   EXPECT_EQ(a.system.positions.x, b.system.positions.x);
@@ -88,8 +52,8 @@ protected:
 TEST_P(SimtDeferredThermostats, StepsAskTheHostNothing) {
   SKIP_WITHOUT_EMULATED_DEVICE();
   const System start = hot_argon();
-  const Outcome two = run(start, stage(2), Decisions::Deferred, 0);
-  const Outcome forty = run(start, stage(40), Decisions::Deferred, 0);
+  const Outcome two = testing::run_deferred(start, stage(2), Decisions::Deferred, 0);
+  const Outcome forty = testing::run_deferred(start, stage(40), Decisions::Deferred, 0);
   const double steps = 38.0;
   std::printf("  per step: %.1f launches, %.1f memsets, %.1f device copies (%lld device rebuilds)\n",
               (forty.counts.launches - two.counts.launches) / steps, (forty.counts.memsets - two.counts.memsets) / steps,
@@ -99,10 +63,11 @@ TEST_P(SimtDeferredThermostats, StepsAskTheHostNothing) {
   EXPECT_EQ(forty.counts.host_syncs, two.counts.host_syncs);
   EXPECT_EQ(forty.counts.copies_d2h, two.counts.copies_d2h);
   EXPECT_EQ(forty.redone, 0);
-  // A Nosé–Hoover step at a constant target is the same work every time: one graph launch from
-  // the third quiet step on (engine/step_replay.hpp); Langevin's draws are keyed by the step.
-  if (std::string(GetParam()) == "nose_hoover") EXPECT_EQ(forty.replays, 37);
-  else EXPECT_EQ(forty.replays, 0);
+  // A Nosé–Hoover step at a constant target is the same work every time: steps 1 to 39 read no
+  // energy, the first is issued call by call, the second recorded, and from there on each is one
+  // graph launch (engine/step_replay.hpp); Langevin's draws are keyed by the step.
+  if (std::string(GetParam()) == "nose_hoover") EXPECT_EQ(forty.step_replays, 38);
+  else EXPECT_EQ(forty.step_replays, 0);
 }
 
 // Deferred (Nosé–Hoover's quiet steps replayed as one graph each), deferred with every device
@@ -112,14 +77,15 @@ TEST_P(SimtDeferredThermostats, StepsAskTheHostNothing) {
 TEST_P(SimtDeferredThermostats, OverflowsAreRedoneToTheSameBits) {
   SKIP_WITHOUT_EMULATED_DEVICE();
   const System start = hot_argon();
-  const Outcome host = run(start, stage(40), Decisions::Host, 10);
-  const Outcome deferred = run(start, stage(40), Decisions::Deferred, 10);
-  const Outcome redone = run(start, stage(40), Decisions::DeferredWithoutSlots, 10);
+  const Outcome host = testing::run_deferred(start, stage(40), Decisions::Host, 10);
+  const Outcome deferred = testing::run_deferred(start, stage(40), Decisions::Deferred, 10);
+  const Outcome redone = testing::run_deferred(start, stage(40), Decisions::DeferredWithoutSlots, 10);
   std::printf("  %lld builds, %lld steps redone\n", static_cast<long long>(host.builds),
               static_cast<long long>(redone.redone));
   EXPECT_GE(host.builds, 3) << "too few rebuilds to test";
   EXPECT_GT(redone.redone, 0) << "no overflow";
   EXPECT_EQ(deferred.redone, 0);
+  if (std::string(GetParam()) == "nose_hoover") EXPECT_GT(deferred.step_replays, 0) << "no step replayed";
   ASSERT_EQ(host.thermo.size(), 5u);
   EXPECT_NE(host.thermo.back().conserved, host.thermo.back().total) << "the thermostat did nothing";
   expect_same(deferred, host);
