@@ -1,4 +1,4 @@
-// The block scheduler. A block's threads are logical threads run by a pool of ucontext fibers:
+// The block scheduler. A block's threads are logical threads run by a pool of fibers:
 // the scheduler draws the next thread from those that can run with a seeded random source, and
 // the thread runs until its next switch point (a barrier, a warp collective, or its end). A fiber
 // whose thread ends draws the next thread itself and, when that one has not started yet, runs it
@@ -7,10 +7,10 @@
 // waits at it; a warp collective completes when every lane of its mask has arrived with the same
 // operation.
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -32,8 +32,96 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#if defined(__x86_64__)
+// Saves the callee-saved registers (and the SSE and x87 control words, which the ABI also keeps
+// across calls) on the running stack, stores its stack pointer in *save_sp, and resumes the stack
+// whose pointer is `sp`, saved there by an earlier switch or laid out by start_context.
+extern "C" void mdgpu_simt_switch(void** save_sp, void* sp);
+asm(R"(
+  .pushsection .text
+  .globl mdgpu_simt_switch
+  .hidden mdgpu_simt_switch
+  .type mdgpu_simt_switch, @function
+  .p2align 4
+mdgpu_simt_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size mdgpu_simt_switch, .-mdgpu_simt_switch
+  .popsection
+)");
+#else
+#include <ucontext.h>
+#endif
+
 namespace simt::detail {
 namespace {
+
+// --- switching stacks ----------------------------------------------------------------------------
+// On x86-64 a switch is twenty instructions and no system call: glibc's swapcontext sets the
+// signal mask (rt_sigprocmask) at every switch, which cost about a third of the emulated tests' CPU
+// time. Not _setjmp/_longjmp either: AddressSanitizer takes a longjmp for an unwind of the stack it
+// leaves and unpoisons that stack's live frames, so an overflow of a local array that lives across
+// a __syncthreads would go unreported. Elsewhere ucontext does the switch.
+#if defined(__x86_64__)
+struct Context {
+  void* sp = nullptr;
+};
+
+void switch_context(Context& save, const Context& to) { mdgpu_simt_switch(&save.sp, to.sp); }
+
+// A context whose first switch enters `entry` at the top of the stack, as if called, with no
+// return address (entry must never return) and the running thread's floating-point controls.
+void start_context(Context& c, char* stack, std::size_t bytes, void (*entry)()) {
+  const std::uintptr_t top = reinterpret_cast<std::uintptr_t>(stack + bytes) & ~std::uintptr_t{15};
+  auto* sp = reinterpret_cast<std::uintptr_t*>(top) - 9;  // what mdgpu_simt_switch pops, then entry's return address
+  std::uint32_t mxcsr = 0;
+  std::uint16_t x87_control = 0;
+  asm volatile("stmxcsr %0" : "=m"(mxcsr));
+  asm volatile("fnstcw %0" : "=m"(x87_control));
+  sp[0] = mxcsr | std::uintptr_t{x87_control} << 32;
+  for (int r = 1; r <= 6; ++r) sp[r] = 0;  // r15, r14, r13, r12, rbx, rbp (a null frame pointer)
+  sp[7] = reinterpret_cast<std::uintptr_t>(entry);
+  sp[8] = 0;
+  c.sp = sp;
+}
+#else
+struct Context {
+  ucontext_t uc{};
+};
+
+void switch_context(Context& save, const Context& to) { swapcontext(&save.uc, &to.uc); }
+
+void start_context(Context& c, char* stack, std::size_t bytes, void (*entry)()) {
+  getcontext(&c.uc);
+  c.uc.uc_stack.ss_sp = stack;
+  c.uc.uc_stack.ss_size = bytes;
+  c.uc.uc_link = nullptr;
+  makecontext(&c.uc, entry, 0);
+  // makecontext has read the stack; ASan's swapcontext interceptor would otherwise clear the
+  // shadow of the whole stack (mmap and madvise calls) at every switch into the fiber, live frames
+  // included. reset() clears the stack's shadow once instead.
+  c.uc.uc_stack.ss_size = 0;
+}
+#endif
 
 enum class State { NotStarted, Running, Ready, AtBarrier, AtCollective, Done };
 
@@ -64,7 +152,7 @@ struct Stack {
 struct Thread;
 
 struct Fiber {
-  ucontext_t context{};
+  Context context;
   std::unique_ptr<Stack> stack = std::make_unique<Stack>();
   void* fake_stack = nullptr;  // ASan's bookkeeping while switched away
   Thread* thread = nullptr;    // the thread it runs or holds; null when idle
@@ -95,7 +183,7 @@ struct Block {
   Fiber* fiber = nullptr;    // the running fiber
   Thread* thread = nullptr;  // the running thread
   Thread* handed_back = nullptr;  // drawn by a fiber that could not run it
-  ucontext_t scheduler{};
+  Context scheduler;
   void* scheduler_fake_stack = nullptr;
   const void* scheduler_stack_bottom = nullptr;
   std::size_t scheduler_stack_size = 0;
@@ -121,7 +209,7 @@ void enter_fiber(Fiber& f) {
 #if SIMT_ASAN
   __sanitizer_start_switch_fiber(&g_block.scheduler_fake_stack, f.stack->base(), kStackBytes);
 #endif
-  swapcontext(&g_block.scheduler, &f.context);
+  switch_context(g_block.scheduler, f.context);
 #if SIMT_ASAN
   __sanitizer_finish_switch_fiber(g_block.scheduler_fake_stack, nullptr, nullptr);
 #endif
@@ -133,7 +221,7 @@ void leave_fiber(Fiber& f) {
 #if SIMT_ASAN
   __sanitizer_start_switch_fiber(&f.fake_stack, g_block.scheduler_stack_bottom, g_block.scheduler_stack_size);
 #endif
-  swapcontext(&f.context, &g_block.scheduler);
+  switch_context(f.context, g_block.scheduler);
 #if SIMT_ASAN
   __sanitizer_finish_switch_fiber(f.fake_stack, &g_block.scheduler_stack_bottom, &g_block.scheduler_stack_size);
 #endif
@@ -177,15 +265,7 @@ void reset(Fiber& f) {
 #if SIMT_ASAN
   ASAN_UNPOISON_MEMORY_REGION(f.stack->base(), kStackBytes);  // frames of an abandoned run
 #endif
-  getcontext(&f.context);
-  f.context.uc_stack.ss_sp = f.stack->base();
-  f.context.uc_stack.ss_size = kStackBytes;
-  f.context.uc_link = nullptr;
-  makecontext(&f.context, fiber_main, 0);
-  // makecontext has read the stack; ASan's swapcontext interceptor would otherwise clear the
-  // shadow of the whole stack (mmap and madvise calls) at every switch into the fiber, live frames
-  // included. The stack's shadow is cleared once above instead.
-  f.context.uc_stack.ss_size = 0;
+  start_context(f.context, f.stack->base(), kStackBytes, fiber_main);
   f.thread = nullptr;
 }
 

@@ -2,8 +2,9 @@
 // collectives, shuffled blocks), and each planted bug is caught: a race exposed by the seeded
 // interleaving, a missing __syncthreads, reads of never-written and out-of-bounds device memory, a
 // barrier that not all threads reach, a host pointer in a kernel, a copy in the wrong direction,
-// a CUB call without its size query, a stream used after its destruction; a stream capture records
-// without running, refuses what CUDA refuses, and its graph replays the recorded work.
+// a CUB call without its size query, a stream used after its destruction, and (under
+// AddressSanitizer) a local array overflowed by a thread resumed from a barrier; a stream capture
+// records without running, refuses what CUDA refuses, and its graph replays the recorded work.
 #include <gtest/gtest.h>
 
 #include <cuda_runtime_api.h>
@@ -16,6 +17,14 @@
 #include <vector>
 
 #include "toy_kernels.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SIMT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIMT_TEST_ASAN 1
+#endif
+#endif
 
 namespace {
 
@@ -184,6 +193,17 @@ TEST_F(Simt, OutOfBoundsWriteIsCaught) {
   int* out = device<int>(64);  // 256 bytes: the write past the end lands in the red zone
   const std::string f = fault_of([&] { toy::write_one_past(out, 64); });
   EXPECT_NE(f.find("writes out of bounds"), std::string::npos) << f;
+}
+
+// A fiber switch must leave the frames of the thread it suspends poisoned as they were (a longjmp
+// would unpoison them), so that AddressSanitizer sees a local array overflowed after a barrier.
+TEST_F(Simt, LocalOverflowAfterABarrierIsCaughtByAsan) {
+#if SIMT_TEST_ASAN
+  int* out = device<int>(64);
+  EXPECT_DEATH(toy::local_overflow_after_barrier(out), "stack-buffer-overflow");
+#else
+  GTEST_SKIP() << "needs AddressSanitizer";
+#endif
 }
 
 TEST_F(Simt, HostPointerInAKernelIsCaught) {

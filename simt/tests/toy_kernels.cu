@@ -61,6 +61,16 @@ __global__ void write_one_past_kernel(int* out, int n) {
   if (i < n) out[i + 1] = i;
 }
 
+// With past = 4, writes one past the local array after the thread resumed from a barrier. UBSan's
+// bounds checks are off here, so that the error is AddressSanitizer's (the test is about its view).
+__attribute__((no_sanitize("bounds", "object-size")))
+__global__ void local_overflow_after_barrier_kernel(int* out, int past) {
+  int local[4] = {1, 2, 3, 4};
+  __syncthreads();
+  local[past] = 0;
+  out[threadIdx.x] = local[threadIdx.x % 4];
+}
+
 unsigned blocks_for(int n) { return static_cast<unsigned>((n + 127) / 128); }
 
 }  // namespace
@@ -76,6 +86,7 @@ void block_order(int* order, int* counter, int blocks) {
 }
 void read_one_past(const int* in, int* out, int n) { read_one_past_kernel<<<blocks_for(n), 128>>>(in, out, n); }
 void write_one_past(int* out, int n) { write_one_past_kernel<<<blocks_for(n), 128>>>(out, n); }
+void local_overflow_after_barrier(int* out) { local_overflow_after_barrier_kernel<<<1, 64>>>(out, 4); }
 
 void prefix_sums(const long* in, long* out, int n, bool skip_size_query) {
   std::size_t bytes = 0;

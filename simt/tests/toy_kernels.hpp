@@ -15,6 +15,7 @@ void exit_before_barrier(int* out);                         // half the block re
 void block_order(int* order, int* counter, int blocks);     // order[k] = the k-th block to run
 void read_one_past(const int* in, int* out, int n);         // out[i] = in[i + 1]
 void write_one_past(int* out, int n);                       // out[i + 1] = i
+void local_overflow_after_barrier(int* out);                // a local array written one past its end
 void prefix_sums(const long* in, long* out, int n, bool skip_size_query);  // through cub::DeviceScan
 // add_one and a prefix sum of its output (CUB) on `stream` (a cudaStream_t), nothing on the default.
 void add_one_then_sum_on(void* stream, const int* in, int* out, long* sums, int n);
