@@ -1,16 +1,20 @@
 // Fused NequIP message kernels: a warp per atom (a row of Edges), a lane per channel u of the
 // 'uvu' tensor product (lane, lane + 32, ... when mul > 32). The warp walks its row in chunks of
 // up to `chunk` edges and recomputes their radial MLP from the edge embeddings: the hidden layers
-// into the warp's shared scratch (a lane per (edge, neuron)), the last layer's output
-// instr.weight_offset + u by the lane of channel u itself, so the per-edge TP weights never reach
-// global memory. A lane owns the same channels of every instruction, hence the same output
+// into the warp's shared scratch (a lane per (edge, neuron)), then per instruction and piece of up
+// to 32 of its channels the last layer's outputs (the TP weights, the bulk of the MLP's products)
+// for the chunk's edges into a tile of that scratch (float32: by the tensor cores in 3xTF32,
+// kernels/cuda/warp_mma.cuh; float64: a dot product per weight), read by the lane of each channel,
+// so the per-edge TP weights never reach global memory. A lane owns the same channels of every instruction, hence the same output
 // elements of its atom's row: it accumulates them in row order, with no atomics and no other lane
 // writing them, so the same input gives the same bits. The CG products and the dense layers reuse
 // the bodies of kernels/nequip_bodies.hpp and the items of kernels/nequip_item_kernels.hpp.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
+#include "kernels/cuda/warp_mma.cuh"
 #include "kernels/nequip_item_kernels.hpp"
 
 namespace mdgpu::cuda::fused {
@@ -47,13 +51,14 @@ struct Mlp {
 };
 
 // Offsets (T each) within one warp's scratch, for a chunk of edges: the hidden pre-activations z
-// and activations h of every hidden layer ([layer][edge][neuron]); the backward adds the chunk's
-// dE/dw, each lane's partial dE/dY and two gradient rows of the widest layer input; the senders'
-// kernel adds the embeddings of its chunk's edges (gathered: not contiguous in its row).
+// and activations h of every hidden layer ([layer][edge][neuron]) and the tile of TP weights of up
+// to 32 channels ([edge][channel]); the backward adds the chunk's dE/dw, each lane's partial dE/dY
+// and two gradient rows of the widest layer input; the senders' kernel adds the embeddings of its
+// chunk's edges (gathered: not contiguous in its row).
 struct Scratch {
   int chunk;   // edges per chunk
   int hidden;  // chunk x sum of the hidden widths: z at 0, h at `hidden`
-  int gw, gy, ga, gb;
+  int tile, emb, gw, gy, ga, gb;
   int forward_size, backward_size, sender_size;
 };
 
@@ -69,7 +74,9 @@ Scratch scratch_of(const Mlp<T>& m, int sh_dim, std::size_t bytes, int warps) {
   for (int c = kMaxChunk; c >= 1; --c) {
     s.chunk = c;
     s.hidden = c * hidden;
-    s.forward_size = 2 * s.hidden;
+    s.tile = 2 * s.hidden;
+    s.forward_size = s.tile + c * kWarp;
+    s.emb = s.forward_size;
     s.gw = s.forward_size;
     s.gy = s.gw + c * m.out[m.layers - 1];
     s.ga = s.gy + c * kWarp * sh_dim;
@@ -99,11 +106,57 @@ __device__ const T* mlp_hidden(const Mlp<T>& m, const T* emb, int c, int lane, T
   return x;
 }
 
-// TP weight `i` of the edge whose last-layer input is x.
+// TP weights [first, first + n) (n <= 32) of the chunk's c edges, whose last-layer inputs are x
+// ([edge][in]), into tile[edge][n]; ends with __syncwarp. float64: a dot product per weight, as
+// the host. float32: the tile transposed, W^T x^T, on the tensor cores in 3xTF32, weights as the
+// 16 rows and edges as the 8 columns of an m16n8k8 product (a chunk has at most 8 edges), k over the
+// layer's inputs by 8; past n weights, c edges or the inputs the operands are zeros.
 template <class T>
-__device__ T mlp_weight(const Mlp<T>& m, const T* x, int i) {
-  const int j = m.layers - 1;
-  return nequip::dense_dot(x, m.W[j], m.in[j], m.out[j], i, m.scale[j]);
+__device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int n, int lane, T* tile) {
+  const int j = m.layers - 1, in = m.in[j], out = m.out[j];
+  const T* W = m.W[j];
+  if constexpr (std::is_same_v<T, float>) {
+    static_assert(kMaxChunk <= 8, "a chunk's edges are the 8 columns of one mma");
+    const int g = lane / 4, q = lane % 4;
+    auto w = [&](int r, int k) { return r < n && k < in ? W[static_cast<std::int64_t>(k) * out + first + r] : 0.0f; };
+    auto xe = [&](int e, int k) { return e < c && k < in ? x[e * in + k] : 0.0f; };
+    auto store = [&](int r, int e, float v) {
+      if (r < n && e < c) tile[e * n + r] = m.scale[j] * v;
+    };
+    for (int r0 = 0; r0 < n; r0 += 16) {
+      float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      for (int k0 = 0; k0 < in; k0 += 8) {
+        const float a[4] = {w(r0 + g, k0 + q), w(r0 + g + 8, k0 + q), w(r0 + g, k0 + q + 4), w(r0 + g + 8, k0 + q + 4)};
+        const float b[2] = {xe(g, k0 + q), xe(g, k0 + q + 4)};
+        mma::mma_m16n8k8_3xtf32(d, a, b);
+      }
+      store(r0 + g, 2 * q, d[0]);
+      store(r0 + g, 2 * q + 1, d[1]);
+      store(r0 + g + 8, 2 * q, d[2]);
+      store(r0 + g + 8, 2 * q + 1, d[3]);
+    }
+  } else {
+    for (int i = lane; i < c * n; i += kWarp)
+      tile[i] = nequip::dense_dot(x + (i / n) * in, W, in, out, first + i % n, m.scale[j]);
+  }
+  __syncwarp();
+}
+
+// For each instruction t of tp and each piece of up to 32 of its channels: the chunk's TP weights
+// of the piece into the tile (every lane), then, by the lane of each channel u of the piece,
+// body(t, u, w) with w[ce * stride] the weight of channel u for the chunk's edge ce.
+template <class T, class Body>
+__device__ void for_each_channel(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* x, int c, int lane,
+                                 T* tile, const Body& body) {
+  for (int i = 0; i < tp.n_instr; ++i) {
+    const nequip::TpInstr t = tp.instr[i];
+    for (int u0 = 0; u0 < t.mul; u0 += kWarp) {
+      const int n = t.mul - u0 < kWarp ? t.mul - u0 : kWarp;
+      chunk_weights(mlp, x, c, t.weight_offset + u0, n, lane, tile);
+      if (lane < n) body(t, u0 + lane, tile + lane, n);
+      __syncwarp();  // the tile read before the next piece overwrites it
+    }
+  }
 }
 
 // From the chunk's dE/dw (complete in scratch) back through the layers: gemb ([edge][basis] of
@@ -134,50 +187,39 @@ __device__ T* warp_scratch(double* shared, int size) {
   return reinterpret_cast<T*>(shared) + static_cast<std::int64_t>(threadIdx.x / kWarp) * size;
 }
 
-// One edge's products for the lane's channels u of every instruction, with the edge's harmonics
-// Y and last-layer input h: the message, out[u][k3] += scale w_u sum_k1 in[u][k1] M[k1][k3]
-// (in = the sender's x1, out = the receiver's message), or with Grad its gradient to the sender's
-// features, out[u][k1] += w_u sum_k3 in[u][k3] M[k1][k3] (in = the receiver's gmsg), where
-// M[k1][k3] = pw sum_k2 C[k1][k2][k3] Y[k2]. M is not formed: a lane holds one or two channels, so
-// a d1 x d3 matrix per lane costs registers (a stack frame) without saving arithmetic.
-template <bool Grad, class T>
-__device__ void lane_products(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* Y, const T* h, int lane,
-                              const T* in, T scale, T* out) {
-  for (int i = 0; i < tp.n_instr; ++i) {
-    const nequip::TpInstr t = tp.instr[i];
-    if (lane >= t.mul) continue;
-    nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
-      constexpr int d1 = d1_.value, d3 = d3_.value;
-      const int d2 = 2 * t.l2 + 1;
-      const T* y = Y + t.l2 * t.l2;
-      const T* c = tp.cg + t.cg_offset;
-      for (int u = lane; u < t.mul; u += kWarp) {
-        const T wu = scale * mlp_weight(mlp, h, t.weight_offset + u) * T(t.path_weight);
-        if constexpr (Grad) {
-          const T* g = in + t.out_offset + u * d3;
-          for (int k1 = 0; k1 < d1; ++k1) {
-            T acc = T(0);
-            for (int k2 = 0; k2 < d2; ++k2) {
-              T s3 = T(0);
-              for (int k3 = 0; k3 < d3; ++k3) s3 += c[(k1 * d2 + k2) * d3 + k3] * g[k3];
-              acc += y[k2] * s3;
-            }
-            out[t.in_offset + u * d1 + k1] += wu * acc;
-          }
-        } else {
-          const T* x = in + t.in_offset + u * d1;
-          for (int k3 = 0; k3 < d3; ++k3) {
-            T acc = T(0);
-            for (int k1 = 0; k1 < d1; ++k1) {
-              T s2 = T(0);
-              for (int k2 = 0; k2 < d2; ++k2) s2 += c[(k1 * d2 + k2) * d3 + k3] * y[k2];
-              acc += x[k1] * s2;
-            }
-            out[t.out_offset + u * d3 + k3] += wu * acc;
-          }
-        }
+// Channel u of instruction t's products for one edge, with the edge's harmonics Y and wu, the
+// channel's weight times the scale and the path weight: the message, out[u][k3] += wu sum_k1
+// in[u][k1] M[k1][k3] (in = the sender's x1, out = the receiver's message), or with Grad its
+// gradient to the sender's features, out[u][k1] += wu sum_k3 in[u][k3] M[k1][k3] (in = the
+// receiver's gmsg), where M[k1][k3] = sum_k2 C[k1][k2][k3] Y[k2]. M is not formed: a lane holds one or two channels, so a
+// d1 x d3 matrix per lane costs registers (a stack frame) without saving arithmetic.
+template <bool Grad, int d1, int d3, class T>
+__device__ void channel_products(const nequip::TpInstr& t, const T* cg, const T* Y, const T* in, T wu, int u, T* out) {
+  const int d2 = 2 * t.l2 + 1;
+  const T* y = Y + t.l2 * t.l2;
+  const T* c = cg + t.cg_offset;
+  if constexpr (Grad) {
+    const T* g = in + t.out_offset + u * d3;
+    for (int k1 = 0; k1 < d1; ++k1) {
+      T acc = T(0);
+      for (int k2 = 0; k2 < d2; ++k2) {
+        T s3 = T(0);
+        for (int k3 = 0; k3 < d3; ++k3) s3 += c[(k1 * d2 + k2) * d3 + k3] * g[k3];
+        acc += y[k2] * s3;
       }
-    });
+      out[t.in_offset + u * d1 + k1] += wu * acc;
+    }
+  } else {
+    const T* x = in + t.in_offset + u * d1;
+    for (int k3 = 0; k3 < d3; ++k3) {
+      T acc = T(0);
+      for (int k1 = 0; k1 < d1; ++k1) {
+        T s2 = T(0);
+        for (int k2 = 0; k2 < d2; ++k2) s2 += c[(k1 * d2 + k2) * d3 + k3] * y[k2];
+        acc += x[k1] * s2;
+      }
+      out[t.out_offset + u * d3 + k3] += wu * acc;
+    }
   }
 }
 
@@ -214,17 +256,20 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   if (i < 0) return;  // the whole warp
   const int a = r.r0 + i;
   T* z = warp_scratch<T>(fused_shared, s.forward_size);
-  const int last_in = mlp.in[mlp.layers - 1];
   T* out = agg + static_cast<std::int64_t>(i) * tp.dmid;
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, z, z + s.hidden);
-    for (int ce = 0; ce < c; ++ce) {
-      const std::int64_t k = k0 + ce;
-      lane_products<false>(mlp, tp, f.Y + k * tp.sh_dim, h + ce * last_in, lane,
-                           x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din, tp.scale, out);
-    }
-    __syncwarp();  // every lane has read h before the next chunk overwrites it
+    for_each_channel(mlp, tp, h, c, lane, z + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+        for (int ce = 0; ce < c; ++ce) {
+          const std::int64_t k = k0 + ce;
+          channel_products<false, d1.value, d3.value>(t, tp.cg, f.Y + k * tp.sh_dim,
+                                                      x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
+                                                      tp.scale * w[ce * stride] * T(t.path_weight), u, out);
+        }
+      });
+    });  // ends with __syncwarp: every lane has read h before the next chunk overwrites it
   }
 }
 
@@ -240,31 +285,25 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   if (i < 0) return;
   const int a = r.r0 + i;
   T* scratch = warp_scratch<T>(fused_shared, s.backward_size);
-  const int last_in = mlp.in[mlp.layers - 1], weights = mlp.out[mlp.layers - 1];
+  const int weights = mlp.out[mlp.layers - 1];
   const T* G = gmsg + static_cast<std::int64_t>(i) * tp.dmid;
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, scratch, scratch + s.hidden);
-    for (int ce = 0; ce < c; ++ce) {
-      const std::int64_t k = k0 + ce;
-      const T* Y = f.Y + k * tp.sh_dim;
-      const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
-      T* gw = scratch + s.gw + ce * weights;
-      T* gy = scratch + s.gy + (ce * kWarp + lane) * tp.sh_dim;
-      for (int q = 0; q < tp.sh_dim; ++q) gy[q] = T(0);
-      for (int i = 0; i < tp.n_instr; ++i) {
-        const nequip::TpInstr t = tp.instr[i];
-        if (lane >= t.mul) continue;
-        nequip::tp_dispatch(t, [&](auto d1_, auto d3_) {
-          constexpr int d1 = d1_.value, d3 = d3_.value;
-          for (int u = lane; u < t.mul; u += kWarp)
-            gw[t.weight_offset + u] = channel_grad_wy<d1, d3>(t, tp.cg, Y, x + t.in_offset + u * d1,
-                                                              G + t.out_offset + u * d3,
-                                                              mlp_weight(mlp, h + ce * last_in, t.weight_offset + u), gy);
-        });
-      }
-    }
-    __syncwarp();  // dE/dw and the partial dE/dY of the chunk complete
+    for (int ce = 0; ce < c; ++ce)
+      for (int q = 0; q < tp.sh_dim; ++q) scratch[s.gy + (ce * kWarp + lane) * tp.sh_dim + q] = T(0);
+    for_each_channel(mlp, tp, h, c, lane, scratch + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+        for (int ce = 0; ce < c; ++ce) {
+          const std::int64_t k = k0 + ce;
+          const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
+          scratch[s.gw + ce * weights + t.weight_offset + u] = channel_grad_wy<d1.value, d3.value>(
+              t, tp.cg, f.Y + k * tp.sh_dim, x + t.in_offset + u * d1.value, G + t.out_offset + u * d3.value,
+              w[ce * stride], scratch + s.gy + (ce * kWarp + lane) * tp.sh_dim);
+        }
+      });
+    });
+    // for_each_channel ended with __syncwarp: dE/dw and the partial dE/dY of the chunk complete
     for (int i = lane; i < c * tp.sh_dim; i += kWarp) {
       const int ce = i / tp.sh_dim, q = i % tp.sh_dim;
       T sum = T(0);
@@ -288,10 +327,10 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   const int a = warp_atom(e.nodes), lane = static_cast<int>(threadIdx.x) % kWarp;
   if (a < 0) return;
   T* z = warp_scratch<T>(fused_shared, s.sender_size);
-  const int nb = mlp.in[0], last_in = mlp.in[mlp.layers - 1];
+  const int nb = mlp.in[0];
   T* out = gx1 + static_cast<std::int64_t>(a) * tp.din;
   // The embeddings of the chunk's message edges, gathered after the hidden layers' scratch.
-  T* emb = z + 2 * s.hidden;
+  T* emb = z + s.emb;
   std::int64_t k, end;
   nequip::row_span(e, a, r, k, end);
   while (k < end) {
@@ -303,11 +342,14 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     for (int i = lane; i < c * nb; i += kWarp) emb[i] = f.emb[m[i / nb] * nb + i % nb];
     __syncwarp();
     const T* h = mlp_hidden(mlp, emb, c, lane, z, z + s.hidden);
-    for (int ce = 0; ce < c; ++ce) {
-      lane_products<true>(mlp, tp, f.Y + m[ce] * tp.sh_dim, h + ce * last_in, lane,
-                          gmsg + static_cast<std::int64_t>(e.center[m[ce]] - r.r0) * tp.dmid, T(1), out);
-    }
-    __syncwarp();
+    for_each_channel(mlp, tp, h, c, lane, z + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+        for (int ce = 0; ce < c; ++ce)
+          channel_products<true, d1.value, d3.value>(t, tp.cg, f.Y + m[ce] * tp.sh_dim,
+                                                     gmsg + static_cast<std::int64_t>(e.center[m[ce]] - r.r0) * tp.dmid,
+                                                     w[ce * stride] * T(t.path_weight), u, out);
+      });
+    });  // ends with __syncwarp: emb and h read before the next chunk overwrites them
   }
 }
 
