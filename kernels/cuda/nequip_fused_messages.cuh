@@ -5,10 +5,12 @@
 // to 32 of its channels the last layer's outputs (the TP weights, the bulk of the MLP's products)
 // for the chunk's edges into a tile of that scratch (float32: by the tensor cores in 3xTF32,
 // kernels/cuda/warp_mma.cuh; float64: a dot product per weight), read by the lane of each channel,
-// so the per-edge TP weights never reach global memory. A lane owns the same channels of every instruction, hence the same output
-// elements of its atom's row: it accumulates them in row order, with no atomics and no other lane
-// writing them, so the same input gives the same bits. The CG products and the dense layers reuse
-// the bodies of kernels/nequip_bodies.hpp and the items of kernels/nequip_item_kernels.hpp.
+// so the per-edge TP weights never reach global memory; the backward takes the last layer's
+// g W^T the same way, piece by piece. A lane owns the same channels of every instruction, hence
+// the same output elements of its atom's row: it accumulates them in row order, with no atomics
+// and no other lane writing them, so the same input gives the same bits. The CG products and the
+// dense layers reuse the bodies of kernels/nequip_bodies.hpp and the items of
+// kernels/nequip_item_kernels.hpp.
 #pragma once
 
 #include <cstdint>
@@ -52,9 +54,10 @@ struct Mlp {
 
 // Offsets (T each) within one warp's scratch, for a chunk of edges: the hidden pre-activations z
 // and activations h of every hidden layer ([layer][edge][neuron]) and the tile of TP weights of up
-// to 32 channels ([edge][channel]); the backward adds the chunk's dE/dw, each lane's partial dE/dY
-// and two gradient rows of the widest layer input; the senders' kernel adds the embeddings of its
-// chunk's edges (gathered: not contiguous in its row).
+// to 32 channels ([edge][channel]); the backward adds the dE/dw of such a piece, each lane's
+// partial dE/dY and two gradient rows of the widest layer input (the first accumulates dE/d(the
+// last layer's input) over the pieces); the senders' kernel adds the embeddings of its chunk's
+// edges (gathered: not contiguous in its row).
 struct Scratch {
   int chunk;   // edges per chunk
   int hidden;  // chunk x sum of the hidden widths: z at 0, h at `hidden`
@@ -64,9 +67,12 @@ struct Scratch {
 
 inline constexpr int kMaxChunk = 8;
 
-// The largest chunk (up to kMaxChunk) whose scratch lets `warps` warps share `bytes`.
+// The largest chunk (up to kMaxChunk) whose scratch for one kernel (`size`: &Scratch::forward_size,
+// backward_size or sender_size) lets `warps` warps share `bytes`. Per kernel, as the backward's
+// partial dE/dY (32 x sh_dim per edge) would hold the other two to its chunk: a chunk is the 8
+// columns of the float32 kernels' mma, padded with zeros.
 template <class T>
-Scratch scratch_of(const Mlp<T>& m, int sh_dim, std::size_t bytes, int warps) {
+Scratch scratch_of(const Mlp<T>& m, int sh_dim, std::size_t bytes, int warps, int Scratch::*size) {
   int hidden = 0, width = 0;
   for (int j = 0; j + 1 < m.layers; ++j) hidden += m.out[j];
   for (int j = 0; j < m.layers; ++j) width = width > m.in[j] ? width : m.in[j];
@@ -78,13 +84,12 @@ Scratch scratch_of(const Mlp<T>& m, int sh_dim, std::size_t bytes, int warps) {
     s.forward_size = s.tile + c * kWarp;
     s.emb = s.forward_size;
     s.gw = s.forward_size;
-    s.gy = s.gw + c * m.out[m.layers - 1];
+    s.gy = s.gw + c * kWarp;
     s.ga = s.gy + c * kWarp * sh_dim;
     s.gb = s.ga + c * width;
     s.backward_size = s.gb + c * width;
     s.sender_size = s.forward_size + c * m.in[0];
-    const int largest = s.backward_size > s.sender_size ? s.backward_size : s.sender_size;
-    if (static_cast<std::size_t>(largest) * sizeof(T) * warps <= bytes) break;
+    if (static_cast<std::size_t>(s.*size) * sizeof(T) * warps <= bytes) break;
   }
   return s;
 }
@@ -142,30 +147,83 @@ __device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int
   __syncwarp();
 }
 
+// G[edge][k] += sum_r gw[edge][r] W[k][first + r] over a piece of n <= 32 TP weights: the last
+// layer's input gradient, before its scale, accumulated piece by piece so that the chunk's dE/dw
+// of every weight (1 920 per edge for the paper model) never has to be held. A lane updates the
+// same elements of G at every piece. float32: D = W_piece gw^T + G^T on the tensor cores in
+// 3xTF32, the layer's inputs as the 16 rows, the edges as the 8 columns, k over the piece by 8.
+template <class T>
+__device__ void accumulate_input_grad(const Mlp<T>& m, const T* gw, int c, int first, int n, int lane, T* G) {
+  const int j = m.layers - 1, in = m.in[j], out = m.out[j];
+  const T* W = m.W[j];
+  if constexpr (std::is_same_v<T, float>) {
+    const int g = lane / 4, q = lane % 4;
+    auto w = [&](int k, int r) { return k < in && r < n ? W[static_cast<std::int64_t>(k) * out + first + r] : 0.0f; };
+    auto ge = [&](int r, int e) { return r < n && e < c ? gw[e * n + r] : 0.0f; };
+    for (int k0 = 0; k0 < in; k0 += 16) {
+      const int rows[4] = {k0 + g, k0 + g, k0 + g + 8, k0 + g + 8}, cols[4] = {2 * q, 2 * q + 1, 2 * q, 2 * q + 1};
+      float d[4];
+      for (int i = 0; i < 4; ++i) d[i] = rows[i] < in && cols[i] < c ? G[cols[i] * in + rows[i]] : 0.0f;
+      for (int r0 = 0; r0 < n; r0 += 8) {
+        const float a[4] = {w(k0 + g, r0 + q), w(k0 + g + 8, r0 + q), w(k0 + g, r0 + q + 4), w(k0 + g + 8, r0 + q + 4)};
+        const float b[2] = {ge(r0 + q, g), ge(r0 + q + 4, g)};
+        mma::mma_m16n8k8_3xtf32(d, a, b);
+      }
+      for (int i = 0; i < 4; ++i)
+        if (rows[i] < in && cols[i] < c) G[cols[i] * in + rows[i]] = d[i];
+    }
+  } else {
+    for (int i = lane; i < c * in; i += kWarp) {
+      const int e = i / in, k = i % in;
+      T acc = G[i];
+      for (int r = 0; r < n; ++r) acc += gw[e * n + r] * W[static_cast<std::int64_t>(k) * out + first + r];
+      G[i] = acc;
+    }
+  }
+}
+
 // For each instruction t of tp and each piece of up to 32 of its channels: the chunk's TP weights
 // of the piece into the tile (every lane), then, by the lane of each channel u of the piece,
-// body(t, u, w) with w[ce * stride] the weight of channel u for the chunk's edge ce.
-template <class T, class Body>
+// body(t, u, w) with w[ce * stride] the weight of channel u for the chunk's edge ce; then, by every
+// lane, after(first, n) for the piece's weights [first, first + n).
+struct NoAfter {
+  __device__ void operator()(int, int) const {}
+};
+template <class T, class Body, class After = NoAfter>
 __device__ void for_each_channel(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* x, int c, int lane,
-                                 T* tile, const Body& body) {
+                                 T* tile, const Body& body, const After& after = {}) {
   for (int i = 0; i < tp.n_instr; ++i) {
     const nequip::TpInstr t = tp.instr[i];
     for (int u0 = 0; u0 < t.mul; u0 += kWarp) {
       const int n = t.mul - u0 < kWarp ? t.mul - u0 : kWarp;
       chunk_weights(mlp, x, c, t.weight_offset + u0, n, lane, tile);
       if (lane < n) body(t, u0 + lane, tile + lane, n);
-      __syncwarp();  // the tile read before the next piece overwrites it
+      __syncwarp();  // the tile read (and what body wrote complete) before the next piece overwrites it
+      after(t.weight_offset + u0, n);
     }
   }
 }
 
-// From the chunk's dE/dw (complete in scratch) back through the layers: gemb ([edge][basis] of
-// the chunk's first edge) += dE/d(emb).
+// From G, the chunk's dE/d(last layer's input) before the layer's scale (at ga, complete), back
+// through the layers: gemb ([edge][basis] of the chunk's first edge) += dE/d(emb).
 template <class T>
 __device__ void mlp_backward(const Mlp<T>& m, const Scratch& s, int c, int lane, T* scratch, T* gemb) {
-  const T* g = scratch + s.gw;
+  const int last = m.layers - 1;
   int z_end = s.hidden / s.chunk * c;  // end of the pre-activations of layer j - 1
-  for (int j = m.layers - 1; j >= 0; --j) {
+  T* g = scratch + s.ga;
+  {  // the last layer's scale and its input's activation derivative, as items::DenseBackward
+    const T* z_prev = last > 0 ? scratch + z_end - c * m.in[last] : nullptr;
+    for (int i = lane; i < c * m.in[last]; i += kWarp) {
+      const T v = m.scale[last] * g[i];
+      if (z_prev)
+        g[i] = v * (T(m.cst) * nequip::act_derivative(m.act, z_prev[i]));
+      else
+        gemb[i] += v;
+    }
+    __syncwarp();
+    z_end -= c * m.in[last];
+  }
+  for (int j = last - 1; j >= 0; --j) {
     const T* z_prev = j > 0 ? scratch + z_end - c * m.in[j] : nullptr;
     T* out = j == 0 ? gemb : scratch + (g == scratch + s.ga ? s.gb : s.ga);
     const nequip::items::DenseBackward<T> layer{m.dense(j), g, z_prev, m.act, m.cst, out};
@@ -285,25 +343,29 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   if (i < 0) return;
   const int a = r.r0 + i;
   T* scratch = warp_scratch<T>(fused_shared, s.backward_size);
-  const int weights = mlp.out[mlp.layers - 1];
-  const T* G = gmsg + static_cast<std::int64_t>(i) * tp.dmid;
+  const int last_in = mlp.in[mlp.layers - 1];
+  const T* Gm = gmsg + static_cast<std::int64_t>(i) * tp.dmid;
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, scratch, scratch + s.hidden);
     for (int ce = 0; ce < c; ++ce)
       for (int q = 0; q < tp.sh_dim; ++q) scratch[s.gy + (ce * kWarp + lane) * tp.sh_dim + q] = T(0);
-    for_each_channel(mlp, tp, h, c, lane, scratch + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
-      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
-        for (int ce = 0; ce < c; ++ce) {
-          const std::int64_t k = k0 + ce;
-          const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
-          scratch[s.gw + ce * weights + t.weight_offset + u] = channel_grad_wy<d1.value, d3.value>(
-              t, tp.cg, f.Y + k * tp.sh_dim, x + t.in_offset + u * d1.value, G + t.out_offset + u * d3.value,
-              w[ce * stride], scratch + s.gy + (ce * kWarp + lane) * tp.sh_dim);
-        }
-      });
-    });
-    // for_each_channel ended with __syncwarp: dE/dw and the partial dE/dY of the chunk complete
+    for (int q = lane; q < c * last_in; q += kWarp) scratch[s.ga + q] = T(0);
+    for_each_channel(
+        mlp, tp, h, c, lane, scratch + s.tile,
+        [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+          nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+            for (int ce = 0; ce < c; ++ce) {
+              const std::int64_t k = k0 + ce;
+              const T* x = x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din;
+              scratch[s.gw + ce * stride + lane] = channel_grad_wy<d1.value, d3.value>(
+                  t, tp.cg, f.Y + k * tp.sh_dim, x + t.in_offset + u * d1.value, Gm + t.out_offset + u * d3.value,
+                  w[ce * stride], scratch + s.gy + (ce * kWarp + lane) * tp.sh_dim);
+            }
+          });
+        },
+        [&](int first, int n) { accumulate_input_grad(mlp, scratch + s.gw, c, first, n, lane, scratch + s.ga); });
+    __syncwarp();  // the partial dE/dY and dE/d(last layer's input) of the chunk complete
     for (int i = lane; i < c * tp.sh_dim; i += kWarp) {
       const int ce = i / tp.sh_dim, q = i % tp.sh_dim;
       T sum = T(0);

@@ -87,11 +87,11 @@ private:
   static Launch plan(const fused::Mlp<T>& m, const nequip::TensorProduct<T>& tp, int atoms, Kernel kernel) {
     Launch l;
     if (m.layers < 1 || m.layers > fused::kMaxMlpLayers) return l;
-    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock);
-    const int size = kernel == Kernel::Messages    ? l.s.forward_size
-                     : kernel == Kernel::EdgeGrads ? l.s.backward_size
-                                                   : l.s.sender_size;
-    const std::size_t warp_bytes = static_cast<std::size_t>(size) * sizeof(T);
+    int fused::Scratch::*size = kernel == Kernel::Messages    ? &fused::Scratch::forward_size
+                                : kernel == Kernel::EdgeGrads ? &fused::Scratch::backward_size
+                                                              : &fused::Scratch::sender_size;
+    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock, size);
+    const std::size_t warp_bytes = static_cast<std::size_t>(l.s.*size) * sizeof(T);
     const std::size_t fit = warp_bytes == 0 ? fused::kWarpsPerBlock : kSharedBytes / warp_bytes;
     const int warps = static_cast<int>(fit < fused::kWarpsPerBlock ? fit : fused::kWarpsPerBlock);
     if (warps == 0) return l;
