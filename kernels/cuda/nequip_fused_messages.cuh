@@ -3,8 +3,10 @@
 // up to `chunk` edges and recomputes their radial MLP from the edge embeddings: the hidden layers
 // into the warp's shared scratch (a lane per (edge, neuron)), then per instruction and piece of up
 // to 32 of its channels the last layer's outputs (the TP weights, the bulk of the MLP's products)
-// for the chunk's edges into a tile of that scratch (float32: by the tensor cores in 3xTF32,
-// kernels/cuda/warp_mma.cuh; float64: a dot product per weight), read by the lane of each channel,
+// for the chunk's edges into a tile of that scratch (float32 with Tf32: by the tensor cores in
+// 3xTF32, kernels/cuda/warp_mma.cuh, the weights split at model load; otherwise a dot product per
+// weight on the CUDA cores: float64, and float32's FMA path, kept for a GPU to say which is
+// faster, kernels/cuda/nequip_kernels.hpp), read by the lane of each channel,
 // so the per-edge TP weights never reach global memory; the backward takes the last layer's
 // g W^T the same way, piece by piece. A lane owns the same channels of every instruction, hence
 // the same output elements of its atom's row: it accumulates them in row order, with no atomics
@@ -34,12 +36,18 @@ struct Mlp {
   int in[kMaxMlpLayers], out[kMaxMlpLayers];
   const T *W[kMaxMlpLayers], *WT[kMaxMlpLayers];
   T scale[kMaxMlpLayers];
+  const T *W_hi, *W_lo;  // the last layer's W split in TF32 (float32 only; DenseView)
   int layers;
   nequip::Act act;
   double cst;
 
   Mlp() = default;
-  explicit Mlp(const nequip::RadialMlp<T>& m) : layers(m.layers), act(m.act), cst(m.cst) {
+  explicit Mlp(const nequip::RadialMlp<T>& m)
+      : W_hi(m.layers > 0 ? m.dense[m.layers - 1].W_hi : nullptr),
+        W_lo(m.layers > 0 ? m.dense[m.layers - 1].W_lo : nullptr),
+        layers(m.layers),
+        act(m.act),
+        cst(m.cst) {
     for (int j = 0; j < kMaxMlpLayers; ++j) {
       const nequip::DenseView<T> d = j < m.layers ? m.dense[j] : nequip::DenseView<T>{};
       in[j] = d.in;
@@ -112,18 +120,21 @@ __device__ const T* mlp_hidden(const Mlp<T>& m, const T* emb, int c, int lane, T
 }
 
 // TP weights [first, first + n) (n <= 32) of the chunk's c edges, whose last-layer inputs are x
-// ([edge][in]), into tile[edge][n]; ends with __syncwarp. float64: a dot product per weight, as
-// the host. float32: the tile transposed, W^T x^T, on the tensor cores in 3xTF32, weights as the
-// 16 rows and edges as the 8 columns of an m16n8k8 product (a chunk has at most 8 edges), k over the
-// layer's inputs by 8; past n weights, c edges or the inputs the operands are zeros.
-template <class T>
+// ([edge][in]), into tile[edge][n]; ends with __syncwarp. Without Tf32: a dot product per weight,
+// as the host. Tf32 (float32): the tile transposed, W^T x^T, on the tensor cores in 3xTF32, weights
+// (W_hi, W_lo) as the 16 rows and edges as the 8 columns of an m16n8k8 product (a chunk has at
+// most 8 edges), k over the layer's inputs by 8; past n weights, c edges or the inputs the
+// operands are zeros.
+template <bool Tf32, class T>
 __device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int n, int lane, T* tile) {
+  static_assert(!Tf32 || std::is_same_v<T, float>, "3xTF32 is float32's");
   const int j = m.layers - 1, in = m.in[j], out = m.out[j];
-  const T* W = m.W[j];
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (Tf32) {
     static_assert(kMaxChunk <= 8, "a chunk's edges are the 8 columns of one mma");
     const int g = lane / 4, q = lane % 4;
-    auto w = [&](int r, int k) { return r < n && k < in ? W[static_cast<std::int64_t>(k) * out + first + r] : 0.0f; };
+    auto w = [&](const float* Wp, int r, int k) {
+      return r < n && k < in ? Wp[static_cast<std::int64_t>(k) * out + first + r] : 0.0f;
+    };
     auto xe = [&](int e, int k) { return e < c && k < in ? x[e * in + k] : 0.0f; };
     auto store = [&](int r, int e, float v) {
       if (r < n && e < c) tile[e * n + r] = m.scale[j] * v;
@@ -131,9 +142,12 @@ __device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int
     for (int r0 = 0; r0 < n; r0 += 16) {
       float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
       for (int k0 = 0; k0 < in; k0 += 8) {
-        const float a[4] = {w(r0 + g, k0 + q), w(r0 + g + 8, k0 + q), w(r0 + g, k0 + q + 4), w(r0 + g + 8, k0 + q + 4)};
+        const float a_hi[4] = {w(m.W_hi, r0 + g, k0 + q), w(m.W_hi, r0 + g + 8, k0 + q), w(m.W_hi, r0 + g, k0 + q + 4),
+                               w(m.W_hi, r0 + g + 8, k0 + q + 4)};
+        const float a_lo[4] = {w(m.W_lo, r0 + g, k0 + q), w(m.W_lo, r0 + g + 8, k0 + q), w(m.W_lo, r0 + g, k0 + q + 4),
+                               w(m.W_lo, r0 + g + 8, k0 + q + 4)};
         const float b[2] = {xe(g, k0 + q), xe(g, k0 + q + 4)};
-        mma::mma_m16n8k8_3xtf32(d, a, b);
+        mma::mma_m16n8k8_3xtf32(d, a_hi, a_lo, b);
       }
       store(r0 + g, 2 * q, d[0]);
       store(r0 + g, 2 * q + 1, d[1]);
@@ -142,7 +156,7 @@ __device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int
     }
   } else {
     for (int i = lane; i < c * n; i += kWarp)
-      tile[i] = nequip::dense_dot(x + (i / n) * in, W, in, out, first + i % n, m.scale[j]);
+      tile[i] = nequip::dense_dot(x + (i / n) * in, m.W[j], in, out, first + i % n, m.scale[j]);
   }
   __syncwarp();
 }
@@ -150,24 +164,29 @@ __device__ void chunk_weights(const Mlp<T>& m, const T* x, int c, int first, int
 // G[edge][k] += sum_r gw[edge][r] W[k][first + r] over a piece of n <= 32 TP weights: the last
 // layer's input gradient, before its scale, accumulated piece by piece so that the chunk's dE/dw
 // of every weight (1 920 per edge for the paper model) never has to be held. A lane updates the
-// same elements of G at every piece. float32: D = W_piece gw^T + G^T on the tensor cores in
-// 3xTF32, the layer's inputs as the 16 rows, the edges as the 8 columns, k over the piece by 8.
-template <class T>
+// same elements of G at every piece. Tf32 (float32): D = W_piece gw^T + G^T on the tensor cores in
+// 3xTF32 (W_hi, W_lo), the layer's inputs as the 16 rows, the edges as the 8 columns, k over the
+// piece by 8.
+template <bool Tf32, class T>
 __device__ void accumulate_input_grad(const Mlp<T>& m, const T* gw, int c, int first, int n, int lane, T* G) {
   const int j = m.layers - 1, in = m.in[j], out = m.out[j];
-  const T* W = m.W[j];
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (Tf32) {
     const int g = lane / 4, q = lane % 4;
-    auto w = [&](int k, int r) { return k < in && r < n ? W[static_cast<std::int64_t>(k) * out + first + r] : 0.0f; };
+    auto w = [&](const float* Wp, int k, int r) {
+      return k < in && r < n ? Wp[static_cast<std::int64_t>(k) * out + first + r] : 0.0f;
+    };
     auto ge = [&](int r, int e) { return r < n && e < c ? gw[e * n + r] : 0.0f; };
     for (int k0 = 0; k0 < in; k0 += 16) {
       const int rows[4] = {k0 + g, k0 + g, k0 + g + 8, k0 + g + 8}, cols[4] = {2 * q, 2 * q + 1, 2 * q, 2 * q + 1};
       float d[4];
       for (int i = 0; i < 4; ++i) d[i] = rows[i] < in && cols[i] < c ? G[cols[i] * in + rows[i]] : 0.0f;
       for (int r0 = 0; r0 < n; r0 += 8) {
-        const float a[4] = {w(k0 + g, r0 + q), w(k0 + g + 8, r0 + q), w(k0 + g, r0 + q + 4), w(k0 + g + 8, r0 + q + 4)};
+        const float a_hi[4] = {w(m.W_hi, k0 + g, r0 + q), w(m.W_hi, k0 + g + 8, r0 + q), w(m.W_hi, k0 + g, r0 + q + 4),
+                               w(m.W_hi, k0 + g + 8, r0 + q + 4)};
+        const float a_lo[4] = {w(m.W_lo, k0 + g, r0 + q), w(m.W_lo, k0 + g + 8, r0 + q), w(m.W_lo, k0 + g, r0 + q + 4),
+                               w(m.W_lo, k0 + g + 8, r0 + q + 4)};
         const float b[2] = {ge(r0 + q, g), ge(r0 + q + 4, g)};
-        mma::mma_m16n8k8_3xtf32(d, a, b);
+        mma::mma_m16n8k8_3xtf32(d, a_hi, a_lo, b);
       }
       for (int i = 0; i < 4; ++i)
         if (rows[i] < in && cols[i] < c) G[cols[i] * in + rows[i]] = d[i];
@@ -176,7 +195,7 @@ __device__ void accumulate_input_grad(const Mlp<T>& m, const T* gw, int c, int f
     for (int i = lane; i < c * in; i += kWarp) {
       const int e = i / in, k = i % in;
       T acc = G[i];
-      for (int r = 0; r < n; ++r) acc += gw[e * n + r] * W[static_cast<std::int64_t>(k) * out + first + r];
+      for (int r = 0; r < n; ++r) acc += gw[e * n + r] * m.W[j][static_cast<std::int64_t>(k) * out + first + r];
       G[i] = acc;
     }
   }
@@ -189,14 +208,14 @@ __device__ void accumulate_input_grad(const Mlp<T>& m, const T* gw, int c, int f
 struct NoAfter {
   __device__ void operator()(int, int) const {}
 };
-template <class T, class Body, class After = NoAfter>
+template <bool Tf32, class T, class Body, class After = NoAfter>
 __device__ void for_each_channel(const Mlp<T>& mlp, const nequip::TensorProduct<T>& tp, const T* x, int c, int lane,
                                  T* tile, const Body& body, const After& after = {}) {
   for (int i = 0; i < tp.n_instr; ++i) {
     const nequip::TpInstr t = tp.instr[i];
     for (int u0 = 0; u0 < t.mul; u0 += kWarp) {
       const int n = t.mul - u0 < kWarp ? t.mul - u0 : kWarp;
-      chunk_weights(mlp, x, c, t.weight_offset + u0, n, lane, tile);
+      chunk_weights<Tf32>(mlp, x, c, t.weight_offset + u0, n, lane, tile);
       if (lane < n) body(t, u0 + lane, tile + lane, n);
       __syncwarp();  // the tile read (and what body wrote complete) before the next piece overwrites it
       after(t.weight_offset + u0, n);
@@ -305,7 +324,7 @@ __device__ T channel_grad_wy(const nequip::TpInstr& t, const T* cg, const T* Y, 
 }
 
 // agg[a - r.r0] += the messages of a's edges, in row order. One warp per receiver a of r.
-template <class T>
+template <class T, bool Tf32>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     messages_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
                     nequip::TensorProduct<T> tp, Scratch s, const T* x1, T* agg) {
@@ -318,23 +337,25 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
   for (std::int64_t k0 = e.row[a]; k0 < e.row[a + 1]; k0 += s.chunk) {
     const int c = static_cast<int>(e.row[a + 1] - k0 < s.chunk ? e.row[a + 1] - k0 : s.chunk);
     const T* h = mlp_hidden(mlp, f.emb + k0 * mlp.in[0], c, lane, z, z + s.hidden);
-    for_each_channel(mlp, tp, h, c, lane, z + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
-      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
-        for (int ce = 0; ce < c; ++ce) {
-          const std::int64_t k = k0 + ce;
-          channel_products<false, d1.value, d3.value>(t, tp.cg, f.Y + k * tp.sh_dim,
-                                                      x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
-                                                      tp.scale * w[ce * stride] * T(t.path_weight), u, out);
-        }
-      });
-    });  // ends with __syncwarp: every lane has read h before the next chunk overwrites it
+    for_each_channel<Tf32>(
+        mlp, tp, h, c, lane, z + s.tile,
+        [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+          nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+            for (int ce = 0; ce < c; ++ce) {
+              const std::int64_t k = k0 + ce;
+              channel_products<false, d1.value, d3.value>(t, tp.cg, f.Y + k * tp.sh_dim,
+                                                          x1 + static_cast<std::int64_t>(e.neighbor[k]) * tp.din,
+                                                          tp.scale * w[ce * stride] * T(t.path_weight), u, out);
+            }
+          });
+        });  // ends with __syncwarp: every lane has read h before the next chunk overwrites it
   }
 }
 
 // Per edge of receiver a's row (a in r), from a's message gradient gmsg[a - r.r0]: f.gY += dE/dY
 // (each lane's sum over its channels, then the 32 partial sums in lane order) and f.gemb +=
 // dE/d(emb) through the recomputed MLP.
-template <class T>
+template <class T, bool Tf32>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     edge_grads_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
                       nequip::TensorProduct<T> tp, Scratch s, const T* x1, const T* gmsg) {
@@ -351,7 +372,7 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     for (int ce = 0; ce < c; ++ce)
       for (int q = 0; q < tp.sh_dim; ++q) scratch[s.gy + (ce * kWarp + lane) * tp.sh_dim + q] = T(0);
     for (int q = lane; q < c * last_in; q += kWarp) scratch[s.ga + q] = T(0);
-    for_each_channel(
+    for_each_channel<Tf32>(
         mlp, tp, h, c, lane, scratch + s.tile,
         [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
           nequip::tp_dispatch(t, [&](auto d1, auto d3) {
@@ -364,7 +385,7 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
             }
           });
         },
-        [&](int first, int n) { accumulate_input_grad(mlp, scratch + s.gw, c, first, n, lane, scratch + s.ga); });
+        [&](int first, int n) { accumulate_input_grad<Tf32>(mlp, scratch + s.gw, c, first, n, lane, scratch + s.ga); });
     __syncwarp();  // the partial dE/dY and dE/d(last layer's input) of the chunk complete
     for (int i = lane; i < c * tp.sh_dim; i += kWarp) {
       const int ce = i / tp.sh_dim, q = i % tp.sh_dim;
@@ -381,7 +402,7 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
 // center[m], m its reverse, with the weights and harmonics of edge m itself (its stored features:
 // Y of r_a - r_center, no parity flip as the item kernels do). An edge whose reverse is missing
 // (the check is read later) is skipped. The chunks gather those edges of a's row.
-template <class T>
+template <class T, bool Tf32>
 __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     sender_grads_kernel(nequip::Edges e, nequip::Receivers r, nequip::EdgeFeatures<T> f, Mlp<T> mlp,
                         nequip::TensorProduct<T> tp, Scratch s, const T* gmsg, T* gx1) {
@@ -404,14 +425,16 @@ __global__ void __launch_bounds__(kWarp* kWarpsPerBlock)
     for (int i = lane; i < c * nb; i += kWarp) emb[i] = f.emb[m[i / nb] * nb + i % nb];
     __syncwarp();
     const T* h = mlp_hidden(mlp, emb, c, lane, z, z + s.hidden);
-    for_each_channel(mlp, tp, h, c, lane, z + s.tile, [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
-      nequip::tp_dispatch(t, [&](auto d1, auto d3) {
-        for (int ce = 0; ce < c; ++ce)
-          channel_products<true, d1.value, d3.value>(t, tp.cg, f.Y + m[ce] * tp.sh_dim,
-                                                     gmsg + static_cast<std::int64_t>(e.center[m[ce]] - r.r0) * tp.dmid,
-                                                     w[ce * stride] * T(t.path_weight), u, out);
-      });
-    });  // ends with __syncwarp: emb and h read before the next chunk overwrites them
+    for_each_channel<Tf32>(
+        mlp, tp, h, c, lane, z + s.tile,
+        [&](const nequip::TpInstr& t, int u, const T* w, int stride) {
+          nequip::tp_dispatch(t, [&](auto d1, auto d3) {
+            for (int ce = 0; ce < c; ++ce)
+              channel_products<true, d1.value, d3.value>(
+                  t, tp.cg, f.Y + m[ce] * tp.sh_dim, gmsg + static_cast<std::int64_t>(e.center[m[ce]] - r.r0) * tp.dmid,
+                  w[ce * stride] * T(t.path_weight), u, out);
+          });
+        });  // ends with __syncwarp: emb and h read before the next chunk overwrites them
   }
 }
 

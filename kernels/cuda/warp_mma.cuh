@@ -2,8 +2,10 @@
 // split that makes it accurate enough for float32 NequIP: x = hi + lo with hi = tf32(x) and
 // lo = tf32(x - hi), a b ~ hi_a hi_b + hi_a lo_b + lo_a hi_b ("3xTF32"; lo_a lo_b is below float32's
 // rounding). Plain TF32 misses the float32 force bound by 40-300x, 3xTF32 stays within it
-// (benches/RESULTS.md). Inline PTX on the device; under the SIMT emulator (simt/README.md) the
-// same instructions as its stand-ins, the mma one warp collective.
+// (benches/RESULTS.md). The left operand (the fused NequIP kernels' weights) comes split once at
+// model load; only the right one (per edge) is split here. Inline PTX on the device; under the
+// SIMT emulator (simt/README.md) the same instructions as its stand-ins, the mma one warp
+// collective.
 #pragma once
 
 #include <cstdint>
@@ -42,11 +44,11 @@ __device__ inline void split_tf32(float x, float& hi, float& lo) {
   lo = to_tf32(x - hi);
 }
 
-// d += A B in 3xTF32 from the float32 fragments a, b (layout as above): three tensor-core products
-// into the same float32 accumulator.
-__device__ inline void mma_m16n8k8_3xtf32(float d[4], const float a[4], const float b[2]) {
-  float a_hi[4], a_lo[4], b_hi[2], b_lo[2];
-  for (int i = 0; i < 4; ++i) split_tf32(a[i], a_hi[i], a_lo[i]);
+// d += A B in 3xTF32, A given already split (a_hi + a_lo, both TF32: the weights, split once at
+// model load, kernels/tf32_split.hpp) and the float32 fragment b split here: three tensor-core
+// products into the same float32 accumulator (layout as above).
+__device__ inline void mma_m16n8k8_3xtf32(float d[4], const float a_hi[4], const float a_lo[4], const float b[2]) {
+  float b_hi[2], b_lo[2];
   for (int i = 0; i < 2; ++i) split_tf32(b[i], b_hi[i], b_lo[i]);
   mma_m16n8k8_tf32(d, a_lo, b_hi);
   mma_m16n8k8_tf32(d, a_hi, b_lo);
