@@ -71,12 +71,15 @@ struct LinearView {
   int din = 0, dout = 0;  // feature widths of one atom
 };
 
-// One layer of the radial MLP: x @ W * scale, W [in][out] and WT [out][in].
+// One layer of the radial MLP: x @ W * scale, W [in][out] and WT [out][in]. The last layer of a
+// float32 network also has W split into TF32 parts, W = W_hi + W_lo ([in][out] each,
+// kernels/tf32_split.hpp), for the fused kernels' 3xTF32 products; null elsewhere.
 template <class T>
 struct DenseView {
   int in = 0, out = 0;
   const T *W = nullptr, *WT = nullptr;
   T scale = T(1);
+  const T *W_hi = nullptr, *W_lo = nullptr;
 };
 
 // The radial MLP of a layer: the embedding through `layers` dense layers, the activation between.

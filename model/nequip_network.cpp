@@ -1,6 +1,9 @@
 #include "model/nequip_network.hpp"
 
 #include <cmath>
+#include <type_traits>
+
+#include "kernels/tf32_split.hpp"
 
 namespace mdgpu {
 namespace {
@@ -56,6 +59,16 @@ LayerWeights<T>::LayerWeights(Space space, const NequipModel& model, const Layer
     dense_WT_.push_back(upload(space, cast<T>(WT)));
     dense_.push_back({in, out, dense_W_.back().data(), dense_WT_.back().data(),
                       T(model.mlp_fan_in_scaling ? 1.0 / std::sqrt(static_cast<double>(in)) : 1.0)});
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (!dense_.empty()) {  // split once here, not by every chunk of every evaluation on the device
+      std::vector<float> hi, lo;
+      nequip::split_tf32(cast<float>(plan.w_mlp[dense_.size() - 1]), hi, lo);
+      last_W_hi_ = upload(space, hi);
+      last_W_lo_ = upload(space, lo);
+      dense_.back().W_hi = last_W_hi_.data();
+      dense_.back().W_lo = last_W_lo_.data();
+    }
   }
   tp_.instr = tp_instr_.data();
   tp_.n_instr = static_cast<int>(tp_instr_.size());

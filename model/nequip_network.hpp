@@ -40,6 +40,7 @@ private:
   const LayerPlan* plan_;
   LinearWeights linear_1_, linear_2_, sc_;
   std::vector<Buffer<T>> dense_W_, dense_WT_;
+  Buffer<T> last_W_hi_, last_W_lo_;  // float32: the last layer's W split in TF32 (DenseView)
   std::vector<nequip::DenseView<T>> dense_;
   nequip::Act act_;
   double act_cst_;

@@ -13,12 +13,11 @@
 #include <algorithm>
 #include <functional>
 
-#include "engine/atoms.hpp"
-#include "engine/neighbor_list.hpp"
 #include "kernels/host/nequip_host_kernels.hpp"
 #include "kernels/host/omp_exec.hpp"
 #include "kernels/nequip_item_kernels.hpp"
 #include "tests/backends.hpp"
+#include "tests/nequip_device_evaluation.hpp"
 #include "tests/nequip_fixture.hpp"
 #include "tests/nequip_reference_check.hpp"
 #if MDGPU_WITH_CUDA
@@ -106,37 +105,7 @@ TEST(NequipChunks, ItemKernels) {
 #if MDGPU_WITH_CUDA
 // One evaluation on `backend`'s atoms and neighbor list (device arrays).
 Evaluate on_backend(Backend& backend, const NequipModel& model, const System& system) {
-  return [&backend, &model, &system](NequipEvaluator& ev) {
-    Atoms atoms(backend.space(), system);
-    AtomsView view = atoms.view();
-    NeighborList list(backend, model.r_max, 0.4);
-    list.update(view, system.box, true);
-    const int n = static_cast<int>(system.size());
-    std::vector<int> model_type;  // the system's species (first-seen order) -> the model's
-    for (const auto& species : system.species)
-      model_type.push_back(static_cast<int>(std::find(model.type_names.begin(), model.type_names.end(), species) -
-                                            model.type_names.begin()));
-    Buffer<int> type_map(backend.space(), model_type.size());
-    type_map.upload(model_type);
-    Buffer<double> per_atom(backend.space(), system.size());
-    NequipInput in{n, view.x, view.y, view.z, view.type, list.view(), system.box.data(), type_map.data()};
-    NequipOutput out;
-    out.fx = view.fx;
-    out.fy = view.fy;
-    out.fz = view.fz;
-    out.per_atom_energy = per_atom.data();
-    ev.evaluate(in, out);
-    Vec3Array f;
-    atoms.download_forces(f);
-    test::Evaluation e;
-    e.energy = out.energy;
-    e.virial = out.virial;
-    e.per_atom = per_atom.to_host();
-    e.fx = f.x;
-    e.fy = f.y;
-    e.fz = f.z;
-    return e;
-  };
+  return [&backend, &model, &system](NequipEvaluator& ev) { return test::evaluate_on(backend, ev, model, system); };
 }
 
 TEST(NequipChunks, CudaKernels) {
@@ -144,7 +113,8 @@ TEST(NequipChunks, CudaKernels) {
   ASSERT_FALSE(small_model().empty());
   const NequipModel model = NequipModel::load(small_model());
   const System system = test::reference_system(test::H5File(test::nequip_small_reference()), kSlab.structure);
-  expect_same_bits<double>(model, cuda::make_nequip_kernels<double>, on_backend(*gpu_backend, model, system),
+  expect_same_bits<double>(model, [] { return cuda::make_nequip_kernels<double>(); },
+                           on_backend(*gpu_backend, model, system),
                            kSlab.chunk);
 }
 #endif

@@ -7,8 +7,10 @@
 // kernels sum in another order than the host; the transcendental functions may differ) and with
 // nequip to the reference tests' 1e-9; float32 must stay within 3x nequip's own float32 - float64
 // gap (printed only for the nequip >= 0.7 models, as their host test does: see
-// tests/data/nequip07/README.md). The same input gives the same bits. Then a short NVE run on
-// both backends. Skipped, saying why, without a GPU.
+// tests/data/nequip07/README.md). The float32 radial MLP's FMA path (cuda::MlpProducts::Fma, the
+// alternative to the default 3xTF32 kept for a GPU's verdict) is held to the same bound on the
+// small model. The same input gives the same bits. Then a short NVE run on both backends. Skipped,
+// saying why, without a GPU.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,8 +23,13 @@
 #include "model/nequip_potential.hpp"
 #include "nequip_compare.hpp"
 #include "nequip_fixture.hpp"
+#include "nequip_reference_check.hpp"
 #include "tests/backends.hpp"
 #include "tests/md_fixture.hpp"
+#include "tests/nequip_device_evaluation.hpp"
+#if MDGPU_WITH_CUDA
+#include "kernels/cuda/nequip_kernels.hpp"
+#endif
 
 namespace mdgpu {
 namespace {
@@ -87,6 +94,33 @@ void check_file(const std::string& file, std::string model_file = "", bool asser
 TEST(NequipCuda, SmallModel) { check_file(test::nequip_small_reference()); }
 TEST(NequipCuda, PaperModel) { check_file(test::nequip_shared_reference("paper_seed0.h5")); }
 TEST(NequipCuda, ScalarModel) { check_file(test::nequip_shared_reference("scalar_seed0.h5")); }
+
+#if MDGPU_WITH_CUDA
+// float32 with the radial MLP's last layer as FMA dot products instead of 3xTF32, within the same
+// bound as SmallModel. li_lipon1316 is left out: no other code path than lipon124, and the cost.
+TEST(NequipCuda, SmallModelFmaMlp) {
+  MDGPU_BACKEND_OR_SKIP(gpu_backend, std::string("cuda"));
+  const std::string file = test::nequip_small_reference();
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "reference file not present: " << file;
+  const std::string model_file = test::exported_model(file);
+  ASSERT_FALSE(model_file.empty()) << "tools/export_nequip.py could not convert " << file;
+  const NequipModel model = NequipModel::load(model_file);
+  auto fma = make_nequip_evaluator<float>(model, cuda::make_nequip_kernels<float>(cuda::MlpProducts::Fma));
+  const test::H5File f(file);
+  for (const auto& name : test::reference_structures(f)) {
+    if (name == "li_lipon1316") continue;
+    SCOPED_TRACE(name);
+    const Quantities ref = test::stored(f, "/reference/" + name);
+    const Quantities ref32 = test::stored(f, "/reference_float32/" + name);
+    const System system = test::reference_system(f, name);
+    const Quantities q = test::quantities_of(test::evaluate_on(*gpu_backend, *fma, model, system));
+    test::expect_within_float32_gap(q, ref, ref32);
+    std::printf("  %-13s float32 (FMA MLP) CUDA-nequip |dE| %.1e |dF| %.1e (nequip's own %.1e, %.1e)\n", name.c_str(),
+                std::fabs(q.energy - ref.energy), test::max_diff(q.forces, ref.forces),
+                std::fabs(ref32.energy - ref.energy), test::max_diff(ref32.forces, ref.forces));
+  }
+}
+#endif
 
 const std::string kNequip07 = std::string(MDGPU_TEST_DATA) + "/nequip07/";
 TEST(NequipCuda, Nequip07Lmax1ParityThreeLayers) {

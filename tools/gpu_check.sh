@@ -7,7 +7,8 @@
 #                                           reports and a manifest into .gpu/bundle.tar.xz
 #   tools/gpu_check.sh run [--emulated]      there, in the repository root: unpack, then the CUDA
 #                                           tests, compute-sanitizer on a short NequIP MD run, the
-#                                           benchmarks, launch counts and the hottest kernel's profile;
+#                                           benchmarks (the float32 NequIP ones both ways, below),
+#                                           launch counts and the hottest kernel's profile;
 #                                           one results file, $OUT/gpu_check.txt (./gpu_check_out
 #                                           without $OUT), with the raw logs beside it
 #
@@ -18,6 +19,11 @@
 # netCDF, GoogleTest, Google Benchmark), and it reaches no registry: the executables are built here
 # and travel with their libraries (glibc and the driver are the machine's own). --emulated rehearses
 # every step here, with the emulator standing in for the GPU (no timings, sanitizer or profiler).
+#
+# The float32 NequIP benchmarks run twice: with the radial MLP's last layer in 3xTF32 on the tensor
+# cores (the default) and as FMA dot products on the CUDA cores, selected by the environment
+# variable MDGPU_NEQUIP_MLP=3xtf32|fma (kernels/cuda/nequip_kernels.hpp). Which is faster is this
+# check's verdict to record (benches/RESULTS.md, "3xTF32").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -147,14 +153,22 @@ run() {
     done
   fi
 
-  # 4. Benchmarks (Google Benchmark JSON beside the results).
+  # 4. Benchmarks (Google Benchmark JSON beside the results), the NequIP ones with the default
+  # 3xTF32 radial MLP; then the float32 NequIP ones again with its FMA path.
+  local nequip32='^NequipEval/.*/float32/cuda$'
   if [ $emulated = 1 ]; then
-    step bench 240 mdgpu_bench --benchmark_filter='^(NeighborBuild|Forces|MDStep)/cuda/cells:6/' \
+    nequip32='^NequipEval/small_seed0/lipon124/float32/cuda$'
+    step bench 240 env MDGPU_NEQUIP_MLP=3xtf32 mdgpu_bench \
+      --benchmark_filter="^(NeighborBuild|Forces|MDStep)/cuda/cells:6/|$nequip32" \
       --benchmark_min_time=0.01 --benchmark_out="$out/bench.json"
   else
-    step bench 240 mdgpu_bench --benchmark_filter='/cuda(/|$)' --benchmark_out="$out/bench.json"
+    step bench 240 env MDGPU_NEQUIP_MLP=3xtf32 mdgpu_bench --benchmark_filter='/cuda(/|$)' \
+      --benchmark_out="$out/bench.json"
   fi
   grep -E '^(NeighborBuild|Forces|MDStep|NequipEval)' "$out/bench.log" | sed 's/^/  /' | tee -a "$results"
+  step bench_nequip_fma 150 env MDGPU_NEQUIP_MLP=fma mdgpu_bench --benchmark_filter="$nequip32" \
+    --benchmark_out="$out/bench_nequip_fma.json"
+  grep -E '^NequipEval' "$out/bench_nequip_fma.log" | sed 's/^/  MLP as FMA: /' | tee -a "$results"
 
   # 5. Launches per MD step and the hottest kernel, from Nsight Compute (nsys does not run there).
   if [ $emulated = 1 ] || ! command -v ncu >/dev/null; then
@@ -176,5 +190,5 @@ run() {
 case $mode in
   bundle) bundle ;;
   run) run ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
 esac

@@ -2,11 +2,17 @@
 // device executor (kernels/cuda/cuda_exec.cuh), with the messages and their backward replaced by
 // the fused warp-per-atom kernels (kernels/cuda/nequip_fused_messages.cuh), which keep no per-edge
 // TP weights, and the linears and their backward by tiled GEMMs (kernels/cuda/nequip_linear_gemm.cuh).
+// Tf32: the fused kernels' radial-MLP products in 3xTF32 (float32 only; MlpProducts).
 // Only edge_rows (not edge_rows_unread), virial and energy synchronise, to bring a count or a sum
 // to the host.
 #include "kernels/cuda/nequip_kernels.hpp"
 
 #include <climits>
+#include <cstdlib>
+#include <string>
+#include <type_traits>
+
+#include "core/errors.hpp"
 
 #include "kernels/cuda/cuda_exec.cuh"
 #include "kernels/cuda/nequip_fused_messages.cuh"
@@ -19,7 +25,7 @@ namespace {
 // Dynamic shared memory a block may use without opting in.
 inline constexpr std::size_t kSharedBytes = 48 * 1024;
 
-template <class T>
+template <class T, bool Tf32>
 class CudaNequipKernels final : public nequip::ItemKernels<T, CudaExec> {
   using Base = nequip::ItemKernels<T, CudaExec>;
 
@@ -30,7 +36,7 @@ public:
     const Launch l = plan(m, tp, r.count(), Kernel::Messages);
     if (!l.fused) return Base::messages(e, r, f, mlp, tp, x1, agg);
     if (l.blocks == 0) return;
-    fused::messages_kernel<T><<<l.blocks, l.threads, l.shared, stream()>>>(e, r, f, m, tp, l.s, x1, agg);
+    fused::messages_kernel<T, Tf32><<<l.blocks, l.threads, l.shared, stream()>>>(e, r, f, m, tp, l.s, x1, agg);
     MDGPU_CUDA_CHECK(cudaGetLastError());
   }
 
@@ -41,13 +47,13 @@ public:
     const Launch edges = plan(m, tp, r.count(), Kernel::EdgeGrads), senders = plan(m, tp, e.nodes, Kernel::SenderGrads);
     if (!edges.fused || !senders.fused) return Base::messages_backward(e, r, f, mlp, tp, x1, gmsg, gx1);
     if (edges.blocks > 0) {
-      fused::edge_grads_kernel<T><<<edges.blocks, edges.threads, edges.shared, stream()>>>(e, r, f, m, tp, edges.s, x1,
-                                                                                         gmsg);
+      fused::edge_grads_kernel<T, Tf32>
+          <<<edges.blocks, edges.threads, edges.shared, stream()>>>(e, r, f, m, tp, edges.s, x1, gmsg);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }
     if (senders.blocks > 0) {
-      fused::sender_grads_kernel<T><<<senders.blocks, senders.threads, senders.shared, stream()>>>(e, r, f, m, tp, senders.s,
-                                                                                         gmsg, gx1);
+      fused::sender_grads_kernel<T, Tf32>
+          <<<senders.blocks, senders.threads, senders.shared, stream()>>>(e, r, f, m, tp, senders.s, gmsg, gx1);
       MDGPU_CUDA_CHECK(cudaGetLastError());
     }
   }
@@ -87,11 +93,11 @@ private:
   static Launch plan(const fused::Mlp<T>& m, const nequip::TensorProduct<T>& tp, int atoms, Kernel kernel) {
     Launch l;
     if (m.layers < 1 || m.layers > fused::kMaxMlpLayers) return l;
-    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock);
-    const int size = kernel == Kernel::Messages    ? l.s.forward_size
-                     : kernel == Kernel::EdgeGrads ? l.s.backward_size
-                                                   : l.s.sender_size;
-    const std::size_t warp_bytes = static_cast<std::size_t>(size) * sizeof(T);
+    int fused::Scratch::*size = kernel == Kernel::Messages    ? &fused::Scratch::forward_size
+                                : kernel == Kernel::EdgeGrads ? &fused::Scratch::backward_size
+                                                              : &fused::Scratch::sender_size;
+    l.s = fused::scratch_of(m, tp.sh_dim, kSharedBytes, fused::kWarpsPerBlock, size);
+    const std::size_t warp_bytes = static_cast<std::size_t>(l.s.*size) * sizeof(T);
     const std::size_t fit = warp_bytes == 0 ? fused::kWarpsPerBlock : kSharedBytes / warp_bytes;
     const int warps = static_cast<int>(fit < fused::kWarpsPerBlock ? fit : fused::kWarpsPerBlock);
     if (warps == 0) return l;
@@ -107,12 +113,25 @@ private:
 
 }  // namespace
 
-template <class T>
-std::unique_ptr<nequip::Kernels<T>> make_nequip_kernels() {
-  return std::make_unique<CudaNequipKernels<T>>();
+MlpProducts mlp_products_from_environment() {
+  static const MlpProducts products = [] {
+    const char* env = std::getenv("MDGPU_NEQUIP_MLP");
+    const std::string v = env ? env : "3xtf32";
+    if (v == "3xtf32") return MlpProducts::Tf32x3;
+    if (v == "fma") return MlpProducts::Fma;
+    throw InputError("MDGPU_NEQUIP_MLP", "'" + v + "' is neither 3xtf32 nor fma");
+  }();
+  return products;
 }
 
-template std::unique_ptr<nequip::Kernels<float>> make_nequip_kernels<float>();
-template std::unique_ptr<nequip::Kernels<double>> make_nequip_kernels<double>();
+template <class T>
+std::unique_ptr<nequip::Kernels<T>> make_nequip_kernels(MlpProducts products) {
+  if constexpr (std::is_same_v<T, float>)
+    if (products == MlpProducts::Tf32x3) return std::make_unique<CudaNequipKernels<float, true>>();
+  return std::make_unique<CudaNequipKernels<T, false>>();
+}
+
+template std::unique_ptr<nequip::Kernels<float>> make_nequip_kernels<float>(MlpProducts);
+template std::unique_ptr<nequip::Kernels<double>> make_nequip_kernels<double>(MlpProducts);
 
 }  // namespace mdgpu::cuda

@@ -326,6 +326,12 @@ bool complete_collective(unsigned warp, const Thread& first) {
       fault(thread_name(first) + " and lane " + std::to_string(l) + " wait in different warp collectives");
     lanes[l] = &f;
   }
+  if (first.op == Collective::MmaTf32) {
+    MmaLane* operands[32];
+    for (unsigned l = 0; l < 32; ++l) operands[l] = reinterpret_cast<MmaLane*>(lanes[l]->value);
+    const std::string why = complete_mma_m16n8k8_tf32(operands);
+    if (!why.empty()) fault(thread_name(first) + ": " + why);
+  }
   std::uint64_t ballot = 0;
   for (unsigned l = 0; l < 32; ++l)
     if (lanes[l] && lanes[l]->value) ballot |= std::uint64_t{1} << l;
@@ -333,7 +339,8 @@ bool complete_collective(unsigned warp, const Thread& first) {
     Thread* f = lanes[l];
     if (!f) continue;
     switch (f->op) {
-      case Collective::Sync: f->result = 0; break;
+      case Collective::Sync:
+      case Collective::MmaTf32: f->result = 0; break;
       case Collective::Ballot: f->result = ballot; break;
       case Collective::Any: f->result = ballot != 0; break;
       case Collective::All: f->result = ballot == (first.mask & 0xffffffffu); break;

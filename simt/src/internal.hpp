@@ -53,6 +53,16 @@ void run_blocks(const Grid& g, std::uint64_t schedule_seed, unsigned char shared
 // word that looks like a pointer there, which is never a kernel's host pointer.
 bool is_fiber_stack(std::uintptr_t v);
 
+// One lane's operands in a warp's mma_m16n8k8_tf32 (its collective's value points to them, on
+// the lane's fiber stack, which stays put while it waits).
+struct MmaLane {
+  const float *a, *b, *c;
+  float* d;
+};
+// The product of a warp whose 32 lanes have arrived (lanes[l]: lane l's operands): writes every
+// lane's d, or returns why the operands fault (and writes nothing).
+std::string complete_mma_m16n8k8_tf32(MmaLane* const lanes[32]);
+
 // The kernel name and argument types for messages.
 std::string describe_kernel(const Grid& g);
 

@@ -10,7 +10,10 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -143,6 +146,76 @@ TEST_F(Simt, WarpShuffleAndBallot) {
   toy::warp_sums(in, sums, ballots);
   EXPECT_EQ(download(sums, 2), (std::vector<int>{31 * 32 / 2, 32 * 32 + 31 * 32 / 2}));
   EXPECT_EQ(download(ballots, 2), (std::vector<unsigned>{0xaaaaaaaau, 0xaaaaaaaau}));
+}
+
+// cvt.rna.tf32.f32 by its definition, independently of the emulator's bit arithmetic: the
+// significand to 11 bits, rounded half away from zero (std::round), for normal numbers.
+float tf32_reference(float x) {
+  int e = 0;
+  const double m = std::frexp(static_cast<double>(x), &e);  // |m| in [0.5, 1): 24 bits, 11 kept
+  return static_cast<float>(std::ldexp(std::round(std::ldexp(m, 11)), e - 11));
+}
+
+TEST_F(Simt, Tf32RoundsToNearestTiesAway) {
+  const float ulp = std::ldexp(1.0f, -10), half = ulp / 2, below = std::nextafter(1.0f + half, 1.0f);
+  EXPECT_EQ(simt::cvt_rna_tf32(1.0f + half), 1.0f + ulp);
+  EXPECT_EQ(simt::cvt_rna_tf32(-(1.0f + half)), -(1.0f + ulp));
+  EXPECT_EQ(simt::cvt_rna_tf32(below), 1.0f);
+  EXPECT_EQ(simt::cvt_rna_tf32(std::nextafter(2.0f, 0.0f)), 2.0f);  // the carry reaches the exponent
+  EXPECT_TRUE(std::isinf(simt::cvt_rna_tf32(INFINITY)));
+  EXPECT_TRUE(std::isnan(simt::cvt_rna_tf32(NAN)));
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> value(-1e3f, 1e3f);
+  for (int i = 0; i < 10000; ++i) {
+    const float x = value(random);
+    ASSERT_EQ(simt::cvt_rna_tf32(x), tf32_reference(x)) << x;
+  }
+}
+
+// The warp's mma against the product of the operands written out: small integers, whose sums are
+// exact in any order (the fragment layout, bit for bit), then random values rounded to TF32 by
+// the kernel, against the double product of the reference's rounding, within float32's error of
+// summing 9 terms.
+TEST_F(Simt, WarpMmaTf32MatchesTheProductOfTf32Operands) {
+  std::mt19937 random(11);
+  auto matrix = [&](int size, auto draw) {
+    std::vector<float> m(static_cast<std::size_t>(size));
+    for (float& x : m) x = draw(random);
+    return m;
+  };
+  std::uniform_int_distribution<int> small(-8, 8);
+  std::uniform_real_distribution<float> real(-2.0f, 2.0f);
+  for (const bool integers : {true, false}) {
+    SCOPED_TRACE(integers ? "integers" : "random reals");
+    auto draw = [&](std::mt19937& r) { return integers ? static_cast<float>(small(r)) : real(r); };
+    const std::vector<float> A = matrix(128, draw), B = matrix(64, draw), C = matrix(128, draw);
+    float* D = device<float>(128);
+    toy::mma_tf32(upload(A), upload(B), upload(C), D, true, false);
+    const std::vector<float> got = download(D, 128);
+    for (int r = 0; r < 16; ++r)
+      for (int n = 0; n < 8; ++n) {
+        double want = C[r * 8 + n], magnitude = std::fabs(want);
+        for (int k = 0; k < 8; ++k) {
+          const double p = static_cast<double>(tf32_reference(A[r * 8 + k])) * tf32_reference(B[k * 8 + n]);
+          want += p;
+          magnitude += std::fabs(p);
+        }
+        if (integers)
+          EXPECT_EQ(got[r * 8 + n], want) << r << "," << n;
+        else
+          EXPECT_NEAR(got[r * 8 + n], want, 9 * std::numeric_limits<float>::epsilon() * magnitude) << r << "," << n;
+      }
+  }
+}
+
+TEST_F(Simt, WarpMmaTf32FaultsOnOperandsNotTf32AndOnAMissingLane) {
+  std::vector<float> ones(128, 1.0f), third(128, 1.0f / 3.0f);
+  float* D = device<float>(128);
+  EXPECT_NE(fault_of([&] { toy::mma_tf32(upload(third), upload(ones), upload(ones), D, false, false); })
+                .find("is not TF32"),
+            std::string::npos);
+  EXPECT_NE(fault_of([&] { toy::mma_tf32(upload(ones), upload(ones), upload(ones), D, true, true); }).find("has exited"),
+            std::string::npos);
 }
 
 TEST_F(Simt, BarrierNotReachedByAllThreadsIsCaught) {

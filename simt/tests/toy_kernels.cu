@@ -41,6 +41,25 @@ __global__ void warp_sums_kernel(const int* in, int* sums, unsigned* ballots) {
   }
 }
 
+__global__ void mma_tf32_kernel(const float* A, const float* B, const float* C, float* D, bool round,
+                                bool lane_exits) {
+  const int l = threadIdx.x, g = l / 4, t = l % 4;
+  if (lane_exits && l == 31) return;
+  float a[4] = {A[g * 8 + t], A[(g + 8) * 8 + t], A[g * 8 + t + 4], A[(g + 8) * 8 + t + 4]};
+  float b[2] = {B[t * 8 + g], B[(t + 4) * 8 + g]};
+  const float c[4] = {C[g * 8 + 2 * t], C[g * 8 + 2 * t + 1], C[(g + 8) * 8 + 2 * t], C[(g + 8) * 8 + 2 * t + 1]};
+  if (round) {
+    for (float& x : a) x = simt::cvt_rna_tf32(x);
+    for (float& x : b) x = simt::cvt_rna_tf32(x);
+  }
+  float d[4];
+  simt::mma_m16n8k8_tf32(d, a, b, c);
+  D[g * 8 + 2 * t] = d[0];
+  D[g * 8 + 2 * t + 1] = d[1];
+  D[(g + 8) * 8 + 2 * t] = d[2];
+  D[(g + 8) * 8 + 2 * t + 1] = d[3];
+}
+
 __global__ void exit_before_barrier_kernel(int* out) {
   if (threadIdx.x < 16) return;
   __syncthreads();
@@ -80,6 +99,9 @@ void reverse_in_block(const int* in, int* out) { reverse_kernel<true><<<1, 128>>
 void reverse_without_barrier(const int* in, int* out) { reverse_kernel<false><<<1, 128>>>(in, out); }
 void last_writer(int* out) { last_writer_kernel<<<1, 64>>>(out); }
 void warp_sums(const int* in, int* sums, unsigned* ballots) { warp_sums_kernel<<<1, 64>>>(in, sums, ballots); }
+void mma_tf32(const float* A, const float* B, const float* C, float* D, bool round, bool lane_exits) {
+  mma_tf32_kernel<<<1, 32>>>(A, B, C, D, round, lane_exits);
+}
 void exit_before_barrier(int* out) { exit_before_barrier_kernel<<<1, 32>>>(out); }
 void block_order(int* order, int* counter, int blocks) {
   block_order_kernel<<<static_cast<unsigned>(blocks), 32>>>(order, counter);

@@ -16,6 +16,9 @@ void block_order(int* order, int* counter, int blocks);     // order[k] = the k-
 void read_one_past(const int* in, int* out, int n);         // out[i] = in[i + 1]
 void write_one_past(int* out, int n);                       // out[i + 1] = i
 void local_overflow_after_barrier(int* out);                // a local array written one past its end
+// D = A B + C (A 16x8, B 8x8, C and D 16x8, row-major) by one warp's mma_m16n8k8_tf32, the
+// operands rounded to TF32 first when `round`; lane 31 returns before the mma when `lane_exits`.
+void mma_tf32(const float* A, const float* B, const float* C, float* D, bool round, bool lane_exits);
 void prefix_sums(const long* in, long* out, int n, bool skip_size_query);  // through cub::DeviceScan
 // add_one and a prefix sum of its output (CUB) on `stream` (a cudaStream_t), nothing on the default.
 void add_one_then_sum_on(void* stream, const int* in, int* out, long* sums, int n);

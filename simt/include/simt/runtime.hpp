@@ -66,8 +66,19 @@ const dim3& grid_dim();
 void sync_block();
 // A warp collective: every lane of `mask` contributes `value` (up to 8 bytes); the result for this
 // lane is computed once all of them have arrived. Kinds: see Collective.
-enum class Collective { Sync, Shfl, ShflUp, ShflDown, ShflXor, Ballot, Any, All };
+enum class Collective { Sync, Shfl, ShflUp, ShflDown, ShflXor, Ballot, Any, All, MmaTf32 };
 std::uint64_t warp_collective(Collective kind, unsigned mask, std::uint64_t value, int operand, int width);
+// Stand-ins for two PTX instructions that kernels issue as inline assembly (no CUDA intrinsic):
+// cvt.rna.tf32.f32 (keep 10 mantissa bits, round to nearest, ties away from zero; infinities and
+// NaN unchanged), and mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32, d = A B + c with A 16x8,
+// B 8x8 and c, d 16x8, each lane holding its fragments in the PTX ISA's layout (g = lane / 4,
+// t = lane % 4): a = A[g][t], A[g+8][t], A[g][t+4], A[g+8][t+4]; b = B[t][g], B[t+4][g];
+// c, d = C[g][2t], C[g][2t+1], C[g+8][2t], C[g+8][2t+1]. One warp collective of all 32 lanes (the
+// instruction is .aligned: every lane executes it); A and B must hold TF32 values (cvt's output),
+// anything else faults. Products of TF32 values are exact in float32; they are summed onto c in
+// float32 in k order (the hardware's order and internal precision are its own).
+float cvt_rna_tf32(float x);
+void mma_m16n8k8_tf32(float d[4], const float a[4], const float b[2], const float c[4]);
 // Storage of one __shared__ declaration (site: a unique address per declaration) in this block.
 void* shared_storage(const void* site, std::size_t bytes, std::size_t align);
 void* dynamic_shared_storage();
