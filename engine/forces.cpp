@@ -8,7 +8,8 @@ bool ForceComputer::Inputs::operator==(const Inputs& o) const {
       a.type != b.type)
     return false;
   if (list.n != o.list.n || list.half != o.list.half || list.offsets != o.list.offsets ||
-      list.index != o.list.index || list.image != o.list.image || list.pairs != o.list.pairs || builds != o.builds)
+      list.index != o.list.index || list.image != o.list.image || list.pairs != o.list.pairs ||
+      list.order != o.list.order || builds != o.builds)
     return false;
   for (int i = 0; i < 3; ++i) {
     if (box.periodic[i] != o.box.periodic[i]) return false;

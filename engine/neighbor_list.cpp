@@ -45,7 +45,7 @@ NeighborList::NeighborList(Backend& backend, double cutoff, double skin, bool ha
   for (Buffer<double>* b : {&marked_.ref_x, &marked_.ref_y, &marked_.ref_z}) b->set_space(s);
   marked_.offsets.set_space(s);
   marked_.counts.set_space(s);
-  marked_.index.set_space(s);
+  for (Buffer<int>* b : {&marked_.index, &marked_.atom_bin, &marked_.bin_atoms}) b->set_space(s);
   marked_.image.set_space(s);
 }
 
@@ -89,6 +89,9 @@ void NeighborList::mark() {
   const auto n = static_cast<std::size_t>(n_);
   copy_n(marked_.offsets, offsets_, n + 1);
   copy_n(marked_.counts, scratch_.counts, n);  // the scan of every deferred update reads them
+  // The bins' order: every deferred update sorts the bins again (the same order until a rebuild).
+  copy_n(marked_.atom_bin, scratch_.atom_bin, n);
+  copy_n(marked_.bin_atoms, scratch_.bin_atoms, n);
   copy_n(marked_.index, index_, static_cast<std::size_t>(capacity_));
   copy_n(marked_.image, image_, static_cast<std::size_t>(capacity_));
   copy_n(marked_.ref_x, ref_x_, n);
@@ -105,6 +108,8 @@ void NeighborList::rewind() {
   const auto n = static_cast<std::size_t>(n_);
   copy_n(offsets_, marked_.offsets, n + 1);
   copy_n(scratch_.counts, marked_.counts, n);
+  copy_n(scratch_.atom_bin, marked_.atom_bin, n);
+  copy_n(scratch_.bin_atoms, marked_.bin_atoms, n);
   copy_n(index_, marked_.index, static_cast<std::size_t>(capacity_));
   copy_n(image_, marked_.image, static_cast<std::size_t>(capacity_));
   copy_n(ref_x_, marked_.ref_x, n);
@@ -285,6 +290,7 @@ NeighborView NeighborList::view() const {
   v.index = index_.data();
   v.image = image_.data();
   v.pairs = has_capacity_ ? capacity_ : total_;  // a bound on the pairs, as NeighborView allows
+  v.order = scratch_.bin_atoms.data();
   return v;
 }
 

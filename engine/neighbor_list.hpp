@@ -11,6 +11,9 @@
 // cell is the one of the last host build and fully periodic: the bin grid then depends on the
 // cell and the atom count only, so a device rebuild bins as a host build would, and a restart
 // (restore) rebuilds the same list. Otherwise an update decides on the host, as always.
+// The list also gives the atoms' order in its bins (NeighborView::order): a spatial order renewed
+// at every build, host or device, in a buffer that keeps its place (a recorded step reads the
+// order of the last rebuild).
 #pragma once
 
 #include <cstdint>
@@ -103,7 +106,7 @@ private:
   Buffer<DeviceBuilds> flags_;       // one, on the device
   struct Marked {                    // mark()'s copies
     Buffer<std::int64_t> offsets, counts;
-    Buffer<int> index;
+    Buffer<int> index, atom_bin, bin_atoms;
     Buffer<std::int32_t> image;
     Buffer<double> ref_x, ref_y, ref_z;
     std::int64_t builds = 0, total = 0, host_builds = -1;

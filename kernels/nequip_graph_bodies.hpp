@@ -29,24 +29,27 @@ MDGPU_HD void swap_edges(const Edges& e, std::int64_t i, std::int64_t j) {
   }
 }
 
-// Edges of atom a: its neighbors closer than r_max (a ghost's: its centre neighbors only).
-// Returns the count; when `e.neighbor` is given also writes them from slot `first` on (so counting
-// and filling always agree), sorted by neighbor (stably: images of one neighbor in list order), so
-// that the edges of a row to a range of receivers are contiguous (row_span) and a sender's
-// gradient, summed over its row, is the same sum whatever chunks of receivers produce it.
-MDGPU_HD int atom_edges(const AtomsIn& in, int a, std::int64_t first, const Edges& e) {
+// Edges of node v: the neighbors of its atom closer than r_max (a ghost's: its centre neighbors
+// only), in node numbers. Returns the count; when `e.neighbor` is given also writes them from slot
+// `first` on (so counting and filling always agree), sorted by neighbor node (stably: images of one
+// neighbor in list order), so that the edges of a row to a range of receivers are contiguous
+// (row_span) and a sender's gradient, summed over its row, is the same sum whatever chunks of
+// receivers produce it.
+MDGPU_HD int atom_edges(const AtomsIn& in, int v, std::int64_t first, const Edges& e) {
   const NeighborView& nl = in.neighbors;
-  const bool ghost = a >= in.centres;
+  const int a = renumbered(in.atom_of, v);
+  const bool ghost = v >= in.centres;
   int count = 0;
   for (std::int64_t p = nl.offsets[a]; p < nl.offsets[a + 1]; ++p) {
-    if (ghost && nl.index[p] >= in.centres) continue;
+    const int b = renumbered(in.node_of, nl.index[p]);
+    if (ghost && b >= in.centres) continue;
     double r[3];
     neighbor_vector(nl, in.box, in.x, in.y, in.z, a, p, r);
     if (r[0] * r[0] + r[1] * r[1] + r[2] * r[2] >= in.r_max2) continue;
     if (e.neighbor) {
       const std::int64_t k = first + count;
-      e.center[k] = a;
-      e.neighbor[k] = nl.index[p];
+      e.center[k] = v;
+      e.neighbor[k] = b;
       e.image[k] = nl.image[p];
       for (int c = 0; c < 3; ++c) e.vec[3 * k + c] = r[c];
     }
@@ -182,13 +185,16 @@ MDGPU_HD void edge_gradient(const EdgeBasis& b, const double* vec, const EdgeFea
   }
 }
 
-// F_a = sum over a's edges of dE/dr_ab - dE/dr_ba (r_ab = r_b - r_a); gvec is 0 on mirror edges.
-MDGPU_HD void atom_force(const Edges& e, const double* gvec, int a, double* fx, double* fy, double* fz) {
+// F_a = sum over node a's edges of dE/dr_ab - dE/dr_ba (r_ab = r_b - r_a), written to its atom
+// (atom_of, AtomsIn); gvec is 0 on mirror edges.
+MDGPU_HD void atom_force(const Edges& e, const double* gvec, int a, const int* atom_of, double* fx, double* fy,
+                         double* fz) {
   double* f[3] = {fx, fy, fz};
+  const int atom = renumbered(atom_of, a);
   for (int c = 0; c < 3; ++c) {
     double s = 0.0;
     for (std::int64_t k = e.row[a]; k < e.row[a + 1]; ++k) s += gvec[3 * k + c] - gvec[3 * e.rev[k] + c];
-    f[c][a] = s;
+    f[c][atom] = s;
   }
 }
 

@@ -32,10 +32,19 @@ namespace items {
 
 using Virial9 = Sums<9>;
 
+struct InvertOrder {
+  const int* atom_of;
+  int* node_of;
+  MDGPU_HD void operator()(std::int64_t v) const { node_of[atom_of[v]] = static_cast<int>(v); }
+};
+
 struct MapTypes {
-  const int *type, *map;
+  const int *type, *map, *atom_of;
   int* out;
-  MDGPU_HD void operator()(std::int64_t a) const { out[a] = map ? map[type[a]] : type[a]; }
+  MDGPU_HD void operator()(std::int64_t v) const {
+    const int t = type[renumbered(atom_of, static_cast<int>(v))];
+    out[v] = map ? map[t] : t;
+  }
 };
 
 struct CountEdges {
@@ -319,8 +328,9 @@ struct EdgeGradient {
 struct AtomForce {
   Edges e;
   const double* gvec;
+  const int* atom_of;
   double *fx, *fy, *fz;
-  MDGPU_HD void operator()(std::int64_t a) const { atom_force(e, gvec, static_cast<int>(a), fx, fy, fz); }
+  MDGPU_HD void operator()(std::int64_t a) const { atom_force(e, gvec, static_cast<int>(a), atom_of, fx, fy, fz); }
 };
 
 struct Zero {
@@ -338,13 +348,17 @@ struct EdgeVirial {
   }
 };
 
+// Node v's energy, written to its atom.
 template <class T>
 struct AtomEnergy {
   const int* type;
   EnergyScale s;
   const T* raw;
+  const int* atom_of;
   double* out;
-  MDGPU_HD void operator()(std::int64_t a) const { out[a] = atom_energy(s, type[a], raw[a]); }
+  MDGPU_HD void operator()(std::int64_t v) const {
+    out[renumbered(atom_of, static_cast<int>(v))] = atom_energy(s, type[v], raw[v]);
+  }
 };
 
 struct Value {
@@ -365,8 +379,11 @@ public:
   }
   Space space() const override { return exec_.space(); }
 
-  void model_types(int n, const int* type, const int* type_map, int* model_type) override {
-    exec_.for_each(n, items::MapTypes{type, type_map, model_type});
+  void invert_order(int n, const int* atom_of, int* node_of) override {
+    exec_.for_each(n, items::InvertOrder{atom_of, node_of});
+  }
+  void model_types(int n, const int* type, const int* type_map, const int* atom_of, int* model_type) override {
+    exec_.for_each(n, items::MapTypes{type, type_map, atom_of, model_type});
   }
   void edge_rows_unread(const AtomsIn& in, std::int64_t* row) override {
     counts_.resize(static_cast<std::size_t>(in.n));
@@ -438,11 +455,11 @@ public:
     mlp_backward(e.count, mlp, f.gemb);
   }
 
-  void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx, double* fy,
-              double* fz) override {
+  void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, const int* atom_of, double* gvec,
+              double* fx, double* fy, double* fz) override {
     exec_.for_each(e.count, items::EdgeGradient<T>{b, e, f, gvec});
     exec_.for_each(3 * (e.all - e.count), items::Zero{gvec + 3 * e.count});
-    exec_.for_each(e.nodes, items::AtomForce{e, gvec, fx, fy, fz});
+    exec_.for_each(e.nodes, items::AtomForce{e, gvec, atom_of, fx, fy, fz});
   }
   std::array<double, 9> virial(const Edges& e, const double* gvec) override {
     const items::Virial9 w = exec_.template sum<items::Virial9>(e.count, items::EdgeVirial{e, gvec});
@@ -450,12 +467,13 @@ public:
     std::copy(w.v, w.v + 9, out.begin());
     return out;
   }
-  double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, double* per_atom) override {
+  double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, const int* atom_of,
+                double* per_atom) override {
     if (!per_atom) {
       energy_.resize(static_cast<std::size_t>(n));
       per_atom = energy_.data();
     }
-    exec_.for_each(n, items::AtomEnergy<T>{model_type, s, raw, per_atom});
+    exec_.for_each(n, items::AtomEnergy<T>{model_type, s, raw, atom_of, per_atom});
     return exec_.template sum<double>(n, items::Value{per_atom});
   }
 

@@ -19,9 +19,12 @@ public:
   virtual ~Kernels() = default;
   virtual Space space() const = 0;
 
-  // --- graph ---
-  // model_type[a] = type_map ? type_map[type[a]] : type[a] (overwrites).
-  virtual void model_types(int n, const int* type, const int* type_map, int* model_type) = 0;
+  // --- graph (nodes numbered as AtomsIn says: node v is atom atom_of[v], identity when null) ---
+  // node_of[atom_of[v]] = v for every node v: the inverse of the nodes' order (overwrites).
+  virtual void invert_order(int n, const int* atom_of, int* node_of) = 0;
+  // model_type[v] = the model type of node v's atom: type_map ? type_map[t] : t, t = type[atom]
+  // (overwrites).
+  virtual void model_types(int n, const int* type, const int* type_map, const int* atom_of, int* model_type) = 0;
   // Writes row[0..n] (the CSR starts of the edges within r_max, over every node) and returns
   // the edge count of every row; `centre_edges` = row[in.centres] (the message edges).
   virtual std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) = 0;
@@ -61,13 +64,16 @@ public:
 
   // --- results (float64) ---
   // gvec = dE/dr per edge (3 per edge of every row, 0 on mirror edges; the harmonics' and the
-  // embedding's derivatives recomputed from e.vec), then the forces on every node (overwritten).
-  virtual void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, double* gvec, double* fx,
-                      double* fy, double* fz) = 0;
+  // embedding's derivatives recomputed from e.vec), then the forces on every node, written to its
+  // atom (overwritten).
+  virtual void forces(const Edges& e, const EdgeBasis& b, const EdgeFeatures<T>& f, const int* atom_of,
+                      double* gvec, double* fx, double* fy, double* fz) = 0;
   // Sum over edges of -dE/dr ⊗ r, row-major (not yet symmetrised).
   virtual std::array<double, 9> virial(const Edges& e, const double* gvec) = 0;
-  // Total energy; the atomic energies into per_atom when given.
-  virtual double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, double* per_atom) = 0;
+  // Total energy (summed in atom order); the atomic energies of the n nodes into per_atom, by
+  // atom, when given.
+  virtual double energy(int n, const int* model_type, const EnergyScale& s, const T* raw, const int* atom_of,
+                        double* per_atom) = 0;
 };
 
 }  // namespace mdgpu::nequip

@@ -13,7 +13,9 @@ namespace mdgpu::nequip {
 
 // Positions and full neighbor list (cut-off >= r_max) of the evaluation: n nodes, of which the
 // first `centres` own their energy (the rest are ghosts: copies of other ranks' or images' atoms,
-// whose list needs to hold only their centre neighbours).
+// whose list needs to hold only their centre neighbours). Node k is atom atom_of[k] (a spatial
+// order, NeighborView::order) and atom a is node node_of[a]; both null: node k is atom k. The
+// positions and the list are indexed by atom, everything the graph holds by node.
 struct AtomsIn {
   int n = 0;
   const double *x = nullptr, *y = nullptr, *z = nullptr;
@@ -21,7 +23,11 @@ struct AtomsIn {
   BoxData box;
   double r_max2 = 0.0;  // edges are the pairs with |r|^2 < r_max2 (strictly, as nequip)
   int centres = 0;
+  const int *atom_of = nullptr, *node_of = nullptr;
 };
+
+// i through a renumbering (atom_of, node_of), or i itself when there is none.
+MDGPU_HD int renumbered(const int* map, int i) { return map ? map[i] : i; }
 
 // The edges in receiver-sorted CSR order: row `center` holds edges row[center]..row[center+1],
 // each pointing at `neighbor` (the message's sender) through an image; vec = r_neighbor - r_center

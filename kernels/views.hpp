@@ -31,6 +31,11 @@ struct NeighborView {
   // offsets[n], or a bound on it (a list with spare slots), when the host knows it without reading
   // it back (engine/neighbor_list.hpp), else -1.
   std::int64_t pairs = -1;
+  // A spatial order of the atoms (order[k]: the atom at place k, n entries): the bins' order of the
+  // last build, so that atoms close in space are close in it. Null: the atoms' own order. Kernels
+  // that number their work in it (the NequIP graph) gain memory locality; the list itself is
+  // indexed by atom either way.
+  const int* order = nullptr;
 };
 
 // Cell shifts are packed 10 bits per axis (range -512..511: far beyond any useful image).

@@ -10,7 +10,7 @@ NequipBufferSizes nequip_buffer_sizes(const NequipModel& m, int nodes, std::int6
   const auto E = static_cast<std::size_t>(edges);
   const auto A = static_cast<std::size_t>(all);
   NequipBufferSizes s;
-  s.type = n;
+  s.type = s.node = n;
   s.row = n + 1;
   s.center = s.neighbor = s.image = s.rev = A;
   s.vec = s.gvec = 3 * A;
@@ -42,6 +42,7 @@ std::vector<NamedBytes> nequip_buffer_bytes(const NequipBufferSizes& s, bool flo
   const std::size_t t = float64 ? sizeof(double) : sizeof(float);
   std::vector<NamedBytes> out = {
       {"type", s.type * sizeof(int)},
+      {"node", s.node * sizeof(int)},
       {"row", s.row * sizeof(std::int64_t)},
       {"center", s.center * sizeof(int)},
       {"neighbor", s.neighbor * sizeof(int)},

@@ -22,8 +22,9 @@ inline constexpr int kNequipChunk = 16384;
 // from it there), and its buffer then takes the gradient with respect to it; the rest of the
 // per-atom work is one set, as wide as the widest layer.
 struct NequipBufferSizes {
-  // graph: every edge within r_max, the mirror edges of ghosts included (`all`)
-  std::size_t type = 0, row = 0;
+  // graph: every edge within r_max, the mirror edges of ghosts included (`all`); node: each atom's
+  // node in the neighbor list's order (a standalone evaluation's; one with ghosts has none)
+  std::size_t type = 0, node = 0, row = 0;
   std::size_t center = 0, neighbor = 0, image = 0, rev = 0, vec = 0, gvec = 0;
   // per message edge: harmonics, radial embedding, and the energy's gradients with respect to them
   std::size_t Y = 0, emb = 0, gY = 0, gemb = 0;

@@ -46,7 +46,7 @@ public:
       b->set_space(space_);
     for (auto* b : {&row_, &rev_, &unpaired_}) b->set_space(space_);
     resize_zeroed(unpaired_, 1);
-    for (auto* b : {&type_, &center_, &neighbor_}) b->set_space(space_);
+    for (auto* b : {&type_, &node_, &center_, &neighbor_}) b->set_space(space_);
     image_.set_space(space_);
     vec_.set_space(space_);
     gvec_.set_space(space_);
@@ -87,9 +87,11 @@ private:
   // error) is then read by check_deferred(), or at once when the evaluation reads results
   // (`tally`, which synchronises anyway).
   void build_graph(const NequipInput& in, bool tally) {
+    number_nodes(in.neighbors.order);
     type_.resize(per_atom(1));
-    k_->model_types(n_, in.type, in.type_map, type_.data());
-    const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max, c_};
+    k_->model_types(n_, in.type, in.type_map, atom_of_, type_.data());
+    const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max, c_,
+                                atom_of_, atom_of_ ? node_.data() : nullptr};
     row_.resize(per_atom(1) + 1);
     const bool unread = space_ == Space::Device && c_ == n_ && in.neighbors.pairs >= 0;
     std::int64_t E = in.neighbors.pairs;
@@ -105,6 +107,18 @@ private:
     k_->fill_edges(atoms, edges_);
     k_->reverse_edges(edges_, unpaired_.data());
     if (!unread || tally) check_deferred();
+  }
+
+  // Node k is atom order[k], the neighbor list's spatial order (NeighborView::order): the rows of
+  // neighboring receivers then share senders, whose features a device's caches keep. The inverse
+  // (node_) is made again at every evaluation, on the evaluator's side (a recorded evaluation reads
+  // the order of the last rebuild). Evaluations with ghosts keep the atoms' own order: their halo
+  // exchange addresses rows by atom.
+  void number_nodes(const int* order) {
+    atom_of_ = c_ == n_ && !halo_ ? order : nullptr;
+    if (!atom_of_) return;
+    node_.resize(per_atom(1));
+    k_->invert_order(n_, atom_of_, node_.data());
   }
 
   // The per-edge and per-node buffers at their sizes for this graph (model/nequip_buffers.hpp);
@@ -261,15 +275,15 @@ private:
     for (int a0 = 0; a0 < c_; a0 += chunk_) f(a0, std::min(chunk_, c_ - a0));
   }
 
-  // Edge gradients -> forces and virial; energies (all float64). The virial and the energy are
-  // reductions, each a synchronisation on the device.
+  // Edge gradients -> forces and virial; energies (all float64), forces and per-atom energies by
+  // atom. The virial and the energy are reductions, each a synchronisation on the device.
   void finish(NequipOutput& out) {
-    k_->forces(edges_, net_.edge_basis(), f_, gvec_.data(), out.fx, out.fy, out.fz);
+    k_->forces(edges_, net_.edge_basis(), f_, atom_of_, gvec_.data(), out.fx, out.fy, out.fz);
     if (!out.tally) return;
     const std::array<double, 9> w = k_->virial(edges_, gvec_.data());
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) out.virial[i][j] = 0.5 * (w[3 * i + j] + w[3 * j + i]);
-    out.energy = k_->energy(c_, type_.data(), net_.energy_scale(), raw_.data(), out.per_atom_energy);
+    out.energy = k_->energy(c_, type_.data(), net_.energy_scale(), raw_.data(), atom_of_, out.per_atom_energy);
   }
 
   // Offset of atom a's row in a buffer of `width` per atom.
@@ -285,7 +299,9 @@ private:
   int chunk_;          // atoms per chunk of the per-atom tail
   int n_ = 0, c_ = 0;  // nodes, centres
   NequipHalo* halo_ = nullptr;
-  // graph
+  // graph, by node
+  const int* atom_of_ = nullptr;  // node -> atom (the list's order), null: the atoms' own order
+  Buffer<int> node_;              // atom -> node, when atom_of_ is set
   Buffer<int> type_, center_, neighbor_;
   Buffer<std::int64_t> row_, rev_;
   Buffer<std::int64_t> unpaired_;  // 1: some evaluation found an edge without a reverse

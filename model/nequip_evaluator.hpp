@@ -27,7 +27,9 @@ namespace mdgpu {
 // The n atoms are the graph's nodes; the first `centres` of them (all when -1) are the atoms
 // whose energy this evaluation owns, the rest ghosts: copies of atoms that another evaluation (an
 // MPI rank) owns, whose features a NequipHalo brings. A ghost's neighbor list needs to hold only
-// its centre neighbors. Standalone, every atom is a centre and the box's images are the ghosts.
+// its centre neighbors. Standalone, every atom is a centre and the box's images are the ghosts;
+// the graph then numbers its nodes in the list's spatial order (NeighborView::order), for memory
+// locality, and with ghosts in the atoms' own. Inputs and outputs are by atom either way.
 struct NequipInput {
   int n = 0;
   const double *x = nullptr, *y = nullptr, *z = nullptr;

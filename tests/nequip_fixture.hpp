@@ -1,22 +1,28 @@
 // NequIP test helpers: models exported from the reference HDF5 files with tools/export_nequip.py
 // (once per test binary), the reference structures as systems, and one evaluation of a model on
-// a structure through the engine's own neighbor list.
+// a structure through the engine's own neighbor list (an evaluator's, or a potential's on a backend).
 #pragma once
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <numeric>
+#include <random>
 #include <string>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "engine/neighbor_list.hpp"
 #include "core/system.hpp"
+#include "engine/atoms.hpp"
+#include "engine/neighbor_list.hpp"
 #include "h5_reader.hpp"
 #include "model/nequip_evaluator.hpp"
+#include "model/nequip_potential.hpp"
+#include "nequip_compare.hpp"
 
 namespace mdgpu::test {
 
@@ -82,14 +88,37 @@ inline Structure reference_structure(const H5File& f, const std::string& name) {
   return s;
 }
 
-// A reference structure as an mdgpu System, species named as the reference models' types.
-inline System reference_system(const H5File& f, const std::string& name) {
-  const auto s = reference_structure(f, name);
+// 0..n-1 shuffled (reproducibly for a seed).
+inline std::vector<int> shuffled(int n, unsigned seed) {
+  std::vector<int> p(n);
+  std::iota(p.begin(), p.end(), 0);
+  std::shuffle(p.begin(), p.end(), std::mt19937(seed));
+  return p;
+}
+
+// The structure with its atoms renumbered: atom i of the result is atom p[i] of s.
+inline Structure permuted(const Structure& s, const std::vector<int>& p) {
+  Structure out = s;
+  for (int i = 0; i < s.n; ++i) {
+    out.x[i] = s.x[p[i]];
+    out.y[i] = s.y[p[i]];
+    out.z[i] = s.z[p[i]];
+    out.type[i] = s.type[p[i]];
+  }
+  return out;
+}
+
+// A structure as an mdgpu System, species named as the reference models' types.
+inline System as_system(const Structure& s, const std::string& name) {
   const std::vector<std::string> names = {"Li", "N", "O", "P"};
   System system;
   system.box = s.box;
   for (int i = 0; i < s.n; ++i) system.add_atom(names[s.type[i]], s.x[i], s.y[i], s.z[i], name);
   return system;
+}
+
+inline System reference_system(const H5File& f, const std::string& name) {
+  return as_system(reference_structure(f, name), name);
 }
 
 // r -> r (1 + S) and cell rows -> rows (1 + S) for a symmetric strain S.
@@ -146,6 +175,26 @@ inline Evaluation evaluate(NequipEvaluator& ev, double r_max, Structure s, const
   ev.evaluate(in, o);
   out.energy = o.energy;
   out.virial = o.virial;
+  return out;
+}
+
+// One evaluation through NequipPotential on `backend_name`, with that backend's own atoms and
+// neighbor list (device arrays on the device, nothing staged).
+inline Quantities potential_quantities(const std::string& model_file, const std::string& precision,
+                                       const System& system, const std::string& backend_name) {
+  auto backend = make_backend(backend_name, 0);
+  NequipPotential potential(model_file, precision, system, *backend);
+  Atoms atoms(backend->space(), system);
+  AtomsView view = atoms.view();
+  NeighborList list(*backend, potential.cutoff(), 0.4);
+  list.update(view, system.box, true);
+  Buffer<double> per_atom(backend->space(), system.size());
+  const ForceResult r = potential.compute(view, list.view(), system.box, per_atom.data());
+  Vec3Array f;
+  atoms.download_forces(f);
+  Quantities out{r.energy, per_atom.to_host(), {}, {}};
+  for (std::size_t i = 0; i < system.size(); ++i) out.forces.insert(out.forces.end(), {f.x[i], f.y[i], f.z[i]});
+  for (const auto& row : r.virial) out.virial.insert(out.virial.end(), row.begin(), row.end());
   return out;
 }
 

@@ -3,12 +3,14 @@
 // itself), slabs and clusters, on every backend.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <tuple>
 #include <vector>
 
 #include "engine/atoms.hpp"
 #include "engine/neighbor_list.hpp"
+#include "kernels/neighbor_bodies.hpp"
 #include "tests/backends.hpp"
 #include "tests/brute_force_pairs.hpp"
 #include "tests/listed_pairs.hpp"
@@ -171,6 +173,69 @@ TEST_P(NeighborListTest, RestoreReproducesTheLastBuildExactly) {
   EXPECT_FALSE(built.update(atoms.view(), s.box));
   backend->drift(atoms.view(), 0.2);  // up to 0.69 Å > skin/2 for the fastest atoms
   EXPECT_EQ(restored.update(atoms.view(), s.box), built.update(atoms.view(), s.box));
+}
+
+std::vector<int> order_of(const NeighborList& list, Space space) {
+  const NeighborView v = list.view();
+  std::vector<int> order(v.n);
+  space_copy(Space::Host, order.data(), space, v.order, order.size() * sizeof(int));
+  return order;
+}
+
+// The oracle of the list's order: the atoms as they are (wrapped by the build) sorted stably by
+// their bins in the list's grid, the bins computed here.
+std::vector<int> binned_order(const Atoms& atoms, const NeighborList& list, const Box& box) {
+  System now;
+  now.positions.resize(atoms.size());
+  now.velocities.resize(atoms.size());
+  for (auto& im : now.image) im.resize(atoms.size());
+  atoms.download_state(now);
+  std::vector<int> bin(atoms.size()), order(atoms.size());
+  for (int i = 0; i < atoms.size(); ++i)
+    bin[i] = bin_of_atom(list.grid(), box.data(), now.positions.x[i], now.positions.y[i], now.positions.z[i]);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return bin[a] < bin[b]; });
+  return order;
+}
+
+// The list's spatial order (NeighborView::order) is the bins' order of its last build: a host
+// build, then a rebuild (decided and run on the device in deferred mode there); a rewind to a
+// marked step brings back the marked list's order, which the next device update keeps.
+TEST_P(NeighborListTest, OrderIsTheBinsOrderOfTheLastBuild) {
+  MDGPU_BACKEND_OR_SKIP(backend, GetParam());
+  std::mt19937 rng(13);
+  System s = random_system(random_triclinic(rng, 9.0, 10.0), {true, true, true}, 80, 17);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    s.velocities.x[i] = u(rng), s.velocities.y[i] = u(rng), s.velocities.z[i] = u(rng);
+  Atoms atoms(backend->space(), s);
+  NeighborList list(*backend, 3.0, 0.6);
+  list.set_deferred(true);  // no effect on the host
+  list.update(atoms.view(), s.box, true);
+  const std::vector<int> first = order_of(list, backend->space());
+  EXPECT_EQ(first, binned_order(atoms, list, s.box));
+  std::vector<int> identity(s.size());
+  std::iota(identity.begin(), identity.end(), 0);
+  EXPECT_NE(first, identity);  // random atoms: their own order is not the bins'
+  System built = s;
+  atoms.download_state(built);
+  list.mark();
+
+  backend->drift(atoms.view(), 0.5);  // up to 0.87 Å > skin/2: a rebuild
+  list.update(atoms.view(), s.box);
+  list.settle();
+  EXPECT_EQ(list.builds(), 2);
+  const std::vector<int> second = order_of(list, backend->space());
+  EXPECT_EQ(second, binned_order(atoms, list, s.box));
+  EXPECT_NE(second, first);
+
+  if (backend->space() != Space::Device) return;  // marks are the deferred mode's
+  list.rewind();
+  atoms.upload_positions(built);
+  list.update(atoms.view(), s.box);
+  list.settle();
+  EXPECT_EQ(list.builds(), 1);  // no rebuild since the mark
+  EXPECT_EQ(order_of(list, backend->space()), first);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NeighborListTest, ::testing::ValuesIn(testing::all_backends()),

@@ -15,9 +15,7 @@
 
 #include <cmath>
 
-#include "engine/atoms.hpp"
 #include "engine/integrators.hpp"
-#include "engine/neighbor_list.hpp"
 #include "engine/simulation.hpp"
 #include "engine/velocities.hpp"
 #include "model/nequip_potential.hpp"
@@ -34,26 +32,8 @@
 namespace mdgpu {
 namespace {
 
+using test::potential_quantities;
 using test::Quantities;
-
-// One evaluation through the potential on `backend`, with its own atoms and neighbor list.
-Quantities evaluate(const std::string& model_file, const std::string& precision, const System& system,
-                    const std::string& backend_name) {
-  auto backend = make_backend(backend_name, 0);
-  NequipPotential potential(model_file, precision, system, *backend);
-  Atoms atoms(backend->space(), system);
-  AtomsView view = atoms.view();
-  NeighborList list(*backend, potential.cutoff(), 0.4);
-  list.update(view, system.box, true);
-  Buffer<double> per_atom(backend->space(), system.size());
-  const ForceResult r = potential.compute(view, list.view(), system.box, per_atom.data());
-  Vec3Array f;
-  atoms.download_forces(f);
-  Quantities out{r.energy, per_atom.to_host(), {}, {}};
-  for (std::size_t i = 0; i < system.size(); ++i) out.forces.insert(out.forces.end(), {f.x[i], f.y[i], f.z[i]});
-  for (const auto& row : r.virial) out.virial.insert(out.virial.end(), row.begin(), row.end());
-  return out;
-}
 
 // Every structure of reference `file` with `model_file` (converted from `file` when empty).
 void check_file(const std::string& file, std::string model_file = "", bool assert_float32 = true) {
@@ -70,8 +50,8 @@ void check_file(const std::string& file, std::string model_file = "", bool asser
     const Quantities ref = test::stored(f, "/reference/" + name);
     const Quantities ref32 = test::stored(f, "/reference_float32/" + name);
 
-    const Quantities gpu = evaluate(model_file, "float64", system, "cuda");
-    const Quantities cpu = evaluate(model_file, "float64", system, "cpu");
+    const Quantities gpu = potential_quantities(model_file, "float64", system, "cuda");
+    const Quantities cpu = potential_quantities(model_file, "float64", system, "cpu");
     {
       SCOPED_TRACE("float64, CUDA vs CPU");
       test::expect_relative(gpu, cpu, 1e-11);
@@ -80,7 +60,7 @@ void check_file(const std::string& file, std::string model_file = "", bool asser
       SCOPED_TRACE("float64, CUDA vs nequip");
       test::expect_relative(gpu, ref, 1e-9);
     }
-    const Quantities gpu32 = evaluate(model_file, "float32", system, "cuda");
+    const Quantities gpu32 = potential_quantities(model_file, "float32", system, "cuda");
     if (assert_float32) test::expect_within_float32_gap(gpu32, ref, ref32);
     std::printf("  %-13s float64 CUDA-CPU |dE| %.1e |dF| %.1e |dW| %.1e; float32 CUDA-nequip |dE| %.1e |dF| %.1e "
                 "(nequip's own %.1e, %.1e)\n",
@@ -139,7 +119,8 @@ TEST(NequipCuda, SameInputSameBits) {
   const System system = test::reference_system(test::H5File(test::nequip_small_reference()), "triclinic24");
   for (const char* precision : {"float64", "float32"}) {
     SCOPED_TRACE(precision);
-    const Quantities a = evaluate(model_file, precision, system, "cuda"), b = evaluate(model_file, precision, system, "cuda");
+    const Quantities a = potential_quantities(model_file, precision, system, "cuda");
+    const Quantities b = potential_quantities(model_file, precision, system, "cuda");
     EXPECT_EQ(a.energy, b.energy);
     EXPECT_EQ(a.per_atom, b.per_atom);
     EXPECT_EQ(a.forces, b.forces);
