@@ -12,25 +12,18 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <vector>
 
 #include "kernels/host/omp_exec.hpp"
 #include "kernels/nequip_item_kernels.hpp"
+#include "kernels/tf32_split.hpp"
 #include "nequip_reference_check.hpp"
 
 namespace mdgpu {
 namespace {
 
-// cvt.rna.tf32.f32: keep 10 mantissa bits, round half away from zero (magnitude + half an ulp of
-// TF32, then truncate); infinities and NaN unchanged.
-float tf32(float x) {
-  std::uint32_t u;
-  std::memcpy(&u, &x, sizeof u);
-  if ((u & 0x7f800000u) != 0x7f800000u) u = (u + 0x1000u) & 0xffffe000u;
-  std::memcpy(&x, &u, sizeof u);
-  return x;
-}
+// cvt.rna.tf32.f32 (kernels/tf32_split.hpp; the emulator's mma checks it against its own).
+float tf32(float x) { return nequip::round_to_tf32(x); }
 
 // Operands of a product over k, rows [n][k] (row-major), for `split` products: the left factor
 // (activations or gradients, times `scale`) with its rows widened to [hi | hi | lo] and the right

@@ -3,6 +3,8 @@
 // deciding the rebuilds.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <vector>
 
@@ -11,6 +13,9 @@
 #include "model/pair_potential.hpp"
 #include "simt/runtime.hpp"
 #include "tests/md_fixture.hpp"
+
+#define SKIP_WITHOUT_EMULATED_DEVICE() \
+  if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
 
 namespace mdgpu::testing {
 

@@ -16,9 +16,6 @@
 namespace mdgpu {
 namespace {
 
-#define SKIP_WITHOUT_EMULATED_DEVICE() \
-  if (!simt::device_visible()) GTEST_SKIP() << "the emulated device is off (MDGPU_SIMT_DEVICE unset)"
-
 using testing::Decisions;
 using testing::hot_argon;
 using Outcome = testing::DeferredOutcome;
