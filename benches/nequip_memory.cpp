@@ -1,7 +1,9 @@
 // The NequIP evaluator's buffers by name for a model at given atom counts and neighbours per atom
 // (model/nequip_buffers.hpp: what the evaluator allocates, in either space), with the marginal
 // bytes per atom. Not counted: the model's weights (a constant) and the kernels' own scratch
-// (tests/simt/test_simt_memory.cpp measures both against the emulator's allocator).
+// (tests/simt/test_simt_memory.cpp measures both against the emulator's allocator). The last
+// line, `slotted`, is the total in a deferred device stage, whose forces-only evaluations hold
+// their edges in slots with headroom (model/nequip_buffers.hpp, nequip_edge_slots).
 //
 //   mdgpu_nequip_memory MODEL.mdgpu.h5 NEIGHBOURS ATOMS...
 #include <cstdio>
@@ -16,9 +18,19 @@ namespace {
 
 using namespace mdgpu;
 
-std::vector<NamedBytes> table(const NequipModel& m, bool float64, long long atoms, double neighbours) {
-  const auto edges = static_cast<std::int64_t>(static_cast<double>(atoms) * neighbours + 0.5);
+// `slots`: the edges' buffers as a step whose count stays on the device holds them
+// (nequip_edge_slots), else as many as the edges.
+std::vector<NamedBytes> table(const NequipModel& m, bool float64, long long atoms, double neighbours,
+                              bool slots = false) {
+  auto edges = static_cast<std::int64_t>(static_cast<double>(atoms) * neighbours + 0.5);
+  if (slots) edges = nequip_edge_slots(edges);
   return nequip_buffer_bytes(nequip_buffer_sizes(m, static_cast<int>(atoms), edges, edges), float64);
+}
+
+double total_bytes(const std::vector<NamedBytes>& buffers) {
+  double total = 0.0;
+  for (const NamedBytes& b : buffers) total += static_cast<double>(b.bytes);
+  return total;
 }
 
 }  // namespace
@@ -63,6 +75,12 @@ int main(int argc, char** argv) {
     }
     std::printf("%-10s %12.1f", "total", per_atom_total);
     for (double t : totals) std::printf(" %12.3f", t / 1e6);
+    std::printf("\n");
+    // Forces-only steps on the device whose list the device updates: edge slots with headroom.
+    std::printf("%-10s %12.1f", "slotted",
+                (total_bytes(table(m, float64, 2000000, neighbours, true)) -
+                 total_bytes(table(m, float64, 1000000, neighbours, true))) / 1e6);
+    for (long long n : atoms) std::printf(" %12.3f", total_bytes(table(m, float64, n, neighbours, true)) / 1e6);
     std::printf("\n");
   }
   return 0;

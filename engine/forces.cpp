@@ -9,7 +9,7 @@ bool ForceComputer::Inputs::operator==(const Inputs& o) const {
     return false;
   if (list.n != o.list.n || list.half != o.list.half || list.offsets != o.list.offsets ||
       list.index != o.list.index || list.image != o.list.image || list.pairs != o.list.pairs ||
-      list.order != o.list.order || builds != o.builds)
+      list.order != o.list.order || list.deferred != o.list.deferred || builds != o.builds)
     return false;
   for (int i = 0; i < 3; ++i) {
     if (box.periodic[i] != o.box.periodic[i]) return false;

@@ -55,10 +55,15 @@ void NeighborList::set_deferred(bool deferred) {
   if (deferred_ && !has_capacity_ && n_ >= 0) keep_capacity();  // the list as built, with spare slots
 }
 
+bool NeighborList::defers() const {
+  const BoxData& b = built_box_.data();
+  return deferred_ && has_capacity_ && skin_ > 0.0 && b.periodic[0] && b.periodic[1] && b.periodic[2];
+}
+
 bool NeighborList::decides_on_device(AtomsView atoms, const Box& box) const {
   const BoxData& b = box.data();
-  return deferred_ && has_capacity_ && atoms.n == n_ && skin_ > 0.0 && b.periodic[0] && b.periodic[1] &&
-         b.periodic[2] && same_cell(b, built_box_.data());
+  return defers() && atoms.n == n_ && b.periodic[0] && b.periodic[1] && b.periodic[2] &&
+         same_cell(b, built_box_.data());
 }
 
 // The host path's decision with the cell unchanged (allowed_displacement = skin/2), on the device.
@@ -291,6 +296,7 @@ NeighborView NeighborList::view() const {
   v.image = image_.data();
   v.pairs = has_capacity_ ? capacity_ : total_;  // a bound on the pairs, as NeighborView allows
   v.order = scratch_.bin_atoms.data();
+  v.deferred = defers() ? 1 : 0;
   return v;
 }
 

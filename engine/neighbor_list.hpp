@@ -38,6 +38,10 @@ public:
   // Whether update() would decide on the device now: deferred mode, the atoms and the cell of the
   // last host build, fully periodic.
   bool decides_on_device(AtomsView atoms, const Box& box) const;
+  // Whether it would while the atoms and the cell stay those of the last host build, as they do
+  // through a deferred stage (NeighborView::deferred: its steps are read later, and redone when
+  // void). Off during redone steps (set_deferred(false)).
+  bool defers() const;
   // A replay of a recorded step (engine/step_replay.hpp) ran a device update: counted as the
   // update's own call counts it, for settle() to read.
   void device_update_replayed() { ++unsettled_; }

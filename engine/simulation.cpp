@@ -32,7 +32,11 @@ Simulation::Simulation(const MdPlan& plan, System system, Backend& backend, Pote
     if (guard_.flush(system_) == StepGuard::Read::Void)
       throw std::logic_error("deferred steps found void at a host rebuild");
   });
-  guard_.set_void_check([this] { return force_computer_.neighbors().settle(); });
+  // Both read (each clears its flag): a neighbor list or edge buffers that outgrew their slots.
+  guard_.set_void_check([this] {
+    const bool list = force_computer_.neighbors().settle();
+    return force_computer_.potential().settle() || list;
+  });
 }
 
 void Simulation::add_observer(std::unique_ptr<Observer> observer) {

@@ -47,7 +47,8 @@ public:
   // steps since the last read void (their verdicts dropped unread).
   enum class Read { Pending, Sound, Void };
   // Called first whenever verdicts are read; true when the steps since the last read are void (a
-  // neighbor list that the device rebuilt overflowed, engine/neighbor_list.hpp).
+  // neighbor list that the device rebuilt overflowed, engine/neighbor_list.hpp, or the potential's
+  // own slots did, Potential::settle).
   void set_void_check(std::function<bool()> check) { void_check_ = std::move(check); }
 
   // The host's part of the look at the step just taken (`step`, ending at `time` ps in `stage`),

@@ -56,7 +56,32 @@ struct CountEdges {
 struct FillEdges {
   AtomsIn in;
   Edges e;
-  MDGPU_HD void operator()(std::int64_t a) const { atom_edges(in, static_cast<int>(a), e.row[a], e); }
+  MDGPU_HD void operator()(std::int64_t a) const {
+    if (e.row[a + 1] > e.row[a]) atom_edges(in, static_cast<int>(a), e.row[a], e);
+  }
+};
+
+// *outgrown = whether the n rows' edges (row[n]) need more than `slots`; *needed then keeps the
+// most that any did.
+struct CheckSlots {
+  const std::int64_t* row;
+  int n;
+  std::int64_t slots;
+  std::int64_t *outgrown, *needed;
+  MDGPU_HD void operator()(std::int64_t) const {
+    const std::int64_t all = row[n];
+    *outgrown = all > slots ? 1 : 0;
+    if (all > slots && all > *needed) *needed = all;
+  }
+};
+
+// Every row empty (row[i] = 0) when the edges outgrew their slots (CheckSlots).
+struct EmptyRowsIfOutgrown {
+  const std::int64_t* outgrown;
+  std::int64_t* row;
+  MDGPU_HD void operator()(std::int64_t i) const {
+    if (*outgrown) row[i] = 0;
+  }
 };
 
 struct ReverseEdges {
@@ -375,6 +400,8 @@ public:
     for (auto* b : {&z_, &h_, &w_, &gw_, &ga_, &gb_, &gmirror_}) b->set_space(exec_.space());
     counts_.set_space(exec_.space());
     missing_.set_space(exec_.space());
+    outgrown_.set_space(exec_.space());
+    outgrown_.resize(1);  // here, so that a steady step allocates nothing
     energy_.set_space(exec_.space());
   }
   Space space() const override { return exec_.space(); }
@@ -385,10 +412,12 @@ public:
   void model_types(int n, const int* type, const int* type_map, const int* atom_of, int* model_type) override {
     exec_.for_each(n, items::MapTypes{type, type_map, atom_of, model_type});
   }
-  void edge_rows_unread(const AtomsIn& in, std::int64_t* row) override {
+  void edge_rows_unread(const AtomsIn& in, std::int64_t* row, std::int64_t slots, std::int64_t* needed) override {
     counts_.resize(static_cast<std::size_t>(in.n));
     exec_.for_each(in.n, items::CountEdges{in, counts_.data()});
     exec_.rows_into(counts_.data(), in.n, row);
+    exec_.for_each(1, items::CheckSlots{row, in.n, slots, outgrown_.data(), needed});
+    exec_.for_each(static_cast<std::int64_t>(in.n) + 1, items::EmptyRowsIfOutgrown{outgrown_.data(), row});
   }
   std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) override {
     counts_.resize(static_cast<std::size_t>(in.n));
@@ -534,7 +563,7 @@ private:
 
   // Radial-MLP work of one layer over all edges, and the per-atom energies when not asked for.
   Buffer<T> z_, h_, w_, gw_, ga_, gb_, gmirror_;
-  Buffer<std::int64_t> counts_, missing_;
+  Buffer<std::int64_t> counts_, missing_, outgrown_;
   Buffer<double> energy_;
 };
 

@@ -28,9 +28,13 @@ public:
   // Writes row[0..n] (the CSR starts of the edges within r_max, over every node) and returns
   // the edge count of every row; `centre_edges` = row[in.centres] (the message edges).
   virtual std::int64_t edge_rows(const AtomsIn& in, std::int64_t* row, std::int64_t& centre_edges) = 0;
-  // The same rows, the count left unread (no synchronisation on the device): see Edges.
-  virtual void edge_rows_unread(const AtomsIn& in, std::int64_t* row) = 0;
-  virtual void fill_edges(const AtomsIn& in, const Edges& e) = 0;  // center, neighbor, image, vec
+  // The same rows, the count left unread (no synchronisation on the device; see Edges), for
+  // edges held in `slots` slots. Rows that would need more are left empty (row[0..n] = 0: a graph
+  // without edges), and *needed (one value in the kernels' space, not read back) becomes their
+  // count when that is more than it held.
+  virtual void edge_rows_unread(const AtomsIn& in, std::int64_t* row, std::int64_t slots, std::int64_t* needed) = 0;
+  // center, neighbor, image, vec of every row (an empty row is skipped, whatever its atom's list).
+  virtual void fill_edges(const AtomsIn& in, const Edges& e) = 0;
   // Fills e.rev of every row and sets *flag (one value in the kernels' space, not read back) to 1
   // when some edge has no reverse (the neighbor list is not symmetric, or a ghost's list lacks a
   // centre); otherwise leaves it as it was, so that it tells of every call since it was cleared.

@@ -35,9 +35,10 @@ MDGPU_HD int renumbered(const int* map, int i) { return map ? map[i] : i; }
 // The rows of the n centres come first and hold the `count` edges that carry messages; the rows
 // of the ghosts (nodes n..nodes-1) hold mirror edges only, ghost -> centre, up to row[nodes]:
 // their rev is the message edge, and they let a ghost gather what it sent without atomics.
-// A standalone evaluation on the device (every node a centre) does not read the edge count back:
-// count = all = an upper bound (the neighbor list's pairs), the edges fill row[0..nodes) and
-// per-edge work beyond row[nodes] does nothing (live_edge).
+// A standalone forces-only evaluation on the device (every node a centre) does not read the edge
+// count back: count = all = the slots it sized without it (model/nequip_evaluator.hpp), the
+// edges fill row[0..nodes) (every row empty if they would not fit) and per-edge work beyond
+// row[nodes] does nothing (live_edge).
 struct Edges {
   int n = 0;
   std::int64_t count = 0;

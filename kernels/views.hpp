@@ -36,6 +36,12 @@ struct NeighborView {
   // that number their work in it (the NequIP graph) gain memory locality; the list itself is
   // indexed by atom either way.
   const int* order = nullptr;
+  // 1: the list's updates are decided on the device (deferred mode, engine/neighbor_list.hpp,
+  // NeighborList::defers), so the steps it serves are read later and voided when anything
+  // overflowed: a consumer may size its own work by an estimate and void them through a flag of
+  // its own (Potential::settle) instead of reading a count back. 0: an overflow could not be
+  // redone.
+  int deferred = 0;
 };
 
 // Cell shifts are packed 10 bits per axis (range -512..511: far beyond any useful image).

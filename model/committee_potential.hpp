@@ -41,6 +41,11 @@ public:
   void check_deferred() override {
     for (auto& m : members_) m->check_deferred();
   }
+  bool settle() override {  // every member's flag read and cleared
+    bool outgrown = false;
+    for (auto& m : members_) outgrown = m->settle() || outgrown;
+    return outgrown;
+  }
 
   const CommitteeStats& stats() const { return stats_; }
   // σ_i of each atom (eV/Å, in the backend's space) at the last compute().

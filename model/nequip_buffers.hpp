@@ -18,6 +18,13 @@ namespace mdgpu {
 // every atom.
 inline constexpr int kNequipChunk = 16384;
 
+// Edge slots of an evaluation that does not read its edge count back (a standalone one on the
+// device, in steps whose list the device updates: NeighborView::deferred), sized from the count
+// last read: a fifth more and 64, the neighbor list's own headroom (NeighborList::kHeadroom*),
+// for the edges to grow between reads. An evaluation that outgrows them voids its steps, which
+// are redone (model/nequip_evaluator.hpp).
+inline std::int64_t nequip_edge_slots(std::int64_t edges) { return edges + edges / 5 + 64; }
+
 // Element counts. Only each layer's input is kept for the backward pass (the layer is recomputed
 // from it there), and its buffer then takes the gradient with respect to it; the rest of the
 // per-atom work is one set, as wide as the widest layer.

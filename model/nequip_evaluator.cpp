@@ -44,8 +44,8 @@ public:
     for (auto* b : {&Y_, &emb_, &gY_, &gemb_, &x1_, &msg_, &raw_, &gx1_, &graw_, &pre_, &normed_, &out_, &hidden_,
                     &gpre_, &gnormed_})
       b->set_space(space_);
-    for (auto* b : {&row_, &rev_, &unpaired_}) b->set_space(space_);
-    resize_zeroed(unpaired_, 1);
+    for (auto* b : {&row_, &rev_, &checks_}) b->set_space(space_);
+    resize_zeroed(checks_, 2);
     for (auto* b : {&type_, &node_, &center_, &neighbor_}) b->set_space(space_);
     image_.set_space(space_);
     vec_.set_space(space_);
@@ -58,7 +58,8 @@ public:
     if (c_ > n_) throw RuntimeFailure("NequIP: more centres than atoms (internal error)");
     halo_ = halo;
     build_graph(in, out.tally);
-    allocate(nequip_buffer_sizes(m_, n_, edges_.count, edges_.all, chunk_));
+    const std::int64_t spare = room_ - edges_.all;  // slots beyond the edges (build_graph)
+    allocate(nequip_buffer_sizes(m_, n_, edges_.count + spare, room_, chunk_));
     edge_features();
     forward();
     backward();
@@ -66,12 +67,20 @@ public:
   }
 
   void check_deferred() override {
-    std::vector<std::int64_t> unpaired;
-    unpaired_.download(unpaired);
-    if (unpaired[0] != 0)
+    if (read_checks()[kUnpaired] != 0)
       throw RuntimeFailure(c_ < n_ ? "NequIP: a ghost atom lacks a centre neighbor (ghost cut-off too short?)"
                                    : "NequIP: the neighbor list is not symmetric (internal error)");
   }
+
+  bool settle() override {
+    const std::int64_t needed = read_checks()[kNeeded];
+    if (needed == 0) return false;
+    slots_ = std::max(slots_, nequip_edge_slots(needed));
+    space_zero(space_, checks_.data() + kNeeded, sizeof(std::int64_t));
+    return true;
+  }
+
+  void limit_edge_slots_for_tests(std::int64_t slots) override { slots_limit_ = slots; }
 
 private:
   // Work over every node (n_) or over the centres only (c_, in chunks); the per-node buffers hold
@@ -79,13 +88,12 @@ private:
   std::size_t per_atom(int width) const { return static_cast<std::size_t>(n_) * width; }
 
   // The edges within r_max (strictly, as nequip), each with its reverse.
-  // A standalone evaluation on the device leaves the edge count on the device (no
-  // synchronisation): the per-edge buffers hold as many slots as the neighbor list has pairs, a
-  // bound that no edge count can exceed (edges are listed pairs), so nothing can overflow and no
-  // evaluation needs redoing; the buffers keep their size until the list is rebuilt. The cost:
-  // about ((r_max + skin) / r_max)³ times the edges' memory. The reverse-edge check (an internal
-  // error) is then read by check_deferred(), or at once when the evaluation reads results
-  // (`tally`, which synchronises anyway).
+  // A standalone forces-only evaluation on the device leaves the edge count on the device (no
+  // synchronisation), in slots that it sizes without it (unread_slots). Its reverse-edge check
+  // (an internal error) is then read by check_deferred(). An evaluation that reads results
+  // (`tally`, which synchronises anyway) counts its edges and checks at once; its count sizes
+  // the slots of the unread ones that follow, which it makes room for (room_: the per-edge
+  // buffers then keep their size from step to step).
   void build_graph(const NequipInput& in, bool tally) {
     number_nodes(in.neighbors.order);
     type_.resize(per_atom(1));
@@ -93,11 +101,14 @@ private:
     const nequip::AtomsIn atoms{in.n, in.x, in.y, in.z, in.neighbors, in.box, m_.r_max * m_.r_max, c_,
                                 atom_of_, atom_of_ ? node_.data() : nullptr};
     row_.resize(per_atom(1) + 1);
-    const bool unread = space_ == Space::Device && c_ == n_ && in.neighbors.pairs >= 0;
-    std::int64_t E = in.neighbors.pairs;
+    const bool standalone_device = space_ == Space::Device && c_ == n_ && in.neighbors.pairs >= 0;
+    const bool unread = standalone_device && !tally;
+    std::int64_t E = unread ? unread_slots(in.neighbors) : 0;
     const std::int64_t all = unread ? E : k_->edge_rows(atoms, row_.data(), E);
-    if (unread) k_->edge_rows_unread(atoms, row_.data());
-    const auto every = static_cast<std::size_t>(all);
+    if (unread) k_->edge_rows_unread(atoms, row_.data(), E, checks_.data() + kNeeded);
+    else if (standalone_device) slots_ = std::max(slots_, nequip_edge_slots(all));
+    room_ = standalone_device ? std::max(all, std::min(slots_, in.neighbors.pairs)) : all;
+    const auto every = static_cast<std::size_t>(room_);
     center_.resize(every);
     neighbor_.resize(every);
     image_.resize(every);
@@ -105,8 +116,23 @@ private:
     rev_.resize(every);
     edges_ = {c_, E, n_, all, row_.data(), center_.data(), neighbor_.data(), image_.data(), vec_.data(), rev_.data()};
     k_->fill_edges(atoms, edges_);
-    k_->reverse_edges(edges_, unpaired_.data());
-    if (!unread || tally) check_deferred();
+    k_->reverse_edges(edges_, checks_.data() + kUnpaired);
+    if (!unread) check_deferred();
+  }
+
+  // Slots for edges whose count is not read: the list's pairs bound it, and are all there is to go
+  // by in steps that cannot be redone; in those that can (NeighborView::deferred), the count last
+  // read with headroom (slots_), once there is one.
+  std::int64_t unread_slots(const NeighborView& list) const {
+    if (!list.deferred || slots_ == 0) return list.pairs;
+    const std::int64_t slots = slots_limit_ >= 0 ? std::min(slots_, slots_limit_) : slots_;
+    return std::min(slots, list.pairs);
+  }
+
+  std::vector<std::int64_t> read_checks() {
+    std::vector<std::int64_t> checks;
+    checks_.download(checks);
+    return checks;
   }
 
   // Node k is atom order[k], the neighbor list's spatial order (NeighborView::order): the rows of
@@ -304,7 +330,13 @@ private:
   Buffer<int> node_;              // atom -> node, when atom_of_ is set
   Buffer<int> type_, center_, neighbor_;
   Buffer<std::int64_t> row_, rev_;
-  Buffer<std::int64_t> unpaired_;  // 1: some evaluation found an edge without a reverse
+  // Left by evaluations on the device until read: [kUnpaired] 1 once one found an edge without a
+  // reverse; [kNeeded] the most edges that one needed beyond its slots (0: none did).
+  static constexpr int kUnpaired = 0, kNeeded = 1;
+  Buffer<std::int64_t> checks_;
+  std::int64_t slots_ = 0;        // for unread edge counts (0: no count read yet)
+  std::int64_t room_ = 0;         // edge slots of the per-edge buffers, >= edges_.all
+  std::int64_t slots_limit_ = -1;  // limit_edge_slots_for_tests
   Buffer<std::int32_t> image_;
   Buffer<double> vec_, gvec_;
   nequip::Edges edges_;

@@ -76,6 +76,17 @@ public:
   // Reads what evaluations left to check on the device (a standalone evaluation that reads no
   // results leaves its reverse-edge check there); throws RuntimeFailure when one failed.
   virtual void check_deferred() = 0;
+  // A standalone forces-only evaluation on the device (out.tally false) does not read its edge
+  // count back: its edges go to slots sized by the count last read (nequip_edge_slots) when the
+  // list's update was decided on the device (NeighborView::deferred, whose steps can be redone),
+  // else to as many slots as the list has pairs (a bound: they cannot overflow). One that outgrows
+  // its slots computes no edges (zero forces) and says so here: settle() reads whether any did
+  // since the last call (one copy to the host), makes room for what they needed, and clears the
+  // flag; their steps are void.
+  virtual bool settle() = 0;
+  // At most `slots` edge slots for the unread counts of deferred steps (tests force overflows
+  // with 0).
+  virtual void limit_edge_slots_for_tests(std::int64_t slots) = 0;
 };
 
 // On the host (Space::Host) or the CUDA device (Space::Device; RuntimeFailure without the CUDA

@@ -30,6 +30,8 @@ public:
   // so that the step guard looks at the energy of every step, as it always did there.
   bool replayable() const override { return true; }  // a forces-only evaluation reads nothing back
   void check_deferred() override { evaluator_->check_deferred(); }
+  bool settle() override { return evaluator_->settle(); }  // NequipEvaluator::settle
+  void limit_edge_slots_for_tests(std::int64_t slots) { evaluator_->limit_edge_slots_for_tests(slots); }
   ForceResult compute_forces(const AtomsView& atoms, const NeighborView& neighbors, const Box& box,
                              double* per_atom_energy) override;
 

@@ -45,6 +45,11 @@ public:
   // (NequIP's reverse edges); throws RuntimeFailure for a failed one. The step guard calls it
   // whenever it reads its own verdicts.
   virtual void check_deferred() {}
+  // Whether an evaluation since the last call outgrew the room that it sized without reading a
+  // count back (allowed where NeighborView::deferred says its steps can be redone): those steps
+  // are void, their forces wrong. Makes more room and clears the flag; one copy to the host. The
+  // step guard's void check calls it (engine/simulation.cpp).
+  virtual bool settle() { return false; }
 };
 
 }  // namespace mdgpu

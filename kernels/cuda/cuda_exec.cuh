@@ -63,6 +63,14 @@ struct LowerBound {
   }
 };
 
+// *out = value (a kernel, not a copy from the host: a recording may hold it).
+template <class R>
+struct Store {
+  R* out;
+  R value;
+  __device__ void operator()(std::int64_t) const { *out = value; }
+};
+
 struct Plus {
   template <class R>
   __host__ __device__ R operator()(const R& l, const R& r) const {
@@ -141,7 +149,7 @@ public:
   // scratch): no synchronisation, the host reads it when it needs it.
   template <class R, class F, class Merge>
   void reduce_into(std::int64_t n, const R& init, const F& value, const Merge& merge, R* out) {
-    if (n <= 0) return copy(out, true, &init, false, sizeof(R));
+    if (n <= 0) return for_each(1, exec_detail::Store<R>{out, init});
     reduce_to(n, init, value, merge, out);
   }
 

@@ -222,18 +222,20 @@ TEST(SimtCounts, QuietNequipStep) {
   });
   // Nothing comes to the host: the rebuild decision is taken on the device, whose predicated
   // rebuild adds 9 launches, 2 CUB calls and a memset (QuietLennardJonesStep). The graph's node
-  // numbers are the inverse of the list's spatial order (one launch). The edges fill
-  // buffers sized by the list's pairs (their count stays on the device), the reverse-edge check
+  // numbers are the inverse of the list's spatial order (one launch). The edges fill slots
+  // sized by the count that the first step read (their count stays on the device): a kernel
+  // checks that they fit, and one empties the graph when not (2 launches), the reverse-edge check
   // raises a device flag read with the guard's verdicts (one launch), the virial and the energy
   // are not computed (nothing reads them), the guard's verdict stays on the device (a reduction
   // and the kernel appending it to its log: 60 launches before the step could be recorded, 61
-  // since). The backward pass recomputes what it no longer keeps (model/nequip_buffers.hpp):
-  // layer 0's linear_1 and messages, and each layer's linear_2 and self-connection (6 launches,
-  // 4 memsets), and the forward no longer zeroes the last layer's output (one memset less). With
-  // its forces a graph: the evaluation (all but the kicks, drift, displacement check, predicated
-  // rebuild and guard: 46 launches, one of them inside its 2 CUB calls, and the 27 memsets) is
-  // the graph's 74 operations. Recorded whole: all of it is one graph launch.
-  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {61, 6, 28, 6, 0}, 74);
+  // since, 63 with the slots' check). The backward pass recomputes what it no longer keeps
+  // (model/nequip_buffers.hpp): layer 0's linear_1 and messages, and each layer's linear_2 and
+  // self-connection (6 launches, 4 memsets), and the forward no longer zeroes the last layer's
+  // output (one memset less). With its forces a graph: the evaluation (all but the kicks, drift,
+  // displacement check, predicated rebuild and guard: 48 launches, one of them inside its 2 CUB
+  // calls, and the 27 memsets) is the graph's 76 operations. Recorded whole: all of it is one
+  // graph launch.
+  expect_quiet_steps("small NequIP model, float64, 124 atoms", steps, {63, 6, 28, 6, 0}, 76);
 }
 
 // A recorded evaluation replays the forces it computed as issued, and is recorded again once

@@ -20,22 +20,6 @@ using testing::Decisions;
 using testing::hot_argon;
 using Outcome = testing::DeferredOutcome;
 
-void expect_same(const Outcome& a, const Outcome& b) {
-  EXPECT_EQ(a.system.positions.x, b.system.positions.x);
-  EXPECT_EQ(a.system.positions.z, b.system.positions.z);
-  EXPECT_EQ(a.system.velocities.x, b.system.velocities.x);
-  EXPECT_EQ(a.system.velocities.z, b.system.velocities.z);
-  for (int k = 0; k < 3; ++k) EXPECT_EQ(a.system.image[k], b.system.image[k]);
-  EXPECT_EQ(a.builds, b.builds);
-  ASSERT_EQ(a.thermo.size(), b.thermo.size()) << "a redone step was observed twice";
-  for (std::size_t k = 0; k < a.thermo.size(); ++k) {
-    EXPECT_EQ(a.thermo[k].step, b.thermo[k].step);
-    EXPECT_EQ(a.thermo[k].kinetic, b.thermo[k].kinetic);
-    EXPECT_EQ(a.thermo[k].potential, b.thermo[k].potential);
-    EXPECT_EQ(a.thermo[k].conserved, b.thermo[k].conserved) << "the thermostat's energy at step " << a.thermo[k].step;
-  }
-}
-
 class SimtDeferredThermostats : public ::testing::TestWithParam<const char*> {
 protected:
   StageSpec stage(std::int64_t steps) const {
@@ -85,8 +69,8 @@ TEST_P(SimtDeferredThermostats, OverflowsAreRedoneToTheSameBits) {
   if (std::string(GetParam()) == "nose_hoover") EXPECT_GT(deferred.step_replays, 0) << "no step replayed";
   ASSERT_EQ(host.thermo.size(), 5u);
   EXPECT_NE(host.thermo.back().conserved, host.thermo.back().total) << "the thermostat did nothing";
-  expect_same(deferred, host);
-  expect_same(redone, host);
+  testing::expect_same_run(deferred, host);
+  testing::expect_same_run(redone, host);
 }
 
 // A checkpoint between deferred thermostatted steps continues to the same bits: the chain's or

@@ -66,10 +66,11 @@ std::size_t check(const std::string& reference, const std::string& structure, co
   compute();
   const simt::Counters steady = simt::counters();
 
-  // A standalone evaluation on the device sizes its per-edge buffers by the list's pairs (an edge
-  // count it need not read back, model/nequip_evaluator.cpp), the skin's pairs included.
-  const std::int64_t slots = list.view().pairs;
-  EXPECT_GE(slots, edges);
+  // A standalone evaluation on the device makes room in its per-edge buffers for the forces-only
+  // evaluations to come, which do not read their edge count back (model/nequip_evaluator.hpp):
+  // the edges with headroom (nequip_edge_slots), at most the list's pairs, the skin's included.
+  const std::int64_t slots = std::min(nequip_edge_slots(edges), list.view().pairs);
+  EXPECT_GT(slots, edges);
   const auto named = nequip_buffer_bytes(nequip_buffer_sizes(model, n, slots, slots, chunk == 0 ? kNequipChunk : chunk),
                                          float64);
   const std::size_t buffers = std::accumulate(named.begin(), named.end(), std::size_t{0},
@@ -77,7 +78,7 @@ std::size_t check(const std::string& reference, const std::string& structure, co
   const std::size_t counts = static_cast<std::size_t>(n) * sizeof(std::int64_t);  // ItemKernels::edge_rows
   // The emulator's stand-in for CUB's reduction keeps one value per item (the virial's, 9 doubles
   // per edge), where CUB needs a few KB: the rest of what the evaluation holds.
-  const std::size_t virial_items = static_cast<std::size_t>(slots) * 9 * sizeof(double);
+  const std::size_t virial_items = static_cast<std::size_t>(edges) * 9 * sizeof(double);
   std::printf("  %s, %s, %d atoms in chunks of %d, %lld edges in %lld slots: weights %zu B; evaluation holds %zu B = "
               "buffers %zu B + edge counts %zu B + %zu B (CUB storage, the emulator's: %zu B for the virial's items); "
               "steady peak %zu B over that\n",
