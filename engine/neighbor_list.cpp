@@ -89,19 +89,26 @@ bool NeighborList::settle() {
   return f.overflow != 0;
 }
 
+// Every buffer that mark() copies, with its copy and the entries copied: f(live, marked, count),
+// one list for both directions.
+template <class F>
+void NeighborList::each_marked(F&& f) {
+  const auto n = static_cast<std::size_t>(n_), slots = static_cast<std::size_t>(capacity_);
+  f(offsets_, marked_.offsets, n + 1);
+  f(scratch_.counts, marked_.counts, n);  // the scan of every deferred update reads them
+  // The bins' order: every deferred update sorts the bins again (the same order until a rebuild).
+  f(scratch_.atom_bin, marked_.atom_bin, n);
+  f(scratch_.bin_atoms, marked_.bin_atoms, n);
+  f(index_, marked_.index, slots);
+  f(image_, marked_.image, slots);
+  f(ref_x_, marked_.ref_x, n);
+  f(ref_y_, marked_.ref_y, n);
+  f(ref_z_, marked_.ref_z, n);
+}
+
 void NeighborList::mark() {
   if (!has_capacity_) return;
-  const auto n = static_cast<std::size_t>(n_);
-  copy_n(marked_.offsets, offsets_, n + 1);
-  copy_n(marked_.counts, scratch_.counts, n);  // the scan of every deferred update reads them
-  // The bins' order: every deferred update sorts the bins again (the same order until a rebuild).
-  copy_n(marked_.atom_bin, scratch_.atom_bin, n);
-  copy_n(marked_.bin_atoms, scratch_.bin_atoms, n);
-  copy_n(marked_.index, index_, static_cast<std::size_t>(capacity_));
-  copy_n(marked_.image, image_, static_cast<std::size_t>(capacity_));
-  copy_n(marked_.ref_x, ref_x_, n);
-  copy_n(marked_.ref_y, ref_y_, n);
-  copy_n(marked_.ref_z, ref_z_, n);
+  each_marked([](const auto& live, auto& marked, std::size_t count) { copy_n(marked, live, count); });
   marked_.builds = builds_;
   marked_.total = total_;
   marked_.host_builds = host_builds_;
@@ -110,16 +117,7 @@ void NeighborList::mark() {
 void NeighborList::rewind() {
   if (marked_.host_builds != host_builds_)
     throw std::logic_error("a neighbor list rewound past a host build");
-  const auto n = static_cast<std::size_t>(n_);
-  copy_n(offsets_, marked_.offsets, n + 1);
-  copy_n(scratch_.counts, marked_.counts, n);
-  copy_n(scratch_.atom_bin, marked_.atom_bin, n);
-  copy_n(scratch_.bin_atoms, marked_.bin_atoms, n);
-  copy_n(index_, marked_.index, static_cast<std::size_t>(capacity_));
-  copy_n(image_, marked_.image, static_cast<std::size_t>(capacity_));
-  copy_n(ref_x_, marked_.ref_x, n);
-  copy_n(ref_y_, marked_.ref_y, n);
-  copy_n(ref_z_, marked_.ref_z, n);
+  each_marked([](auto& live, const auto& marked, std::size_t count) { copy_n(live, marked, count); });
   builds_ = marked_.builds;
   total_ = marked_.total;
   flags_.zero();

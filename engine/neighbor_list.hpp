@@ -86,6 +86,8 @@ private:
   double allowed_displacement(const Box& box) const;
   void update_on_device(AtomsView atoms, const Box& box);
   void keep_capacity();  // spare slots after a host build, once deferred mode was asked for
+  template <class F>
+  void each_marked(F&& f);  // f(buffer, its copy in marked_, entries) for each one mark() copies
 
   Backend& backend_;
   double cutoff_, skin_;

@@ -15,16 +15,23 @@ StepMark::StepMark(Space space) {
   for (Buffer<std::int32_t>* b : {&imx_, &imy_, &imz_}) b->set_space(space);
 }
 
+// Every array of the atoms that a step changes, with its copy: f(copy, array), one list for both
+// directions.
+template <class F>
+void StepMark::each_copy(const AtomsView& a, F&& f) {
+  f(x_, a.x), f(y_, a.y), f(z_, a.z);
+  f(vx_, a.vx), f(vy_, a.vy), f(vz_, a.vz);
+  f(fx_, a.fx), f(fy_, a.fy), f(fz_, a.fz);
+  f(imx_, a.imx), f(imy_, a.imy), f(imz_, a.imz);
+}
+
 void StepMark::take(const AtomsView& a, NeighborList& list, Integrator& integrator, std::int64_t step,
                     std::int64_t stage_step) {
-  const auto n = static_cast<std::size_t>(a.n);
   const Space s = x_.space();
-  const std::pair<Buffer<double>*, const double*> reals[] = {{&x_, a.x},   {&y_, a.y},   {&z_, a.z},
-                                                             {&vx_, a.vx}, {&vy_, a.vy}, {&vz_, a.vz},
-                                                             {&fx_, a.fx}, {&fy_, a.fy}, {&fz_, a.fz}};
-  for (const auto& [to, from] : reals) to->resize(n), copy_atoms(s, to->data(), from, a.n);
-  const std::pair<Buffer<std::int32_t>*, const std::int32_t*> images[] = {{&imx_, a.imx}, {&imy_, a.imy}, {&imz_, a.imz}};
-  for (const auto& [to, from] : images) to->resize(n), copy_atoms(s, to->data(), from, a.n);
+  each_copy(a, [&](auto& copy, const auto* atoms) {
+    copy.resize(static_cast<std::size_t>(a.n));
+    copy_atoms(s, copy.data(), atoms, a.n);
+  });
   list.mark();
   integrator.mark();
   step_ = step;
@@ -33,12 +40,7 @@ void StepMark::take(const AtomsView& a, NeighborList& list, Integrator& integrat
 
 void StepMark::put_back(const AtomsView& a, NeighborList& list, Integrator& integrator) {
   const Space s = x_.space();
-  const std::pair<double*, const Buffer<double>*> reals[] = {{a.x, &x_},   {a.y, &y_},   {a.z, &z_},
-                                                             {a.vx, &vx_}, {a.vy, &vy_}, {a.vz, &vz_},
-                                                             {a.fx, &fx_}, {a.fy, &fy_}, {a.fz, &fz_}};
-  for (const auto& [to, from] : reals) copy_atoms(s, to, from->data(), a.n);
-  const std::pair<std::int32_t*, const Buffer<std::int32_t>*> images[] = {{a.imx, &imx_}, {a.imy, &imy_}, {a.imz, &imz_}};
-  for (const auto& [to, from] : images) copy_atoms(s, to, from->data(), a.n);
+  each_copy(a, [&](const auto& copy, auto* atoms) { copy_atoms(s, atoms, copy.data(), a.n); });
   list.rewind();
   integrator.rewind();
 }

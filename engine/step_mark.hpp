@@ -24,6 +24,9 @@ public:
   std::int64_t stage_step() const { return stage_step_; }
 
 private:
+  template <class F>
+  void each_copy(const AtomsView& atoms, F&& f);
+
   Buffer<double> x_, y_, z_, vx_, vy_, vz_, fx_, fy_, fz_;
   Buffer<std::int32_t> imx_, imy_, imz_;
   std::int64_t step_ = -1, stage_step_ = -1;
