@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -273,10 +274,14 @@ RunSummary PreparedRun::run() {
   const RunOutcome outcome = sim.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::int64_t steps = sim.step() - first_step;
-  log_(fmt::format("{}: {} steps in {:.2f} s ({:.4g} atom-steps/s), {} neighbor-list builds",
+  // Steps redone on the device cost time that the rate includes: said, when there were any.
+  const std::int64_t redone = sim.redone_steps();
+  const std::string redos =
+      redone > 0 ? fmt::format(", {} steps redone (device buffers outgrew their slots, which grew)", redone) : "";
+  log_(fmt::format("{}: {} steps in {:.2f} s ({:.4g} atom-steps/s), {} neighbor-list builds{}",
                    outcome == RunOutcome::Completed ? "done" : "stopped", steps, wall,
                    wall > 0 ? steps * double(sim.system().size()) / wall : 0.0,
-                   sim.force_computer().neighbors().builds()));
+                   sim.force_computer().neighbors().builds(), redos));
   return {outcome, sim.step()};
 }
 
